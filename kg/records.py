@@ -1,0 +1,100 @@
+"""Frozen records passed between the pipeline's stages.
+
+Each stage takes the previous stage's records and returns its own; offsets
+let every fact point back to the text it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+EntityClass = Literal["Person", "Country", "Organization", "MilitaryBase", "Place"]
+ENTITY_CLASSES: tuple[EntityClass, ...] = (
+    "Person",
+    "Country",
+    "Organization",
+    "MilitaryBase",
+    "Place",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of the body copied verbatim from the source text.
+
+    `body[body_start:body_start + length] == source_text[source_start:source_start + length]`.
+    """
+
+    body_start: int
+    source_start: int
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, read and cleaned, ready for the NLP stage.
+
+    `source_text` is what offsets refer to: the file's decoded content for
+    text and Markdown, the extracted main text for HTML. `body` is the part
+    worth analysing (boilerplate removed), stitched from `segments` of the
+    source text joined by blank lines.
+    """
+
+    source_file: str
+    source_text: str
+    body: str
+    segments: tuple[Segment, ...]
+    title: str | None = None
+    published: date | None = None
+    publisher: str | None = None
+    authors: tuple[str, ...] = ()
+    url: str | None = None
+
+    @property
+    def stem(self) -> str:
+        """The file name without its extension: the article's IRI slug."""
+        return self.source_file.rsplit(".", 1)[0] if "." in self.source_file else self.source_file
+
+    def source_offset(self, body_offset: int) -> int:
+        """Map an offset into `body` back to an offset into `source_text`."""
+        for seg in reversed(self.segments):
+            if seg.body_start <= body_offset:
+                return seg.source_start + min(body_offset - seg.body_start, seg.length)
+        raise ValueError(f"offset {body_offset} lies before the first segment")
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """A name in an article's body, typed, possibly linked to a gazetteer entry."""
+
+    text: str
+    start: int  # offsets into Article.body
+    end: int
+    entity_class: EntityClass
+    name: str  # the surface form with titles and honorifics stripped
+    gazetteer_id: str | None = None  # "country/iraq" when the gazetteer knows it
+    sentence_start: int = 0
+    sentence_end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleExtraction:
+    """Everything extracted from one article; a pure function of the article."""
+
+    article: Article
+    mentions: tuple[EntityMention, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One real-world entity after corpus-wide resolution."""
+
+    key: str  # "person/donald-trump": class folder and slug, stable across runs
+    entity_class: EntityClass
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()  # source_file of every article naming it
+    same_as: tuple[str, ...] = ()  # external IRIs (Wikidata)
+    located_in: tuple[str, ...] = field(default=())  # keys of containing entities
