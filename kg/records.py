@@ -6,7 +6,7 @@ let every fact point back to the text it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -69,11 +69,12 @@ class Article:
 class EntityMention:
     """A name in an article's body, typed, possibly linked to a gazetteer entry."""
 
-    text: str
-    start: int  # offsets into Article.body
+    text: str  # exactly Article.body[start:end]
+    start: int
     end: int
     entity_class: EntityClass
-    name: str  # the surface form with titles and honorifics stripped
+    name: str  # the name with titles, articles and possessives stripped
+    forms: tuple[str, ...] = ()  # written forms worth keeping as aliases ('Mr Trump')
     gazetteer_id: str | None = None  # "country/iraq" when the gazetteer knows it
     sentence_start: int = 0
     sentence_end: int = 0
@@ -97,4 +98,5 @@ class Entity:
     alt_labels: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()  # source_file of every article naming it
     same_as: tuple[str, ...] = ()  # external IRIs (Wikidata)
-    located_in: tuple[str, ...] = field(default=())  # keys of containing entities
+    located_in: tuple[str, ...] = ()  # keys of containing entities
+    demonyms: tuple[str, ...] = ()

@@ -1,0 +1,119 @@
+"""Real-world knowledge as RDF: known countries, organizations, bases, places, people.
+
+The gazetteer files under `ontology/gazetteer/` name each entity once, with
+its aliases, demonyms, Wikidata link and where it lies. They drive the
+EntityRuler (so known names are found and typed) and resolution (so every
+alias lands on one node), and their labels and links end up in the graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from kg.names import match_key
+from kg.namespaces import DEFAULT_BASE_IRI, KG
+from kg.records import ENTITY_CLASSES, EntityClass
+from kg.resources import ontology_dir
+
+CLASS_FOLDERS: dict[EntityClass, str] = {
+    "Person": "person",
+    "Country": "country",
+    "Organization": "organization",
+    "MilitaryBase": "base",
+    "Place": "place",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerEntry:
+    """One known entity; `key` is its IRI relative to the instance base ('country/iraq')."""
+
+    key: str
+    entity_class: EntityClass
+    label: str
+    aliases: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    same_as: tuple[str, ...] = ()
+    located_in: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The label and every alias: what may be written for this entity."""
+        return (self.label, *self.aliases)
+
+
+class Gazetteer:
+    """All gazetteer entries, indexed for lookup by any alias."""
+
+    def __init__(self, entries: Iterable[GazetteerEntry], *, fingerprint: str = "") -> None:
+        self.entries: dict[str, GazetteerEntry] = {e.key: e for e in entries}
+        self.fingerprint = fingerprint
+
+    @cached_property
+    def _by_name(self) -> dict[str, list[GazetteerEntry]]:
+        index: dict[str, list[GazetteerEntry]] = {}
+        for key in sorted(self.entries):  # sorted: a shared name always yields the same order
+            entry = self.entries[key]
+            for name in entry.names:
+                index.setdefault(match_key(name), []).append(entry)
+        return index
+
+    def lookup(
+        self, name: str, classes: Collection[EntityClass] = ENTITY_CLASSES
+    ) -> GazetteerEntry | None:
+        """The entry of one of `classes` that has `name` among its names, spelling variants included."""
+        for entry in self._by_name.get(match_key(name), ()):
+            if entry.entity_class in classes:
+                return entry
+        return None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _relative_key(iri: URIRef) -> str | None:
+    text = str(iri)
+    return text[len(DEFAULT_BASE_IRI) :] if text.startswith(DEFAULT_BASE_IRI) else None
+
+
+def _entry_from_graph(graph: Graph, subject: URIRef, entity_class: EntityClass) -> GazetteerEntry:
+    key = _relative_key(subject)
+    label = graph.value(subject, RDFS.label)
+    if key is None or label is None:
+        raise ValueError(f"gazetteer entry {subject} needs an IRI under {DEFAULT_BASE_IRI} and a label")
+    located = (_relative_key(o) for o in graph.objects(subject, KG.locatedIn))
+    return GazetteerEntry(
+        key=key,
+        entity_class=entity_class,
+        label=str(label),
+        aliases=tuple(sorted({str(a) for a in graph.objects(subject, SKOS.altLabel)})),
+        demonyms=tuple(sorted({str(d) for d in graph.objects(subject, KG.demonym)})),
+        same_as=tuple(sorted(str(o) for o in graph.objects(subject, OWL.sameAs))),
+        located_in=tuple(sorted(k for k in located if k)),
+    )
+
+
+def load_gazetteer(folder: Path | None = None) -> Gazetteer:
+    """Read every `*.ttl` in the gazetteer folder (default: the shipped one)."""
+    folder = folder or ontology_dir() / "gazetteer"
+    files = sorted(folder.glob("*.ttl"))
+    graph = Graph()
+    digest = hashlib.sha256()
+    for path in files:
+        data = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + data)
+        graph.parse(data=data, format="turtle", publicID=path.as_uri())
+    entries = [
+        _entry_from_graph(graph, subject, entity_class)
+        for entity_class in ENTITY_CLASSES
+        for subject in sorted(graph.subjects(RDF.type, KG[entity_class]))
+        if isinstance(subject, URIRef)
+    ]
+    return Gazetteer(entries, fingerprint=digest.hexdigest())

@@ -1,0 +1,183 @@
+"""Corpus-wide resolution: every mention of one real entity lands on one node.
+
+The only stage that sees all articles. It works on small mention records,
+indexed by key, so its cost grows with the number of mentions, not with
+their product.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from kg.gazetteer import CLASS_FOLDERS, Gazetteer
+from kg.names import match_key, slugify
+from kg.records import ENTITY_CLASSES, ArticleExtraction, Entity, EntityClass, EntityMention
+
+MentionRef = tuple[str, int]  # (article source_file, start offset in its body)
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_NAME_PARTICLES = ("al-", "el-", "al ", "el ")
+_NOT_PERSON: tuple[EntityClass, ...] = tuple(c for c in ENTITY_CLASSES if c != "Person")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Resolved entities, and which entity each mention denotes."""
+
+    entities: tuple[Entity, ...]
+    mention_entity: dict[MentionRef, str]  # mention → Entity.key
+
+
+def surname_keys(name: str) -> set[str]:
+    """Keys under which a surname alone may stand for `name` ('al-Muhandis', 'Muhandis')."""
+    words = [w for w in name.split() if w.lower().rstrip(".,") not in _SUFFIXES]
+    if len(words) < 2:
+        return set()
+    last = words[-1]
+    keys = {match_key(last)}
+    for particle in _NAME_PARTICLES:
+        if last.lower().startswith(particle):
+            keys.add(match_key(last[len(particle) :]))
+    return keys
+
+
+class _Anchors:
+    """Assigns each mention an anchor: a gazetteer key, or a provisional name key."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    def gazetteer_key(self, mention: EntityMention) -> str | None:
+        """The gazetteer entry the mention names, if any.
+
+        A name the NER took for a person only links to a known person: 'al-Assad'
+        the man must not become al-Asad the airbase through a spelling variant.
+        """
+        if mention.gazetteer_id:
+            return mention.gazetteer_id
+        if mention.entity_class == "Person":
+            entry = self.gazetteer.lookup(mention.name, ("Person",))
+        else:
+            entry = self.gazetteer.lookup(mention.name, _NOT_PERSON)
+        return entry.key if entry else None
+
+    def person_surnames(self, mentions: Iterable[tuple[EntityMention, str]]) -> dict[str, set[str]]:
+        """Surname key → anchors of the multi-word persons that carry it."""
+        index: dict[str, set[str]] = defaultdict(set)
+        for mention, anchor in mentions:
+            if mention.entity_class != "Person":
+                continue
+            names = [mention.name]
+            entry = self.gazetteer.entries.get(anchor)
+            if entry is not None:
+                names.extend(entry.names)
+            for name in names:
+                for key in surname_keys(name):
+                    index[key].add(anchor)
+        return index
+
+
+def _is_single_word(mention: EntityMention) -> bool:
+    return len(mention.name.split()) == 1
+
+
+def _anchor_article(
+    extraction: ArticleExtraction, anchors: _Anchors
+) -> list[tuple[EntityMention, str]]:
+    """Anchor one article's mentions; a lone surname goes to the full name it abbreviates."""
+    first_pass = []
+    for mention in extraction.mentions:
+        key = anchors.gazetteer_key(mention)
+        first_pass.append((mention, key or f"?{match_key(mention.name)}"))
+    surnames = anchors.person_surnames(first_pass)
+    anchored = []
+    for mention, anchor in first_pass:
+        if anchor.startswith("?") and _is_single_word(mention):
+            candidates = surnames.get(match_key(mention.name), set())
+            if len(candidates) > 1:
+                continue  # 'Berg' beside Anna and Tomas Berg: one of them, not a new person
+            if candidates:
+                anchor = next(iter(candidates))
+        anchored.append((mention, anchor))
+    return anchored
+
+
+def _choose_label(names: Counter[str], entity_class: EntityClass) -> str:
+    """The most common full name; for people, prefer names with a first name."""
+
+    def rank(name: str) -> tuple[int, int, int, str]:
+        multiword = entity_class == "Person" and len(name.split()) > 1
+        return (-int(multiword), -names[name], -len(name), name)
+
+    return min(names, key=rank)
+
+
+def _majority_class(classes: Counter[EntityClass]) -> EntityClass:
+    return min(classes, key=lambda c: (-classes[c], ENTITY_CLASSES.index(c)))
+
+
+def resolve(extractions: Sequence[ArticleExtraction], gazetteer: Gazetteer) -> Resolution:
+    """Join all mentions into entities with stable keys, labels and aliases."""
+    anchors = _Anchors(gazetteer)
+    anchored: list[tuple[str, EntityMention, str]] = []
+    for extraction in extractions:
+        source = extraction.article.source_file
+        anchored.extend((source, m, a) for m, a in _anchor_article(extraction, anchors))
+
+    # A lone surname with no full name in its own article: the corpus may know it.
+    corpus_surnames = anchors.person_surnames((m, a) for _, m, a in anchored)
+    groups: dict[str, list[tuple[str, EntityMention]]] = defaultdict(list)
+    for source, mention, anchor in anchored:
+        if anchor.startswith("?") and _is_single_word(mention):
+            candidates = corpus_surnames.get(anchor[1:], set())
+            if len(candidates) == 1:
+                anchor = next(iter(candidates))
+        groups[anchor].append((source, mention))
+
+    entities: list[Entity] = []
+    mention_entity: dict[MentionRef, str] = {}
+    taken: set[str] = set(gazetteer.entries)
+    for anchor in sorted(groups):
+        members = groups[anchor]
+        entity = _make_entity(anchor, members, gazetteer, taken)
+        taken.add(entity.key)
+        entities.append(entity)
+        for source, mention in members:
+            mention_entity[(source, mention.start)] = entity.key
+    entities.sort(key=lambda e: e.key)
+    return Resolution(entities=tuple(entities), mention_entity=mention_entity)
+
+
+def _make_entity(
+    anchor: str,
+    members: list[tuple[str, EntityMention]],
+    gazetteer: Gazetteer,
+    taken: set[str],
+) -> Entity:
+    forms = {form for _, m in members for form in (m.name, *m.forms)}
+    articles = tuple(sorted({source for source, _ in members}))
+    entry = gazetteer.entries.get(anchor)
+    if entry is not None:
+        return Entity(
+            key=entry.key,
+            entity_class=entry.entity_class,
+            label=entry.label,
+            alt_labels=tuple(sorted((forms | set(entry.aliases)) - {entry.label})),
+            articles=articles,
+            same_as=entry.same_as,
+            located_in=entry.located_in,
+            demonyms=entry.demonyms,
+        )
+    entity_class = _majority_class(Counter(m.entity_class for _, m in members))
+    label = _choose_label(Counter(m.name for _, m in members), entity_class)
+    key = f"{CLASS_FOLDERS[entity_class]}/{slugify(label)}"
+    if key in taken:  # a different entity already has this slug: keep both, stably
+        key = f"{key}-{slugify(anchor[1:])[:24]}"
+    return Entity(
+        key=key,
+        entity_class=entity_class,
+        label=label,
+        alt_labels=tuple(sorted(forms - {label})),
+        articles=articles,
+    )

@@ -1,0 +1,49 @@
+"""Shared fixtures: the real spaCy pipeline, loaded once per session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from spacy.language import Language
+
+from kg.extract import extract_article
+from kg.gazetteer import Gazetteer, load_gazetteer
+from kg.nlp import build_pipeline
+from kg.records import Article, ArticleExtraction, Segment
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="session")
+def nlp(gazetteer: Gazetteer) -> Language:
+    return build_pipeline(gazetteer)
+
+
+def _article(text: str, source_file: str = "test.txt") -> Article:
+    return Article(
+        source_file=source_file,
+        source_text=text,
+        body=text,
+        segments=(Segment(0, 0, len(text)),),
+    )
+
+
+@pytest.fixture(scope="session")
+def make_article() -> Callable[..., Article]:
+    """An article whose body is the given text itself."""
+    return _article
+
+
+@pytest.fixture(scope="session")
+def extract(nlp: Language, gazetteer: Gazetteer) -> Callable[..., ArticleExtraction]:
+    """Text in, the real pipeline's extraction out."""
+
+    def run(text: str, source_file: str = "test.txt") -> ArticleExtraction:
+        article = _article(text, source_file)
+        return extract_article(article, nlp(article.body), gazetteer)
+
+    return run
