@@ -36,7 +36,11 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def main(
     version: bool = typer.Option(
-        False, "--version", callback=_print_version, is_eager=True, help="Show the version and exit."
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Show the version and exit.",
     ),
 ) -> None:
     """newskg: news articles in, an RDF knowledge graph out."""
@@ -53,10 +57,12 @@ def _fail(message: str) -> typer.Exit:
 
 @app.command("build")
 def build_command(
-    paths: list[Path] = typer.Argument(  # noqa: B008 - typer reads defaults at import
+    paths: list[Path] = typer.Argument(
         None, help="Article files or folders (.txt, .md, .html). Default: articles/"
     ),
-    out: Path = typer.Option(Path("output"), "--out", "-o", help="Folder for graph.ttl and graph.html."),
+    out: Path = typer.Option(
+        Path("output"), "--out", "-o", help="Folder for graph.ttl and graph.html."
+    ),
     model: str = typer.Option(DEFAULT_MODEL, "--model", help="An installed spaCy pipeline."),
     base_iri: str = typer.Option(DEFAULT_BASE_IRI, "--base-iri", help="Base for instance IRIs."),
 ) -> None:
@@ -67,7 +73,9 @@ def build_command(
         _warn(f"skipped {error}")
     if not articles:
         raise _fail(
-            "no readable article in " + ", ".join(map(str, sources)) + "; give .txt, .md or .html files"
+            "no readable article in "
+            + ", ".join(map(str, sources))
+            + "; give .txt, .md or .html files"
         )
     with typer.progressbar(length=len(articles), label="parsing articles", file=sys.stderr) as bar:
         try:

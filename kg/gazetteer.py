@@ -68,7 +68,7 @@ class Gazetteer:
     def lookup(
         self, name: str, classes: Collection[EntityClass] = ENTITY_CLASSES
     ) -> GazetteerEntry | None:
-        """The entry of one of `classes` that has `name` among its names, spelling variants included."""
+        """The entry of one of `classes` named `name`, spelling variants included."""
         for entry in self._by_name.get(match_key(name), ()):
             if entry.entity_class in classes:
                 return entry
@@ -87,8 +87,12 @@ def _entry_from_graph(graph: Graph, subject: URIRef, entity_class: EntityClass) 
     key = _relative_key(subject)
     label = graph.value(subject, RDFS.label)
     if key is None or label is None:
-        raise ValueError(f"gazetteer entry {subject} needs an IRI under {DEFAULT_BASE_IRI} and a label")
-    located = (_relative_key(o) for o in graph.objects(subject, KG.locatedIn))
+        raise ValueError(
+            f"gazetteer entry {subject} needs an IRI under {DEFAULT_BASE_IRI} and a label"
+        )
+    located = (
+        _relative_key(o) for o in graph.objects(subject, KG.locatedIn) if isinstance(o, URIRef)
+    )
     return GazetteerEntry(
         key=key,
         entity_class=entity_class,
@@ -113,7 +117,8 @@ def load_gazetteer(folder: Path | None = None) -> Gazetteer:
     entries = [
         _entry_from_graph(graph, subject, entity_class)
         for entity_class in ENTITY_CLASSES
-        for subject in sorted(graph.subjects(RDF.type, KG[entity_class]))
-        if isinstance(subject, URIRef)
+        for subject in sorted(
+            s for s in graph.subjects(RDF.type, KG[entity_class]) if isinstance(s, URIRef)
+        )
     ]
     return Gazetteer(entries, fingerprint=digest.hexdigest())

@@ -35,7 +35,9 @@ def add_article(graph: Graph, article: Article, iri: URIRef) -> None:
     if article.title:
         graph.add((iri, SCHEMA.headline, Literal(article.title)))
     if article.published:
-        graph.add((iri, SCHEMA.datePublished, Literal(article.published.isoformat(), datatype=XSD.date)))
+        graph.add(
+            (iri, SCHEMA.datePublished, Literal(article.published.isoformat(), datatype=XSD.date))
+        )
     if article.publisher:
         graph.add((iri, SCHEMA.publisher, Literal(article.publisher)))
     for author in article.authors:
@@ -44,7 +46,9 @@ def add_article(graph: Graph, article: Article, iri: URIRef) -> None:
         graph.add((iri, SCHEMA.url, Literal(article.url)))
 
 
-def add_entity(graph: Graph, entity: Entity, minter: IriMinter, articles: dict[str, URIRef]) -> None:
+def add_entity(
+    graph: Graph, entity: Entity, minter: IriMinter, articles: dict[str, URIRef]
+) -> None:
     """One node per real entity: class, one label, every alias, where it is named."""
     iri = minter.entity(entity.key)
     graph.add((iri, RDF.type, KG[entity.entity_class]))

@@ -13,6 +13,12 @@ _DOUBLED = re.compile(r"([a-z])\1+")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
 _TITLE_LINKS = frozenset({"of", "for"})
+_BASE_WORDS = frozenset(
+    {"air", "naval", "military", "army", "base", "airbase", "airfield", "garrison", "station"}
+)
+_BASE_OF = re.compile(
+    r"^(?P<kind>(?:air |military |naval )?base|garrison) (?:of|at) (?P<name>.+)$", re.I
+)
 
 
 def ascii_fold(text: str) -> str:
@@ -37,7 +43,7 @@ def match_key(text: str) -> str:
 
 
 def clean_surface(text: str) -> str:
-    """Trim what is not part of a name: a leading 'the', a trailing possessive, stray punctuation."""
+    """Trim what is not part of a name: a leading "the", a possessive, stray punctuation."""
     text = " ".join(text.split())
     text = _LEADING_ARTICLE.sub("", text)
     text = _POSSESSIVE.sub("", text)
@@ -73,3 +79,12 @@ def split_title(name: str) -> tuple[str, str]:
         else:
             break
     return " ".join(words[:cut]), " ".join(words[cut:])
+
+
+def base_name(name: str) -> str:
+    """One spelling for a base found by its shape: 'base of Victoria' → 'Victoria Base',
+    'al-Asad air base' → 'al-Asad Air Base'."""
+    match = _BASE_OF.match(name)
+    if match:
+        name = f"{match['name']} {match['kind']}"
+    return " ".join(w.capitalize() if w.lower() in _BASE_WORDS else w for w in name.split())

@@ -59,7 +59,9 @@ def _base_patterns() -> list[dict[str, Any]]:
     """Patterns that find bases by their shape (Camp X, X Air Base), not by list."""
     lines = data_file("base_patterns.jsonl").read_text(encoding="utf-8").splitlines()
     return [
-        {"label": BASE_LABEL, "pattern": json.loads(line)["pattern"]} for line in lines if line.strip()
+        {"label": BASE_LABEL, "pattern": json.loads(line)["pattern"]}
+        for line in lines
+        if line.strip()
     ]
 
 

@@ -18,6 +18,7 @@ from kg.records import ENTITY_CLASSES, ArticleExtraction, Entity, EntityClass, E
 MentionRef = tuple[str, int]  # (article source_file, start offset in its body)
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _NAME_PARTICLES = ("al-", "el-", "al ", "el ")
+_PERSON: tuple[EntityClass, ...] = ("Person",)
 _NOT_PERSON: tuple[EntityClass, ...] = tuple(c for c in ENTITY_CLASSES if c != "Person")
 
 
@@ -57,7 +58,7 @@ class _Anchors:
         if mention.gazetteer_id:
             return mention.gazetteer_id
         if mention.entity_class == "Person":
-            entry = self.gazetteer.lookup(mention.name, ("Person",))
+            entry = self.gazetteer.lookup(mention.name, _PERSON)
         else:
             entry = self.gazetteer.lookup(mention.name, _NOT_PERSON)
         return entry.key if entry else None

@@ -24,23 +24,41 @@ def resolve_texts(extract, gazetteer):
     ("texts", "label", "aliases"),
     [
         # a surname alone goes to the full name in the same article
-        (("Senator Elaine Whitcombe spoke first. Later Ms Whitcombe left.",),
-         "Elaine Whitcombe", {"Whitcombe", "Ms Whitcombe"}),
+        (
+            ("Senator Elaine Whitcombe spoke first. Later Ms Whitcombe left.",),
+            "Elaine Whitcombe",
+            {"Whitcombe", "Ms Whitcombe"},
+        ),
         # titles are stripped, the bare name is the label
-        (("Gen Kenneth Robertson inspected the unit. Gen Robertson was pleased.",),
-         "Kenneth Robertson", {"Robertson"}),
+        (
+            ("Gen Kenneth Robertson inspected the unit. Gen Robertson was pleased.",),
+            "Kenneth Robertson",
+            {"Robertson"},
+        ),
         # transliteration variants across articles meet
-        (("Qasem Soleimani was killed in January.", "Qassem Soleimani was buried in Kerman."),
-         "Qasem Soleimani", {"Qassem Soleimani"}),
+        (
+            ("Qasem Soleimani was killed in January.", "Qassem Soleimani was buried in Kerman."),
+            "Qasem Soleimani",
+            {"Qassem Soleimani"},
+        ),
         # a known alias ("Frank McKenzie") joins the gazetteer's canonical name
-        (("Frank McKenzie visited Baghdad.", "Kenneth McKenzie spoke to reporters."),
-         "Kenneth McKenzie", {"Frank McKenzie"}),
+        (
+            ("Frank McKenzie visited Baghdad.", "Kenneth McKenzie spoke to reporters."),
+            "Kenneth McKenzie",
+            {"Frank McKenzie"},
+        ),
         # a surname-only article joins the one full name the corpus knows
-        (("Mike Pompeo met the foreign minister.", "Pompeo said the deal was close."),
-         "Mike Pompeo", {"Pompeo"}),
+        (
+            ("Mike Pompeo met the foreign minister.", "Pompeo said the deal was close."),
+            "Mike Pompeo",
+            {"Pompeo"},
+        ),
         # demonyms and abbreviations land on the country
-        (("The U.S. will cut troops.", "American officials agreed.", "The US said so."),
-         "United States", {"U.S.", "US"}),
+        (
+            ("The U.S. will cut troops.", "American officials agreed.", "The US said so."),
+            "United States",
+            {"U.S.", "US"},
+        ),
     ],
 )
 def test_resolve_one_node_per_entity(resolve_texts, texts, label, aliases):
@@ -82,8 +100,12 @@ def test_resolve_keys_stable_across_runs(resolve_texts):
 
 @pytest.mark.parametrize(
     ("text", "slug"),
-    [("Mustafa al-Kadhimi", "mustafa-al-kadhimi"), ("Recep Tayyip Erdoğan", "recep-tayyip-erdogan"),
-     ("U.S.", "u-s"), ("  ", "unnamed")],
+    [
+        ("Mustafa al-Kadhimi", "mustafa-al-kadhimi"),
+        ("Recep Tayyip Erdoğan", "recep-tayyip-erdogan"),
+        ("U.S.", "u-s"),
+        ("  ", "unnamed"),
+    ],
 )
 def test_names_slugify(text, slug):
     assert slugify(text) == slug

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Span
 
 from kg.gazetteer import Gazetteer
-from kg.names import clean_surface, split_title, title_words
+from kg.names import base_name, clean_surface, split_title, title_words
 from kg.records import ENTITY_CLASSES, EntityClass, EntityMention
 
 # How the statistical NER's labels map onto our classes when no gazetteer
@@ -42,6 +42,9 @@ def _looks_like_a_name(span: Span, name: str) -> bool:
     if len(span) == 1 and span[0].pos_ not in ("PROPN", "X"):
         return False  # a sentence-initial adjective or verb ('Unaddressed')
     titles = title_words()
+    if span.start >= 2 and span.doc[span.start - 1].lower_ == "of":
+        if span.doc[span.start - 2].lower_ in titles:
+            return False  # the end of a title: 'Secretary of State', 'Minister of Defence'
     return not all(w.lower().rstrip(".") in titles for w in name.split())
 
 
@@ -51,6 +54,8 @@ def _name_of(span: Span, entity_class: EntityClass, gazetteer: Gazetteer) -> str
     name = clean_surface(span.text)
     if entity_class == "Person":
         name = split_title(name)[1]
+    elif entity_class == "MilitaryBase":
+        name = base_name(name)
     return name if _looks_like_a_name(span, name) else None
 
 

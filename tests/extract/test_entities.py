@@ -7,23 +7,51 @@ import pytest
 TYPING_CASES = [
     # (sentence, name, expected class, expected gazetteer key or None)
     ("Turkish troops crossed into Syria on Sunday.", "Syria", "Country", "country/syria"),
-    ("The U.S. embassy in Baghdad was closed.", "United States", "Country", "country/united-states"),
+    (
+        "The U.S. embassy in Baghdad was closed.",
+        "United States",
+        "Country",
+        "country/united-states",
+    ),
     ("Iranian officials said the talks had failed.", "Iran", "Country", "country/iran"),
-    ("American soldiers patrolled the border.", "United States", "Country", "country/united-states"),
+    (
+        "American soldiers patrolled the border.",
+        "United States",
+        "Country",
+        "country/united-states",
+    ),
     ("Fighters loyal to ISIS regrouped in the desert.", "Islamic State", "Organization", None),
     ("Daesh claimed the bombing.", "Islamic State", "Organization", None),
-    ("A spokesman for CENTCOM declined to comment.", "United States Central Command",
-     "Organization", None),
+    (
+        "A spokesman for CENTCOM declined to comment.",
+        "United States Central Command",
+        "Organization",
+        None,
+    ),
     ("Rockets struck Camp Taji north of the capital.", "Camp Taji", "MilitaryBase", None),
-    ("Drones were launched from Incirlik Air Base overnight.", "Incirlik Air Base",
-     "MilitaryBase", None),
-    ("Soldiers arrived at Camp Buckmaster late on Friday.", "Camp Buckmaster", "MilitaryBase", None),
+    (
+        "Drones were launched from Incirlik Air Base overnight.",
+        "Incirlik Air Base",
+        "MilitaryBase",
+        None,
+    ),
+    (
+        "Soldiers arrived at Camp Buckmaster late on Friday.",
+        "Camp Buckmaster",
+        "MilitaryBase",
+        None,
+    ),
     ("Jets took off from Harlow Air Base before dawn.", "Harlow Air Base", "MilitaryBase", None),
     ("Protesters gathered in Mosul after Friday prayers.", "Mosul", "Place", None),
     ("The minister flew to Brussels for the summit.", "Brussels", "Place", None),
     ("Angela Merkel spoke to reporters in Berlin.", "Angela Merkel", "Person", None),
     ("The decision was announced by Gen. Mark Milley.", "Mark Milley", "Person", None),
-    ("Officials in Washington welcomed the deal.", "Washington, D.C.", "Place", "place/washington-d-c"),
+    (
+        "Officials in Washington welcomed the deal.",
+        "Washington, D.C.",
+        "Place",
+        "place/washington-d-c",
+    ),
 ]
 
 
@@ -43,6 +71,7 @@ def test_entities_typed(extract, sentence, name, entity_class, key):
         ("The Marine General declined to answer.", "Marine General"),
         ("He said the us and them rhetoric must end.", "United States"),
         ("There is no easy answer, he said.", "IS"),
+        ("Secretary of State Ann Ellery flew home.", "State"),
     ],
 )
 def test_entities_not_names_rejected(extract, sentence, not_expected):
@@ -68,3 +97,15 @@ def test_entities_offsets_point_at_text(extract):
     for mention in extract(text).mentions:
         assert text[mention.start : mention.end] == mention.text
         assert mention.sentence_start <= mention.start < mention.end <= mention.sentence_end
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Troops left the base of Harmony near the river.", "Harmony Base"),
+        ("Mortars hit the Kalsu air base overnight.", "Kalsu Air Base"),
+    ],
+)
+def test_entities_base_names_one_spelling(extract, sentence, name):
+    bases = {m.name for m in extract(sentence).mentions if m.entity_class == "MilitaryBase"}
+    assert name in bases

@@ -1,0 +1,128 @@
+"""The `kg` command end to end, through typer's CliRunner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, RDFS
+from typer.testing import CliRunner
+
+from kg import __version__
+from kg.cli import app
+from kg.namespaces import KG, SCHEMA
+
+ARTICLES = Path(__file__).resolve().parent.parent / "articles"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def sample_build(tmp_path_factory) -> Path:
+    """One build of the sample articles, shared by the tests that read it."""
+    out = tmp_path_factory.mktemp("out")
+    result = runner.invoke(app, ["build", str(ARTICLES), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_cli_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.stdout
+
+
+def test_cli_build_sample_graph_parses_and_round_trips(sample_build):
+    graph = Graph().parse(sample_build / "graph.ttl")
+    assert len(set(graph.subjects(RDF.type, KG.Article))) == 5
+    again = Graph().parse(data=graph.serialize(format="turtle"), format="turtle")
+    assert isomorphic(graph, again)
+    assert (sample_build / "graph.html").stat().st_size > 10_000
+
+
+def test_cli_build_sample_one_node_per_entity(sample_build):
+    graph = Graph().parse(sample_build / "graph.ttl")
+    labels = [
+        str(o) for s in graph.subjects(RDF.type, KG.Person) for o in graph.objects(s, RDFS.label)
+    ]
+    assert len(labels) == len(set(labels))
+    for name in ("Donald Trump", "Kenneth McKenzie", "Qasem Soleimani", "Mustafa al-Kadhimi"):
+        assert name in labels
+    articles = {str(o) for o in graph.objects(None, SCHEMA.datePublished)}
+    assert {"2020-09-09", "2020-08-29", "2020-06-12"} == articles
+
+
+def test_cli_build_is_byte_identical(sample_build, tmp_path):
+    result = runner.invoke(app, ["build", str(ARTICLES), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for name in ("graph.ttl", "graph.html"):
+        assert (tmp_path / name).read_bytes() == (sample_build / name).read_bytes()
+
+
+def test_cli_build_summary_names_counts(sample_build, tmp_path):
+    result = runner.invoke(
+        app, ["build", str(ARTICLES / "001_c34ed854f745c209.txt"), "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0
+    assert "1 articles read, 0 skipped" in result.stdout
+    assert "triples" in result.stdout
+
+
+def test_cli_build_bad_files_warned_others_built(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(ARTICLES / "001_c34ed854f745c209.txt", src)
+    (src / "empty.txt").write_text("")
+    (src / "latin1.txt").write_bytes("Caf\xe9 in Baghdad".encode("latin-1"))
+    (src / "notes.pdf").write_bytes(b"%PDF-1.4")
+    result = runner.invoke(app, ["build", str(src), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    for name in ("empty.txt", "latin1.txt", "notes.pdf"):
+        assert name in result.stderr
+    assert "1 articles read, 3 skipped" in result.stdout
+    graph = Graph().parse(tmp_path / "out" / "graph.ttl")
+    assert len(set(graph.subjects(RDF.type, KG.Article))) == 1
+
+
+def test_cli_build_no_articles_exit_2_nothing_written(tmp_path):
+    (tmp_path / "empty.txt").write_text("   \n")
+    result = runner.invoke(app, ["build", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "no readable article" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_build_unknown_model_exit_2(tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "build",
+            str(ARTICLES / "001_c34ed854f745c209.txt"),
+            "-o",
+            str(tmp_path),
+            "--model",
+            "xx_nope",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "xx_nope" in result.stderr and "not installed" in result.stderr
+
+
+def test_cli_build_base_iri(tmp_path):
+    result = runner.invoke(
+        app,
+        [
+            "build",
+            str(ARTICLES / "004_4c6c126155a967da.txt"),
+            "-o",
+            str(tmp_path),
+            "--base-iri",
+            "http://example.org/news/",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(tmp_path / "graph.ttl")
+    subjects = {str(s) for s in graph.subjects(RDF.type, KG.Country)}
+    assert "http://example.org/news/country/iraq" in subjects
