@@ -1,0 +1,521 @@
+"""Tests for kg.validate and `kg validate`: the SHACL shapes catch what they promise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import rdflib.namespace
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
+from typer.testing import CliRunner
+
+from kg.build import BuildResult
+from kg.cli import app
+from kg.export import serialize, union_graph
+from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, WD, bind_prefixes
+from kg.resources import ontology_dir
+from kg.validate import (
+    GraphFileError,
+    ValidationReport,
+    load_graph_file,
+    show_term,
+    validate_graph,
+)
+
+ARTICLES = Path(__file__).resolve().parent.parent / "articles"
+runner = CliRunner()
+
+ID = Namespace(DEFAULT_BASE_IRI)
+KGSH = Namespace("https://w3id.org/newskg/shapes#")
+# A plain Namespace: pytest probes module globals, and rdflib's XSD warns on unknown names.
+XSD = Namespace(str(rdflib.namespace.XSD))
+# The mention terms are declared in the ontology but not yet in kg.namespaces.KG;
+# switch to KG.Mention, KG.denotedBy… once they are.
+KG_NS = Namespace(str(KG))
+
+ARTICLE = ID["article/001_c34ed854f745c209"]
+ARTICLE_2 = ID["article/004_4c6c126155a967da"]
+TRUMP = ID["person/donald-trump"]
+IRAQ = ID["country/iraq"]
+USA = ID["country/united-states"]
+AL_ASAD = ID["base/al-asad-airbase"]
+PENTAGON = ID["organization/pentagon"]
+BAGHDAD = ID["place/baghdad"]
+KADHIMI = ID["person/mustafa-al-kadhimi"]
+WITHDRAWAL = ID["event/3f2a9c0d"]
+ROLE = ID["role/8b1e77aa"]
+MENTION = ID["mention/001_c34ed854f745c209/120-132"]
+
+ENTITIES = {
+    TRUMP: KG.Person,
+    KADHIMI: KG.Person,
+    IRAQ: KG.Country,
+    USA: KG.Country,
+    AL_ASAD: KG.MilitaryBase,
+    PENTAGON: KG.Organization,
+    BAGHDAD: KG.Place,
+}
+
+
+def valid_graph() -> Graph:
+    """A small graph with one of everything the builder emits, all conforming."""
+    g = bind_prefixes(Graph())
+    for article, source in ((ARTICLE, "001_c34ed854f745c209.txt"), (ARTICLE_2, "004.txt")):
+        g.add((article, RDF.type, KG.Article))
+        g.add((article, KG.sourceFile, Literal(source)))
+    g.add((ARTICLE, SCHEMA.headline, Literal("US to pull almost half its troops from Iraq")))
+    g.add((ARTICLE, SCHEMA.datePublished, Literal("2020-09-09", datatype=XSD.date)))
+    for entity, cls in ENTITIES.items():
+        g.add((entity, RDF.type, cls))
+        g.add((entity, RDFS.label, Literal(entity.rsplit("/", 1)[-1].replace("-", " ").title())))
+        g.add((entity, KG.mentionedIn, ARTICLE))
+    g.add((TRUMP, SKOS.altLabel, Literal("Trump")))
+    g.add((TRUMP, OWL.sameAs, WD.Q22686))
+    g.add((AL_ASAD, KG.locatedIn, IRAQ))
+    g.add((IRAQ, KG.demonym, Literal("Iraqi")))
+    # an event with every property
+    g.add((WITHDRAWAL, RDF.type, KG.Withdrawal))
+    g.add((WITHDRAWAL, RDFS.label, Literal("United States withdrawal from Iraq")))
+    g.add((WITHDRAWAL, KG.agent, USA))
+    g.add((WITHDRAWAL, KG.location, IRAQ))
+    g.add((WITHDRAWAL, KG.destination, AL_ASAD))
+    g.add((WITHDRAWAL, KG.accordingTo, TRUMP))
+    g.add((WITHDRAWAL, KG.date, Literal("2020-09", datatype=XSD.gYearMonth)))
+    g.add((WITHDRAWAL, KG.troopsBefore, Literal(5200)))
+    g.add((WITHDRAWAL, KG.troopsBeforeQualifier, Literal("about")))
+    g.add((WITHDRAWAL, KG.troopsAfter, Literal(3000)))
+    g.add((WITHDRAWAL, KG.troopCount, Literal(0)))
+    g.add((WITHDRAWAL, KG.status, Literal("planned")))
+    g.add((WITHDRAWAL, KG.evidence, Literal("The US will reduce its troops in Iraq to 3,000.")))
+    g.add((WITHDRAWAL, PROV.wasDerivedFrom, ARTICLE))
+    g.add((WITHDRAWAL, PROV.wasDerivedFrom, ARTICLE_2))
+    # a role
+    g.add((KADHIMI, KG.hasRole, ROLE))
+    g.add((ROLE, RDF.type, KG.Role))
+    g.add((ROLE, KG.title, Literal("Prime Minister")))
+    g.add((ROLE, KG.roleOf, IRAQ))
+    g.add((ROLE, PROV.wasDerivedFrom, ARTICLE))
+    # a mention
+    g.add((TRUMP, KG_NS.denotedBy, MENTION))
+    g.add((MENTION, RDF.type, KG_NS.Mention))
+    g.add((MENTION, KG_NS.inArticle, ARTICLE))
+    g.add((MENTION, KG_NS.beginIndex, Literal(120, datatype=XSD.nonNegativeInteger)))
+    g.add((MENTION, KG_NS.endIndex, Literal(132)))
+    g.add((MENTION, KG_NS.anchorOf, Literal("Donald Trump")))
+    return g
+
+
+def _replace(subject: URIRef, predicate: URIRef, value: object) -> Callable[[Graph], None]:
+    def change(g: Graph) -> None:
+        g.remove((subject, predicate, None))
+        if value is not None:
+            g.add((subject, predicate, value))  # type: ignore[arg-type]
+
+    return change
+
+
+def _add(*triple: object) -> Callable[[Graph], None]:
+    return lambda g: g.add(triple)  # type: ignore[arg-type]
+
+
+def _remove(subject: URIRef, predicate: URIRef) -> Callable[[Graph], None]:
+    return lambda g: g.remove((subject, predicate, None))
+
+
+def _retype(subject: URIRef, cls: URIRef) -> Callable[[Graph], None]:
+    return _replace(subject, RDF.type, cls)
+
+
+def _all(*changes: Callable[[Graph], None]) -> Callable[[Graph], None]:
+    def change(g: Graph) -> None:
+        for step in changes:
+            step(g)
+
+    return change
+
+
+# name → (change to the valid graph, the one shape it breaks, its focus node)
+BROKEN: dict[str, tuple[Callable[[Graph], None], URIRef, URIRef]] = {
+    "entity with two labels": (
+        _add(TRUMP, RDFS.label, Literal("Donald J. Trump")),
+        KGSH.EntityLabelShape,
+        TRUMP,
+    ),
+    "entity without label": (_remove(BAGHDAD, RDFS.label), KGSH.EntityLabelShape, BAGHDAD),
+    "entity mentioned nowhere": (
+        _remove(AL_ASAD, KG.mentionedIn),
+        KGSH.EntityMentionedInShape,
+        AL_ASAD,
+    ),
+    "entity mentioned in a non-article": (
+        _add(PENTAGON, KG.mentionedIn, ID["article/missing"]),
+        KGSH.EntityMentionedInShape,
+        PENTAGON,
+    ),
+    "entity sameAs a string": (
+        _add(TRUMP, OWL.sameAs, Literal("Q22686")),
+        KGSH.EntitySameAsShape,
+        TRUMP,
+    ),
+    "event without evidence": (
+        _remove(WITHDRAWAL, KG.evidence),
+        KGSH.EventEvidenceShape,
+        WITHDRAWAL,
+    ),
+    "event of a sub-subclass without evidence": (
+        _all(_retype(WITHDRAWAL, KG.Handover), _remove(WITHDRAWAL, KG.evidence)),
+        KGSH.EventEvidenceShape,
+        WITHDRAWAL,
+    ),
+    "event without source article": (
+        _remove(WITHDRAWAL, PROV.wasDerivedFrom),
+        KGSH.EventDerivedFromShape,
+        WITHDRAWAL,
+    ),
+    "event derived from a non-article": (
+        _add(WITHDRAWAL, PROV.wasDerivedFrom, IRAQ),
+        KGSH.EventDerivedFromShape,
+        WITHDRAWAL,
+    ),
+    "event agent is a string": (
+        _add(WITHDRAWAL, KG.agent, Literal("the United States")),
+        KGSH.EventAgentShape,
+        WITHDRAWAL,
+    ),
+    "event without a type": (_remove(WITHDRAWAL, RDF.type), KGSH.EventTypeShape, WITHDRAWAL),
+    "troop count of -5": (
+        _replace(WITHDRAWAL, KG.troopCount, Literal(-5)),
+        KGSH.TroopCountShape,
+        WITHDRAWAL,
+    ),
+    "troops before as a string": (
+        _replace(WITHDRAWAL, KG.troopsBefore, Literal("5200")),
+        KGSH.TroopsBeforeShape,
+        WITHDRAWAL,
+    ),
+    "troops after as a decimal": (
+        _replace(WITHDRAWAL, KG.troopsAfter, Literal("3000.5", datatype=XSD.decimal)),
+        KGSH.TroopsAfterShape,
+        WITHDRAWAL,
+    ),
+    "qualifier as a number": (
+        _replace(WITHDRAWAL, KG.troopsBeforeQualifier, Literal(1)),
+        KGSH.TroopsBeforeQualifierShape,
+        WITHDRAWAL,
+    ),
+    "date typed xsd:string": (
+        _replace(WITHDRAWAL, KG.date, Literal("2020-09", datatype=XSD.string)),
+        KGSH.DateValueShape,
+        WITHDRAWAL,
+    ),
+    "date as a dateTime": (
+        _replace(WITHDRAWAL, KG.date, Literal("2020-09-09T00:00:00", datatype=XSD.dateTime)),
+        KGSH.DateValueShape,
+        WITHDRAWAL,
+    ),
+    "status outside the list": (
+        _replace(WITHDRAWAL, KG.status, Literal("rumoured")),
+        KGSH.StatusValueShape,
+        WITHDRAWAL,
+    ),
+    "role without title": (_remove(ROLE, KG.title), KGSH.RoleTitleShape, ROLE),
+    "role with two titles": (_add(ROLE, KG.title, Literal("PM")), KGSH.RoleTitleShape, ROLE),
+    "role without source": (_remove(ROLE, PROV.wasDerivedFrom), KGSH.RoleDerivedFromShape, ROLE),
+    "hasRole to an untyped node": (
+        _add(TRUMP, KG.hasRole, ID["role/untyped"]),
+        KGSH.HasRoleValueShape,
+        TRUMP,
+    ),
+    "article without source file": (
+        _remove(ARTICLE_2, KG.sourceFile),
+        KGSH.ArticleSourceFileShape,
+        ARTICLE_2,
+    ),
+    "article with two source files": (
+        _add(ARTICLE_2, KG.sourceFile, Literal("other.txt")),
+        KGSH.ArticleSourceFileShape,
+        ARTICLE_2,
+    ),
+    "article date as a string": (
+        _replace(ARTICLE, SCHEMA.datePublished, Literal("9 September 2020")),
+        KGSH.ArticleDatePublishedShape,
+        ARTICLE,
+    ),
+    "mention begin after end": (
+        _replace(MENTION, KG_NS.beginIndex, Literal(140)),
+        KGSH.MentionBeginShape,
+        MENTION,
+    ),
+    "mention without article": (
+        _remove(MENTION, KG_NS.inArticle),
+        KGSH.MentionInArticleShape,
+        MENTION,
+    ),
+    "mention in two articles": (
+        _add(MENTION, KG_NS.inArticle, ARTICLE_2),
+        KGSH.MentionInArticleShape,
+        MENTION,
+    ),
+    "mention without surface text": (
+        _remove(MENTION, KG_NS.anchorOf),
+        KGSH.MentionAnchorShape,
+        MENTION,
+    ),
+    "denotedBy to a non-mention": (
+        _add(IRAQ, KG_NS.denotedBy, ARTICLE),
+        KGSH.DenotedByValueShape,
+        IRAQ,
+    ),
+}
+
+
+def broken_graph(name: str) -> Graph:
+    graph = valid_graph()
+    BROKEN[name][0](graph)
+    return graph
+
+
+def _event_subclasses() -> list[URIRef]:
+    """Every class the ontology makes a (transitive) subclass of kg:Event."""
+    ontology = Graph().parse(ontology_dir() / "newskg.ttl")
+    found = set(ontology.transitive_subjects(RDFS.subClassOf, KG.Event)) - {KG.Event}
+    return sorted(c for c in found if isinstance(c, URIRef))
+
+
+def _shape_label(shape: URIRef) -> str:
+    shapes = Graph().parse(ontology_dir() / "shapes.ttl")
+    return str(shapes.value(shape, RDFS.label))
+
+
+# --- the library ---------------------------------------------------------------
+
+
+def test_validate_valid_graph_conforms():
+    report = validate_graph(valid_graph())
+    assert report.conforms, report.text
+    assert report.violations == ()
+    assert report.text == "validation: conforms"
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_validate_broken_graph_names_the_shape(name):
+    _, shape, focus = BROKEN[name]
+    report = validate_graph(broken_graph(name))
+    assert not report.conforms
+    assert {v.shape for v in report.violations} == {shape}, report.text
+    assert {v.focus_node for v in report.violations} == {focus}
+    assert all(v.severity == "Violation" for v in report.violations)
+
+
+@pytest.mark.parametrize("event_class", _event_subclasses(), ids=lambda c: c.rsplit("#")[-1])
+def test_validate_every_event_subclass_needs_evidence(event_class):
+    graph = valid_graph()
+    _all(_retype(WITHDRAWAL, event_class), _remove(WITHDRAWAL, KG.evidence))(graph)
+    report = validate_graph(graph)
+    assert [v.shape for v in report.violations] == [KGSH.EventEvidenceShape]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        Literal("2020-09-09", datatype=XSD.date),
+        Literal("2020-09", datatype=XSD.gYearMonth),
+        Literal("2020", datatype=XSD.gYear),
+    ],
+    ids=lambda v: v.datatype.rsplit("#")[-1],
+)
+def test_validate_date_precisions_conform(value):
+    graph = valid_graph()
+    _replace(WITHDRAWAL, KG.date, value)(graph)
+    assert validate_graph(graph).conforms
+
+
+@pytest.mark.parametrize("status", ["planned", "reported", "denied"])
+def test_validate_statuses_conform(status):
+    graph = valid_graph()
+    _replace(WITHDRAWAL, KG.status, Literal(status))(graph)
+    assert validate_graph(graph).conforms
+
+
+def test_validate_dataset_is_checked_as_the_union():
+    """An entity in the shared graph points to an article described in its own graph."""
+    dataset = Dataset()
+    entities = dataset.graph(ID["graph/entities"])
+    article_graph = dataset.graph(ARTICLE)
+    for triple in valid_graph():
+        s, p, _ = triple
+        target = article_graph if s in (ARTICLE, ARTICLE_2, WITHDRAWAL) else entities
+        target.add(triple)
+    assert validate_graph(dataset).conforms
+    article_graph.remove((ARTICLE, KG.sourceFile, None))
+    report = validate_graph(dataset)
+    assert [v.shape for v in report.violations] == [KGSH.ArticleSourceFileShape]
+
+
+def test_validate_report_reads_one_line_per_violation():
+    graph = broken_graph("troop count of -5")
+    _remove(WITHDRAWAL, KG.evidence)(graph)
+    report = validate_graph(graph)
+    assert isinstance(report, ValidationReport)
+    lines = report.text.splitlines()
+    assert len(lines) == len(report.violations) + 1 == 3
+    troops = next(line for line in lines if "kg:troopCount" in line)
+    assert troops.startswith(f"Violation: <{WITHDRAWAL}> kg:troopCount: ")
+    assert "non-negative" in troops
+    assert "shape: Troop count" in troops
+    assert 'value: "-5"^^xsd:integer' in troops
+    assert lines[-1] == report.summary
+    assert report.summary.startswith("validation: does not conform: 2 violations on 1 node")
+
+
+def test_validate_report_shows_the_values_a_node_has_too_many_of():
+    report = validate_graph(broken_graph("entity with two labels"))
+    (violation,) = report.violations
+    assert violation.constraint == "MaxCount"
+    assert violation.found == (Literal("Donald J. Trump"), Literal("Donald Trump"))
+    assert 'found: "Donald J. Trump", "Donald Trump"' in violation.line()
+
+
+@pytest.mark.parametrize(
+    ("term", "shown"),
+    [
+        (KG.agent, "kg:agent"),
+        (XSD.gYear, "xsd:gYear"),
+        (TRUMP, f"<{TRUMP}>"),
+        (Literal("-5", datatype=XSD.integer), '"-5"^^xsd:integer'),
+        (Literal("two\nlines"), '"two\\nlines"'),
+        (Literal("Irak", lang="fr"), '"Irak"@fr'),
+    ],
+)
+def test_validate_show_term_one_line(term, shown):
+    assert show_term(term) == shown
+
+
+# --- reading graph files -------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".nt", ".trig", ".nq", ".jsonld"])
+def test_validate_load_graph_file_by_suffix(tmp_path, suffix):
+    graph = valid_graph()
+    fmt = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
+    path = tmp_path / f"graph{suffix}"
+    if suffix in (".trig", ".nq"):
+        dataset = Dataset()
+        for triple in graph:
+            dataset.graph(ARTICLE).add(triple)
+        path.write_bytes(serialize(dataset, "trig" if suffix == ".trig" else "nquads"))
+    else:
+        graph.serialize(path, format=fmt[suffix], encoding="utf-8")
+    loaded = load_graph_file(path)
+    assert isinstance(loaded, Dataset) == (suffix in (".trig", ".nq", ".jsonld"))
+    assert len(union_graph(loaded)) == len(graph)
+    assert validate_graph(loaded).conforms
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "complaint"),
+    [
+        ("missing.ttl", None, "no such file"),
+        ("garbage.ttl", b"\x00\xff this is {{ not turtle", "not valid turtle"),
+        ("broken.ttl", b"<a> <b> .", "not valid turtle"),
+        ("broken.jsonld", b'{"@id": ', "not valid json-ld"),
+        ("broken.nq", b"<http://a> <http://b> .\n", "not valid nquads"),
+        ("graph.rdfx", b"", "unknown suffix"),
+    ],
+)
+def test_validate_load_graph_file_errors_name_the_file(tmp_path, name, content, complaint):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(GraphFileError) as caught:
+        load_graph_file(path)
+    assert str(path) in str(caught.value)
+    assert complaint in str(caught.value)
+
+
+# --- the CLI -------------------------------------------------------------------
+
+
+def test_validate_cli_sample_build_conforms(sample_build):
+    result = runner.invoke(app, ["validate", str(sample_build / "graph.ttl")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("validation: conforms")
+
+
+@pytest.mark.parametrize("suffix", [".trig", ".nq", ".jsonld"])
+def test_validate_cli_sample_build_every_rdf_format_conforms(sample_build, suffix):
+    result = runner.invoke(app, ["validate", str(sample_build / f"graph{suffix}")])
+    assert result.exit_code == 0, result.output
+
+
+def test_validate_cli_build_reports_conformance(sample_build):
+    assert "validation: conforms" in (sample_build / "build-output.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "entity with two labels",
+        "event without evidence",
+        "troop count of -5",
+        "date typed xsd:string",
+        "role without title",
+    ],
+)
+def test_validate_cli_broken_graph_exit_1(tmp_path, name):
+    _, shape, focus = BROKEN[name]
+    path = tmp_path / "broken.ttl"
+    broken_graph(name).serialize(path, format="turtle")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1, result.output
+    assert f"shape: {_shape_label(shape)}" in result.stdout
+    assert str(focus) in result.stdout
+    assert "does not conform" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("missing.ttl", None), ("garbage.ttl", b"\x00\xff\xfe garbage {{{"), ("nothing.nq", b"x")],
+)
+def test_validate_cli_unreadable_exit_2(tmp_path, name, content):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert str(path) in result.stderr
+    assert result.stdout == ""
+
+
+def test_validate_cli_default_path_is_output_graph_ttl(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 2
+    assert str(Path("output") / "graph.ttl") in result.stderr
+
+
+def test_validate_cli_build_reports_violations_keeps_exit_0(tmp_path, monkeypatch):
+    """`kg build` reports what its graph breaks; the files are still written."""
+    import kg.cli
+
+    def fake_build(articles, **_: object) -> BuildResult:
+        return BuildResult(
+            articles=tuple(articles),
+            skipped=(),
+            entities=(),
+            graph=broken_graph("troop count of -5"),
+            seconds=0.0,
+        )
+
+    monkeypatch.setattr(kg.cli, "build", fake_build)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["build", str(ARTICLES / "001_c34ed854f745c209.txt"), "-o", str(out), "-f", "ttl"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "does not conform" in result.stderr
+    assert f"<{WITHDRAWAL}> kg:troopCount" in result.stderr
+    assert "validation: conforms" not in result.stdout
+    assert (out / "graph.ttl").exists()
