@@ -11,19 +11,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Dataset
 
-from kg.export import write_graph
+from kg.export import FORMATS, SUFFIXES, Format, union_graph, write_graph
 from kg.extract import extract_article
 from kg.gazetteer import load_gazetteer
-from kg.graph import build_graph
+from kg.graph import build_dataset
 from kg.ingest import IngestError, discover_articles, load_article
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.nlp import DEFAULT_MODEL, build_pipeline, parse
-from kg.records import Article, Entity
-from kg.resolve import resolve
+from kg.records import Article, Entity, Event, Role
+from kg.resolve import resolve, resolve_events, resolve_roles
 from kg.view import write_html
 
+GRAPH_STEM = "graph"  # graph.ttl, graph.trig, graph.nq, graph.jsonld, graph.graphml
 GRAPH_FILE = "graph.ttl"
 VIEW_FILE = "graph.html"
 
@@ -39,8 +40,10 @@ class BuildResult:
     articles: tuple[Article, ...]
     skipped: tuple[IngestError, ...]
     entities: tuple[Entity, ...]
-    graph: Graph
+    graph: Dataset  # one named graph per article, plus the shared entity graph
     seconds: float
+    events: tuple[Event, ...] = ()
+    roles: tuple[Role, ...] = ()
 
     def entities_by_class(self) -> dict[str, int]:
         counts = Counter(e.entity_class for e in self.entities)
@@ -84,19 +87,27 @@ def build(
         if on_article:
             on_article(article)
     resolution = resolve(extractions, gazetteer)
-    graph = build_graph(articles, resolution, base_iri=base_iri)
+    events = resolve_events(extractions, resolution)
+    roles = resolve_roles(extractions, resolution)
+    graph = build_dataset(extractions, resolution, events, roles, base_iri=base_iri)
     return BuildResult(
         articles=tuple(articles),
         skipped=tuple(skipped),
         entities=resolution.entities,
+        events=events,
+        roles=roles,
         graph=graph,
         seconds=time.perf_counter() - started,
     )
 
 
-def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
-    """Write the Turtle graph and the HTML view into `out_dir`."""
-    graph_path = write_graph(result.graph, out_dir / GRAPH_FILE)
+def write_outputs(
+    result: BuildResult, out_dir: Path, *, formats: Sequence[Format] = FORMATS
+) -> list[Path]:
+    """Write the graph in each of `formats` (graph.ttl, graph.trig…) and the HTML view."""
+    paths = [
+        write_graph(result.graph, out_dir / f"{GRAPH_STEM}{SUFFIXES[fmt]}", fmt) for fmt in formats
+    ]
     view_path = out_dir / VIEW_FILE
-    write_html(result.graph, view_path)
-    return [graph_path, view_path]
+    write_html(union_graph(result.graph), view_path)
+    return [*paths, view_path]

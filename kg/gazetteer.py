@@ -42,6 +42,7 @@ class GazetteerEntry:
     demonyms: tuple[str, ...] = ()
     same_as: tuple[str, ...] = ()
     located_in: tuple[str, ...] = ()
+    acts_for: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -90,9 +91,13 @@ def _entry_from_graph(graph: Graph, subject: URIRef, entity_class: EntityClass) 
         raise ValueError(
             f"gazetteer entry {subject} needs an IRI under {DEFAULT_BASE_IRI} and a label"
         )
-    located = (
-        _relative_key(o) for o in graph.objects(subject, KG.locatedIn) if isinstance(o, URIRef)
-    )
+
+    def keys(predicate: URIRef) -> tuple[str, ...]:
+        found = (
+            _relative_key(o) for o in graph.objects(subject, predicate) if isinstance(o, URIRef)
+        )
+        return tuple(sorted(k for k in found if k))
+
     return GazetteerEntry(
         key=key,
         entity_class=entity_class,
@@ -100,7 +105,8 @@ def _entry_from_graph(graph: Graph, subject: URIRef, entity_class: EntityClass) 
         aliases=tuple(sorted({str(a) for a in graph.objects(subject, SKOS.altLabel)})),
         demonyms=tuple(sorted({str(d) for d in graph.objects(subject, KG.demonym)})),
         same_as=tuple(sorted(str(o) for o in graph.objects(subject, OWL.sameAs))),
-        located_in=tuple(sorted(k for k in located if k)),
+        located_in=keys(KG.locatedIn),
+        acts_for=keys(KG.actsFor),
     )
 
 

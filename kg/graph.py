@@ -1,15 +1,31 @@
-"""Resolved records → an rdflib graph in the public vocabulary (VOCABULARY.md)."""
+"""Resolved records → an rdflib Dataset in the public vocabulary (VOCABULARY.md).
+
+Each article gets a named graph (named by the article's IRI) holding what
+that article supports: its metadata, the mentions it contains, its claims
+about events (figures, dates, status, evidence) and the roles it gives
+people. What no single article owns (an entity's class, label, aliases,
+Wikidata link) sits in one shared graph, `<base>graph/entities`. Turtle and
+JSON-LD hold the union; TriG and N-Quads keep the graphs apart, so a
+`GRAPH ?g { … }` query tells which article says what.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, bind_prefixes
-from kg.records import Article, Entity
+from kg.records import Article, ArticleExtraction, Entity, Event, EventClaim, Figure, Role
 from kg.resolve import Resolution
+
+DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
+FIGURES = (
+    ("troops_before", KG.troopsBefore, KG.troopsBeforeQualifier),
+    ("troops_after", KG.troopsAfter, KG.troopsAfterQualifier),
+    ("troop_count", KG.troopCount, KG.troopCountQualifier),
+)
 
 
 class IriMinter:
@@ -21,11 +37,23 @@ class IriMinter:
         self.base = Namespace(base_iri)
 
     def entity(self, key: str) -> URIRef:
-        """'country/iraq' → <base>country/iraq."""
+        """'country/iraq' → <base>country/iraq; events and roles likewise."""
         return self.base[key]
 
     def article(self, article: Article) -> URIRef:
         return self.base[f"article/{article.stem}"]
+
+    def mention(self, article: Article, begin: int, end: int) -> URIRef:
+        """A span of an article file: <base>mention/<stem>/<begin>-<end>."""
+        return self.base[f"mention/{article.stem}/{begin}-{end}"]
+
+    def entities_graph(self) -> URIRef:
+        return self.base["graph/entities"]
+
+
+def date_literal(value: str) -> Literal:
+    """'2020' → xsd:gYear, '2020-09' → xsd:gYearMonth, '2020-09-09' → xsd:date."""
+    return Literal(value, datatype=DATE_TYPES[len(value)])
 
 
 def add_article(graph: Graph, article: Article, iri: URIRef) -> None:
@@ -46,10 +74,8 @@ def add_article(graph: Graph, article: Article, iri: URIRef) -> None:
         graph.add((iri, SCHEMA.url, Literal(article.url)))
 
 
-def add_entity(
-    graph: Graph, entity: Entity, minter: IriMinter, articles: dict[str, URIRef]
-) -> None:
-    """One node per real entity: class, one label, every alias, where it is named."""
+def add_entity(graph: Graph, entity: Entity, minter: IriMinter) -> None:
+    """One node per real entity: class, one label, every alias, what the gazetteer knows."""
     iri = minter.entity(entity.key)
     graph.add((iri, RDF.type, KG[entity.entity_class]))
     graph.add((iri, RDFS.label, Literal(entity.label)))
@@ -57,26 +83,103 @@ def add_entity(
         graph.add((iri, SKOS.altLabel, Literal(alias)))
     for demonym in entity.demonyms:
         graph.add((iri, KG.demonym, Literal(demonym)))
-    for source in entity.articles:
-        graph.add((iri, KG.mentionedIn, articles[source]))
     for same in entity.same_as:
         graph.add((iri, OWL.sameAs, URIRef(same)))
     for container in entity.located_in:
         graph.add((iri, KG.locatedIn, minter.entity(container)))
+    for state in entity.acts_for:
+        graph.add((iri, KG.actsFor, minter.entity(state)))
 
 
-def build_graph(
-    articles: Sequence[Article],
+def add_mention(
+    graph: Graph, minter: IriMinter, article: Article, body_span: tuple[int, int]
+) -> URIRef:
+    """A kg:Mention of the span `body_span` of the article's body, offsets into its file."""
+    begin = article.source_offset(body_span[0])
+    end = article.source_offset(body_span[1])
+    iri = minter.mention(article, begin, end)
+    graph.add((iri, RDF.type, KG.Mention))
+    graph.add((iri, KG.inArticle, minter.article(article)))
+    graph.add((iri, KG.beginIndex, Literal(begin, datatype=XSD.integer)))
+    graph.add((iri, KG.endIndex, Literal(end, datatype=XSD.integer)))
+    graph.add((iri, KG.anchorOf, Literal(article.source_text[begin:end])))
+    return iri
+
+
+def add_claim(
+    graph: Graph, event: Event, claim: EventClaim, minter: IriMinter, article: Article
+) -> None:
+    """What one article says about an event, in that article's graph."""
+    iri = minter.entity(event.key)
+    graph.add((iri, RDF.type, KG[event.event_type]))
+    graph.add((iri, RDFS.label, Literal(event.label)))
+    for role, key in claim.arguments:
+        graph.add((iri, KG[role], minter.entity(key)))
+    if claim.date:
+        graph.add((iri, KG.date, date_literal(claim.date)))
+    for attribute, value_property, qualifier_property in FIGURES:
+        figure: Figure | None = getattr(claim, attribute)
+        if figure is None:
+            continue
+        graph.add((iri, value_property, Literal(figure.value, datatype=XSD.integer)))
+        if figure.qualifier:
+            graph.add((iri, qualifier_property, Literal(figure.qualifier)))
+    graph.add((iri, KG.status, Literal(claim.status)))
+    graph.add((iri, KG.evidence, Literal(claim.evidence)))
+    graph.add((iri, PROV.wasDerivedFrom, minter.article(article)))
+    for span in claim.triggers:
+        graph.add((iri, KG.denotedBy, add_mention(graph, minter, article, span)))
+
+
+def add_role(graph: Graph, role: Role, minter: IriMinter, article_iri: URIRef) -> None:
+    """A position a person holds, as the article states it."""
+    iri = minter.entity(role.key)
+    graph.add((minter.entity(role.person), KG.hasRole, iri))
+    graph.add((iri, RDF.type, KG.Role))
+    graph.add((iri, KG.title, Literal(role.title)))
+    for holder in role.of:
+        graph.add((iri, KG.roleOf, minter.entity(holder)))
+    graph.add((iri, PROV.wasDerivedFrom, article_iri))
+
+
+def build_dataset(
+    extractions: Sequence[ArticleExtraction],
     resolution: Resolution,
+    events: Sequence[Event] = (),
+    roles: Sequence[Role] = (),
     *,
     base_iri: str = DEFAULT_BASE_IRI,
-) -> Graph:
-    """The whole graph: articles and the entities they name."""
+) -> Dataset:
+    """The whole graph: one named graph per article plus the shared entity graph."""
     minter = IriMinter(base_iri)
-    graph = bind_prefixes(Graph(), str(minter.base))
-    article_iris = {a.source_file: minter.article(a) for a in articles}
-    for article in articles:
-        add_article(graph, article, article_iris[article.source_file])
+    dataset = Dataset()
+    bind_prefixes(dataset, str(minter.base))
+    shared = dataset.graph(minter.entities_graph())
     for entity in resolution.entities:
-        add_entity(graph, entity, minter, article_iris)
-    return graph
+        add_entity(shared, entity, minter)
+    claims: dict[str, list[tuple[Event, EventClaim]]] = {}
+    for event in events:
+        for claim in event.claims:
+            claims.setdefault(claim.article, []).append((event, claim))
+    roles_by_article: dict[str, list[Role]] = {}
+    for role in roles:
+        for source in role.articles:
+            roles_by_article.setdefault(source, []).append(role)
+    for extraction in extractions:
+        article = extraction.article
+        article_iri = minter.article(article)
+        graph = dataset.graph(article_iri)
+        add_article(graph, article, article_iri)
+        for mention in extraction.mentions:
+            key = resolution.mention_entity.get((article.source_file, mention.start))
+            if key is None:
+                continue
+            entity_iri = minter.entity(key)
+            graph.add((entity_iri, KG.mentionedIn, article_iri))
+            span = (mention.start, mention.end)
+            graph.add((entity_iri, KG.denotedBy, add_mention(graph, minter, article, span)))
+        for event, claim in claims.get(article.source_file, []):
+            add_claim(graph, event, claim, minter, article)
+        for role in roles_by_article.get(article.source_file, []):
+            add_role(graph, role, minter, article_iri)
+    return dataset

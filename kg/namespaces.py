@@ -42,6 +42,7 @@ class KG(DefinedNamespace):
     mentionedIn: URIRef
     demonym: URIRef
     locatedIn: URIRef
+    actsFor: URIRef
     hasRole: URIRef
     title: URIRef
     roleOf: URIRef
@@ -58,6 +59,15 @@ class KG(DefinedNamespace):
     accordingTo: URIRef
     evidence: URIRef
     status: URIRef
+    troopsBeforeQualifier: URIRef
+    troopsAfterQualifier: URIRef
+    troopCountQualifier: URIRef
+    Mention: URIRef
+    denotedBy: URIRef
+    inArticle: URIRef
+    beginIndex: URIRef
+    endIndex: URIRef
+    anchorOf: URIRef
 
 
 SCHEMA = Namespace("https://schema.org/")

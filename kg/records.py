@@ -11,6 +11,28 @@ from datetime import date
 from typing import Literal
 
 EntityClass = Literal["Person", "Country", "Organization", "MilitaryBase", "Place"]
+EventType = Literal[
+    "Withdrawal",
+    "Deployment",
+    "Attack",
+    "Killing",
+    "Meeting",
+    "Agreement",
+    "Statement",
+    "Handover",
+    "Invasion",
+    "TroopPresence",
+]
+ArgumentRole = Literal["agent", "target", "participant", "location", "destination", "accordingTo"]
+ARGUMENT_ROLES: tuple[ArgumentRole, ...] = (
+    "agent",
+    "target",
+    "participant",
+    "location",
+    "destination",
+    "accordingTo",
+)
+Status = Literal["planned", "reported", "denied"]
 ENTITY_CLASSES: tuple[EntityClass, ...] = (
     "Person",
     "Country",
@@ -81,11 +103,54 @@ class EntityMention:
 
 
 @dataclass(frozen=True, slots=True)
+class Figure:
+    """A troop number as stated, with the hedge that came with it ('about', 'more than')."""
+
+    value: int
+    qualifier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventMention:
+    """One statement of an event in one sentence.
+
+    Arguments point at entity mentions of the same article by their start
+    offset; resolution turns them into entities.
+    """
+
+    event_type: EventType
+    trigger: str  # exactly Article.body[start:end]
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    arguments: tuple[tuple[ArgumentRole, int], ...] = ()
+    date: str | None = None  # ISO 8601 at the precision the text gives: 2020, 2020-09, 2020-09-09
+    troops_before: Figure | None = None
+    troops_after: Figure | None = None
+    troop_count: Figure | None = None
+    status: Status = "reported"
+
+
+@dataclass(frozen=True, slots=True)
+class RoleMention:
+    """A position a person is said to hold: 'Iraqi PM Mustafa al-Kadhimi'."""
+
+    person: int  # start offset of the person's EntityMention
+    title: str
+    of: tuple[int, ...] = ()  # start offsets of the entities the position is held for
+    sentence_start: int = 0
+    sentence_end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleExtraction:
     """Everything extracted from one article; a pure function of the article."""
 
     article: Article
     mentions: tuple[EntityMention, ...] = ()
+    events: tuple[EventMention, ...] = ()
+    roles: tuple[RoleMention, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,3 +165,50 @@ class Entity:
     same_as: tuple[str, ...] = ()  # external IRIs (Wikidata)
     located_in: tuple[str, ...] = ()  # keys of containing entities
     demonyms: tuple[str, ...] = ()
+    acts_for: tuple[str, ...] = ()  # keys of the states it acts for (a ministry, a capital)
+
+
+EventArgument = tuple[ArgumentRole, str]  # (role, Entity.key)
+
+
+@dataclass(frozen=True, slots=True)
+class EventClaim:
+    """What one article says about one event: its sentence, arguments, date and figures."""
+
+    article: str  # Article.source_file
+    evidence: str  # the sentence that states it
+    sentence_start: int  # body offsets of that sentence
+    sentence_end: int
+    triggers: tuple[tuple[int, int], ...]  # body offsets of every trigger word merged here
+    arguments: tuple[EventArgument, ...] = ()
+    date: str | None = None
+    troops_before: Figure | None = None
+    troops_after: Figure | None = None
+    troop_count: Figure | None = None
+    status: Status = "reported"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One real-world event, with one claim per article that reports it."""
+
+    key: str  # "event/<hash>": stable across runs
+    event_type: EventType
+    label: str
+    claims: tuple[EventClaim, ...]
+
+    @property
+    def arguments(self) -> tuple[EventArgument, ...]:
+        """Every (role, entity) any article gives it."""
+        return tuple(sorted({a for claim in self.claims for a in claim.arguments}))
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A position a person holds, with every article that says so."""
+
+    key: str  # "role/<hash>"
+    person: str  # Entity.key
+    title: str
+    of: tuple[str, ...]  # Entity.key of the states or bodies it is held for
+    articles: tuple[str, ...]

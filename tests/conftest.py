@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from spacy.language import Language
+from typer.testing import CliRunner
 
+from kg.cli import app
 from kg.extract import extract_article
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.nlp import build_pipeline
@@ -47,3 +50,16 @@ def extract(nlp: Language, gazetteer: Gazetteer) -> Callable[..., ArticleExtract
         return extract_article(article, nlp(article.body), gazetteer)
 
     return run
+
+
+ARTICLES = Path(__file__).resolve().parent.parent / "articles"
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`kg build` over the sample articles, once per session, for the tests that read its files."""
+    out = tmp_path_factory.mktemp("sample-build")
+    result = CliRunner().invoke(app, ["build", str(ARTICLES), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (out / "build-output.txt").write_text(result.stdout)
+    return out

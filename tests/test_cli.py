@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
@@ -17,15 +16,6 @@ from kg.namespaces import KG, SCHEMA
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def sample_build(tmp_path_factory) -> Path:
-    """One build of the sample articles, shared by the tests that read it."""
-    out = tmp_path_factory.mktemp("out")
-    result = runner.invoke(app, ["build", str(ARTICLES), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
 
 
 def test_cli_version():

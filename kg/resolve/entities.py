@@ -146,6 +146,11 @@ def resolve(extractions: Sequence[ArticleExtraction], gazetteer: Gazetteer) -> R
         entities.append(entity)
         for source, mention in members:
             mention_entity[(source, mention.start)] = entity.key
+    # A ministry or a president acts for a state that the text may never name; the
+    # state still needs its node, since events and roles point at it.
+    named = {e.key for e in entities}
+    for state in sorted({s for e in entities for s in e.acts_for} - named):
+        entities.append(_make_entity(state, [], gazetteer, taken))
     entities.sort(key=lambda e: e.key)
     return Resolution(entities=tuple(entities), mention_entity=mention_entity)
 
@@ -169,6 +174,7 @@ def _make_entity(
             same_as=entry.same_as,
             located_in=entry.located_in,
             demonyms=entry.demonyms,
+            acts_for=entry.acts_for,
         )
     entity_class = _majority_class(Counter(m.entity_class for _, m in members))
     label = _choose_label(Counter(m.name for _, m in members), entity_class)

@@ -1,0 +1,163 @@
+"""Temporal expressions → ISO dates at the precision the text gives.
+
+Relative expressions ('last month', 'Thursday', 'in January') are read
+against the article's publication date. Without one, only expressions that
+carry their own year are dated: no date is better than a guessed one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_MONTH_DAY = re.compile(
+    r"\b(?P<month>"
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
+    + r")\b\.?(?:\s+(?P<day>\d{1,2})\b)?",
+    re.I,
+)
+_DAY_MONTH = re.compile(
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>"
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
+    + r")\b",
+    re.I,
+)
+_RELATIVE_UNIT = re.compile(r"\b(this|last|next|past|previous|coming)\s+(week|month|year)\b", re.I)
+_AGO = re.compile(
+    r"\b(a|one|two|three|four|five|six|\d+)\s+(month|year)s?\s+(ago|earlier|later)\b", re.I
+)
+_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _shift_month(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _month_iso(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _year_for_month(month: int, published: date, *, past: bool, text: str) -> int:
+    """The year of a month named without one, seen from the publication date."""
+    lowered = text.lower()
+    if "next" in lowered or (not past and month < published.month):
+        return published.year + (month <= published.month)
+    if "last" in lowered or (past and month > published.month):
+        return published.year - 1
+    return published.year
+
+
+def _weekday(text: str, published: date, *, past: bool) -> str | None:
+    lowered = text.lower()
+    for number, name in enumerate(WEEKDAYS):
+        if re.search(rf"\b{name}\b", lowered):
+            delta = (published.weekday() - number) % 7
+            if past:
+                return (published - timedelta(days=delta)).isoformat()
+            return (published + timedelta(days=(number - published.weekday()) % 7)).isoformat()
+    return None
+
+
+def _relative(text: str, published: date) -> str | None:
+    lowered = text.lower()
+    if re.search(r"\btoday\b|\btonight\b", lowered):
+        return published.isoformat()
+    if re.search(r"\byesterday\b", lowered):
+        return (published - timedelta(days=1)).isoformat()
+    if re.search(r"\btomorrow\b", lowered):
+        return (published + timedelta(days=1)).isoformat()
+    match = _RELATIVE_UNIT.search(text)
+    if match:
+        step = {"this": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}
+        offset = step[match[1].lower()]
+        unit = match[2].lower()
+        if unit == "year":
+            return f"{published.year + offset:04d}"
+        if unit == "month":
+            return _month_iso(*_shift_month(published, offset))
+        return _month_iso(*_shift_month(published + timedelta(weeks=offset), 0))
+    return None
+
+
+def _counted(text: str, published: date | None, anchor: str | None) -> str | None:
+    """'two months ago' from publication; 'two months later' from the last date the story gave."""
+    match = _AGO.search(text)
+    if not match:
+        return None
+    count = _NUMBER_WORDS.get(match[1].lower()) or int(match[1])
+    if match[3].lower() == "ago":
+        if published is None:
+            return None
+        start, sign = published, -1
+    else:
+        if anchor is None:
+            return None
+        start = date.fromisoformat((anchor + "-01-01")[:10])
+        sign = 1 if match[3].lower() == "later" else -1
+    if match[2].lower() == "year":
+        return f"{start.year + sign * count:04d}"
+    if anchor is not None and len(anchor) == 4 and match[3].lower() != "ago":
+        return None  # months from a bare year: the month is unknown
+    return _month_iso(*_shift_month(start, sign * count))
+
+
+def normalise_date(
+    text: str, published: date | None, *, past: bool = True, anchor: str | None = None
+) -> str | None:
+    """ISO 8601 for a temporal expression: '2003' → '2003', 'Jan. 8' → '2020-01-08'.
+
+    Args:
+        text: the expression, e.g. 'in January', 'by November', 'last week'.
+        published: the article's publication date, for relative expressions.
+        past: whether the event it dates is reported as past (else planned).
+        anchor: the date the story last gave, for 'two months later'.
+    """
+    counted = _counted(text, published, anchor)
+    if counted:
+        return counted
+    year_match = _YEAR.search(text)
+    month_match = _DAY_MONTH.search(text) or _MONTH_DAY.search(text)
+    if month_match:
+        month = MONTHS[month_match["month"].lower()]
+        day = int(month_match["day"]) if month_match["day"] else None
+        if year_match:
+            year = int(year_match[1])
+        elif published:
+            year = _year_for_month(month, published, past=past, text=text)
+        else:
+            return None
+        if day and 1 <= day <= 31:
+            try:
+                return date(year, month, day).isoformat()
+            except ValueError:
+                return _month_iso(year, month)
+        return _month_iso(year, month)
+    if year_match:
+        return year_match[1]
+    if published is None:
+        return None
+    return _relative(text, published) or _weekday(text, published, past=past)

@@ -1,0 +1,89 @@
+"""The sample build's graph: mentions point exactly into the files; each article has its graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF
+
+from kg.export import named_graphs
+from kg.namespaces import DEFAULT_BASE_IRI, KG
+from kg.validate import load_graph_file
+
+ARTICLES = Path(__file__).resolve().parent.parent / "articles"
+EVENT_TYPES = (
+    "Withdrawal",
+    "Deployment",
+    "Attack",
+    "Killing",
+    "Meeting",
+    "Agreement",
+    "Statement",
+    "Handover",
+    "Invasion",
+    "TroopPresence",
+)
+
+
+@pytest.fixture(scope="module")
+def union(sample_build: Path) -> Graph:
+    return Graph().parse(sample_build / "graph.ttl")
+
+
+def test_every_mention_is_the_text_at_its_offsets_in_the_file(union: Graph):
+    mentions = list(union.subjects(RDF.type, KG.Mention))
+    assert len(mentions) > 100
+    for mention in mentions:
+        article = union.value(mention, KG.inArticle)
+        source = ARTICLES / str(union.value(article, KG.sourceFile))
+        text = source.read_text(encoding="utf-8")
+        begin = int(union.value(mention, KG.beginIndex))
+        end = int(union.value(mention, KG.endIndex))
+        assert text[begin:end] == str(union.value(mention, KG.anchorOf)), mention
+
+
+def test_every_entity_and_event_has_a_mention(union: Graph):
+    things = [
+        s
+        for cls in ("Person", "Country", "Organization", "MilitaryBase", "Place", *EVENT_TYPES)
+        for s in union.subjects(RDF.type, KG[cls])
+    ]
+    mentioned_somewhere = [
+        s
+        for s in things
+        if (s, KG.mentionedIn, None) in union or (s, PROV.wasDerivedFrom, None) in union
+    ]
+    assert mentioned_somewhere
+    for thing in mentioned_somewhere:
+        assert (thing, KG.denotedBy, None) in union, thing
+
+
+def test_every_event_has_evidence_and_a_source(union: Graph):
+    events = {s for t in EVENT_TYPES for s in union.subjects(RDF.type, KG[t])}
+    assert len(events) >= 20
+    for event in events:
+        sources = set(union.objects(event, PROV.wasDerivedFrom))
+        assert sources and all((s, RDF.type, KG.Article) in union for s in sources)
+        assert len(set(union.objects(event, KG.evidence))) >= len(sources)
+
+
+def test_trig_holds_one_graph_per_article_and_one_for_entities(sample_build: Path):
+    names = {str(n) for n in named_graphs(load_graph_file(sample_build / "graph.trig")) if n}
+    articles = {f"{DEFAULT_BASE_IRI}article/{p.stem}" for p in ARTICLES.glob("*.txt")}
+    assert names == articles | {f"{DEFAULT_BASE_IRI}graph/entities"}
+
+
+def test_which_articles_say_the_us_goes_down_to_3500(sample_build: Path):
+    dataset = load_graph_file(sample_build / "graph.trig")
+    rows = dataset.query(
+        # The graph of an article is named by the article's IRI and holds its metadata.
+        """SELECT DISTINCT ?file WHERE {
+             GRAPH ?article { ?event a kg:Withdrawal ; kg:agent ?us ; kg:troopsAfter ?n ;
+                                     prov:wasDerivedFrom ?article .
+                              ?article kg:sourceFile ?file } }""",
+        initNs={"kg": KG, "prov": PROV},
+        initBindings={"n": Literal(3500), "us": URIRef(f"{DEFAULT_BASE_IRI}country/united-states")},
+    )
+    assert [str(r.file) for r in rows] == ["002_ec8027eaf503b8ac.txt"]

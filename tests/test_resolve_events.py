@@ -1,0 +1,198 @@
+"""Several articles in, one event node per real event out — with each article's own figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+
+import pytest
+from rdflib import Dataset, Literal, URIRef
+
+from kg.export import union_graph
+from kg.extract import extract_article
+from kg.graph import build_dataset
+from kg.namespaces import DEFAULT_BASE_IRI, KG
+from kg.records import Event, Role
+from kg.resolve import resolve, resolve_events, resolve_roles
+
+
+@dataclass
+class Corpus:
+    events: tuple[Event, ...]
+    roles: tuple[Role, ...]
+    dataset: Dataset
+    labels: dict[str, str]  # entity key → label
+
+    def of_type(self, event_type: str) -> list[Event]:
+        return [e for e in self.events if e.event_type == event_type]
+
+    def names(self, event: Event, role: str) -> set[str]:
+        return {self.labels[k] for r, k in event.arguments if r == role}
+
+
+@pytest.fixture(scope="module")
+def corpus(nlp, gazetteer, make_article) -> Callable[..., Corpus]:
+    """Articles as (text, publication date) in, resolved events, roles and the dataset out."""
+
+    def run(*articles: tuple[str, date | None]) -> Corpus:
+        extractions = []
+        for number, (text, published) in enumerate(articles):
+            article = replace(make_article(text, f"a{number}.txt"), published=published)
+            extractions.append(extract_article(article, nlp(article.body), gazetteer))
+        resolution = resolve(extractions, gazetteer)
+        events = resolve_events(extractions, resolution)
+        roles = resolve_roles(extractions, resolution)
+        dataset = build_dataset(extractions, resolution, events, roles)
+        return Corpus(events, roles, dataset, {e.key: e.label for e in resolution.entities})
+
+    return run
+
+
+DRAWDOWN_A = (
+    "The United States will reduce its troops in Iraq from 5,200 to 3,000 this month, "
+    "a US general said.",
+    date(2020, 9, 9),
+)
+DRAWDOWN_B = (
+    "Washington is expected to cut the number of US troops in Iraq from 5,200 to about "
+    "3,500 by November.",
+    date(2020, 8, 29),
+)
+
+
+def test_one_drawdown_reported_twice_is_one_event_keeping_both_figures(corpus):
+    found = corpus(DRAWDOWN_A, DRAWDOWN_B)
+    withdrawals = found.of_type("Withdrawal")
+    assert len(withdrawals) == 1
+    event = withdrawals[0]
+    assert {c.article for c in event.claims} == {"a0.txt", "a1.txt"}
+    after = {c.article: c.troops_after for c in event.claims}
+    assert after["a0.txt"].value == 3000
+    assert (after["a1.txt"].value, after["a1.txt"].qualifier) == (3500, "about")
+    assert "United States" in found.names(event, "agent")  # and Washington, for it
+    assert found.names(event, "location") == {"Iraq"}
+
+
+def test_named_graphs_say_which_article_gives_which_figure(corpus):
+    dataset = corpus(DRAWDOWN_A, DRAWDOWN_B).dataset
+    rows = dataset.query(
+        """SELECT ?g WHERE { GRAPH ?g { ?e a kg:Withdrawal ; kg:troopsAfter ?n } }""",
+        initNs={"kg": KG},
+        initBindings={"n": Literal(3500)},
+    )
+    assert [str(row.g) for row in rows] == [f"{DEFAULT_BASE_IRI}article/a1"]
+
+
+def test_event_claims_carry_evidence_and_sources_in_the_union(corpus):
+    union = union_graph(corpus(DRAWDOWN_A, DRAWDOWN_B).dataset)
+    (event,) = union.subjects(KG.troopsBefore, Literal(5200), unique=True)
+    sources = set(union.objects(event, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))
+    assert {str(s).rsplit("/", 1)[1] for s in sources} == {"a0", "a1"}
+    assert len(set(union.objects(event, KG.evidence))) == 2
+    assert {str(d) for d in union.objects(event, KG.date)} == {"2020-09", "2020-11"}
+
+
+def test_withdrawals_from_different_countries_stay_apart(corpus):
+    found = corpus(
+        (
+            "Spain will withdraw its troops from Lebanon. Italy will withdraw its troops from "
+            "Kosovo.",
+            date(2021, 3, 1),
+        ),
+    )
+    places = sorted(tuple(sorted(found.names(e, "location"))) for e in found.of_type("Withdrawal"))
+    assert places == [("Kosovo",), ("Lebanon",)]
+
+
+def test_a_plan_and_a_past_fact_in_one_article_stay_apart(corpus):
+    found = corpus(
+        (
+            "Italy withdrew its troops from Iraq in 2006. Italy will withdraw its troops from Iraq "
+            "again, the minister said.",
+            date(2021, 3, 1),
+        ),
+    )
+    assert len(found.of_type("Withdrawal")) == 2
+
+
+def test_one_killing_reported_without_dates_is_one_event(corpus):
+    found = corpus(
+        ("A US drone strike killed Qassem Soleimani near Baghdad airport.", date(2020, 1, 3)),
+        ("The killing of Qasem Soleimani by the US angered Iran.", None),
+    )
+    killings = found.of_type("Killing")
+    assert len(killings) == 1
+    assert found.names(killings[0], "target") == {"Qasem Soleimani"}
+
+
+def test_undated_events_from_undated_articles_are_not_joined(corpus):
+    found = corpus(
+        ("Italy will withdraw its troops from Iraq, the minister said.", None),
+        ("Italy will withdraw its troops from Iraq, officials said.", None),
+    )
+    assert len(found.of_type("Withdrawal")) == 2
+
+
+def test_a_ministry_acts_for_its_state(corpus):
+    found = corpus(("The Pentagon will withdraw 2,000 troops from Syria.", date(2019, 1, 3)))
+    (event,) = found.of_type("Withdrawal")
+    assert {"Pentagon", "United States"} <= found.names(event, "agent")
+
+
+def test_event_labels_read_without_opening_the_node(corpus):
+    (event,) = corpus(DRAWDOWN_A).of_type("Withdrawal")
+    assert event.label == "Withdrawal by United States from Iraq (2020-09)"
+
+
+def test_event_keys_are_stable_across_runs(corpus):
+    first = [e.key for e in corpus(DRAWDOWN_A, DRAWDOWN_B).events]
+    second = [e.key for e in corpus(DRAWDOWN_A, DRAWDOWN_B).events]
+    assert first == second and all(k.startswith("event/") for k in first)
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "title", "of"),
+    [
+        ("President Joe Biden spoke on Monday.", "Joe Biden", "President", {"United States"}),
+        (
+            "Iraqi Prime Minister Mohammed Shia al-Sudani visited Ankara.",
+            "Mohammed al-Sudani",
+            "Prime Minister",
+            {"Iraq"},
+        ),
+        (
+            "Lloyd Austin, the US defense secretary, arrived in Kabul.",
+            "Lloyd Austin",
+            "Defense Secretary",
+            {"United States"},
+        ),
+        (
+            "Secretary of State Antony Blinken flew to Doha.",
+            "Antony Blinken",
+            "Secretary of State",
+            {"United States"},
+        ),
+        (
+            "The former top general Mark Milley retired.",
+            "Mark Milley",
+            "General",
+            {"United States"},
+        ),
+    ],
+)
+def test_roles_from_titles_and_appositions(corpus, text, person, title, of):
+    found = corpus((text, date(2021, 5, 12)))
+    roles = [r for r in found.roles if found.labels[r.person] == person]
+    assert [(r.title.lower(), {found.labels[k] for k in r.of}) for r in roles] == [
+        (title.lower(), of)
+    ]
+
+
+def test_one_role_stated_by_two_articles_is_one_node(corpus):
+    found = corpus(
+        ("President Joe Biden spoke on Monday.", date(2021, 5, 12)),
+        ("Joe Biden, the US President, spoke again.", date(2021, 5, 13)),
+    )
+    roles = [r for r in found.roles if r.title == "President"]
+    assert len(roles) == 1 and roles[0].articles == ("a0.txt", "a1.txt")
