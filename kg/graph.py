@@ -178,6 +178,11 @@ def build_dataset(
             graph.add((entity_iri, KG.mentionedIn, article_iri))
             span = (mention.start, mention.end)
             graph.add((entity_iri, KG.denotedBy, add_mention(graph, minter, article, span)))
+        for placement in extraction.placements:
+            inner = resolution.mention_entity.get((article.source_file, placement.inner))
+            outer = resolution.mention_entity.get((article.source_file, placement.outer))
+            if inner and outer and inner != outer:
+                graph.add((minter.entity(inner), KG.locatedIn, minter.entity(outer)))
         for event, claim in claims.get(article.source_file, []):
             add_claim(graph, event, claim, minter, article)
         for role in roles_by_article.get(article.source_file, []):

@@ -144,6 +144,16 @@ class RoleMention:
 
 
 @dataclass(frozen=True, slots=True)
+class PlacementMention:
+    """A base or place said to lie in or near another: 'al-Asad air base in Iraq'."""
+
+    inner: int  # start offset of the base's or place's EntityMention
+    outer: int  # start offset of the containing place's EntityMention
+    sentence_start: int = 0
+    sentence_end: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleExtraction:
     """Everything extracted from one article; a pure function of the article."""
 
@@ -151,6 +161,7 @@ class ArticleExtraction:
     mentions: tuple[EntityMention, ...] = ()
     events: tuple[EventMention, ...] = ()
     roles: tuple[RoleMention, ...] = ()
+    placements: tuple[PlacementMention, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,3 +223,4 @@ class Role:
     title: str
     of: tuple[str, ...]  # Entity.key of the states or bodies it is held for
     articles: tuple[str, ...]
+

@@ -87,3 +87,16 @@ def test_which_articles_say_the_us_goes_down_to_3500(sample_build: Path):
         initBindings={"n": Literal(3500), "us": URIRef(f"{DEFAULT_BASE_IRI}country/united-states")},
     )
     assert [str(r.file) for r in rows] == ["002_ec8027eaf503b8ac.txt"]
+
+
+def test_where_a_base_lies_is_kept_with_the_article_that_says_it(sample_build: Path):
+    """Labels live in the shared entity graph; what an article says lives in its own."""
+    dataset = load_graph_file(sample_build / "graph.trig")
+    rows = dataset.query(
+        """SELECT ?file WHERE {
+             GRAPH ?article { ?base kg:locatedIn ?province . ?article kg:sourceFile ?file }
+             GRAPH ?shared { ?base rdfs:label "Al Asad Airbase" .
+                             ?province rdfs:label "Anbar" } }""",
+        initNs={"kg": KG},
+    )
+    assert [str(r.file) for r in rows] == ["003_ec37e7ace81eb654.txt"]

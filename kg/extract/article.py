@@ -7,6 +7,7 @@ from spacy.tokens import Doc
 from kg.extract.context import ArticleContext
 from kg.extract.entities import entity_mentions
 from kg.extract.events import event_mentions
+from kg.extract.placements import placement_mentions
 from kg.extract.roles import role_mentions
 from kg.gazetteer import Gazetteer
 from kg.records import Article, ArticleExtraction
@@ -28,4 +29,5 @@ def extract_article(article: Article, doc: Doc, gazetteer: Gazetteer) -> Article
         mentions=mentions,
         events=tuple(event_mentions(context, article.published)),
         roles=tuple(role_mentions(context)),
+        placements=tuple(placement_mentions(context)),
     )
