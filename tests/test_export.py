@@ -42,9 +42,6 @@ from kg.view import graph_to_networkx
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 runner = CliRunner()
 
-# rdflib 7's SPARQL engine and parsers call the Dataset API it deprecated itself.
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")
-
 ID = Namespace(DEFAULT_BASE_IRI)
 # A plain Namespace: pytest probes module globals, and rdflib's XSD warns on unknown names.
 XSD = Namespace(str(rdflib.namespace.XSD))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -10,21 +11,11 @@ from rdflib.namespace import PROV, RDF
 
 from kg.export import named_graphs
 from kg.namespaces import DEFAULT_BASE_IRI, KG
+from kg.records import EventType
 from kg.validate import load_graph_file
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
-EVENT_TYPES = (
-    "Withdrawal",
-    "Deployment",
-    "Attack",
-    "Killing",
-    "Meeting",
-    "Agreement",
-    "Statement",
-    "Handover",
-    "Invasion",
-    "TroopPresence",
-)
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 
 
 @pytest.fixture(scope="module")

@@ -31,9 +31,6 @@ ID = Namespace(DEFAULT_BASE_IRI)
 KGSH = Namespace("https://w3id.org/newskg/shapes#")
 # A plain Namespace: pytest probes module globals, and rdflib's XSD warns on unknown names.
 XSD = Namespace(str(rdflib.namespace.XSD))
-# The mention terms are declared in the ontology but not yet in kg.namespaces.KG;
-# switch to KG.Mention, KG.denotedBy… once they are.
-KG_NS = Namespace(str(KG))
 
 ARTICLE = ID["article/001_c34ed854f745c209"]
 ARTICLE_2 = ID["article/004_4c6c126155a967da"]
@@ -98,12 +95,12 @@ def valid_graph() -> Graph:
     g.add((ROLE, KG.roleOf, IRAQ))
     g.add((ROLE, PROV.wasDerivedFrom, ARTICLE))
     # a mention
-    g.add((TRUMP, KG_NS.denotedBy, MENTION))
-    g.add((MENTION, RDF.type, KG_NS.Mention))
-    g.add((MENTION, KG_NS.inArticle, ARTICLE))
-    g.add((MENTION, KG_NS.beginIndex, Literal(120, datatype=XSD.nonNegativeInteger)))
-    g.add((MENTION, KG_NS.endIndex, Literal(132)))
-    g.add((MENTION, KG_NS.anchorOf, Literal("Donald Trump")))
+    g.add((TRUMP, KG.denotedBy, MENTION))
+    g.add((MENTION, RDF.type, KG.Mention))
+    g.add((MENTION, KG.inArticle, ARTICLE))
+    g.add((MENTION, KG.beginIndex, Literal(120, datatype=XSD.nonNegativeInteger)))
+    g.add((MENTION, KG.endIndex, Literal(132)))
+    g.add((MENTION, KG.anchorOf, Literal("Donald Trump")))
     return g
 
 
@@ -244,27 +241,27 @@ BROKEN: dict[str, tuple[Callable[[Graph], None], URIRef, URIRef]] = {
         ARTICLE,
     ),
     "mention begin after end": (
-        _replace(MENTION, KG_NS.beginIndex, Literal(140)),
+        _replace(MENTION, KG.beginIndex, Literal(140)),
         KGSH.MentionBeginShape,
         MENTION,
     ),
     "mention without article": (
-        _remove(MENTION, KG_NS.inArticle),
+        _remove(MENTION, KG.inArticle),
         KGSH.MentionInArticleShape,
         MENTION,
     ),
     "mention in two articles": (
-        _add(MENTION, KG_NS.inArticle, ARTICLE_2),
+        _add(MENTION, KG.inArticle, ARTICLE_2),
         KGSH.MentionInArticleShape,
         MENTION,
     ),
     "mention without surface text": (
-        _remove(MENTION, KG_NS.anchorOf),
+        _remove(MENTION, KG.anchorOf),
         KGSH.MentionAnchorShape,
         MENTION,
     ),
     "denotedBy to a non-mention": (
-        _add(IRAQ, KG_NS.denotedBy, ARTICLE),
+        _add(IRAQ, KG.denotedBy, ARTICLE),
         KGSH.DenotedByValueShape,
         IRAQ,
     ),
