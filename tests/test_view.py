@@ -1,21 +1,34 @@
-"""Tests for kg.view: the networkx projection and the offline HTML page."""
+"""Tests for kg.view: the projection, the panel details, the layout and the offline page.
+
+What the page does in a browser is tested in tests/browser/.
+"""
 
 from __future__ import annotations
 
-import html
+import base64
+import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import URIRef
+from typer.testing import CliRunner
 
+from kg.cli import app
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, WD
-from kg.view import graph_to_networkx, render_html, write_html
+from kg.view import graph_to_networkx, render_html, render_page, write_html
+from kg.view.details import date_interval, readable_date, web_link
+from kg.view.layout import EXACT_REPULSION, force_layout
+from kg.view.page import script_json
+from kg.view.projection import keep_most_connected
 
 ID = Namespace(DEFAULT_BASE_IRI)
+# A plain Namespace: pytest probing rdflib's XSD DefinedNamespace at collection warns.
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 TRUMP = ID["person/donald-trump"]
 KADHIMI = ID["person/mustafa-al-kadhimi"]
@@ -23,29 +36,37 @@ IRAQ = ID["country/iraq"]
 USA = ID["country/united-states"]
 AL_ASAD = ID["base/al-asad-airbase"]
 ARTICLE = ID["article/001_c34ed854f745c209"]
+OTHER_ARTICLE = ID["article/002_ec8027eaf503b8ac"]
 WITHDRAWAL = ID["event/3f2a9c"]
 UNTYPED = ID["place/nowhere-typed"]
 
 HEADLINE = "US to pull almost half its troops from Iraq this month"
+OTHER_HEADLINE = "US plans further troop reductions in Iraq by November"
+SENTENCE = (
+    "The United States is reducing its troop presence in Iraq this month from 5,200 to 3,000."
+)
+OTHER_SENTENCE = "The United States plans to reduce its force in Iraq to about 3,500 by November."
 
-HOSTILE_LABELS = [
+HOSTILE_TEXTS = [
     "<script>alert(1)</script>",
     "</script><script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
-    "Ahrefs <img src=x onerror=alert(1)>",  # "href" makes pyvis use innerHTML popups
+    "<!-- <script>alert(1)</script>",
+    "line\u2028separator & <b>bold</b>",
 ]
 
 EXTERNAL_RESOURCE = re.compile(
-    r"""<(?:script\b[^>]*\bsrc|link\b[^>]*\bhref)\s*=\s*["']?\s*(?:https?:)?//""",
-    re.IGNORECASE,
+    r"""<(?:script\b[^>]*\bsrc|link\b[^>]*\bhref|img\b|iframe\b)""", re.IGNORECASE
 )
-NODES_JSON = re.compile(r"nodes = new vis\.DataSet\((\[.*?\])\);")
+DATA_BLOCK = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>', re.DOTALL)
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+runner = CliRunner()
 
 
 def small_graph() -> Graph:
-    """Two persons, two countries, a base in Iraq, an article and a withdrawal."""
+    """Two persons, a country, a base in Iraq and an article."""
     g = Graph()
-    triples = [
+    for triple in [
         (TRUMP, RDF.type, KG.Person),
         (TRUMP, RDFS.label, Literal("Donald Trump")),
         (TRUMP, SKOS.altLabel, Literal("Trump")),
@@ -57,6 +78,7 @@ def small_graph() -> Graph:
         (KADHIMI, KG.mentionedIn, ARTICLE),
         (IRAQ, RDF.type, KG.Country),
         (IRAQ, RDFS.label, Literal("Iraq")),
+        (IRAQ, SKOS.altLabel, Literal("Republic of Iraq")),
         (IRAQ, KG.mentionedIn, ARTICLE),
         (AL_ASAD, RDF.type, KG.MilitaryBase),
         (AL_ASAD, RDFS.label, Literal("Al Asad Airbase")),
@@ -64,26 +86,60 @@ def small_graph() -> Graph:
         (AL_ASAD, KG.mentionedIn, ARTICLE),
         (ARTICLE, RDF.type, KG.Article),
         (ARTICLE, SCHEMA.headline, Literal(HEADLINE)),
+        (ARTICLE, SCHEMA.datePublished, Literal("2020-09-09", datatype=XSD.date)),
+        (ARTICLE, SCHEMA.url, Literal("https://www.lbc.co.uk/news/us-iraq/")),
         (ARTICLE, KG.sourceFile, Literal("001_c34ed854f745c209.txt")),
-    ]
-    for triple in triples:
+    ]:
         g.add(triple)
     return g
 
 
+def add_mention(g: Graph, subject: URIRef, article: URIRef, begin: int, anchor: str) -> None:
+    """A kg:Mention of `subject` in `article` at `begin`, as kg.graph writes them."""
+    mention = URIRef(f"{article}/mention/{begin}")
+    g.add((subject, KG.denotedBy, mention))
+    g.add((mention, RDF.type, KG.Mention))
+    g.add((mention, KG.inArticle, article))
+    g.add((mention, KG.beginIndex, Literal(begin, datatype=XSD.integer)))
+    g.add((mention, KG.endIndex, Literal(begin + len(anchor), datatype=XSD.integer)))
+    g.add((mention, KG.anchorOf, Literal(anchor)))
+
+
+def add_sentence(
+    g: Graph, article: URIRef, begin: int, sentence: str, words: list[tuple[URIRef, str]]
+) -> None:
+    """Mentions of `words` in `sentence`, which starts at offset `begin` of `article`."""
+    for subject, word in words:
+        add_mention(g, subject, article, begin + sentence.index(word), word)
+
+
 def event_graph() -> Graph:
-    """`small_graph` plus a withdrawal, a role and links to undrawn things."""
+    """`small_graph` plus a withdrawal two articles report, a role, mentions, undrawn links."""
     g = small_graph()
     role = BNode("role1")
     for triple in [
         (USA, RDF.type, KG.Country),  # no label: falls back to the IRI's last segment
+        (OTHER_ARTICLE, RDF.type, KG.Article),
+        (OTHER_ARTICLE, SCHEMA.headline, Literal(OTHER_HEADLINE)),
+        (OTHER_ARTICLE, SCHEMA.datePublished, Literal("2020-08-29", datatype=XSD.date)),
+        (OTHER_ARTICLE, SCHEMA.url, Literal("javascript:alert(1)")),
         (WITHDRAWAL, RDF.type, KG.Withdrawal),
+        (WITHDRAWAL, RDFS.label, Literal("Withdrawal by United States from Iraq (2020-09)")),
         (WITHDRAWAL, KG.agent, USA),
         (WITHDRAWAL, KG.location, IRAQ),
         (WITHDRAWAL, KG.accordingTo, TRUMP),
         (WITHDRAWAL, KG.destination, UNTYPED),  # not drawn, so no edge
+        (WITHDRAWAL, KG.date, Literal("2020-09", datatype=XSD.gYearMonth)),
+        (WITHDRAWAL, KG.date, Literal("2020-11", datatype=XSD.gYearMonth)),
+        (WITHDRAWAL, KG.troopsBefore, Literal(5200)),
         (WITHDRAWAL, KG.troopsAfter, Literal(3000)),
+        (WITHDRAWAL, KG.troopsAfter, Literal(3500)),
+        (WITHDRAWAL, KG.troopsAfterQualifier, Literal("about")),
+        (WITHDRAWAL, KG.status, Literal("planned")),
+        (WITHDRAWAL, KG.evidence, Literal(SENTENCE)),
+        (WITHDRAWAL, KG.evidence, Literal(OTHER_SENTENCE)),
         (WITHDRAWAL, PROV.wasDerivedFrom, ARTICLE),
+        (WITHDRAWAL, PROV.wasDerivedFrom, OTHER_ARTICLE),
         (KADHIMI, KG.hasRole, role),
         (role, RDF.type, KG.Role),
         (role, KG.title, Literal("Prime Minister")),
@@ -92,21 +148,25 @@ def event_graph() -> Graph:
         (TRUMP, KG.agent, IRAQ),  # event property on an entity: not drawn
     ]:
         g.add(triple)
+    # Both sentences hold the trigger "reduc"; only the mentions around it tell
+    # which article each sentence is from.
+    add_sentence(g, ARTICLE, 100, SENTENCE, [(WITHDRAWAL, "reducing"), (USA, "United States")])
+    add_sentence(g, ARTICLE, 300, "Iraq said so.", [(IRAQ, "Iraq")])
+    add_sentence(g, OTHER_ARTICLE, 400, OTHER_SENTENCE, [(WITHDRAWAL, "reduce"), (IRAQ, "Iraq")])
+    add_mention(g, TRUMP, ARTICLE, 10, "Mr Trump")
     return g
 
 
-def graph_with_label(label: str) -> Graph:
-    g = small_graph()
-    g.set((TRUMP, RDFS.label, Literal(label)))
-    return g
+def page_data(page: str) -> dict[str, Any]:
+    """The JSON the page hands to its script."""
+    match = DATA_BLOCK.search(page)
+    assert match, "no kg-data block in the page"
+    data: dict[str, Any] = json.loads(match.group(1))
+    return data
 
 
-def node_data(page: str) -> list[dict[str, object]]:
-    """The node list that the page hands to vis-network."""
-    match = NODES_JSON.search(page)
-    assert match, "no vis.DataSet of nodes in the page"
-    nodes: list[dict[str, object]] = json.loads(match.group(1))
-    return nodes
+def node_by_iri(data: dict[str, Any], iri: URIRef) -> dict[str, Any]:
+    return next(node for node in data["nodes"] if node["iri"] == str(iri))
 
 
 # --- projection --------------------------------------------------------------
@@ -131,7 +191,6 @@ def test_view_projection_node_kind_and_label(iri: URIRef, kind: str, label: str)
 
 def test_view_projection_node_count() -> None:
     projection = graph_to_networkx(small_graph())
-    assert projection.number_of_nodes() == 5
     kinds = sorted(kind for _, kind in projection.nodes(data="kind"))
     assert kinds == ["Article", "Country", "MilitaryBase", "Person", "Person"]
 
@@ -155,10 +214,7 @@ def test_view_projection_aliases_and_same_as_sorted() -> None:
 def test_view_projection_entity_edges(source: URIRef, key: str, target: URIRef) -> None:
     projection = graph_to_networkx(small_graph())
     assert projection.has_edge(str(source), str(target), key=key)
-
-
-def test_view_projection_entity_edge_count() -> None:
-    assert graph_to_networkx(small_graph()).number_of_edges() == 5
+    assert projection.number_of_edges() == 5
 
 
 @pytest.mark.parametrize(
@@ -176,20 +232,18 @@ def test_view_projection_event_edges(source: URIRef, key: str, target: URIRef) -
     assert projection.edges[str(source), str(target), key]["predicate"].endswith(key)
 
 
-def test_view_projection_events_roles_and_undrawn_links() -> None:
+def test_view_projection_leaves_out_mentions_roles_and_undrawn_links() -> None:
     projection = graph_to_networkx(event_graph())
     assert projection.nodes[str(WITHDRAWAL)]["kind"] == "Withdrawal"
     assert projection.nodes[str(USA)]["label"] == "united-states"
-    # roles are not drawn; a link to an untyped IRI is dropped, not invented
+    assert not any("mention" in node for node in projection.nodes)
     assert "role1" not in {str(node) for node in projection.nodes}
     assert str(UNTYPED) not in projection
-    assert not projection.has_edge(str(WITHDRAWAL), str(UNTYPED))
-    # event properties only count on events
-    assert not projection.has_edge(str(TRUMP), str(IRAQ))
-    assert projection.number_of_nodes() == 7
+    assert not projection.has_edge(str(TRUMP), str(IRAQ))  # event properties only count on events
+    assert projection.number_of_nodes() == 8
 
 
-@pytest.mark.parametrize("event_class", [KG.Event, KG.Attack, KG.TroopPresence])
+@pytest.mark.parametrize("event_class", [KG.Event, KG.Attack, KG.TroopPresence, KG.Handover])
 def test_view_projection_any_event_class(event_class: URIRef) -> None:
     g = small_graph()
     g.add((WITHDRAWAL, RDF.type, event_class))
@@ -199,11 +253,178 @@ def test_view_projection_any_event_class(event_class: URIRef) -> None:
     assert projection.has_edge(str(WITHDRAWAL), str(AL_ASAD), key="target")
 
 
+def test_view_projection_most_specific_event_class_wins() -> None:
+    g = small_graph()
+    for cls in (KG.Event, KG.Attack, KG.Killing):  # Killing ⊂ Attack ⊂ Event in the ontology
+        g.add((WITHDRAWAL, RDF.type, cls))
+    assert graph_to_networkx(g).nodes[str(WITHDRAWAL)]["kind"] == "Killing"
+
+
 def test_view_projection_empty_graph() -> None:
     assert graph_to_networkx(Graph()).number_of_nodes() == 0
 
 
-# --- render ------------------------------------------------------------------
+def test_view_keep_most_connected_reports_what_it_drops() -> None:
+    projection = graph_to_networkx(event_graph())
+    trimmed = keep_most_connected(projection, 3)
+    kept = set(trimmed.projection.nodes)
+    # the article and the withdrawal (5 links each), then Iraq (3)
+    assert kept == {str(ARTICLE), str(WITHDRAWAL), str(IRAQ)}
+    assert trimmed.dropped_kinds == {"Article": 1, "Country": 1, "MilitaryBase": 1, "Person": 2}
+    kept_edges = [(s, t) for s, t in projection.edges() if s in kept and t in kept]
+    assert trimmed.projection.number_of_edges() == len(kept_edges) == 3
+    assert trimmed.dropped_edges == projection.number_of_edges() - 3
+
+
+def test_view_keep_most_connected_without_limit_keeps_all() -> None:
+    projection = graph_to_networkx(event_graph())
+    assert keep_most_connected(projection, None).projection is projection
+    assert keep_most_connected(projection, 100).dropped_kinds == {}
+
+
+# --- details -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def event_page() -> dict[str, Any]:
+    return page_data(render_html(event_graph(), title="Iraq withdrawal"))
+
+
+def test_view_event_reads_who_what_where_when_how_many(event_page: dict[str, Any]) -> None:
+    event = node_by_iri(event_page, WITHDRAWAL)
+    assert event["label"] == (
+        "united-states withdrew from Iraq to nowhere-typed\n"
+        "Sep 2020, Nov 2020 · 5,200 → 3,000/3,500 · planned"
+    )
+    assert event["name"] == "Withdrawal by United States from Iraq (2020-09)"
+    info = event["info"]
+    assert info["type"] == "Withdrawal"
+    assert info["figures"] == [
+        {"name": "troops before", "values": [5200], "qualifiers": []},
+        {"name": "troops after", "values": [3000, 3500], "qualifiers": ["about"]},
+    ]
+    arguments = {arg["name"]: [ref["label"] for ref in arg["refs"]] for arg in info["arguments"]}
+    assert arguments == {
+        "by": ["united-states"],
+        "where": ["Iraq"],
+        "to": ["nowhere-typed"],
+        "according to": ["Donald Trump"],
+    }
+    undrawn = next(arg for arg in info["arguments"] if arg["name"] == "to")["refs"][0]
+    assert undrawn["node"] is None
+
+
+def test_view_event_without_agent_reads_its_label() -> None:
+    g = small_graph()
+    g.add((WITHDRAWAL, RDF.type, KG.Handover))
+    g.add((WITHDRAWAL, RDFS.label, Literal("Handover of Al Asad Airbase (2020)")))
+    g.add((WITHDRAWAL, KG.target, AL_ASAD))
+    g.add((WITHDRAWAL, KG.date, Literal("2020", datatype=XSD.gYear)))
+    assert node_by_iri(page_data(render_html(g)), WITHDRAWAL)["label"] == (
+        "Handover of Al Asad Airbase\n2020"
+    )
+
+
+def test_view_evidence_sentence_goes_with_its_article(event_page: dict[str, Any]) -> None:
+    articles = [article["headline"] for article in event_page["articles"]]
+    evidence = node_by_iri(event_page, WITHDRAWAL)["info"]["evidence"]
+    sources = {item["text"]: [articles[i] for i in item["articles"]] for item in evidence}
+    assert sources == {SENTENCE: [HEADLINE], OTHER_SENTENCE: [OTHER_HEADLINE]}
+
+
+def test_view_evidence_without_mentions_cites_every_source() -> None:
+    g = event_graph()
+    g.remove((WITHDRAWAL, KG.denotedBy, None))
+    evidence = node_by_iri(page_data(render_html(g)), WITHDRAWAL)["info"]["evidence"]
+    assert [item["articles"] for item in evidence] == [[0, 1], [0, 1]]
+
+
+def test_view_entity_details(event_page: dict[str, Any]) -> None:
+    trump = node_by_iri(event_page, TRUMP)["info"]
+    assert trump["sameAs"] == [str(WD.Q22686)]
+    assert trump["mentions"] == [{"article": 0, "forms": ["Mr Trump"]}]
+    iraq = {"label": "Iraq", "node": node_by_iri(event_page, IRAQ)["id"]}
+    kadhimi = node_by_iri(event_page, KADHIMI)["info"]
+    assert kadhimi["roles"] == [{"title": "Prime Minister", "of": [iraq], "articles": [0]}]
+    assert node_by_iri(event_page, AL_ASAD)["info"]["locatedIn"] == [iraq]
+
+
+def test_view_articles_link_only_to_web_pages(event_page: dict[str, Any]) -> None:
+    first, second = event_page["articles"]
+    assert first["url"] == "https://www.lbc.co.uk/news/us-iraq/"
+    assert first["date"] == "2020-09-09"
+    assert second["url"] is None  # javascript: is no link
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://example.org/a?b=1", "https://example.org/a?b=1"),
+        ("http://www.wikidata.org/entity/Q796", "http://www.wikidata.org/entity/Q796"),
+        ("javascript:alert(1)", None),
+        ("JaVaScRiPt:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("//evil.example/x", None),
+        ("https:///no-host", None),
+        ("not a url", None),
+    ],
+)
+def test_view_web_link(value: str, expected: str | None) -> None:
+    assert web_link(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "interval", "readable"),
+    [
+        ("2020", ("2020-01-01", "2020-12-31"), "2020"),
+        ("2020-09", ("2020-09-01", "2020-09-31"), "Sep 2020"),
+        ("2020-06-12", ("2020-06-12", "2020-06-12"), "12 Jun 2020"),
+        ("sometime", None, "sometime"),
+    ],
+)
+def test_view_dates(value: str, interval: tuple[str, str] | None, readable: str) -> None:
+    assert date_interval(value) == interval
+    assert readable_date(value) == readable
+
+
+# --- layout ----------------------------------------------------------------------
+
+
+def ring_with_spokes(count: int) -> list[tuple[int, int, float]]:
+    """A ring of `count` nodes, each also linked to the node a third of the way round."""
+    ring = [(i, (i + 1) % count, 1.0) for i in range(count)]
+    return ring + [(i, (i + count // 3) % count, 1.0) for i in range(0, count, 7)]
+
+
+@pytest.mark.parametrize("count", [40, EXACT_REPULSION + 100])
+def test_view_layout_is_seeded_and_spreads_nodes(count: int) -> None:
+    links = ring_with_spokes(count)
+    positions = force_layout(count, links)
+    assert positions == force_layout(count, links)
+    assert positions != force_layout(count, links, seed=7)
+    assert len(set(positions)) == count  # no two nodes on the same spot
+
+
+@pytest.mark.parametrize("count", [40, EXACT_REPULSION + 100])
+def test_view_layout_puts_linked_nodes_closer(count: int) -> None:
+    links = ring_with_spokes(count)
+    positions = force_layout(count, links)
+
+    def distance(a: int, b: int) -> float:
+        (ax, ay), (bx, by) = positions[a], positions[b]
+        return float(((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5)
+
+    linked = sum(distance(a, b) for a, b, _ in links) / len(links)
+    pairs = [(a, (a * 7 + 3) % count) for a in range(count) if a != (a * 7 + 3) % count]
+    anywhere = sum(distance(a, b) for a, b in pairs) / len(pairs)
+    assert linked < anywhere / 2
+
+
+def test_view_layout_empty() -> None:
+    assert force_layout(0, []) == []
+
+
+# --- the page ------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -211,37 +432,68 @@ def page() -> str:
     return render_html(event_graph(), title="Iraq withdrawal")
 
 
-def test_view_render_has_no_external_resources(page: str) -> None:
+def test_view_page_has_no_external_resources(page: str) -> None:
     assert not EXTERNAL_RESOURCE.search(page)
-    assert "cdn.jsdelivr.net" not in page
-    assert "bootstrap" not in page.lower()
+    assert "cdn." not in page and "bootstrap" not in page.lower()
 
 
-def test_view_render_inlines_vis_network(page: str) -> None:
-    assert "vis-network" in page
-    assert "_stabilizationBatch" in page  # from vis-network's own source
-    assert "new vis.Network(container, data, options)" in page
+def test_view_page_csp_allows_exactly_its_own_scripts(page: str) -> None:
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+    assert csp
+    scripts = INLINE_SCRIPT.findall(page)
+    assert len(scripts) == 2  # vis-network, then the page's own
+    assert "vis-network" in scripts[0] and "new vis.Network(" in scripts[1]
+    hashes = sorted(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+        for s in scripts
+    )
+    policy = dict(part.strip().split(" ", 1) for part in csp.group(1).split(";"))
+    assert policy["default-src"] == "'none'"
+    assert sorted(policy["script-src"].split()) == hashes
 
 
-@pytest.mark.parametrize(
-    "label", ["Donald Trump", "Mustafa al-Kadhimi", "Iraq", "Al Asad Airbase", HEADLINE]
-)
-def test_view_render_contains_escaped_label(page: str, label: str) -> None:
-    assert html.escape(label, quote=False) in page
-    assert label in {node["label"] for node in node_data(page)}
+def test_view_page_draws_every_node_once_with_its_class_style(page: str) -> None:
+    data = page_data(page)
+    projection = graph_to_networkx(event_graph())
+    assert sorted(node["iri"] for node in data["nodes"]) == sorted(projection.nodes)
+    assert [node["id"] for node in data["nodes"]] == list(range(len(data["nodes"])))
+    assert len(data["edges"]) == projection.number_of_edges()
+    styles = {cls["kind"]: (cls["shape"], cls["count"]) for cls in data["classes"]}
+    assert styles["Person"] == ("dot", 2)
+    assert styles["Country"] == ("diamond", 2)
+    assert styles["Withdrawal"] == ("star", 1)
+    assert styles["Article"] == ("triangleDown", 2)
+    assert data["options"]["physics"] == {"enabled": False}
 
 
-def test_view_render_styles_and_options(page: str) -> None:
-    shapes = {node["id"]: node["shape"] for node in node_data(page)}
-    assert shapes[str(TRUMP)] == "dot"
-    assert shapes[str(IRAQ)] == "diamond"
-    assert shapes[str(ARTICLE)] == "ellipse"
-    assert shapes[str(WITHDRAWAL)] == "star"
-    assert '"randomSeed": 42' in page
-    assert '"solver": "barnesHut"' in page
-    assert "network.setOptions({physics: {enabled: false}})" in page
-    assert "<title>Iraq withdrawal</title>" in page
-    assert 'id="kg-legend"' in page
+def test_view_page_agent_edges_point_at_the_event(page: str) -> None:
+    data = page_data(page)
+    ids = {node["iri"]: node["id"] for node in data["nodes"]}
+    by_rel = {edge["rel"]: edge for edge in data["edges"] if edge["to"] in ids.values()}
+    agent = next(edge for edge in data["edges"] if edge["rel"] == "agent")
+    assert (agent["from"], agent["to"]) == (ids[str(USA)], ids[str(WITHDRAWAL)])
+    location = next(edge for edge in data["edges"] if edge["rel"] == "location")
+    assert (location["from"], location["to"], location["label"]) == (
+        ids[str(WITHDRAWAL)],
+        ids[str(IRAQ)],
+        "from",
+    )
+    assert by_rel["mentionedIn"]["label"] == ""
+
+
+def test_view_page_positions_are_fixed(page: str) -> None:
+    nodes = page_data(page)["nodes"]
+    assert all(isinstance(node["x"], int) and isinstance(node["y"], int) for node in nodes)
+    assert len({(node["x"], node["y"]) for node in nodes}) == len(nodes)
+
+
+def test_view_page_dates_for_the_filter(page: str) -> None:
+    data = page_data(page)
+    event = node_by_iri(data, WITHDRAWAL)
+    assert event["dates"] == [["2020-09-01", "2020-09-31"], ["2020-11-01", "2020-11-31"]]
+    assert node_by_iri(data, ARTICLE)["dates"] == [["2020-09-09", "2020-09-09"]]
+    assert node_by_iri(data, IRAQ)["dates"] == []
+    assert data["dateRange"] == ["2020-08", "2020-11"]
 
 
 def test_view_render_writes_nothing_to_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -261,60 +513,159 @@ def test_view_render_is_deterministic() -> None:
 
 
 def test_view_render_empty_graph() -> None:
-    page = render_html(Graph())
-    assert node_data(page) == []
-    assert not EXTERNAL_RESOURCE.search(page)
+    data = page_data(render_html(Graph()))
+    assert data["nodes"] == [] and data["edges"] == [] and data["dateRange"] is None
 
 
-# --- hostile text --------------------------------------------------------------
+def test_view_render_max_nodes() -> None:
+    page, stats = render_page(event_graph(), max_nodes=3)
+    data = page_data(page)
+    assert len(data["nodes"]) == stats.nodes == 3
+    assert stats.dropped_nodes == 5
+    assert data["dropped"] == stats.dropped_text()
+    assert stats.dropped_text().startswith("kept the 3 most connected of 8 nodes; dropped 5 (")
 
 
-def assert_inert(page: str, payload: str, benign: str) -> None:
-    assert payload not in page
-    assert "<img" not in page.lower()
-    assert "<script>alert" not in page.lower()
-    # no extra script element was opened or closed by the payload
-    assert page.lower().count("</script") == benign.lower().count("</script")
-    assert page.lower().count("<script") == benign.lower().count("<script")
+# --- hostile text ----------------------------------------------------------------------
+
+
+def hostile_graph(payload: str) -> Graph:
+    """Every text the page shows carries `payload`: labels, aliases, headline, evidence…"""
+    g = event_graph()
+    g.set((TRUMP, RDFS.label, Literal(payload)))
+    g.add((IRAQ, SKOS.altLabel, Literal(payload)))
+    g.set((ARTICLE, SCHEMA.headline, Literal(payload)))
+    g.set((ARTICLE, SCHEMA.url, Literal(f"https://example.org/{payload}")))
+    g.add((WITHDRAWAL, KG.evidence, Literal(payload)))
+    g.add((WITHDRAWAL, KG.status, Literal(payload)))
+    return g
 
 
 @pytest.fixture(scope="module")
 def benign_page() -> str:
-    return render_html(small_graph(), title="newskg")
+    return render_html(event_graph(), title="newskg")
 
 
-@pytest.mark.parametrize("payload", HOSTILE_LABELS)
-def test_view_hostile_label_is_inert(payload: str, benign_page: str) -> None:
-    page = render_html(graph_with_label(payload))
-    assert_inert(page, payload, benign_page)
-    by_id = {node["id"]: node for node in node_data(page)}
-    assert by_id[str(TRUMP)]["label"] == html.escape(payload, quote=False)
-    assert "<" not in str(by_id[str(TRUMP)]["title"])
+@pytest.mark.parametrize("payload", HOSTILE_TEXTS)
+def test_view_hostile_text_stays_data(payload: str, benign_page: str) -> None:
+    page = render_html(hostile_graph(payload), title="newskg")
+    block = DATA_BLOCK.search(page)
+    assert block
+    # Nothing the HTML parser reacts to is left in the data block …
+    assert not re.search("[<>&\u2028\u2029]", block.group(1))
+    assert page.lower().count("<script") == benign_page.lower().count("<script")
+    assert page.lower().count("</script") == benign_page.lower().count("</script")
+    assert "<img" not in page.lower()
+    # … and the script gets the text back exactly, to show as text.
+    data = page_data(page)
+    assert node_by_iri(data, TRUMP)["name"] == payload
+    assert payload in node_by_iri(data, IRAQ)["aliases"]
+    assert data["articles"][0]["headline"] == payload
+    assert payload in [item["text"] for item in node_by_iri(data, WITHDRAWAL)["info"]["evidence"]]
 
 
-@pytest.mark.parametrize("payload", HOSTILE_LABELS)
-def test_view_hostile_alias_and_headline_are_inert(payload: str, benign_page: str) -> None:
-    g = small_graph()
-    g.add((TRUMP, SKOS.altLabel, Literal(payload)))
-    g.set((ARTICLE, SCHEMA.headline, Literal(payload)))
-    page = render_html(g)
-    assert_inert(page, payload, benign_page)
-    for node in node_data(page):
-        assert "<" not in str(node["label"]) and "<" not in str(node["title"])
+@pytest.mark.parametrize("payload", HOSTILE_TEXTS)
+def test_view_hostile_title_is_escaped(payload: str, benign_page: str) -> None:
+    page = render_html(event_graph(), title=payload)
+    assert page.lower().count("<script") == benign_page.lower().count("<script")
+    assert "<img" not in page.lower()
+    escaped = payload.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert f"<h1>{escaped.replace(chr(34), '&quot;')}</h1>" in page
 
 
-@pytest.mark.parametrize("payload", HOSTILE_LABELS)
-def test_view_hostile_title_is_inert(payload: str, benign_page: str) -> None:
-    page = render_html(small_graph(), title=payload)
-    assert_inert(page, payload, benign_page)
-    assert f"<title>{html.escape(payload)}</title>" in page
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("</script>", '"\\u003c/script\\u003e"'),
+        ("a & b", '"a \\u0026 b"'),
+        ("<!--", '"\\u003c!--"'),
+        ("\u2028\u2029", '"\\u2028\\u2029"'),
+        ("Kata'ib «Hezbollah»", '"Kata\'ib «Hezbollah»"'),
+    ],
+)
+def test_view_script_json_escapes(value: str, expected: str) -> None:
+    assert script_json(value) == expected
+    assert json.loads(script_json(value)) == value
 
 
-# --- write ---------------------------------------------------------------------
+# --- write and the command -----------------------------------------------------------
 
 
 def test_view_write_html(tmp_path: Path) -> None:
     target = tmp_path / "out" / "graph.html"
-    write_html(small_graph(), target, title="newskg")
+    stats = write_html(small_graph(), target, title="newskg")
     assert target.read_text(encoding="utf-8") == render_html(small_graph(), title="newskg")
     assert sorted(path.name for path in target.parent.iterdir()) == ["graph.html"]
+    assert (stats.nodes, stats.edges, stats.dropped_nodes) == (5, 5, 0)
+
+
+@pytest.fixture
+def graph_file(tmp_path: Path) -> Path:
+    path = tmp_path / "graph.ttl"
+    event_graph().serialize(path, format="turtle")
+    return path
+
+
+def test_cli_view_writes_page_beside_graph(graph_file: Path) -> None:
+    result = runner.invoke(app, ["view", str(graph_file)])
+    assert result.exit_code == 0, result.output
+    target = graph_file.with_suffix(".html")
+    assert f"wrote {target}: 8 nodes, 10 links" in result.stdout
+    data = page_data(target.read_text(encoding="utf-8"))
+    assert len(data["nodes"]) == 8
+
+
+def test_cli_view_max_nodes_says_what_it_dropped(graph_file: Path, tmp_path: Path) -> None:
+    target = tmp_path / "small.html"
+    result = runner.invoke(app, ["view", str(graph_file), "--out", str(target), "--max-nodes", "3"])
+    assert result.exit_code == 0, result.output
+    assert "kept the 3 most connected of 8 nodes; dropped 5 (1 Article, 1 Country" in result.stderr
+    assert "wrote" in result.stdout and "3 nodes" in result.stdout
+    assert len(page_data(target.read_text(encoding="utf-8"))["nodes"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("missing.ttl", None, "no such file"),
+        ("broken.ttl", "this is not turtle <", "cannot read"),
+        ("graph.csv", "a,b", "unknown suffix"),
+    ],
+)
+def test_cli_view_unreadable_graph_exits_2(
+    tmp_path: Path, name: str, content: str | None, problem: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["view", str(path)])
+    assert result.exit_code == 2
+    assert str(path) in result.stderr and problem in result.stderr
+    assert not path.with_suffix(".html").exists()
+
+
+def test_cli_view_unwritable_output_exits_2(graph_file: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["view", str(graph_file), "--out", str(blocker / "graph.html")])
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr
+
+
+def test_cli_view_rejects_zero_max_nodes(graph_file: Path) -> None:
+    result = runner.invoke(app, ["view", str(graph_file), "--max-nodes", "0"])
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("name", ["graph.ttl", "graph.trig"])
+def test_cli_view_sample_build_matches_build_page(
+    sample_build: Path, name: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "view.html"
+    result = runner.invoke(app, ["view", str(sample_build / name), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    built = page_data((sample_build / "graph.html").read_text(encoding="utf-8"))
+    viewed = page_data(target.read_text(encoding="utf-8"))
+    assert viewed == built
+    kinds = {node["kind"] for node in built["nodes"]}
+    assert "Mention" not in kinds and {"Country", "Withdrawal", "Article"} <= kinds

@@ -1,0 +1,371 @@
+"""Assemble the self-contained HTML page: data, vis-network and the page's own script.
+
+The page is one file: vis-network (from the pinned pyvis package) and our
+script and style are inlined, a Content-Security-Policy allows only those
+exact scripts (by hash) and no network access at all, and the graph travels
+as JSON in a `<script type="application/json">` block.
+
+Untrusted text (labels, aliases, headlines, evidence) never becomes markup:
+the JSON is escaped so that no `<`, `>` or `&` reaches the HTML parser (so a
+label holding `</script>` cannot close the block), and the script puts
+every string into the page with `textContent`, never `innerHTML`.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import html
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph
+from rdflib.term import URIRef
+
+from kg.atomic import atomic_write_text
+from kg.view.details import DetailReader, date_interval
+from kg.view.layout import force_layout
+from kg.view.projection import (
+    ARTICLE_KIND,
+    ENTITY_CLASSES,
+    EVENT_KIND,
+    event_label,
+    graph_to_networkx,
+    is_event_kind,
+    keep_most_connected,
+    local_name,
+)
+
+JSON = dict[str, Any]
+
+# vis-network's standalone build (DataSet, DataView and Network in one file),
+# as shipped by the pinned pyvis release.
+VIS_PACKAGE = "pyvis"
+VIS_SCRIPT = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
+ASSETS = ("kg.view", "assets")  # page.html, view.css, view.js
+BIG_GRAPH = 1000  # nodes; beyond this, straight edges that hide while dragging or zooming
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one class of node is drawn: vis-network colour and shape, and a legend glyph."""
+
+    color: str
+    shape: str
+    glyph: str
+
+
+# Every event class (Withdrawal, Attack, …) is drawn like `Event`.
+PALETTE: dict[str, Style] = {
+    "Person": Style(color="#4e79a7", shape="dot", glyph="●"),
+    "Country": Style(color="#f28e2b", shape="diamond", glyph="◆"),
+    "Organization": Style(color="#59a14f", shape="hexagon", glyph="⬢"),
+    "MilitaryBase": Style(color="#e15759", shape="triangle", glyph="▲"),
+    "Place": Style(color="#76b7b2", shape="square", glyph="■"),
+    EVENT_KIND: Style(color="#edc948", shape="star", glyph="★"),
+    ARTICLE_KIND: Style(color="#bab0ac", shape="triangleDown", glyph="▼"),
+}
+_ENTITY_LABELS = {
+    "Person": "Person",
+    "Country": "Country",
+    "Organization": "Organization",
+    "MilitaryBase": "Military base",
+    "Place": "Place",
+    ARTICLE_KIND: "Article",
+}
+
+# How an edge reads on the page, by property: its label on the drawing (for
+# kg:location, "from" for events that leave a place), and how the side panel
+# lists it from the subject's end and from the object's end.
+_EDGE_WORDS: dict[str, tuple[str, str, str]] = {
+    "agent": ("", "agent", "agent of"),
+    "target": ("target", "target", "target of"),
+    "participant": ("with", "with", "participant in"),
+    "location": ("in", "where", "location of"),
+    "destination": ("to", "to", "destination of"),
+    "accordingTo": ("according to", "according to", "source for"),
+    "wasDerivedFrom": ("", "reported in", "reports"),
+    "mentionedIn": ("", "named in", "names"),
+    "locatedIn": ("in", "located in", "contains"),
+}
+_LEAVING_EVENTS = frozenset({"Withdrawal", "Handover"})
+# Edges that point at sources rather than say something: drawn faint and dashed.
+SOURCE_EDGES = frozenset({"wasDerivedFrom", "mentionedIn"})
+# Every entity links to its articles; at full strength they would pull the
+# drawing into one knot around each article.
+SOURCE_PULL = 0.4
+
+_VIS_OPTIONS: JSON = {
+    "physics": {"enabled": False},  # positions come from kg.view.layout
+    "layout": {"improvedLayout": False},
+    "nodes": {
+        "borderWidth": 1,
+        "font": {"face": "sans-serif", "strokeColor": "#ffffff"},  # sizes per class: view.js
+    },
+    "edges": {
+        "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+        "color": {"inherit": False},  # colours per edge: see view.js
+        "font": {"size": 11, "align": "middle"},
+        "smooth": {"enabled": True, "type": "continuous", "roundness": 0.2},
+        "width": 1,
+    },
+    "interaction": {"hover": True, "tooltipDelay": 200, "multiselect": False},
+}
+
+# Escaped in the page's JSON block: what the HTML parser reacts to inside a
+# <script> ("</script>", "<!--"), and the two separators old JavaScript
+# engines took for line ends.
+_JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_JSON_UNSAFE = re.compile("[<>&\u2028\u2029]")
+_PLACEHOLDER = re.compile(r"@@([A-Z]+)@@")
+
+
+@dataclass(frozen=True)
+class ViewStats:
+    """What the page draws, and what `max_nodes` left out."""
+
+    nodes: int
+    edges: int
+    dropped_kinds: dict[str, int] = field(default_factory=dict)
+    dropped_edges: int = 0
+
+    @property
+    def dropped_nodes(self) -> int:
+        return sum(self.dropped_kinds.values())
+
+    def dropped_text(self) -> str:
+        """One line for people: "kept the 500 most connected of 5,000 nodes; dropped …"."""
+        if not self.dropped_nodes:
+            return ""
+        kinds = ", ".join(f"{count:,} {kind}" for kind, count in self.dropped_kinds.items())
+        total = self.nodes + self.dropped_nodes
+        return (
+            f"kept the {self.nodes:,} most connected of {total:,} nodes; dropped "
+            f"{self.dropped_nodes:,} ({kinds}) and {self.dropped_edges:,} links"
+        )
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside a `<script>` element: no `</script>`, `<!--` or `&` survives."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _JSON_UNSAFE.sub(lambda match: _JSON_ESCAPES[match.group()], text)
+
+
+def _csp_hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files(ASSETS[0]).joinpath(ASSETS[1], name).read_text(encoding="utf-8")
+
+
+@cache
+def _vis_script() -> str:
+    script = resources.files(VIS_PACKAGE).joinpath(*VIS_SCRIPT).read_text(encoding="utf-8")
+    if "</script" in script.lower():  # would end the inline <script> early
+        raise RuntimeError("vis-network.min.js contains '</script' and cannot be inlined")
+    return script
+
+
+def _style_kind(kind: str) -> str:
+    """The palette entry of a kind: every event class is drawn as `Event`."""
+    return EVENT_KIND if is_event_kind(kind) else kind
+
+
+def _classes(projection: nx.MultiDiGraph) -> list[JSON]:
+    """The legend and class filter: entity classes, each event type present, articles."""
+    counts: dict[str, int] = {}
+    for _, kind in projection.nodes(data="kind"):
+        counts[kind] = counts.get(kind, 0) + 1
+    kinds = [local_name(str(cls)) for cls in ENTITY_CLASSES]
+    kinds += sorted(kind for kind in counts if is_event_kind(kind))
+    kinds.append(ARTICLE_KIND)
+    return [
+        {
+            "kind": kind,
+            "label": _ENTITY_LABELS.get(kind) or event_label(kind),
+            "count": counts.get(kind, 0),
+            "event": is_event_kind(kind),
+            "dated": is_event_kind(kind) or kind == ARTICLE_KIND,
+            **vars(PALETTE[_style_kind(kind)]),
+        }
+        for kind in kinds
+    ]
+
+
+def _node_size(kind: str, degree: int) -> int:
+    """Bigger for better connected nodes; events stay small so that their labels lead."""
+    if is_event_kind(kind):
+        return min(6 + round(math.sqrt(degree)), 12)
+    if kind == ARTICLE_KIND:  # every entity links to its articles; size would say nothing
+        return min(8 + round(math.sqrt(degree)), 16)
+    return min(8 + round(3 * math.sqrt(degree)), 40)
+
+
+def _edge_label(name: str, event_kind: str) -> str:
+    if name == "location" and event_kind in _LEAVING_EVENTS:
+        return "from"
+    return _EDGE_WORDS.get(name, (name, name, name))[0]
+
+
+def _edges(projection: nx.MultiDiGraph, ids: dict[str, int]) -> list[JSON]:
+    """Edges as the page draws them: an agent points at its event, so arrows read on.
+
+    `names` says how the panel of each end (`from`, then `to`) lists the edge.
+    """
+    edges = []
+    for number, (source, target, name) in enumerate(projection.edges(keys=True)):
+        _, forward, backward = _EDGE_WORDS.get(name, (name, name, name))
+        start, end, names = ids[source], ids[target], [forward, backward]
+        if name == "agent":
+            start, end, names = end, start, [backward, forward]
+        edges.append(
+            {
+                "id": number,
+                "from": start,
+                "to": end,
+                "rel": name,
+                "label": _edge_label(name, projection.nodes[source]["kind"]),
+                "names": names,
+            }
+        )
+    return edges
+
+
+def _nodes(
+    graph: Graph, projection: nx.MultiDiGraph, ids: dict[str, int], degrees: dict[str, int]
+) -> tuple[list[JSON], list[JSON]]:
+    """The drawn nodes with positions and panel details, and the articles they cite."""
+    reader = DetailReader(graph, ids)
+    links = [
+        (ids[source], ids[target], SOURCE_PULL if name in SOURCE_EDGES else 1.0)
+        for source, target, name in projection.edges(keys=True)
+    ]
+    positions = force_layout(len(ids), links)
+    nodes = []
+    for iri, data in projection.nodes(data=True):
+        subject, kind = URIRef(iri), data["kind"]
+        info = reader.details(subject, kind)
+        intervals = [date_interval(value) for value in reader.dates(subject, kind)]
+        x, y = positions[ids[iri]]
+        nodes.append(
+            {
+                "id": ids[iri],
+                "iri": iri,
+                "kind": kind,
+                "name": data["label"],
+                "label": info.get("reading") or data["label"],
+                "aliases": data["aliases"],
+                "dates": sorted({interval for interval in intervals if interval}),
+                "size": _node_size(kind, degrees[iri]),
+                "x": x,
+                "y": y,
+                "info": info,
+            }
+        )
+    return nodes, reader.articles()
+
+
+def _date_range(nodes: list[JSON]) -> list[str] | None:
+    """The first and last month any node is dated at, for the date filter's bounds."""
+    days = [day for node in nodes for interval in node["dates"] for day in interval]
+    return [min(days)[:7], max(days)[:7]] if days else None
+
+
+def page_data(graph: Graph, *, max_nodes: int | None = None) -> tuple[JSON, ViewStats]:
+    """Everything the page's script needs, and a summary of what it draws."""
+    full = graph_to_networkx(graph)
+    degrees = dict(full.degree())
+    trimmed = keep_most_connected(full, max_nodes)
+    projection = trimmed.projection
+    ids = {iri: number for number, iri in enumerate(projection.nodes)}
+    nodes, articles = _nodes(graph, projection, ids, degrees)
+    stats = ViewStats(
+        nodes=projection.number_of_nodes(),
+        edges=projection.number_of_edges(),
+        dropped_kinds=trimmed.dropped_kinds,
+        dropped_edges=trimmed.dropped_edges,
+    )
+    options = copy.deepcopy(_VIS_OPTIONS)
+    if stats.nodes > BIG_GRAPH:
+        options["edges"]["smooth"] = {"enabled": False}
+        options["interaction"].update(hideEdgesOnDrag=True, hideEdgesOnZoom=True)
+    data = {
+        "articles": articles,
+        "classes": _classes(projection),
+        "dateRange": _date_range(nodes),
+        "dropped": stats.dropped_text(),
+        "edges": _edges(projection, ids),
+        "nodes": nodes,
+        "options": options,
+        "sourceEdges": sorted(SOURCE_EDGES),
+    }
+    return data, stats
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """Replace each @@NAME@@ in one pass, so that inserted text is never searched again."""
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+
+
+def render_page(
+    graph: Graph, *, title: str = "newskg", max_nodes: int | None = None
+) -> tuple[str, ViewStats]:
+    """The page's HTML and what it draws (see `render_html`)."""
+    data, stats = page_data(graph, max_nodes=max_nodes)
+    vis, app, css = _vis_script(), _asset("view.js"), _asset("view.css")
+    csp = (
+        "default-src 'none'; "
+        f"script-src {_csp_hash(vis)} {_csp_hash(app)}; "
+        f"style-src {_csp_hash(css)}; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    page = _fill(
+        _asset("page.html"),
+        {
+            "CSP": csp,
+            "TITLE": html.escape(title),
+            "CSS": css,
+            "DATA": script_json(data),
+            "VIS": vis,
+            "APP": app,
+        },
+    )
+    return page, stats
+
+
+def render_html(graph: Graph, *, title: str = "newskg", max_nodes: int | None = None) -> str:
+    """Draw `graph` as one HTML page that works offline from disk and writes no files.
+
+    Nodes are `graph_to_networkx`'s projection, laid out up front with a fixed
+    seed; `max_nodes` keeps only the most connected nodes. The same graph
+    always gives the same string.
+
+    Reference: https://visjs.github.io/vis-network/docs/network/
+    """
+    return render_page(graph, title=title, max_nodes=max_nodes)[0]
+
+
+def write_html(
+    graph: Graph, path: Path, *, title: str = "newskg", max_nodes: int | None = None
+) -> ViewStats:
+    """Render `graph` (see `render_html`), write it to `path` atomically, say what it draws."""
+    page, stats = render_page(graph, title=title, max_nodes=max_nodes)
+    atomic_write_text(path, page)
+    return stats
