@@ -1,0 +1,31 @@
+"""Ask the graph questions in SPARQL: load a build, run a query, write the answer.
+
+`open_graph` loads a build into pyoxigraph, `run_query` answers SPARQL 1.1
+over the union of its named graphs with parameters bound by the engine,
+`render` writes a table or the W3C result formats, and `shipped_queries`
+holds the questions that come with newskg (`kg/queries/*.rq`).
+"""
+
+from kg.query.dataset import GraphLoadError, LoadedGraph, open_graph
+from kg.query.library import NamedQuery, UnknownQueryError, named_query, shipped_queries
+from kg.query.output import OUTPUT_FORMATS, OutputFormat, render
+from kg.query.run import QueryError, Results, run_query
+from kg.query.terms import ParameterError, parse_params
+
+__all__ = [
+    "OUTPUT_FORMATS",
+    "GraphLoadError",
+    "LoadedGraph",
+    "NamedQuery",
+    "OutputFormat",
+    "ParameterError",
+    "QueryError",
+    "Results",
+    "UnknownQueryError",
+    "named_query",
+    "open_graph",
+    "parse_params",
+    "render",
+    "run_query",
+    "shipped_queries",
+]

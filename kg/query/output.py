@@ -1,0 +1,112 @@
+"""Write query results for people (an aligned table) or for programs (SPARQL 1.1 CSV, TSV, JSON).
+
+The machine formats are pyoxigraph's own serialisers, so they follow the
+W3C result formats exactly; only the table is ours. It shortens IRIs with
+the graph's prefixes and cuts long literals (evidence sentences) to keep a
+row on one line; the machine formats keep every value whole.
+
+Reference: https://www.w3.org/TR/sparql11-results-json/,
+https://www.w3.org/TR/sparql11-results-csv-tsv/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal, get_args
+
+from pyoxigraph import (
+    BlankNode,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Triple,
+    serialize,
+)
+from pyoxigraph import Literal as RdfLiteral
+
+from kg.query.run import Results
+from kg.query.terms import PREFIXES, Term, compact_iri
+
+OutputFormat = Literal["table", "csv", "tsv", "json"]
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = get_args(OutputFormat)
+MAX_CELL = 60  # characters of a literal a table cell shows
+
+_RESULT_FORMATS: dict[OutputFormat, QueryResultsFormat] = {
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+    "json": QueryResultsFormat.JSON,
+}
+# A CONSTRUCT or DESCRIBE gives triples: Turtle for people, JSON-LD for programs.
+# Instance IRIs stay whole there: Turtle would write `id:article/x` as `id:article\/x`.
+_TURTLE_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "id"}
+_GRAPH_FORMATS: dict[OutputFormat, RdfFormat] = {
+    "table": RdfFormat.TURTLE,
+    "json": RdfFormat.JSON_LD,
+}
+_NUMBERS = frozenset(
+    f"http://www.w3.org/2001/XMLSchema#{name}" for name in ("integer", "decimal", "double", "float")
+)
+
+
+def render(results: Results, fmt: OutputFormat) -> bytes:
+    """The results of any query form in `fmt`.
+
+    Raises:
+        ValueError: for triples asked as CSV or TSV, which only hold tables.
+    """
+    if isinstance(results, QuerySolutions):
+        if fmt == "table":
+            return table(results).encode("utf-8")
+        return results.serialize(format=_RESULT_FORMATS[fmt]) or b""
+    if isinstance(results, QueryBoolean):
+        if fmt == "table":
+            return b"true\n" if results else b"false\n"
+        return results.serialize(format=_RESULT_FORMATS[fmt]) or b""
+    if fmt not in _GRAPH_FORMATS:
+        raise ValueError(
+            "a CONSTRUCT or DESCRIBE query gives triples, not a table: "
+            "use --format table (Turtle) or json (JSON-LD)"
+        )
+    return serialize(results, format=_GRAPH_FORMATS[fmt], prefixes=_TURTLE_PREFIXES) or b""
+
+
+def cell(term: Term | None) -> str:
+    """How one value reads in a table: prefixed IRIs, bare literals, one line, at most MAX_CELL."""
+    if term is None:
+        return ""
+    if isinstance(term, NamedNode):
+        return compact_iri(term.value)
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, Triple):
+        return f"<< {cell(term.subject)} {cell(term.predicate)} {cell(term.object)} >>"
+    text = " ".join(term.value.split())
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def _is_number(term: Term | None) -> bool:
+    return isinstance(term, RdfLiteral) and term.datatype.value in _NUMBERS
+
+
+def table(solutions: QuerySolutions) -> str:
+    """An aligned text table with a header, numbers right-aligned, and a row count."""
+    variables = solutions.variables
+    names = [variable.value for variable in variables]
+    rows = [[solution[variable] for variable in variables] for solution in solutions]
+    cells = [[cell(term) for term in row] for row in rows]
+    widths = [max([len(name), *(len(line[i]) for line in cells)]) for i, name in enumerate(names)]
+    right = [any(_is_number(row[i]) for row in rows) for i in range(len(names))]
+
+    def line(values: Iterable[str]) -> str:
+        parts = (
+            value.rjust(width) if flush else value.ljust(width)
+            for value, width, flush in zip(values, widths, right, strict=True)
+        )
+        return "  ".join(parts).rstrip()
+
+    out = [line(names), line("-" * width for width in widths)]
+    out.extend(line(values) for values in cells)
+    out.append(f"{len(rows)} row{'' if len(rows) == 1 else 's'}")
+    return "\n".join(out) + "\n"

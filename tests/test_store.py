@@ -1,0 +1,302 @@
+"""Tests for kg.store, `kg push` and `kg serve`, against real servers on loopback.
+
+An Oxigraph server (the `oxigraph` wheel from PyPI, in the test extra) gets
+the sample build pushed to it; `kg serve` runs as its own process. Both must
+answer every shipped query exactly as `kg query` does on the files.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import ProxyHandler, Request, build_opener
+
+import pytest
+from pyoxigraph import QuerySolutions
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.query import LoadedGraph, Results, named_query, open_graph, parse_params, run_query
+from kg.query.library import shipped_queries
+from kg.store import push_graphs, query_endpoint
+from kg.store.http import basic_auth
+
+runner = CliRunner()
+ENTITIES = "https://w3id.org/newskg/id/graph/entities"
+COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+COUNT_PLAIN = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+STARTUP_SECONDS = 30
+urlopen = build_opener(ProxyHandler({})).open  # the servers are on loopback, never behind a proxy
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urlopen(url, timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def http(method: str, url: str, body: bytes | None = None, **headers: str) -> tuple[int, str, str]:
+    """A raw protocol request: status, media type and text, errors included."""
+    request = Request(url, data=body, method=method, headers=headers)
+    try:
+        with urlopen(request, timeout=10) as response:
+            return response.status, response.headers.get_content_type(), response.read().decode()
+    except HTTPError as err:
+        return err.code, err.headers.get_content_type(), err.read().decode()
+
+
+def rows(results: Results) -> list[tuple[str, ...]]:
+    """Every row as its terms in N-Triples syntax, sorted: engines may break ORDER BY ties apart."""
+    assert isinstance(results, QuerySolutions)
+    variables = results.variables
+    return sorted(tuple(str(s[v]) if s[v] is not None else "" for v in variables) for s in results)
+
+
+def count(endpoint: str, query: str = COUNT_QUADS) -> int:
+    results = query_endpoint(endpoint, query)
+    assert isinstance(results, QuerySolutions)
+    return int(next(iter(results))["n"].value)
+
+
+@pytest.fixture(scope="module")
+def graph(sample_build: Path) -> LoadedGraph:
+    return open_graph(sample_build)
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server, empty, on a free loopback port; its base URL."""
+    binary = shutil.which(
+        "oxigraph", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    )
+    if binary is None:
+        pytest.fail("the oxigraph server is missing: pip install -e '.[test]'")
+    folder = tmp_path_factory.mktemp("oxigraph")
+    address = f"127.0.0.1:{_free_port()}"
+    command = [binary, "serve", "--location", str(folder / "db"), "--bind", address]
+    with (folder / "server.log").open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://{address}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _answers(f"{base}/query?" + urlencode({"query": "ASK {}"})):
+            assert process.poll() is None, (folder / "server.log").read_text()
+            assert time.monotonic() < deadline, "oxigraph did not start"
+            time.sleep(0.05)
+        yield base
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="module")
+def pushed(oxigraph: str, graph: LoadedGraph) -> str:
+    """The Oxigraph server with the sample build pushed to it."""
+    push_graphs(graph.store, f"{oxigraph}/store")
+    return oxigraph
+
+
+@pytest.fixture(scope="module")
+def served(sample_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`kg serve` on the sample build, as its own process; its query URL."""
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with log.open("wb") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kg", "serve", "--graph", str(sample_build), "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+    try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()  # printed once the graph is loaded and the port bound
+        found = re.search(r"http://127\.0\.0\.1:\d+/query", banner)
+        assert found, f"kg serve did not start: {banner}{log.read_text()}"
+        yield found[0]
+    finally:
+        _stop(process)
+
+
+# kg push to Oxigraph
+
+
+def test_store_push_twice_gives_the_same_triples(oxigraph, sample_build, graph):
+    for _ in range(2):
+        result = runner.invoke(
+            app, ["push", "--endpoint", f"{oxigraph}/store", "-g", str(sample_build)]
+        )
+        assert result.exit_code == 0, result.output
+        assert f"pushed {graph.named_graphs} graphs, {graph.quads} triples" in result.stdout
+        assert count(f"{oxigraph}/query") == graph.quads
+    names = query_endpoint(f"{oxigraph}/query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+    assert {row[0] for row in rows(names)} == {str(name) for name in graph.store.named_graphs()}
+
+
+def test_store_push_sends_credentials_from_the_environment(oxigraph, sample_build):
+    # Oxigraph takes any credentials; this proves the authenticated path runs end to end.
+    env = {"NEWSKG_STORE_USER": "reader", "NEWSKG_STORE_PASSWORD": "s3cret"}
+    result = runner.invoke(
+        app, ["push", "--endpoint", f"{oxigraph}/store", "-g", str(sample_build)], env=env
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_store_basic_auth_header():
+    env = {"NEWSKG_STORE_USER": "reader", "NEWSKG_STORE_PASSWORD": "s3cret"}
+    assert basic_auth(env) == "Basic " + base64.b64encode(b"reader:s3cret").decode()
+    assert basic_auth({}) is None
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "env", "message"),
+    [
+        ("http://reader:s3cret@127.0.0.1:1/store", {}, "not in the URL"),
+        ("ftp://127.0.0.1/store", {}, "not an http:// or https:// URL"),
+        ("http://127.0.0.1:1/store", {"NEWSKG_STORE_USER": "reader"}, "set both"),
+    ],
+)
+def test_store_push_bad_endpoint_or_credentials_exit_2(sample_build, endpoint, env, message):
+    result = runner.invoke(app, ["push", "--endpoint", endpoint, "-g", str(sample_build)], env=env)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "s3cret" not in result.output
+
+
+def test_store_push_unreachable_exits_2(sample_build):
+    endpoint = f"http://127.0.0.1:{_free_port()}/store"
+    result = runner.invoke(app, ["push", "--endpoint", endpoint, "-g", str(sample_build)])
+    assert result.exit_code == 2
+    assert f"cannot reach {endpoint}" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_store_push_refused_exits_2(served, sample_build):
+    result = runner.invoke(app, ["push", "--endpoint", served, "-g", str(sample_build)])
+    assert result.exit_code == 2
+    assert "the store refused PUT" in result.stderr
+    assert "HTTP 405" in result.stderr
+
+
+# The same answers everywhere
+
+
+@pytest.fixture(params=["pushed to oxigraph", "kg serve"])
+def endpoint(request: pytest.FixtureRequest) -> str:
+    if request.param == "kg serve":
+        return request.getfixturevalue("served")
+    # Oxigraph only looks in named graphs for a plain pattern when asked to.
+    return request.getfixturevalue("pushed") + "/query?union-default-graph"
+
+
+@pytest.mark.parametrize("name", [query.name for query in shipped_queries()])
+def test_store_endpoints_answer_like_kg_query(endpoint, graph, name):
+    text = named_query(name).text
+    assert rows(query_endpoint(endpoint, text)) == rows(run_query(graph.store, text))
+
+
+def test_store_endpoints_bind_params_like_kg_query(endpoint, graph):
+    text = named_query("events-with-person").text
+    params = parse_params(["person=Trump"])
+    remote = rows(query_endpoint(endpoint, text, params=params))
+    assert remote == rows(run_query(graph.store, text, params=params))
+    assert remote and {row[0] for row in remote} == {'"Trump"'}
+
+
+def test_store_oxigraph_plain_query_needs_union_default_graph(pushed, graph):
+    assert count(f"{pushed}/query", COUNT_PLAIN) == 0
+    assert count(f"{pushed}/query?union-default-graph", COUNT_PLAIN) == graph.quads
+
+
+# kg serve
+
+
+def test_store_serve_answers_a_select_over_http(served, graph):
+    query = named_query("troop-levels").text
+    status, media, text = http("GET", f"{served}?" + urlencode({"query": query}), Accept="text/csv")
+    assert (status, media) == (200, "text/csv")
+    lines = text.splitlines()
+    assert lines[0] == "country,date,measure,troops,article"
+    assert (
+        "Iraq,2020-11,https://w3id.org/newskg/ontology#troopsAfter,3500,"
+        "https://w3id.org/newskg/id/article/002_ec8027eaf503b8ac"
+    ) in lines
+    posted = http("POST", served, query.encode(), **{"Content-Type": "application/sparql-query"})
+    assert posted[:2] == (200, "application/sparql-results+json")
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "content_type"),
+    [
+        ("query", b"update=DROP+ALL", "application/x-www-form-urlencoded"),
+        ("query", b"DROP ALL", "application/sparql-update"),
+        ("update", b"DROP ALL", "application/sparql-update"),
+    ],
+)
+def test_store_serve_refuses_updates(served, graph, path, body, content_type):
+    url = served.removesuffix("query") + path
+    status, _, text = http("POST", url, body, **{"Content-Type": content_type})
+    assert status == 403
+    assert "read-only" in text
+    assert count(served) == graph.quads
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_store_serve_refuses_graph_store_writes(served, graph, method):
+    status, _, _ = http(method, f"{served}?default", b"<a:b> <a:c> <a:d> .")
+    assert status == 405
+    assert count(served) == graph.quads
+
+
+def test_store_serve_malformed_query_is_400(served):
+    status, _, text = http("GET", f"{served}?" + urlencode({"query": "SELECT ?x { ?x ?y }"}))
+    assert status == 400
+    assert "malformed query: error at 1:" in text
+
+
+def test_store_serve_honours_the_protocol_dataset(served, graph):
+    entities = sum(1 for quad in graph.store if quad.graph_name.value == ENTITIES)
+    url = f"{served}?" + urlencode({"query": COUNT_PLAIN, "default-graph-uri": ENTITIES})
+    status, _, text = http("GET", url, Accept="text/csv")
+    assert (status, text.split()) == (200, ["n", str(entities)])
+
+
+def test_store_serve_elsewhere_is_404(served):
+    status, _, text = http("GET", served.removesuffix("/query") + "/")
+    assert status == 404
+    assert served in text
+
+
+def test_store_serve_port_in_use_exits_2(sample_build):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(app, ["serve", "-g", str(sample_build), "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
