@@ -16,6 +16,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide outputs from other users and servers
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)

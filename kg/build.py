@@ -7,26 +7,29 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset
 
-from kg.export import FORMATS, SUFFIXES, Format, union_graph, write_graph
-from kg.extract import extract_article
+from kg.cache import ExtractionCache, pipeline_fingerprint
+from kg.export import FORMATS, SUFFIXES, Format, Serializer
 from kg.gazetteer import load_gazetteer
 from kg.graph import build_dataset
 from kg.ingest import IngestError, discover_articles, load_article
 from kg.namespaces import DEFAULT_BASE_IRI
-from kg.nlp import DEFAULT_MODEL, build_pipeline, parse
-from kg.records import Article, Entity, Event, Role
+from kg.nlp import DEFAULT_MODEL, require_model
+from kg.parallel import Executor, run_extraction
+from kg.records import Article, ArticleExtraction, Entity, Event, Role
 from kg.resolve import resolve, resolve_events, resolve_roles
 from kg.view import write_html
 
 GRAPH_STEM = "graph"  # graph.ttl, graph.trig, graph.nq, graph.jsonld, graph.graphml
 GRAPH_FILE = "graph.ttl"
 VIEW_FILE = "graph.html"
+CACHE_DIR = ".cache"  # inside the output folder, unless --cache says otherwise
 
 
 class NoArticlesError(ValueError):
@@ -44,6 +47,8 @@ class BuildResult:
     seconds: float
     events: tuple[Event, ...] = ()
     roles: tuple[Role, ...] = ()
+    cache_hits: int = 0  # articles whose extraction came from the cache
+    timings: dict[str, float] = field(default_factory=dict)  # stage → seconds
 
     def entities_by_class(self) -> dict[str, int]:
         counts = Counter(e.entity_class for e in self.entities)
@@ -62,15 +67,65 @@ def read_articles(paths: Sequence[Path]) -> tuple[list[Article], list[IngestErro
     return articles, errors
 
 
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """How to run the per-article step: where, on how many processes, with which cache."""
+
+    model: str = DEFAULT_MODEL
+    base_iri: str = DEFAULT_BASE_IRI
+    jobs: int = 1
+    executor: Executor = "local"
+    scheduler: str | None = None  # a Dask scheduler address; none starts a local cluster
+    cache_dir: Path | None = None  # None: no cache
+
+
+def extract_articles(
+    articles: Sequence[Article],
+    options: BuildOptions,
+    timings: dict[str, float],
+    on_articles: Callable[[int], None] | None = None,
+) -> tuple[list[ArticleExtraction], int]:
+    """Every article's extraction, in order, from the cache or the pipeline; and the cache hits."""
+    require_model(options.model)
+    cache = (
+        ExtractionCache(options.cache_dir, pipeline_fingerprint(options.model))
+        if options.cache_dir
+        else None
+    )
+    found = [cache.get(a) if cache else None for a in articles]
+    hits = sum(e is not None for e in found)
+    if on_articles and hits:
+        on_articles(hits)
+    missing = [a for a, e in zip(articles, found, strict=True) if e is None]
+    fresh, times = run_extraction(
+        missing,
+        options.model,
+        jobs=options.jobs,
+        executor=options.executor,
+        scheduler=options.scheduler,
+        on_chunk=on_articles,
+    )
+    timings["nlp"], timings["extract"] = times.nlp, times.extract
+    new = iter(fresh)
+    extractions = []
+    for article, cached in zip(articles, found, strict=True):
+        extraction = cached if cached is not None else next(new)
+        if cache and cached is None:
+            cache.put(article, extraction)
+        extractions.append(extraction)
+    return extractions, hits
+
+
 def build(
     articles: Sequence[Article],
     *,
     skipped: Sequence[IngestError] = (),
-    model: str = DEFAULT_MODEL,
-    base_iri: str = DEFAULT_BASE_IRI,
-    on_article: Callable[[Article], None] | None = None,
+    options: BuildOptions = BuildOptions(),
+    on_articles: Callable[[int], None] | None = None,
 ) -> BuildResult:
     """Run every stage after ingest over `articles` (see `read_articles`).
+
+    `on_articles(n)` is told each time n more articles are extracted.
 
     Raises:
         NoArticlesError: when there is no article to build from.
@@ -79,35 +134,47 @@ def build(
     started = time.perf_counter()
     if not articles:
         raise NoArticlesError("no readable article to build from; give .txt, .md or .html files")
-    gazetteer = load_gazetteer()
-    nlp = build_pipeline(gazetteer, model)
-    extractions = []
-    for article, doc in zip(articles, parse(nlp, [a.body for a in articles]), strict=True):
-        extractions.append(extract_article(article, doc, gazetteer))
-        if on_article:
-            on_article(article)
-    resolution = resolve(extractions, gazetteer)
-    events = resolve_events(extractions, resolution)
-    roles = resolve_roles(extractions, resolution)
-    graph = build_dataset(extractions, resolution, events, roles, base_iri=base_iri)
+    timings: dict[str, float] = {}
+    extractions, hits = extract_articles(articles, options, timings, on_articles)
+    with _timed(timings, "resolve"):
+        resolution = resolve(extractions, load_gazetteer())
+        events = resolve_events(extractions, resolution)
+        roles = resolve_roles(extractions, resolution)
+    with _timed(timings, "graph"):
+        graph = build_dataset(extractions, resolution, events, roles, base_iri=options.base_iri)
     return BuildResult(
-        articles=tuple(articles),
+        articles=tuple(e.article for e in extractions),
         skipped=tuple(skipped),
         entities=resolution.entities,
-        events=events,
-        roles=roles,
         graph=graph,
         seconds=time.perf_counter() - started,
+        events=events,
+        roles=roles,
+        cache_hits=hits,
+        timings=timings,
     )
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
 
 
 def write_outputs(
     result: BuildResult, out_dir: Path, *, formats: Sequence[Format] = FORMATS
 ) -> list[Path]:
     """Write the graph in each of `formats` (graph.ttl, graph.trig…) and the HTML view."""
-    paths = [
-        write_graph(result.graph, out_dir / f"{GRAPH_STEM}{SUFFIXES[fmt]}", fmt) for fmt in formats
-    ]
+    paths = []
+    with _timed(result.timings, "prepare writing"):
+        serializer = Serializer(result.graph)
+    for fmt in formats:
+        with _timed(result.timings, f"write {fmt}"):
+            paths.append(serializer.write(out_dir / f"{GRAPH_STEM}{SUFFIXES[fmt]}", fmt))
     view_path = out_dir / VIEW_FILE
-    write_html(union_graph(result.graph), view_path)
+    with _timed(result.timings, "write html"):
+        write_html(serializer.union, view_path)
     return [*paths, view_path]

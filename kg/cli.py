@@ -10,13 +10,39 @@ import sys
 from pathlib import Path
 
 import typer
+from rdflib import Dataset
 
 from kg import __version__
-from kg.build import GRAPH_FILE, NoArticlesError, build, read_articles, write_outputs
+from kg.build import (
+    CACHE_DIR,
+    GRAPH_FILE,
+    BuildOptions,
+    NoArticlesError,
+    build,
+    read_articles,
+    write_outputs,
+)
 from kg.export import parse_formats, union_graph
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.nlp import DEFAULT_MODEL, ModelNotFoundError
+from kg.parallel import EXECUTORS, DaskNotInstalledError
+from kg.query import (
+    OUTPUT_FORMATS,
+    GraphLoadError,
+    ParameterError,
+    QueryError,
+    UnknownQueryError,
+    named_query,
+    open_graph,
+    parse_params,
+    render,
+    run_query,
+    shipped_queries,
+)
+from kg.query.library import NAME_PATTERN
+from kg.store import SparqlServer, StoreError, push_graphs, query_endpoint
 from kg.validate import GraphFileError, load_graph_file, validate_graph
+from kg.view import write_html
 
 EXIT_INVALID = 1
 EXIT_BAD_INPUT = 2
@@ -75,12 +101,32 @@ def build_command(
         help="Graph files to write: ttl, trig, nq, jsonld, graphml (repeat or comma-separate). "
         "Default: all. graph.html is always written.",
     ),
+    jobs: int = typer.Option(
+        1, "--jobs", "-j", min=1, help="Processes (or local Dask workers) for parsing articles."
+    ),
+    executor: str = typer.Option(
+        "local", "--executor", help="Where the per-article step runs: local or dask."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask scheduler address (tcp://host:8786); none starts one here."
+    ),
+    cache: Path | None = typer.Option(
+        None, "--cache", help="Folder for per-article extraction results. Default: OUT/.cache"
+    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Parse every article afresh."),
+    no_validate: bool = typer.Option(
+        False, "--no-validate", help="Skip the SHACL check (slow on large graphs; see kg validate)."
+    ),
 ) -> None:
-    """Read articles, extract and resolve entities, write the graph files and graph.html.
+    """Read articles, extract and resolve entities and events, write the graph files and graph.html.
 
-    The graph is then checked against the SHACL shapes; violations are
-    reported but do not change the exit code (`kg validate` does).
+    Each article's extraction is cached by its content and the pipeline's
+    version, so a rebuild parses only new or edited articles. The graph is
+    then checked against the SHACL shapes; violations are reported but do not
+    change the exit code (`kg validate` does).
     """
+    if executor not in EXECUTORS:
+        raise _fail(f"unknown executor {executor!r}; choose from {', '.join(EXECUTORS)}")
     try:
         chosen = parse_formats(formats or ())
     except ValueError as err:
@@ -97,14 +143,16 @@ def build_command(
         )
     with typer.progressbar(length=len(articles), label="parsing articles", file=sys.stderr) as bar:
         try:
-            result = build(
-                articles,
-                skipped=skipped,
+            options = BuildOptions(
                 model=model,
                 base_iri=base_iri,
-                on_article=lambda _: bar.update(1),
+                jobs=jobs,
+                executor=executor,  # type: ignore[arg-type]  # checked against EXECUTORS above
+                scheduler=scheduler,
+                cache_dir=None if no_cache else (cache or out / CACHE_DIR),
             )
-        except (NoArticlesError, ModelNotFoundError) as err:
+            result = build(articles, skipped=skipped, options=options, on_articles=bar.update)
+        except (NoArticlesError, ModelNotFoundError, DaskNotInstalledError) as err:
             raise _fail(str(err)) from err
     try:
         written = write_outputs(result, out, formats=chosen)
@@ -114,11 +162,19 @@ def build_command(
     typer.echo(
         f"{len(result.articles)} articles read, {len(result.skipped)} skipped; "
         # A Dataset's len() counts its default graph only; count every named graph.
-        f"entities: {by_class}; {len(union_graph(result.graph))} triples; {result.seconds:.1f} s"
+        f"entities: {by_class}; {len(result.events)} events; "
+        f"{len(union_graph(result.graph))} triples; {result.seconds:.1f} s"
+        + (f" ({result.cache_hits} from the cache)" if result.cache_hits else "")
     )
     for path in written:
         typer.echo(f"wrote {path}")
-    report = validate_graph(result.graph)
+    if not no_validate:
+        _report_validation(result.graph)
+
+
+def _report_validation(graph: Dataset) -> None:
+    """Say whether the built graph meets the shapes; a violation does not fail the build."""
+    report = validate_graph(graph)
     if report.conforms and not report.violations:
         typer.echo(report.summary)
     else:
@@ -151,3 +207,215 @@ def validate_command(
     typer.echo(report.text)
     if not report.conforms:
         raise typer.Exit(EXIT_INVALID)
+
+
+@app.command("view")
+def view_command(
+    graph: Path = typer.Argument(
+        Path("output") / GRAPH_FILE,
+        help="A graph file: .ttl, .trig, .nq, .nt or .jsonld. Default: output/graph.ttl",
+    ),
+    out: Path = typer.Option(
+        None, "--out", "-o", help="The HTML file to write. Default: the graph file's name + .html"
+    ),
+    max_nodes: int = typer.Option(
+        None,
+        "--max-nodes",
+        min=1,
+        help="Draw only the N most connected nodes (and the links between them).",
+    ),
+) -> None:
+    """Draw a graph file as one self-contained HTML page that works offline.
+
+    The page has a legend, search by any name, class and date filters, and a
+    side panel with each node's evidence sentences and articles. Exit codes:
+    0 written, 2 unreadable graph file or unwritable page.
+    """
+
+    try:
+        data = load_graph_file(graph)
+    except GraphFileError as err:
+        raise _fail(str(err)) from err
+    target = out if out is not None else graph.with_suffix(".html")
+    try:
+        stats = write_html(
+            union_graph(data), target, title=f"newskg: {graph.name}", max_nodes=max_nodes
+        )
+    except OSError as err:
+        raise _fail(f"cannot write {target}: {err.strerror or err}") from err
+    if stats.nodes == 0:
+        _warn(f"{graph} holds no entity, event or article to draw")
+    if stats.dropped_nodes:
+        _warn(f"--max-nodes {max_nodes}: {stats.dropped_text()}")
+    typer.echo(f"wrote {target}: {stats.nodes} nodes, {stats.edges} links")
+
+
+DEFAULT_GRAPH = Path("output")
+DEFAULT_SERVE_PORT = 7879  # beside Oxigraph's 7878, so both can run
+
+
+def _query_text(query: str | None, file: Path | None) -> str:
+    """The SPARQL to run: a shipped query by name, the text given, or a file's."""
+
+    one = "give one query: SPARQL text, a shipped query's name (--list), or --file FILE"
+    if file is not None:
+        if query is not None:
+            raise _fail(one)
+        try:
+            return file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise _fail(f"cannot read {file}: {err}") from err
+    if query is None:
+        raise _fail(one)
+    if not NAME_PATTERN.fullmatch(query):
+        return query
+    try:
+        return named_query(query).text
+    except UnknownQueryError as err:
+        raise _fail(str(err)) from err
+
+
+def _print_query_list() -> None:
+
+    queries = shipped_queries()
+    width = max(len(query.name) for query in queries)
+    for query in queries:
+        typer.echo(f"{query.name.ljust(width)}  {query.summary}")
+        for name, what in query.params:
+            typer.echo(f"{'':{width}}    --param {name}=…  {what}")
+
+
+@app.command("query")
+def query_command(
+    query: str = typer.Argument(
+        None, help="SPARQL text, or the name of a shipped query (see --list)."
+    ),
+    file: Path = typer.Option(None, "--file", help="Read the query from a file (.rq)."),
+    graph: Path = typer.Option(
+        DEFAULT_GRAPH,
+        "--graph",
+        "-g",
+        help="A build folder (its graph.trig is read) or a graph file.",
+    ),
+    params: list[str] = typer.Option(
+        None,
+        "--param",
+        "-p",
+        help="Bind a result variable: NAME=text, NAME=<IRI> or NAME=id:…; repeatable. "
+        "The value is bound by the engine, never pasted into the query.",
+    ),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", help="table, or SPARQL 1.1 results as csv, tsv or json."
+    ),
+    endpoint: str = typer.Option(
+        None,
+        "--endpoint",
+        help="Ask this SPARQL endpoint instead of a file, e.g. "
+        "http://127.0.0.1:7878/query?union-default-graph (Oxigraph); "
+        "--param then keeps the rows where the variable has the value.",
+    ),
+    list_queries: bool = typer.Option(False, "--list", help="List the shipped queries."),
+) -> None:
+    """Answer a SPARQL 1.1 query over the built graph: each article's named graph and their union.
+
+    Exit codes: 0 answered, 2 malformed query, bad parameter, unreadable
+    graph or unreachable endpoint.
+    """
+
+    if list_queries:
+        _print_query_list()
+        return
+    if fmt not in OUTPUT_FORMATS:
+        raise _fail(f"unknown format {fmt!r}; choose from {', '.join(OUTPUT_FORMATS)}")
+    text = _query_text(query, file)
+    try:
+        bound = parse_params(params or ())
+        if endpoint is not None:
+            results = query_endpoint(endpoint, text, params=bound)
+        else:
+            loaded = open_graph(graph)
+            if loaded.union_only:
+                _warn(loaded.union_only)
+            results = run_query(loaded.store, text, params=bound)
+        typer.echo(render(results, fmt), nl=False)
+    except (GraphLoadError, ParameterError, QueryError, StoreError, ValueError) as err:
+        raise _fail(str(err)) from err
+
+
+@app.command("serve")
+def serve_command(
+    graph: Path = typer.Option(
+        DEFAULT_GRAPH, "--graph", "-g", help="A build folder or a graph file."
+    ),
+    port: int = typer.Option(
+        DEFAULT_SERVE_PORT,
+        "--port",
+        min=0,
+        max=65535,
+        help="Port on 127.0.0.1; 0 picks a free one.",
+    ),
+) -> None:
+    """Serve the graph read-only as a SPARQL 1.1 Protocol endpoint on 127.0.0.1.
+
+    GET or POST queries to /query; updates are refused (403). Ctrl-C stops.
+    """
+
+    try:
+        loaded = open_graph(graph)
+    except GraphLoadError as err:
+        raise _fail(str(err)) from err
+    if loaded.union_only:
+        _warn(loaded.union_only)
+    try:
+        server = SparqlServer(loaded.store, port=port)
+    except OSError as err:
+        problem = f"cannot listen on 127.0.0.1:{port}: {err.strerror}; try another --port"
+        raise _fail(problem) from err
+    typer.echo(
+        f"serving {loaded.path} ({loaded.quads} triples, {loaded.named_graphs} named graphs) "
+        f"read-only at {server.url}; updates are refused; Ctrl-C stops"
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@app.command("push")
+def push_command(
+    endpoint: str = typer.Option(
+        ...,
+        "--endpoint",
+        help="A SPARQL 1.1 Graph Store endpoint: Oxigraph http://HOST:7878/store, "
+        "Fuseki http://HOST:3030/DATASET/data, GraphDB "
+        "http://HOST:7200/repositories/REPO/rdf-graphs/service.",
+    ),
+    graph: Path = typer.Option(
+        DEFAULT_GRAPH, "--graph", "-g", help="A build folder or a graph file."
+    ),
+    timeout: float = typer.Option(60.0, "--timeout", min=1, help="Seconds to wait per request."),
+) -> None:
+    """Upload the graph to a triple store, one named graph per article, each replaced with PUT.
+
+    Pushing again replaces the same graphs, so the store ends up the same.
+    Basic auth comes from NEWSKG_STORE_USER and NEWSKG_STORE_PASSWORD, never
+    a flag. Exit codes: 0 pushed, 2 unreadable graph, or a store that is
+    unreachable or refuses.
+    """
+
+    try:
+        loaded = open_graph(graph)
+    except GraphLoadError as err:
+        raise _fail(str(err)) from err
+    if loaded.union_only:
+        _warn(f"{loaded.union_only}; its triples go to the store's default graph")
+    try:
+        report = push_graphs(loaded.store, endpoint, timeout=timeout)
+    except StoreError as err:
+        raise _fail(str(err)) from err
+    typer.echo(
+        f"pushed {report.graphs} graphs, {report.triples} triples to {endpoint} "
+        f"in {report.seconds:.1f} s"
+    )

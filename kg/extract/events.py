@@ -556,6 +556,7 @@ def _freeze(
         troops_after=draft.after,
         troop_count=draft.count,
         status=draft.status,
+        evidence=" ".join(sentence.text.split()),
     )
 
 

@@ -20,7 +20,6 @@ PLACING_PREPOSITIONS = frozenset({"in", "near", "outside", "inside"})
 MAX_GAP = 4  # words between 'in' and the place: 'in the northern province of Anbar'
 
 
-
 def _parsed_containers(ctx: ArticleContext, span: Span) -> list[EntityMention]:
     """Places the parse hangs on the name through 'in'/'near'."""
     head = span.root

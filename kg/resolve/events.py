@@ -10,6 +10,7 @@ own tense separates them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,7 @@ ACTING_ROLES: frozenset[ArgumentRole] = frozenset({"agent", "participant"})
 PLACE_ROLES: frozenset[ArgumentRole] = frozenset({"target", "location"})
 LINKING_ROLES: frozenset[ArgumentRole] = frozenset({"agent", "participant", "target", "location"})
 AGENT_ROLES: frozenset[ArgumentRole] = frozenset({"agent"})
+SOURCE_ROLES: frozenset[ArgumentRole] = frozenset({"accordingTo"})
 PLACE_ONLY_ROLES: frozenset[ArgumentRole] = frozenset({"location", "destination"})
 PLACE_CLASSES = frozenset({"Country", "MilitaryBase", "Place"})
 CLOSE_PUBLICATION_DAYS = 31
@@ -51,8 +53,57 @@ class _Group:
     """Claims taken for one event while resolving."""
 
     event_type: EventType
+    number: int  # creation order: the first fitting group wins, whatever the index returns
     claims: list[EventClaim] = field(default_factory=list)
     published: list[date | None] = field(default_factory=list)
+
+
+def _years(claim: EventClaim, published: date | None) -> set[int | None]:
+    """The years a claim is about: its date's, else its article's; None when neither is known."""
+    if claim.date:
+        return {int(claim.date[:4])}
+    return {published.year} if published else {None}
+
+
+class _GroupIndex:
+    """Groups by (type, a party or place, year), so a claim meets only groups it could join.
+
+    A claim can only join a group that shares an argument with it and is tied
+    to it in time (within a year of its date or publication, or undated), so
+    resolution's cost grows with the events of the same story, not the corpus.
+    A claim with no year at all (an undated article) may still be tied by a
+    figure or a person killed, so it meets every group sharing an argument.
+    """
+
+    def __init__(self) -> None:
+        self._buckets: dict[tuple[EventType, str, int | None], dict[int, _Group]] = {}
+        self._any_year: dict[tuple[EventType, str], dict[int, _Group]] = {}
+
+    def add(self, group: _Group, claims: list[EventClaim], published: date | None) -> None:
+        for claim in claims:
+            for key in _keys(claim, LINKING_ROLES):
+                self._any_year.setdefault((group.event_type, key), {})[group.number] = group
+                for year in _years(claim, published):
+                    bucket = self._buckets.setdefault((group.event_type, key, year), {})
+                    bucket[group.number] = group
+
+    def candidates(
+        self, event_type: EventType, claims: list[EventClaim], published: date | None
+    ) -> list[_Group]:
+        found: dict[int, _Group] = {}
+        for claim in claims:
+            if _years(claim, published) == {None}:
+                for key in _keys(claim, LINKING_ROLES):
+                    found.update(self._any_year.get((event_type, key), {}))
+                continue
+            years: set[int | None] = {None}
+            for year in _years(claim, published):
+                if year is not None:
+                    years.update(range(year - 1, year + 2))
+            for key in _keys(claim, LINKING_ROLES):
+                for year in years:
+                    found.update(self._buckets.get((event_type, key, year), {}))
+        return [found[n] for n in sorted(found)]
 
 
 class _World:
@@ -65,7 +116,8 @@ class _World:
         entity = self.entities.get(key)
         return entity.acts_for if entity else ()
 
-    def containers(self, key: str) -> set[str]:
+    @functools.cache  # noqa: B019 - one _World per resolution; entities are few
+    def containers(self, key: str) -> frozenset[str]:
         """Every place `key` lies in, transitively."""
         found: set[str] = set()
         todo = [key]
@@ -75,7 +127,7 @@ class _World:
                 if parent not in found:
                     found.add(parent)
                     todo.append(parent)
-        return found
+        return frozenset(found)
 
     def is_place(self, key: str) -> bool:
         entity = self.entities.get(key)
@@ -111,10 +163,10 @@ def _claim(
     article = extraction.article
     return EventClaim(
         article=article.source_file,
-        evidence=" ".join(article.body[mention.sentence_start : mention.sentence_end].split()),
+        evidence=mention.evidence,
         sentence_start=mention.sentence_start,
         sentence_end=mention.sentence_end,
-        triggers=((mention.start, mention.end),),
+        triggers=((mention.start, mention.end, mention.trigger),),
         arguments=_arguments(mention, article.source_file, resolution, world),
         date=mention.date,
         troops_before=mention.troops_before,
@@ -249,8 +301,20 @@ def _merge_claims(claims: Sequence[EventClaim]) -> EventClaim:
 
 
 def _disputed(a: EventClaim, b: EventClaim) -> bool:
-    """One sentence, two figures for one thing: '2,500 says X, while Y put it at 3,000'."""
-    return a.sentence_start == b.sentence_start and not _figures_agree(a, b)
+    """One sentence, two sources, two figures for one thing: '2,500, says X; Y puts it at 3,000'.
+
+    Two figures without two sources ('5,000 US troops and 2,500 coalition
+    forces') count different things, not a dispute.
+    """
+    sources_a = _keys(a, SOURCE_ROLES)
+    sources_b = _keys(b, SOURCE_ROLES)
+    return (
+        a.sentence_start == b.sentence_start
+        and not _figures_agree(a, b)
+        and bool(sources_a)
+        and bool(sources_b)
+        and sources_a != sources_b
+    )
 
 
 def _variants(members: list[EventClaim]) -> list[EventClaim]:
@@ -339,22 +403,24 @@ def resolve_events(
     """Every event in the corpus, statements of the same event joined across articles."""
     world = _World(resolution.entities)
     groups: list[_Group] = []
+    index = _GroupIndex()
     for extraction in sorted(extractions, key=lambda e: e.article.source_file):
         published = extraction.article.published
         for event_type, claims in _article_groups(extraction, resolution, world):
             home = next(
                 (
                     g
-                    for g in groups
-                    if g.event_type == event_type and _fits(g, claims, published, world)
+                    for g in index.candidates(event_type, claims, published)
+                    if _fits(g, claims, published, world)
                 ),
                 None,
             )
             if home is None:
-                home = _Group(event_type)
+                home = _Group(event_type, number=len(groups))
                 groups.append(home)
             home.claims.extend(claims)
             home.published.extend([published] * len(claims))
+            index.add(home, claims, published)
     events: list[Event] = []
     taken: set[str] = set()
     for group in groups:

@@ -1,0 +1,105 @@
+"""--jobs, the extraction cache and the Dask executor all give the graph a plain build gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cache import ExtractionCache, article_key, pipeline_fingerprint
+from kg.cli import app
+from kg.ingest import load_article
+from kg.nlp import DEFAULT_MODEL
+
+ARTICLES = Path(__file__).resolve().parent.parent / "articles"
+OUTPUTS = ("graph.ttl", "graph.trig", "graph.nq", "graph.jsonld", "graph.graphml", "graph.html")
+runner = CliRunner()
+
+
+def _build(*args: str) -> str:
+    result = runner.invoke(app, ["build", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _same_files(a: Path, b: Path) -> None:
+    for name in OUTPUTS:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_two_processes_build_the_same_graph(sample_build: Path, tmp_path: Path):
+    _build(str(ARTICLES), "--out", str(tmp_path), "--jobs", "2", "--no-cache")
+    _same_files(sample_build, tmp_path)
+    assert not (tmp_path / ".cache").exists()
+
+
+def test_dask_local_cluster_builds_the_same_graph(sample_build: Path, tmp_path: Path):
+    pytest.importorskip("distributed")
+    _build(str(ARTICLES), "--out", str(tmp_path), "--executor", "dask", "--no-cache")
+    _same_files(sample_build, tmp_path)
+
+
+def test_warm_cache_builds_the_same_graph_without_parsing(sample_build: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    _build(str(ARTICLES), "--out", str(tmp_path / "cold"), "--cache", str(cache))
+    summary = _build(str(ARTICLES), "--out", str(tmp_path / "warm"), "--cache", str(cache))
+    assert "(5 from the cache)" in summary
+    _same_files(sample_build, tmp_path / "warm")
+
+
+def test_editing_one_article_reparses_only_that_one(tmp_path: Path):
+    source = tmp_path / "articles"
+    shutil.copytree(ARTICLES, source)
+    out = tmp_path / "out"
+    _build(str(source), "--out", str(out))
+    edited = source / "003_ec37e7ace81eb654.txt"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("neighboring Kuwait", "neighboring Qatar"), encoding="utf-8")
+    summary = _build(str(source), "--out", str(out))
+    assert "(4 from the cache)" in summary
+    fresh = tmp_path / "fresh"
+    _build(str(source), "--out", str(fresh), "--no-cache")
+    _same_files(fresh, out)  # incremental equals cold
+    assert "Kurdistan Region and Qatar" in (out / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_another_pipeline_misses_the_cache(tmp_path: Path):
+    article = load_article(ARTICLES / "001_c34ed854f745c209.txt")
+    ours = pipeline_fingerprint(DEFAULT_MODEL)
+    theirs = pipeline_fingerprint("en_core_web_sm")
+    assert ours != theirs
+    assert ours == pipeline_fingerprint(DEFAULT_MODEL)  # stable
+    assert article_key(article, ours) != article_key(article, theirs)
+    assert ExtractionCache(tmp_path, theirs).get(article) is None
+
+
+def test_unreadable_cache_entry_is_recomputed(tmp_path: Path):
+    cache = tmp_path / "cache"
+    _build(
+        str(ARTICLES / "001_c34ed854f745c209.txt"),
+        "--out",
+        str(tmp_path / "a"),
+        "--cache",
+        str(cache),
+    )
+    for entry in cache.rglob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    summary = _build(
+        str(ARTICLES / "001_c34ed854f745c209.txt"),
+        "--out",
+        str(tmp_path / "b"),
+        "--cache",
+        str(cache),
+    )
+    assert "from the cache" not in summary
+    _same_files(tmp_path / "a", tmp_path / "b")
+
+
+def test_unknown_executor_is_refused(tmp_path: Path):
+    result = runner.invoke(
+        app, ["build", str(ARTICLES), "--out", str(tmp_path), "--executor", "ray"]
+    )
+    assert result.exit_code == 2
+    assert "unknown executor 'ray'" in result.stderr
