@@ -104,6 +104,16 @@ def _incremental(
     print(f"incremental rebuild / full build: {rebuild / full:.1%}")
 
 
+def _print_baseline(
+    baseline: float, total: float, stages: dict[str, float], articles: int, words: int
+) -> None:
+    print(f"bare nlp.pipe: {articles / baseline:.1f} articles/s, {words / baseline:.0f} words/s")
+    print(f"build throughput / bare nlp.pipe: {baseline / total:.2f}")
+    if "validate" in stages:
+        without = total - stages["validate"]
+        print(f"  without the SHACL check (kg build --no-validate): {baseline / without:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     source = parser.add_mutually_exclusive_group()
@@ -113,6 +123,9 @@ def main() -> None:
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--incremental", action="store_true")
     parser.add_argument("--no-validate", action="store_true", help="as kg build --no-validate")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip bare nlp.pipe (for long scale runs)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="newskg-bench-") as tmp:
@@ -126,7 +139,7 @@ def main() -> None:
         texts = [a.body for a in articles]
         words = sum(len(t.split()) for t in texts)
         load_pipeline(args.model)  # loading is left out of both measurements
-        baseline = _baseline(texts, args.model)
+        baseline = None if args.no_baseline else _baseline(texts, args.model)
         options = BuildOptions(model=args.model, jobs=args.jobs)
         result, stages = _full_build(corpus, work / "out", options, validate=not args.no_validate)
 
@@ -136,14 +149,9 @@ def main() -> None:
             f"\nbuild: {len(articles) / total:.1f} articles/s, {words / total:.0f} words/s; "
             f"{len(result.events)} events, {len(result.entities)} entities"
         )
-        print(
-            f"bare nlp.pipe: {len(articles) / baseline:.1f} articles/s, "
-            f"{words / baseline:.0f} words/s"
-        )
-        print(f"build throughput / bare nlp.pipe: {baseline / total:.2f}")
-        if "validate" in stages:
-            without = total - stages["validate"]
-            print(f"  without the SHACL check (kg build --no-validate): {baseline / without:.2f}")
+        print(f"per article: {1000 * total / len(articles):.0f} ms")
+        if baseline is not None:
+            _print_baseline(baseline, total, stages, len(articles), words)
         print(f"peak RSS: {_peak_rss_mb():.0f} MB")
         if args.incremental:
             _incremental(corpus, work, options, total, validate=not args.no_validate)
