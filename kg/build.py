@@ -16,7 +16,7 @@ from rdflib import Dataset
 
 from kg.cache import ExtractionCache, pipeline_fingerprint
 from kg.export import FORMATS, SUFFIXES, Format, Serializer
-from kg.gazetteer import load_gazetteer
+from kg.gazetteer import shipped_gazetteer
 from kg.graph import build_dataset
 from kg.ingest import IngestError, discover_articles, load_article
 from kg.namespaces import DEFAULT_BASE_IRI
@@ -143,7 +143,7 @@ def build(
     timings: dict[str, float] = {}
     extractions, hits = extract_articles(articles, options, timings, on_articles)
     with _timed(timings, "resolve"):
-        resolution = resolve(extractions, load_gazetteer())
+        resolution = resolve(extractions, shipped_gazetteer())
         events = resolve_events(extractions, resolution)
         roles = resolve_roles(extractions, resolution)
     with _timed(timings, "graph"):

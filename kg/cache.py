@@ -35,7 +35,10 @@ def _files(paths: Iterable[Path]) -> list[Path]:
 
 
 def _model_version(model: str) -> str:
-    """The installed version of a pipeline package, or the model name itself for a path."""
+    """The installed version of a pipeline package, or a pipeline folder's meta.json."""
+    meta = Path(model) / "meta.json"
+    if meta.is_file():
+        return meta.read_text(encoding="utf-8")
     for name in (model, model.replace("_", "-")):
         try:
             return importlib.metadata.version(name)

@@ -22,7 +22,7 @@ from kg.build import (
     read_articles,
     write_outputs,
 )
-from kg.export import parse_formats, union_graph
+from kg.export import parse_formats, union_graph, union_view
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.nlp import DEFAULT_MODEL, ModelNotFoundError
 from kg.parallel import EXECUTORS, DaskNotInstalledError
@@ -239,7 +239,7 @@ def view_command(
     target = out if out is not None else graph.with_suffix(".html")
     try:
         stats = write_html(
-            union_graph(data), target, title=f"newskg: {graph.name}", max_nodes=max_nodes
+            union_view(data), target, title=f"newskg: {graph.name}", max_nodes=max_nodes
         )
     except OSError as err:
         raise _fail(f"cannot write {target}: {err.strerror or err}") from err

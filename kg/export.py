@@ -7,10 +7,9 @@ GraphML is `kg.view`'s projection of entities, events and articles, for
 Gephi and other network tools.
 
 The same triples always give the same bytes, whatever order they were added
-in: rdflib's Memory store iterates in insertion order and its N-Triples and
-N-Quads writers in hash order, so every serialisation starts from a copy with
-triples added in sorted order, line-based formats are sorted line by line,
-and blank nodes get canonical labels (`rdflib.compare`).
+in: blank nodes get canonical labels (`rdflib.compare`), Turtle, TriG and
+N-Quads go to Oxigraph's fast writers as sorted statements (their `@prefix`
+lines sorted after), and JSON-LD is written here from the sorted triples.
 """
 
 from __future__ import annotations
@@ -35,8 +34,6 @@ from kg.namespaces import PREFIXES
 from kg.view import graph_to_networkx
 
 Format = Literal["turtle", "trig", "nquads", "json-ld", "graphml"]
-# The name from when Turtle was the only format; kept for callers.
-RdfFormat: TypeAlias = Format
 
 FORMATS: tuple[Format, ...] = get_args(Format)
 SUFFIXES: dict[Format, str] = {
@@ -157,10 +154,8 @@ class Serializer:
 
     @cached_property
     def union(self) -> Graph:
-        """Every triple of every graph, to read from (not a copy: a view over the same store)."""
-        if isinstance(self.graph, Dataset):
-            return Dataset(store=self.graph.store, default_union=True)
-        return self.graph
+        """Every triple of every graph (see `union_view`)."""
+        return union_view(self.graph)
 
     def _ox(self, term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         """Oxigraph's term for `term`, made once: the same IRIs recur throughout a graph."""
@@ -199,6 +194,18 @@ class Serializer:
         """Write to `path` via a temporary file, so a failure leaves no half-written file."""
         atomic_write_bytes(path, self.serialize(fmt))
         return path
+
+
+def union_view(graph: Graph) -> Graph:
+    """Every triple of every graph, to read from without a copy.
+
+    A `Dataset` is seen through a second `Dataset` over the same store whose
+    default graph is the union; `quads()` still tells each triple's graph.
+    A plain `Graph` is returned as it is.
+    """
+    if isinstance(graph, Dataset):
+        return Dataset(store=graph.store, default_union=True)
+    return graph
 
 
 def serialize(graph: Graph, fmt: Format = "turtle") -> bytes:

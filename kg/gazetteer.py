@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -108,6 +108,12 @@ def _entry_from_graph(graph: Graph, subject: URIRef, entity_class: EntityClass) 
         located_in=keys(KG.locatedIn),
         acts_for=keys(KG.actsFor),
     )
+
+
+@cache
+def shipped_gazetteer() -> Gazetteer:
+    """The gazetteer that ships with newskg, read once per process."""
+    return load_gazetteer()
 
 
 def load_gazetteer(folder: Path | None = None) -> Gazetteer:

@@ -17,7 +17,7 @@ from typing import Literal
 from spacy.language import Language
 
 from kg.extract import extract_article
-from kg.gazetteer import Gazetteer, load_gazetteer
+from kg.gazetteer import Gazetteer, shipped_gazetteer
 from kg.nlp import build_pipeline, parse
 from kg.records import Article, ArticleExtraction
 
@@ -44,7 +44,7 @@ class StageTimes:
 def load_pipeline(model: str) -> tuple[Gazetteer, Language]:
     """The gazetteer and the spaCy pipeline `model`, loaded once per process."""
     if model not in _LOADED:
-        gazetteer = load_gazetteer()
+        gazetteer = shipped_gazetteer()
         _LOADED[model] = (gazetteer, build_pipeline(gazetteer, model))
     return _LOADED[model]
 

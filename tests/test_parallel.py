@@ -103,3 +103,18 @@ def test_unknown_executor_is_refused(tmp_path: Path):
     )
     assert result.exit_code == 2
     assert "unknown executor 'ray'" in result.stderr
+
+
+def test_no_validate_skips_the_shacl_check(tmp_path: Path):
+    summary = _build(
+        str(ARTICLES / "001_c34ed854f745c209.txt"), "--out", str(tmp_path), "--no-validate"
+    )
+    assert "validation" not in summary
+    assert (tmp_path / "graph.ttl").exists()
+
+
+def test_a_pipeline_folder_is_fingerprinted_by_its_meta(tmp_path: Path):
+    (tmp_path / "meta.json").write_text('{"version": "1.0.0"}', encoding="utf-8")
+    first = pipeline_fingerprint(str(tmp_path))
+    (tmp_path / "meta.json").write_text('{"version": "1.0.1"}', encoding="utf-8")
+    assert pipeline_fingerprint(str(tmp_path)) != first

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from kg.extract.lexicon import load_lexicon
 from kg.records import EntityMention
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his"})
@@ -93,12 +94,13 @@ class ArticleContext:
 
         'U.S. troops … in the country' must find Iraq, not the troops' nationality.
         """
+        troop_words = load_lexicon().military_nouns
         for i in range(token.i - 1, -1, -1):
             mention = self._by_token.get(i)
             if mention is None or mention.entity_class not in classes:
                 continue
             word = self.doc[i]
-            if word.dep_ in ("compound", "amod", "nmod") and word.head.lower_ in _TROOP_HEADS:
+            if word.dep_ in ("compound", "amod", "nmod") and word.head.lower_ in troop_words:
                 continue
             return mention
         return None
@@ -144,11 +146,6 @@ class ArticleContext:
                 continue
             return None
         return None
-
-
-_TROOP_HEADS = frozenset(
-    {"troops", "troop", "forces", "force", "soldiers", "personnel", "military", "presence"}
-)
 
 
 def in_clause(token: Token, head: Token) -> bool:

@@ -18,7 +18,16 @@ from kg.extract.context import ArticleContext, in_clause
 from kg.extract.dates import normalise_date
 from kg.extract.lexicon import Lexicon, TriggerSpec, load_lexicon
 from kg.extract.quantities import TroopFigures, troop_figures
-from kg.records import ArgumentRole, EntityMention, EventMention, EventType, Figure, Status
+from kg.records import (
+    PLACE_CLASSES,
+    PLACE_ROLES,
+    ArgumentRole,
+    EntityMention,
+    EventMention,
+    EventType,
+    Figure,
+    Status,
+)
 
 TROOP_EVENTS: frozenset[EventType] = frozenset({"Withdrawal", "Deployment", "TroopPresence"})
 # Which role the object of each preposition plays, per event type.
@@ -92,8 +101,6 @@ LIGHT_VERBS = frozenset(
 )
 PRESENCE_PREPOSITIONS = frozenset({"in", "inside", "at", "across"})
 NOW_WORDS = frozenset({"currently", "now", "today", "still"})
-PLACE_CLASSES = frozenset({"Country", "MilitaryBase", "Place"})
-PLACE_ROLES: frozenset[ArgumentRole] = frozenset({"location", "destination"})
 MODALS = frozenset({"will", "would", "shall", "'ll", "could", "may", "might", "wo"})
 PRESENCE_VERBS = frozenset({"be", "remain", "stay", "station", "base", "deploy", "keep", "have"})
 
@@ -314,9 +321,9 @@ def _noun_modifier_arguments(draft: _Draft, ctx: ArticleContext) -> None:
     if token.dep_ in ("dobj", "pobj") and head.lemma_.lower() in LIGHT_VERBS | {"in"}:
         verb = head if token.dep_ == "dobj" else head.head
         subject = ctx.subject_of(verb)
-        for head in ctx.coordinated(subject) if subject is not None else []:
+        for party in ctx.coordinated(subject) if subject is not None else []:
             # 'X made the announcement in a joint statement'
-            draft.add("agent", ctx.actors(ctx.phrase_entities(head)))
+            draft.add("agent", ctx.actors(ctx.phrase_entities(party)))
 
 
 # A denial reaches an event through a verb that governs it ('did not agree to withdraw',

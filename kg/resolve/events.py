@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from kg.records import (
+    PLACE_CLASSES,
+    PLACE_ROLES,
     ArgumentRole,
     ArticleExtraction,
     Entity,
@@ -30,12 +32,11 @@ from kg.resolve.entities import Resolution
 
 SYMMETRIC: frozenset[EventType] = frozenset({"Meeting", "Agreement"})
 ACTING_ROLES: frozenset[ArgumentRole] = frozenset({"agent", "participant"})
-PLACE_ROLES: frozenset[ArgumentRole] = frozenset({"target", "location"})
+# Whom or where it happened to: what two statements of one event must not disagree on.
+AFFECTED_ROLES: frozenset[ArgumentRole] = frozenset({"target", "location"})
 LINKING_ROLES: frozenset[ArgumentRole] = frozenset({"agent", "participant", "target", "location"})
 AGENT_ROLES: frozenset[ArgumentRole] = frozenset({"agent"})
 SOURCE_ROLES: frozenset[ArgumentRole] = frozenset({"accordingTo"})
-PLACE_ONLY_ROLES: frozenset[ArgumentRole] = frozenset({"location", "destination"})
-PLACE_CLASSES = frozenset({"Country", "MilitaryBase", "Place"})
 CLOSE_PUBLICATION_DAYS = 31
 # How far from its article's publication an undated plan or report may lie.
 UNDATED_REACH_DAYS = 366
@@ -149,7 +150,7 @@ def _arguments(
     found: set[EventArgument] = set()
     for role, start in mention.arguments:
         key = resolution.mention_entity.get((source, start))
-        if key is None or (role in PLACE_ONLY_ROLES and not world.is_place(key)):
+        if key is None or (role in PLACE_ROLES and not world.is_place(key)):
             continue
         found.add((role, key))
         if role in ACTING_ROLES:
@@ -217,7 +218,7 @@ def _consistent(a: EventClaim, b: EventClaim, event_type: EventType, world: _Wor
     parties_a, parties_b = _parties(a, event_type), _parties(b, event_type)
     if parties_a and parties_b and not parties_a & parties_b:
         return False
-    if not _places_agree(_keys(a, PLACE_ROLES), _keys(b, PLACE_ROLES), world):
+    if not _places_agree(_keys(a, AFFECTED_ROLES), _keys(b, AFFECTED_ROLES), world):
         return False
     destinations_a, destinations_b = (
         _keys(a, frozenset({"destination"})),
@@ -253,7 +254,7 @@ def _tied_in_time(
     if _same_baseline(a, b):
         return True
     if event_type == "Killing" and any(
-        world.is_person(k) for k in _keys(a, PLACE_ROLES) & _keys(b, PLACE_ROLES)
+        world.is_person(k) for k in _keys(a, AFFECTED_ROLES) & _keys(b, AFFECTED_ROLES)
     ):
         return True  # a person is killed once
     if a.date and pub_b:
