@@ -45,12 +45,53 @@ DROP_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         # Relative timestamps ("Published 6 hours ago") are never a date.
         r"^(?:published|updated|posted|last updated)\s+(?:duration\s+)?\d+\s+"
         r"(?:second|minute|min|hour|hr|day|week|month|year)s?\s+ago$",
-        # A photo credit on its own line: "Photo: Getty Images", "image source, EPA"
-        r"^(?:(?:photo|picture|image|video)\s*(?:credit)?s?|credits?)\s*:\s*\S.{0,80}$",
+        # A photo credit on its own line: "Photo: Getty Images", "Photo By: Jane Doe, Navy"
+        r"^(?:(?:photo|picture|image|video)s?\s*(?:credit|by|courtesy(?:\s+of)?)?s?|credits?)"
+        r"\s*:\s*\S.{0,80}$",
         r"^(?:image|media|video|photo)\s+(?:copyright|source|credit)\b(?!.*\bcaption\b)",
         r"^\(?(?:[\w.'’ -]{0,40}(?:/|\bvia\s+))?Getty Images\)?$",
         # A bare web address
         r"^<?https?://\S+>?$",
+        # Government site banners: "An official website of the United States
+        # Government", "Here's how you know", "Official websites use .gov",
+        # ".gov website belongs to …", "Secure .gov websites use HTTPS", the lock note.
+        r"^an official (?:web)?site of (?:the )?(?:[^.!?]{0,60}\b(?:government|union)|"
+        r"(?:state|commonwealth|city|county|province) of \w+(?: \w+)?)\W*$",
+        r"^here[’']s how you know\W*$",
+        r"^(?:official|secure)\s+(?:\.\w+\s+)?websites use\s+(?:\.\w+|https)\W*$",
+        r"^(?:an?\s+)?\.\w+(?:\.\w+)?\s+website belongs to an official\b",
+        r"^a lock\b.{0,40}\bmeans you[’']ve safely connected\b",
+        # Archive notices: "You have accessed part of a historical collection …"
+        r"^you (?:have accessed|are viewing|are looking at) (?:part of )?(?:an?|the) "
+        r"(?:historical|archived?)\b",
+        r"^this (?:page|article|content|story) (?:has been|is|was) archived\b",
+        r"\bplease contact the [\w .-]{0,40}\bwebmaster\b",
+        # Accessibility links and bare section labels
+        r"^accessibility (?:links|help|statement|menu)\W*$",
+        r"^(?:breaking(?: news)?|just in|developing(?: story)?|live updates?)\W*$",
+        r"^(?:press|news|media) releases?\W*$",
+        # Media-player leftovers: clock readings only ("0:00 0:02:35 0:00", "49:53"),
+        # player buttons and loading notes.
+        r"^\d{1,2}(?::\d{2}){1,2}(?:\s*[/|]?\s*\d{1,2}(?::\d{2}){1,2})*$",
+        r"^(?:play|pause|replay|mute|unmute|play video|watch video|embed)$",
+        r"^(?:please wait|loading|buffering)\W*$",
+        r"^no media source (?:is )?(?:currently )?available\W*$",
+        # Image-page metadata: "IMAGE INFO Date Taken: …", "VIRIN: …", "Photo ID: …"
+        r"^image info\b",
+        r"^(?:virin|photo id|image id|date taken|web views|downloads|file size)\s*:",
+        r"^resolution\s*:\s*\d+\s*x\s*\d+",
+        r"^(?:public domain\s+)?this (?:work|image|photo|video)\b.{0,200}\bmust comply with\b",
+        r"^view original(?: image| photo)?\W*$",
+        # Press-office notes: contact numbers and addresses, where imagery is.
+        r"^for (?:more|further|additional) information\b.{0,80}\b(?:call|phone|contact|"
+        r"e-?mail|visit|write to|reach)\b.*(?:\w@\w|https?://|www\.|\d[\d ()./-]{5,}\d)",
+        r"^(?:more|additional|further) information\b.{0,120}\bcan be found (?:here|below)\s*:?$",
+        r"^(?:imagery|images|photos|video|b-roll|footage)\b.{0,80}\bavailable\b.{0,120}"
+        r"(?:https?://|www\.)",
+        # A meta-data bullet: "• Published", or the issuing office "• Fleet Public Affairs".
+        r"^[•·▪●◦*-]?\s*(?:published|posted|updated|last updated)$",
+        r"^[•·▪●◦*-]\s*[^!?:]{1,80}\b(?:public affairs|press office|press service|"
+        r"media relations|communications office)(?: office| section| team)?$",
     )
 )
 
@@ -107,13 +148,25 @@ _AGENCY = (
     r"Shutterstock|Alamy|Anadolu(?: Agency)?|Xinhua|SOPA Images|NurPhoto|WireImage|"
     r"Sipa|dpa|file photo|courtesy)"
 )
+# "U.S. Navy photo by Petty Officer 2nd Class Jane Doe": a credit names who took
+# the picture in capitalised words (service, rank, name) up to the end of the line.
+_PHOTO_BY = (
+    r"(?:(?:U\.S\.|[A-Z][\w'’-]*)\s+){0,4}[Pp]hoto(?:graph)?s?\s+(?:by|BY)\s+"
+    r"(?:(?:[A-Z][\w.'’-]*|\d+(?:st|nd|rd|th))[,.]?\s*){1,8}"
+)
 TRAILING_CREDIT_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
         # "… a campaign promise. Picture: Getty" / "Photo: X" / "Credit: X"
-        r"\.?\s*\b(?:Picture|Photo|Photograph|Image|Credit|Photo credit)s?\s*:\s*[^:.]{1,60}$",
-        # "(Photo by Jane Doe/AFP via Getty Images)"
-        r"\s*\((?:Photo|Picture|Image)s?\s+(?:by|credit|courtesy)\b[^()]*\)$",
+        r"\.?\s*\b(?:Picture|Photo|Photograph|Image|Credit|Photo credit)s?\s*:\s*[^:.()]{1,60}$",
+        # "(Photo by Jane Doe/AFP via Getty Images)", "(Photo: Jane Doe/AP)",
+        # "(Photo Credit: U.S. Army photo by …)", "(U.S. Navy photo by …)"
+        r"\s*\((?:(?:U\.S\.|[A-Z][\w'’-]*)\s+){0,4}(?:[Pp]hoto|[Pp]icture|[Ii]mage)s?"
+        r"\s*(?::|\b(?:by|[Cc]redit|[Cc]ourtesy)\b)[^()]*\)$",
+        # "… in Kabul. U.S. Air Force photo by Senior Airman Jane Doe", or the whole line
+        r"(?:^|(?<=[.!?]))\s*" + _PHOTO_BY + r"$",
+        # An image page's button left behind a caption: "… (Photo Credit: …) VIEW ORIGINAL"
+        r"\s*\b(?:VIEW ORIGINAL|View [Oo]riginal)$",
         # "Photo by Jane Doe/Getty Images" without brackets
         r"\.?\s*\b(?:Photo|Picture)s?\s+by\s+[A-Z][^()/]{0,80}/[^()]{1,60}$",
         # "(Maj. Vonnie Wright/U.S. Army)", "(AP Photo/John Doe)": Name/Organisation
@@ -123,10 +176,23 @@ TRAILING_CREDIT_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     )
 )
 
+# Labels that open a caption but are not its text: "FILE - Troops board …"
+LEADING_LABEL_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"(?:FILE|File)(?: (?:PHOTO|[Pp]hoto))?\s*[-–—:]\s+"),
+)
+# Kickers that open a headline as the page shows it ("Press Release – Army
+# commander visits …") but name no part of the story.
+KICKER_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"(?:press|news|media) release\s*[-–—:|]\s+", _I),
+)
+# A caption rendered twice in one line has at least this many words per copy.
+MIN_DOUBLED_WORDS = 4
+
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_HEADING_TAIL = re.compile(r"\s+#+$")
 _LINK_ONLY = re.compile(r'^(?:!?\[[^\]]*\]\(\s*[^)\s]*(?:\s+"[^"]*")?\s*\)[\s|·•,]*)+$')
 _WORDISH = re.compile(r"\w")
+_SPACE = re.compile(r"\s+")
 
 
 def is_boilerplate(line: str) -> bool:
@@ -153,9 +219,10 @@ def is_link_only(line: str) -> bool:
 def keep_spans(line: str) -> list[tuple[int, int]]:
     """Return the `(start, end)` pieces of `line` worth keeping, credits cut out.
 
-    Pieces are offsets into `line`, so callers can map them back to the
-    source text; a credit cut from the middle leaves two pieces. An empty
-    list means nothing but credits (or punctuation) was left.
+    Caption labels ("FILE - ") go too, and a caption doubled within the line
+    keeps its second copy. Pieces are offsets into `line`, so callers can map
+    them back to the source text; a credit cut from the middle leaves two
+    pieces. An empty list means nothing but credits (or punctuation) was left.
     """
     start, end = 0, len(line)
     heading = _MD_HEADING.match(line)
@@ -181,6 +248,12 @@ def keep_spans(line: str) -> list[tuple[int, int]]:
                 end = credit.start()
                 peeled = True
 
+    start = _second_copy(line, start, end)
+    for pattern in LEADING_LABEL_PATTERNS:
+        label = pattern.match(line, start, end)
+        if label:
+            start = label.end()
+
     pieces: list[tuple[int, int]] = []
     position = start
     for cut_start, cut_end in sorted(cuts):
@@ -190,6 +263,30 @@ def keep_spans(line: str) -> list[tuple[int, int]]:
     if position < end:
         pieces.append((position, end))
     return [_trim(line, a, b) for a, b in pieces if _WORDISH.search(line, a, b)]
+
+
+def kicker_end(headline: str) -> int:
+    """Where the headline proper starts, after a kicker such as "Press Release – "."""
+    for pattern in KICKER_PATTERNS:
+        kicker = pattern.match(headline)
+        if kicker and kicker.end() < len(headline):
+            return kicker.end()
+    return 0
+
+
+def _second_copy(line: str, start: int, end: int) -> int:
+    """Where the second copy begins when `line[start:end]` is one caption twice, else `start`.
+
+    Pages render a caption as image text and again as its legend; flattened
+    into one line, the two copies stand side by side.
+    """
+    text = line[start:end]
+    for gap in _SPACE.finditer(text):
+        first, second = text[: gap.start()], text[gap.end() :]
+        if len(first) == len(second):  # only one gap can split the text in equal halves
+            doubled = first == second and len(first.split()) >= MIN_DOUBLED_WORDS
+            return start + gap.end() if doubled else start
+    return start
 
 
 def _without_heading_marks(line: str) -> str:

@@ -83,6 +83,100 @@ def test_boilerplate_keeps_story_lines(line: str) -> None:
 @pytest.mark.parametrize(
     "line",
     [
+        # Government site banners
+        "An official website of the European Union",
+        "An official website of the State of Vermont",
+        "An official website of the Canadian government",
+        "Here’s how you know",
+        "Official websites use .mil",
+        "Secure .mil websites use HTTPS",
+        "A .mil website belongs to an official Department of the Navy organization.",
+        "A lock (LockA locked padlock) or https:// means you’ve safely connected to the site.",
+        # Archive notices
+        "You have accessed part of an archived collection on navy.example. Links may be broken.",
+        "This page has been archived and is no longer updated.",
+        "Some pages may be out of date. Please contact the Fleet Webmaster with questions.",
+        # Accessibility links and bare labels
+        "Accessibility links",
+        "Accessibility statement",
+        "Breaking News",
+        "BREAKING",
+        "Live updates",
+        "News Release",
+        # Media-player leftovers
+        "12:07",
+        "0:00 / 1:42",
+        "0:00 0:01:15 0:00",
+        "Play",
+        "Please wait...",
+        "No media source currently available",
+        # Image-page metadata
+        "IMAGE INFO Date Taken: 01.02.2023 Photo ID: 12345 Location: NORFOLK, VA, US",
+        "VIRIN: 230101-N-AB123-1001",
+        "Photo ID: 998877",
+        "Date Taken: 04.17.2022",
+        "Web Views: 12",
+        "Resolution: 4000x2667",
+        "PUBLIC DOMAIN This work, Sailors Load Stores [Image 1 of 3], must comply with the "
+        "restrictions shown on https://images.example/copyright.",
+        "VIEW ORIGINAL",
+        # Press-office notes
+        "For more information, please call +1 555-0100 or e-mail press@fleet.example.",
+        "For further information contact the press desk at press@ministry.example",
+        "Imagery will be available on the fleet image site at https://images.example/fleet.",
+        "Video of the exercise is available at www.fleet.example/video",
+        "More information about the exercise can be found here:",
+        # Meta-data bullets
+        "• Published",
+        "Published",
+        "• Pacific Fleet Public Affairs",
+        "- 3rd Fleet Public Affairs Office",
+        "• U.S. Coast Guard District 7 Public Affairs",
+        # Photo credits on their own line
+        "Photo By: Jane Roe, Navy",
+        "Photo By: Navy Petty Officer 2nd Class Jane Roe",
+        "Photo courtesy of: Ministry of Defence",
+    ],
+)
+def test_boilerplate_drops_web_page_furniture(line: str) -> None:
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "An official website of the ministry published the names of the dead.",
+        "An official website of the city of Kyiv was hacked",  # a headline
+        "The ministry said its official website was hacked on Tuesday.",
+        "Secure websites use encryption, the agency's spokesman said.",
+        "Here is how the deal works.",
+        "You have to understand the history of this region, the general said.",
+        "Officials said archived footage of the raid would be released.",
+        "Breaking news of the attack reached the capital before dawn.",
+        "Breaking the siege took three weeks.",
+        "Play resumed at the stadium after the sirens stopped.",
+        "The video, which lasts 2:35, shows soldiers leaving the base.",
+        "Photos of the strike circulated widely on social media.",
+        "Images of the damage are available to subscribers, the agency said.",
+        "A photo by a local resident showed smoke over the port.",
+        "For more information on the attack, officials urged residents to stay indoors.",
+        "For more information about the 2014-2021 mission, the report lists its sources.",
+        "The Army's public affairs office said the drill was routine.",
+        "• Approximately 200 Sailors from a Fleet Public Affairs unit will deploy.",
+        "Published reports said the troops had left the base.",
+        "The resolution: a ceasefire from Monday.",
+        "Press releases from the ministry named three commanders.",
+        "Please wait for the official results, the commission said.",
+    ],
+)
+def test_boilerplate_keeps_story_lines_that_mention_furniture(line: str) -> None:
+    assert not is_boilerplate(line)
+    assert kept_text(line) == line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
         "Related News",
         "Related Articles",
         "Related Stories",
@@ -156,6 +250,58 @@ def test_boilerplate_sentences_are_not_block_headers(line: str) -> None:
         ("Soldiers at Camp Taji. (AP Photo/John Doe)", "Soldiers at Camp Taji."),
         ("Soldiers at Camp Taji (Getty Images)", "Soldiers at Camp Taji"),
         ("Soldiers at Camp Taji. (Reuters) Photo: X", "Soldiers at Camp Taji."),
+        # Image-page and wire credits inside a caption line
+        (
+            "Sailors unload stores in Example Bay, Jan. 4, 2023. (Photo Credit: U.S. Navy "
+            "photo by Petty Officer 2nd Class Jane Roe) VIEW ORIGINAL",
+            "Sailors unload stores in Example Bay, Jan. 4, 2023.",
+        ),
+        (
+            "A frigate leaves port, March 2, 2022. (Royal Navy/Handout via Reuters)",
+            "A frigate leaves port, March 2, 2022.",
+        ),
+        (
+            "Protesters gather outside parliament in Tbilisi. (Photo: Jane Roe/AP)",
+            "Protesters gather outside parliament in Tbilisi.",
+        ),
+        (
+            "Marines rest in Example Bay. (U.S. Marine Corps photo by Cpl. John Roe)",
+            "Marines rest in Example Bay.",
+        ),
+        (
+            "Airmen load cargo at Example Air Base, Jan. 5, 2024. "
+            "U.S. Air Force photo by Senior Airman John Roe",
+            "Airmen load cargo at Example Air Base, Jan. 5, 2024.",
+        ),
+        ("U.S. Air Force photo by Senior Airman John Roe", ""),
+        # "FILE - " labels a caption; the caption itself is text.
+        (
+            "FILE - Soldiers patrol a village near the border, May 2, 2020.",
+            "Soldiers patrol a village near the border, May 2, 2020.",
+        ),
+        ("FILE PHOTO: A destroyer sails in the strait.", "A destroyer sails in the strait."),
+        # A caption rendered twice in one line is kept once.
+        (
+            "Marines board a ship in Example Harbor, June 1, 2022. "
+            "Marines board a ship in Example Harbor, June 1, 2022.",
+            "Marines board a ship in Example Harbor, June 1, 2022.",
+        ),
+        ("Talks, talks and more talks.", "Talks, talks and more talks."),
+        ("Go, go, go.", "Go, go, go."),
+        # Sentences about photographs are not credits.
+        (
+            "The photo by Jane Roe won an award last year.",
+            "The photo by Jane Roe won an award last year.",
+        ),
+        (
+            "The ministry released photos. The photos by the ministry showed damage.",
+            "The ministry released photos. The photos by the ministry showed damage.",
+        ),
+        (
+            "Reporters were kept away (photographers were barred too)",
+            "Reporters were kept away (photographers were barred too)",
+        ),
+        ("The file - a thick dossier - was leaked.", "The file - a thick dossier - was leaked."),
         # Markdown heading marks are not text.
         ("## US to withdraw 2,200 troops", "US to withdraw 2,200 troops"),
         ("### Why are US troops in Iraq? ###", "Why are US troops in Iraq?"),
