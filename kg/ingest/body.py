@@ -13,7 +13,13 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from kg.ingest.boilerplate import is_block_end, is_boilerplate, is_link_only, keep_spans
+from kg.ingest.boilerplate import (
+    is_block_end,
+    is_boilerplate,
+    is_link_only,
+    keep_spans,
+    kicker_end,
+)
 from kg.ingest.dates import is_date_line
 from kg.records import Segment
 
@@ -84,7 +90,8 @@ def build_body(
     Args:
         source: the text that `lines` and `title_span` index into.
         lines: the source lines to consider, in order (those after the title).
-        title_span: source offsets of the headline, which opens the body.
+        title_span: source offsets of the headline, which opens the body
+            (its kicker, such as "Press Release – ", is left out).
         title: the headline; later lines that start with it are dropped.
         skip: indexes of lines already used as metadata (labels, bylines).
         authors: names whose standalone lines are bylines, not story.
@@ -95,8 +102,12 @@ def build_body(
     """
     author_keys = {text_key(name) for name in authors}
     kept: list[tuple[str, list[tuple[int, int]]]] = []  # (key, source spans)
+    headlines = [title] if title else []
     if title_span is not None:
-        kept.append((text_key(source[title_span[0] : title_span[1]]), [title_span]))
+        start, end = title_span
+        start += kicker_end(source[start:end])
+        headlines.append(source[start:end])
+        kept.append((text_key(source[start:end]), [(start, end)]))
     first_story_line = len(kept)
 
     for line in lines:
@@ -112,7 +123,7 @@ def build_body(
         if not pieces:
             continue
         key = text_key(PIECE_SEPARATOR.join(source[a:b] for a, b in pieces))
-        if title and starts_with(key, title):
+        if any(starts_with(key, headline) for headline in headlines):
             continue  # the headline repeated, often with a timestamp glued on
         if key in author_keys:
             continue

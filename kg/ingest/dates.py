@@ -78,6 +78,15 @@ _LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
 _SEARCH_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(rf"(?<![\w/.-])(?:{p.pattern})(?![\w/-])", re.IGNORECASE) for p in DATE_PATTERNS
 )
+# A date that closes a line. Scraped bylines glue it to the name before it
+# ("Public AffairsMay 23, 2025"), so a lower-case letter may precede it.
+_TRAILING_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(
+        rf"(?:(?<![\w/.-])|(?-i:(?<=[a-z])(?=[A-Z]))){_WEEKDAY}?(?:{p.pattern}){_TIME}?\s*$",
+        re.IGNORECASE,
+    )
+    for p in DATE_PATTERNS
+)
 
 
 def _to_date(match: re.Match[str]) -> date | None:
@@ -140,3 +149,16 @@ def find_date(text: str) -> date | None:
                 found.append((match.start(), value))
                 break
     return min(found)[1] if found else None
+
+
+def split_trailing_date(text: str) -> tuple[str, date] | None:
+    """Split "By Jane Doe | March 3, 2024" into the text before the date and the date.
+
+    Returns None when the line does not end with a readable date.
+    """
+    for pattern in _TRAILING_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            value = _to_date(match)
+            return (text[: match.start()], value) if value is not None else None
+    return None

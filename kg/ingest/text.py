@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from kg.ingest.body import Line, build_body, is_body_candidate, split_lines, text_key
 from kg.ingest.boilerplate import keep_spans
-from kg.ingest.dates import find_date, is_date_line, parse_date
+from kg.ingest.dates import find_date, is_date_line, parse_date, split_trailing_date
 from kg.records import Article, Segment
 
 # How far the header reaches: a date or byline further down is part of the story.
@@ -33,7 +33,7 @@ LABEL_FIELDS: dict[str, str] = {
     "date": "published", "published": "published", "publish date": "published",
     "published date": "published", "published on": "published", "date published": "published",
     "publication date": "published", "posted": "published", "posted on": "published",
-    "pubdate": "published",
+    "date posted": "published", "pubdate": "published",
     "updated": "updated", "updated on": "updated", "last updated": "updated",
     "modified": "updated", "last modified": "updated", "date modified": "updated",
     "source": "source",
@@ -75,6 +75,10 @@ _BYLINE = re.compile(
     rf"^(?:By|BY|by)\s+(?P<names>{_PERSON}(?:\s*(?:,|\band\b|&)\s*{_PERSON})*)\s*$"
 )
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
+# What joins a byline to the date printed after it: "By Jane Doe | Published March 3, 2024".
+_BYLINE_TAIL = re.compile(r"(?:[\s,|·•—–-]|\b(?:published|posted|updated|on)\b)*$", re.I)
+# A byline longer than this is a sentence that happens to start with "By".
+MAX_BYLINE_WORDS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,15 @@ class Label:
     value: str
     start: int
     end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """The names in a byline and the date printed with it, if any."""
+
+    names: tuple[str, ...]
+    published: date | None = None
+    updated: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +150,12 @@ def read_text(source: str, *, known_title: str | None = None) -> TextParts:
     authors: list[str] = []
     for label in _labels(labels, "authors"):
         authors.extend(split_names(label.value))
+    bylines: list[Byline] = []
     for line in (*before_title, *header):
-        byline = _BYLINE.match(line.text)
-        if byline and line.index not in skip and len(line.text.split()) <= 12:
-            authors.extend(split_names(byline["names"]))
+        byline = read_byline(line.text) if line.index not in skip else None
+        if byline is not None:
+            authors.extend(byline.names)
+            bylines.append(byline)
             skip.add(line.index)
 
     url = _first_url(lines, labels)
@@ -148,13 +163,19 @@ def read_text(source: str, *, known_title: str | None = None) -> TextParts:
     if publisher is None and url is not None:
         publisher = host_of(url)
 
-    published = _first_date(labels, "published")
+    # The date printed with the byline belongs to the article, wherever the byline is.
+    published = _first_date(labels, "published") or next(
+        (byline.published for byline in bylines if byline.published), None
+    )
     if published is None:
         # A bare date below the headline is the dateline; one above it is the
         # page's own "today" header, so only lines after the title count.
         first_date = next((line for line in header if is_date_line(line.text)), None)
         if first_date is not None:
             published = parse_date(first_date.text)
+    updated = _first_date(labels, "updated") or next(
+        (byline.updated for byline in bylines if byline.updated), None
+    )
 
     body, segments = build_body(
         source,
@@ -167,7 +188,7 @@ def read_text(source: str, *, known_title: str | None = None) -> TextParts:
     return TextParts(
         title=title,
         published=published,
-        updated=_first_date(labels, "updated"),
+        updated=updated,
         publisher=publisher,
         authors=tuple(dict.fromkeys(authors)),
         url=url,
@@ -192,6 +213,25 @@ def read_label(line: Line) -> Label | None:
     value = raw.strip().strip("\"'").strip()  # YAML front matter quotes its values
     start = line.start + match.start("value") + (raw.find(value) if value else 0)
     return Label(field, value, start, start + len(value))
+
+
+def read_byline(text: str) -> Byline | None:
+    """Read "By Jane Doe", "By Jane Doe, Reuters | March 3, 2024", or a byline with a glued date.
+
+    The names may be people or an office ("By Fleet Public Affairs"); either
+    way the line is metadata, not story.
+    """
+    found = split_trailing_date(text)
+    head = _BYLINE_TAIL.sub("", found[0]) if found else text
+    match = _BYLINE.match(head)
+    if not match or len(head.split()) > MAX_BYLINE_WORDS:
+        return None
+    names = tuple(split_names(match["names"]))
+    if found is None:
+        return Byline(names)
+    if re.search(r"\bupdated\b", found[0][len(head) :], re.I):
+        return Byline(names, updated=found[1])
+    return Byline(names, published=found[1])
 
 
 def split_names(value: str) -> list[str]:
@@ -273,10 +313,11 @@ def _find_title(
 
     for index, label in sorted(labels.items()):
         if label.field == "title" and label.value.lower() not in EMPTY_VALUES:
-            return label.value, (label.start, label.end), index
+            # The headline as stated; the body's copy loses kickers and credits.
+            return label.value, _kept_span(label.value, label.start), index
 
     for line in lines:
-        if line.index in labels or not is_body_candidate(line.text) or _BYLINE.match(line.text):
+        if line.index in labels or not is_body_candidate(line.text) or read_byline(line.text):
             continue
         span = _span_of(line)
         if span is None:
@@ -289,11 +330,16 @@ def _find_title(
 
 def _span_of(line: Line) -> tuple[int, int] | None:
     """Source span of the line's first kept piece (heading marks and credits cut)."""
-    pieces = keep_spans(line.text)
+    return _kept_span(line.text, line.start)
+
+
+def _kept_span(text: str, offset: int) -> tuple[int, int] | None:
+    """Source span of the first kept piece of `text`, which starts at `offset`."""
+    pieces = keep_spans(text)
     if not pieces:
         return None
     start, end = pieces[0]
-    return line.start + start, line.start + end
+    return offset + start, offset + end
 
 
 def _title_text(line: Line, span: tuple[int, int]) -> str:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kg.ingest.dates import find_date, is_date_line, parse_date
+from kg.ingest.dates import find_date, is_date_line, parse_date, split_trailing_date
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,23 @@ def test_dates_non_dates_are_not_date_lines(text: str) -> None:
 )
 def test_dates_find_date_in_labelled_values(text: str, expected: date | None) -> None:
     assert find_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("By Fleet Public AffairsJune 3, 2021", ("By Fleet Public Affairs", date(2021, 6, 3))),
+        ("By Jane Roe, Reuters | March 3, 2024", ("By Jane Roe, Reuters | ", date(2024, 3, 3))),
+        (
+            "By Jane Roe on Tuesday, 9 September 2020, 10:00 GMT",
+            ("By Jane Roe on ", date(2020, 9, 9)),
+        ),
+        ("By Jane Roe 2022-05-04T08:00:00Z", ("By Jane Roe ", date(2022, 5, 4))),
+        ("By Jane Roe", None),
+        ("By Jane Roe | 09/10/2020", None),  # ambiguous: not guessed
+        ("By Jane Roe in Kabul, Aug. 30, 2021, before dawn", None),  # not at the end
+        ("Troops reached Pumay 3, 2021", None),  # a month glued on starts with a capital
+    ],
+)
+def test_dates_split_trailing_date(text: str, expected: tuple[str, date] | None) -> None:
+    assert split_trailing_date(text) == expected

@@ -11,11 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.ingest import load_article
+from kg.ingest.body import LINE_SEPARATOR, text_key
 from kg.ingest.text import parse_text
 from kg.records import Article
 
 ARTICLES = Path(__file__).resolve().parents[2] / "articles"
 STORY = "The United States will reduce its troop presence in Iraq, officials said on Wednesday."
+# A state government's site banner, as such pages open.
+BANNER = (
+    "An official website of the State of Vermont\nHere’s how you know\n\n"
+    "Official websites use .gov\n\nSecure .gov websites use HTTPS\n\n"
+    "A lock ( lock ) or https:// means you’ve safely connected to the .gov website.\n\n"
+)
 
 
 def parse(source: str) -> Article:
@@ -54,6 +61,30 @@ def assert_segments_copy_source(article: Article) -> None:
             "Troops leave Iraq",
         ),
         (STORY * 5, None),  # a paragraph is not a headline
+        # Headerless pages that open with banners, labels and bylines
+        (
+            f"{BANNER}Guard units return from border mission\n\n"
+            "You have accessed part of an archived collection on vermont.example.\n\n"
+            f"{STORY}",
+            "Guard units return from border mission",
+        ),
+        (
+            "Accessibility links\n\nBreaking News\n\nFleet sails for the Gulf\n\n\n"
+            f"FILE - A destroyer leaves port, May 2, 2020.\n{STORY}",
+            "Fleet sails for the Gulf",
+        ),
+        (
+            f"By Fleet Public AffairsJune 3, 2021\nFleet sails for the Gulf\n{STORY}",
+            "Fleet sails for the Gulf",
+        ),
+        (
+            f"Press Release – Army general visits troops\n{STORY}",
+            "Press Release – Army general visits troops",
+        ),
+        (
+            f"Title: News Release: Army general visits troops\n{STORY}",
+            "News Release: Army general visits troops",
+        ),
     ],
 )
 def test_text_title(source: str, expected: str | None) -> None:
@@ -87,6 +118,40 @@ def test_text_title(source: str, expected: str | None) -> None:
         (f"Troops leave Iraq\n09/10/2020\n{STORY}", None),  # ambiguous: not guessed
         # A bare date deep in the story is not the dateline.
         ("Troops leave Iraq\n" + "\n".join([STORY] * 9) + "\nJune 12, 2020\n", None),
+        # A date printed with the byline, glued on or set apart
+        (f"Troops leave Iraq\n\nBy Fleet Public AffairsJune 3, 2021\n\n{STORY}", date(2021, 6, 3)),
+        (f"Troops leave Iraq\nBy Jane Roe, Reuters | March 3, 2024\n{STORY}", date(2024, 3, 3)),
+        (
+            f"Troops leave Iraq\nBy Jane Roe | Published 4 May 2022 10:15 GMT\n{STORY}",
+            date(2022, 5, 4),
+        ),
+        (f"Troops leave Iraq\nBy Jane Roe on Tuesday, 9 September 2020\n{STORY}", date(2020, 9, 9)),
+        # The page's "today" above the headline loses to the article's own date.
+        (
+            f"Sat, 30 Sep 2023\nTroops leave Iraq\nBy Jane Roe | 12 May 2023\n{STORY}",
+            date(2023, 5, 12),
+        ),
+        (
+            "Sat, 30 Sep 2023\nTroops leave Iraq\nExample Radio\n12 May 2023, 06:06 GMT+10\n"
+            f"{STORY}",
+            date(2023, 5, 12),
+        ),
+        (f"Troops leave Iraq\nDate Posted: 2024-03-06\n{STORY}", date(2024, 3, 6)),
+        # Dates in captions, photo metadata and the story are never the publication date.
+        (f"{BANNER}Troops leave Iraq\n{STORY}", None),
+        (f"Troops leave Iraq\nFILE - Troops in Kabul, Aug. 30, 2021.\n{STORY}", None),
+        (
+            "Troops leave Iraq\nTroops board a C-17 in Kabul, Aug. 30, 2021. (Photo: Jane Roe/AP)\n"
+            f"{STORY}",
+            None,
+        ),
+        (
+            "Troops leave Iraq\nTroops board a C-17 in Kabul, Aug. 30, 2021.\n"
+            f"Photo By: Jane Roe, Army\nVIRIN: 210830-A-AB123-001\n{STORY}",
+            None,
+        ),
+        (f"Troops leave Iraq\nDate Taken: 2024-03-01\n{STORY}", None),
+        (f"Troops leave Iraq\nBy March 3, 2024, the last troops will have left.\n{STORY}", None),
     ],
 )
 def test_text_published_date(source: str, expected: date | None) -> None:
@@ -151,6 +216,17 @@ def test_text_publisher_and_url(source: str, publisher: str | None, url: str | N
         # Sentences starting with "By" are not bylines.
         (f"Troops leave Iraq\nBy November, the force will be smaller than ever.\n{STORY}", ()),
         (f"Troops leave Iraq\nby the end of the month troops will leave\n{STORY}", ()),
+        (f"Troops leave Iraq\nBy March 3, 2024, the last troops will have left.\n{STORY}", ()),
+        # Bylines with a date; an office signs like a person.
+        (
+            f"Troops leave Iraq\nBy Fleet Public AffairsJune 3, 2021\n{STORY}",
+            ("Fleet Public Affairs",),
+        ),
+        (
+            f"Troops leave Iraq\nBy Jane Roe, Reuters | March 3, 2024\n{STORY}",
+            ("Jane Roe", "Reuters"),
+        ),
+        (f"Troops leave Iraq\nBy Jane Roe | Published 4 May 2022\n{STORY}", ("Jane Roe",)),
     ],
 )
 def test_text_authors(source: str, authors: tuple[str, ...]) -> None:
@@ -194,6 +270,93 @@ def test_text_body_drops_byline_and_standalone_author_name() -> None:
     article = parse(source)
     assert article.authors == ("Rachael Kennedy",)
     assert "Rachael Kennedy" not in article.body
+
+
+def test_text_body_drops_page_furniture_and_photo_credits() -> None:
+    source = (
+        f"{BANNER}Fleet sails for the Gulf\n\n"
+        "You have accessed part of an archived collection on navy.example. Some links may not "
+        "work. Please contact the Navy Webmaster with any questions.\n\n"
+        "By Fleet Public AffairsJune 3, 2021\n\n"
+        "• Published\n• Fleet Public Affairs\n\n"
+        "Sailors load stores aboard a destroyer in Example Bay, May 30, 2021.\n"
+        "Sailors load stores aboard a destroyer in Example Bay, May 30, 2021. "
+        "(Photo Credit: U.S. Navy photo by Petty Officer 2nd Class Jane Roe) VIEW ORIGINAL\n\n"
+        f"{STORY}\n\n"
+        "A sailor waves from the deck.\nPhoto By: Navy Seaman John Roe\n"
+        "VIRIN: 210530-N-AB123-0042\n\n"
+        "Fleet Sails for the Gulf\nplease wait\n\nNo media source currently available\n\n"
+        "0:00 0:01:15 0:00\nPlay\n\n"
+        "Imagery will be available at https://images.navy.example/fleet.\n\n"
+        "For more information, please call +1 555-0100 or e-mail press@navy.example.\n"
+    )
+    article = parse(source)
+    assert article.title == "Fleet sails for the Gulf"
+    assert article.published == date(2021, 6, 3)
+    assert article.authors == ("Fleet Public Affairs",)
+    assert article.body == (
+        "Fleet sails for the Gulf\n\n"
+        "Sailors load stores aboard a destroyer in Example Bay, May 30, 2021.\n\n"
+        f"{STORY}\n\nA sailor waves from the deck."
+    )
+    assert_segments_copy_source(article)
+
+
+def test_text_body_keeps_caption_content_without_its_label_and_credit() -> None:
+    source = (
+        "Fleet sails for the Gulf\n\n"
+        "FILE - A destroyer leaves Example Bay, May 2, 2020. (Royal Navy/Handout via Reuters)\n"
+        "FILE - A destroyer leaves Example Bay, May 2, 2020. (Royal Navy/Handout via Reuters)\n\n"
+        "Marines board a ship, June 1, 2022. Marines board a ship, June 1, 2022.\n\n"
+        f"{STORY}\n"
+    )
+    article = parse(source)
+    assert article.body == (
+        "Fleet sails for the Gulf\n\nA destroyer leaves Example Bay, May 2, 2020.\n\n"
+        f"Marines board a ship, June 1, 2022.\n\n{STORY}"
+    )
+    assert article.published is None
+    assert_segments_copy_source(article)
+
+
+def test_text_caption_kept_after_credit_cut_maps_back_exactly() -> None:
+    caption = "A destroyer leaves Example Bay, May 2, 2020."
+    source = (
+        f"Fleet sails for the Gulf\n\nFILE - {caption} (Photo: Jane Roe/AP)\n\n{STORY}\n"
+        f"Second paragraph. U.S. Navy photo by Seaman John Roe\n"
+    )
+    article = parse(source)
+    for text in (caption, STORY, "Second paragraph."):
+        start = article.body.index(text)
+        source_start = article.source_offset(start)
+        assert source[source_start : source_start + len(text)] == text
+        assert article.source_offset(start + len(text) - 1) == source_start + len(text) - 1
+    assert "Jane Roe" not in article.body and "John Roe" not in article.body
+    assert_segments_copy_source(article)
+
+
+def test_text_body_leaves_headline_kicker_out() -> None:
+    source = (
+        "Title: Press Release – Army general visits troops in Poland\n"
+        "Published: 2022-02-16\n\n"
+        f"Press Release – Army general visits troops in Poland\n\n{STORY}\n"
+    )
+    article = parse(source)
+    assert article.title == "Press Release – Army general visits troops in Poland"
+    assert article.body == f"Army general visits troops in Poland\n\n{STORY}"
+    assert_segments_copy_source(article)
+
+
+def test_text_body_drops_a_video_title_that_repeats_the_headline() -> None:
+    source = (
+        "Leaders Approve 'Small, Lasting' Mission in Chad\n\n"
+        f"{STORY}\n\nLeaders Approve ‘Small, Lasting’ Mission in Chad\nplease wait\n\n"
+        "Second paragraph.\n"
+    )
+    article = parse(source)
+    assert article.body == (
+        f"Leaders Approve 'Small, Lasting' Mission in Chad\n\n{STORY}\n\nSecond paragraph."
+    )
 
 
 def test_text_body_stops_at_related_block() -> None:
@@ -324,6 +487,12 @@ LINE_POOL = [
     "READ MORE: Another story",
     "Related News",
     "Readers Comments (0)",
+    "FILE - A caption. (Photo Credit: U.S. Navy photo by Jane Roe) VIEW ORIGINAL",
+    "Marines board a ship here. Marines board a ship here.",
+    "By Fleet Public AffairsJune 3, 2021",
+    "Press Release – US to withdraw troops",
+    "An official website of the United States government",
+    "0:00 0:01:15 0:00",
     STORY,
     "   ",
 ]
@@ -338,4 +507,6 @@ def test_text_segments_always_copy_the_source(parts: list[tuple[str, str]]) -> N
     article = parse(source)
     assert_segments_copy_source(article)
     if article.title is not None and article.body:
-        assert article.body.startswith(article.title.split()[0])
+        # The body opens with the headline, less any kicker ("Press Release – ").
+        headline = article.body.split(LINE_SEPARATOR)[0]
+        assert text_key(article.title).endswith(text_key(headline))
