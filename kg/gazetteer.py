@@ -8,11 +8,11 @@ alias lands on one node), and their labels and links end up in the graph.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
+from typing import Literal
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
@@ -21,6 +21,10 @@ from kg.names import match_key
 from kg.namespaces import DEFAULT_BASE_IRI, KG
 from kg.records import ENTITY_CLASSES, EntityClass
 from kg.resources import ontology_dir
+
+# Where an entry comes from: the curated files name it on purpose; the knowledge
+# sources (kg/knowledge) add the long tail, whose short names need context in text.
+Origin = Literal["curated", "geonames", "airports"]
 
 CLASS_FOLDERS: dict[EntityClass, str] = {
     "Person": "person",
@@ -43,6 +47,12 @@ class GazetteerEntry:
     same_as: tuple[str, ...] = ()
     located_in: tuple[str, ...] = ()
     acts_for: tuple[str, ...] = ()
+    origin: Origin = "curated"
+
+    @property
+    def curated(self) -> bool:
+        """Whether the entry was named on purpose, not taken from a knowledge source."""
+        return self.origin == "curated"
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -53,27 +63,35 @@ class GazetteerEntry:
 class Gazetteer:
     """All gazetteer entries, indexed for lookup by any alias."""
 
-    def __init__(self, entries: Iterable[GazetteerEntry], *, fingerprint: str = "") -> None:
+    def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
         self.entries: dict[str, GazetteerEntry] = {e.key: e for e in entries}
-        self.fingerprint = fingerprint
 
     @cached_property
     def _by_name(self) -> dict[str, list[GazetteerEntry]]:
         index: dict[str, list[GazetteerEntry]] = {}
-        for key in sorted(self.entries):  # sorted: a shared name always yields the same order
-            entry = self.entries[key]
+        # Curated first, then by key: a shared name always yields the same order.
+        for entry in sorted(self.entries.values(), key=lambda e: (not e.curated, e.key)):
             for name in entry.names:
-                index.setdefault(match_key(name), []).append(entry)
+                bucket = index.setdefault(match_key(name), [])
+                if entry not in bucket:
+                    bucket.append(entry)
         return index
 
     def lookup(
         self, name: str, classes: Collection[EntityClass] = ENTITY_CLASSES
     ) -> GazetteerEntry | None:
-        """The entry of one of `classes` named `name`, spelling variants included."""
-        for entry in self._by_name.get(match_key(name), ()):
+        """The entry of one of `classes` named `name`, spelling variants included.
+
+        Curated entries come first: 'Georgia' is the country unless the text says otherwise.
+        """
+        for entry in self.candidates(name):
             if entry.entity_class in classes:
                 return entry
         return None
+
+    def candidates(self, name: str) -> tuple[GazetteerEntry, ...]:
+        """Every entry named `name` (homonyms included), curated ones first."""
+        return tuple(self._by_name.get(match_key(name), ()))
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -112,8 +130,32 @@ def _entry_from_graph(graph: Graph, subject: URIRef, entity_class: EntityClass) 
 
 @cache
 def shipped_gazetteer() -> Gazetteer:
-    """The gazetteer that ships with newskg, read once per process."""
-    return load_gazetteer()
+    """The curated gazetteer with the knowledge sources' places and bases, once per process."""
+    return with_knowledge(load_gazetteer())
+
+
+def with_knowledge(curated: Gazetteer) -> Gazetteer:
+    """`curated` plus GeoNames places and airports; curated entries gain their GeoNames links.
+
+    Imported here, not at module level: the knowledge sources load tens of
+    thousands of records, which only a build needs.
+    """
+    from kg.knowledge import airports, geonames  # noqa: PLC0415 - see docstring
+
+    places = geonames.places(curated)
+    airfields = airports.airfields(Gazetteer([*curated.entries.values(), *places.added]))
+    entries = dict(curated.entries)
+    for key, extra in places.enrichment.items():
+        entry = entries[key]
+        entries[key] = replace(
+            entry,
+            same_as=tuple(sorted({*entry.same_as, *extra.same_as})),
+            located_in=entry.located_in or extra.located_in,
+            acts_for=entry.acts_for or extra.acts_for,
+        )
+    for entry in (*places.added, *airfields):
+        entries.setdefault(entry.key, entry)
+    return Gazetteer(entries.values())
 
 
 def load_gazetteer(folder: Path | None = None) -> Gazetteer:
@@ -121,11 +163,8 @@ def load_gazetteer(folder: Path | None = None) -> Gazetteer:
     folder = folder or ontology_dir() / "gazetteer"
     files = sorted(folder.glob("*.ttl"))
     graph = Graph()
-    digest = hashlib.sha256()
     for path in files:
-        data = path.read_bytes()
-        digest.update(path.name.encode() + b"\0" + data)
-        graph.parse(data=data, format="turtle", publicID=path.as_uri())
+        graph.parse(data=path.read_bytes(), format="turtle", publicID=path.as_uri())
     entries = [
         _entry_from_graph(graph, subject, entity_class)
         for entity_class in ENTITY_CLASSES
@@ -133,4 +172,4 @@ def load_gazetteer(folder: Path | None = None) -> Gazetteer:
             s for s in graph.subjects(RDF.type, KG[entity_class]) if isinstance(s, URIRef)
         )
     ]
-    return Gazetteer(entries, fingerprint=digest.hexdigest())
+    return Gazetteer(entries)
