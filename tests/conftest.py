@@ -11,19 +11,19 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.extract import extract_article
-from kg.gazetteer import Gazetteer, load_gazetteer
+from kg.gazetteer import Gazetteer, shipped_gazetteer
 from kg.nlp import build_pipeline
 from kg.records import Article, ArticleExtraction, Segment
 
 
 @pytest.fixture(scope="session")
 def gazetteer() -> Gazetteer:
-    return load_gazetteer()
+    return shipped_gazetteer()
 
 
 @pytest.fixture(scope="session")
-def nlp(gazetteer: Gazetteer) -> Language:
-    return build_pipeline(gazetteer)
+def nlp() -> Language:
+    return build_pipeline()
 
 
 def _article(text: str, source_file: str = "test.txt") -> Article:

@@ -1,0 +1,236 @@
+"""Candidate entity spans from three sources: the model's NER, the gazetteer, name shapes.
+
+Each source proposes; `kg.recognize.choose` decides. Gazetteer names are
+found with phrase matchers (one lookup per token, whatever the list's
+length); the shapes of base, unit and person names with a few token patterns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from kg.gazetteer import Gazetteer
+from kg.records import PLACE_CLASSES
+from kg.recognize.words import recognition_words
+from kg.resources import data_file
+
+Source = Literal["ner", "gazetteer", "knowledge", "shape"]
+BASE = "MilitaryBase"
+PLACE = "Place"
+UNIT = "Organization"
+PERSON = "Person"
+DASHES = ["-", "–", "—"]
+# Words a model's span may begin or end with that belong to no name.
+EDGE_WORDS = frozenset({"the", "and", "or", "of", "'s", "’s", "'", "’", ",", "-"})
+QUOTES_OPEN = ['"', "“", "'", "‘"]
+QUOTES_CLOSE = ['"', "”", "'", "’"]
+# Ordinals that number units: 1st, 2d, 101st, and Roman numerals for corps and forces.
+ORDINAL = r"^(?:\d{1,3}(?:st|nd|rd|th|d)?|[IVX]{1,5})$"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A proposed entity: token offsets, a label, where it comes from, the gazetteer keys."""
+
+    start: int
+    end: int
+    label: str  # one of our classes, or the NER's label for source "ner"
+    source: Source
+    keys: tuple[str, ...] = ()  # gazetteer entries it may name, best first
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: Candidate) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def covers(self, other: Candidate) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+def ner_candidates(doc: Doc) -> list[Candidate]:
+    """What the statistical model found, without a leading 'the', a trailing possessive or
+    a dangling 'and' ('Central and' of 'Central and Southeastern Europe')."""
+    found = []
+    for span in doc.ents:
+        start, end = span.start, span.end
+        while start < end - 1 and doc[start].lower_ in EDGE_WORDS:
+            start += 1
+        while end > start + 1 and doc[end - 1].lower_ in EDGE_WORDS:
+            end -= 1
+        found.append(Candidate(start, end, span.label_, "ner"))
+    return found
+
+
+class GazetteerMatcher:
+    """Every name of every gazetteer entry, found in one pass per matcher.
+
+    Curated one-word names match their exact spelling ('US', not 'us'),
+    longer ones any casing ('Iraqi security forces'); names from the
+    knowledge sources match as written, since they are many and some are words.
+    """
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.loose = PhraseMatcher(nlp.vocab, attr="NORM")
+        exact: dict[str, list[str]] = {}
+        loose: dict[str, list[str]] = {}
+        for entry in self.gazetteer.entries.values():
+            for name in {*entry.names, *entry.demonyms}:
+                words = name.split()
+                if words and words[0].lower() == "the" and len(words) > 1:
+                    name = " ".join(words[1:])  # 'the' is not part of the name
+                table = loose if entry.curated and len(name.split()) > 1 else exact
+                table.setdefault(name, []).append(entry.key)
+        self._keys: dict[int, tuple[str, ...]] = {}  # match label → gazetteer keys
+        for kind, matcher, table in (("exact", self.exact, exact), ("loose", self.loose, loose)):
+            names = sorted(table)
+            for name, doc in zip(names, nlp.tokenizer.pipe(names), strict=True):
+                label = f"{kind}:{name}"
+                self._keys[nlp.vocab.strings.add(label)] = tuple(sorted(set(table[name])))
+                matcher.add(label, [doc])
+
+    def __call__(self, doc: Doc) -> list[Candidate]:
+        spans: dict[tuple[int, int], list[str]] = {}
+        for matcher in (self.exact, self.loose):
+            for label, start, end in matcher(doc):
+                spans.setdefault((start, end), []).extend(self._keys[label])
+        found = []
+        for (start, end), keys in sorted(spans.items()):
+            entries = sorted(
+                {self.gazetteer.entries[k] for k in keys}, key=lambda e: (not e.curated, e.key)
+            )
+            source: Source = "gazetteer" if entries[0].curated else "knowledge"
+            found.append(
+                Candidate(
+                    start, end, entries[0].entity_class, source, tuple(e.key for e in entries)
+                )
+            )
+        return found
+
+
+class ShapeMatcher:
+    """Names recognised by their shape: bases ('X Air Base'), waters and lands ('Gulf of
+    Aden'), units ('2nd Cavalry Regiment'), and people whose names the model cuts
+    ('Ursula von der Leyen', 'William "Bill" Roe')."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.matcher = Matcher(nlp.vocab)
+        self.matcher.add(BASE, list(_patterns("base_patterns.jsonl")))
+        self.matcher.add(PLACE, list(_patterns("place_patterns.jsonl")))
+        self.matcher.add(UNIT, list(_unit_patterns()))
+        self.matcher.add(PERSON, list(_person_patterns()))
+
+    def __call__(self, doc: Doc) -> list[Candidate]:
+        strings = doc.vocab.strings
+        return [
+            Candidate(start, end, strings[label], "shape")
+            for label, start, end in self.matcher(doc)
+        ]
+
+
+def _patterns(name: str) -> Iterator[list[dict[str, Any]]]:
+    """Token patterns from a data file, one JSON object with a 'pattern' per line."""
+    for line in data_file(name).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            yield json.loads(line)["pattern"]
+
+
+def _unit_patterns() -> Iterable[list[dict[str, Any]]]:
+    """Ordinal + title-case words + a unit noun; lettered companies; task forces."""
+    words = recognition_words()
+    ordinal: dict[str, Any] = {"TEXT": {"REGEX": ORDINAL}}
+    spelled: dict[str, Any] = {"LOWER": {"IN": sorted(words.ordinal_words)}, "IS_TITLE": True}
+    modifiers: dict[str, Any] = {"IS_TITLE": True, "OP": "*"}
+    head: dict[str, Any] = {"LOWER": {"IN": sorted(words.unit_heads)}, "IS_TITLE": True}
+    joined: dict[str, Any] = {"LOWER": {"IN": ["and", "&", ","]}}
+    return [
+        [ordinal, modifiers, head],  # 2nd Cavalry Regiment, V Corps
+        [spelled, modifiers, head],  # First Army
+        [ordinal, joined, ordinal, modifiers, head],  # I and III Marine Expeditionary Force
+        [  # Charlie Company
+            {"LOWER": {"IN": sorted(words.phonetic_letters)}, "IS_TITLE": True},
+            {"LOWER": {"IN": sorted(words.lettered_units)}, "IS_TITLE": True},
+        ],
+        [  # Joint Task Force–Southern Border, Task Force Smith
+            {"LOWER": {"IN": ["joint", "combined"]}, "IS_TITLE": True, "OP": "*"},
+            {"ORTH": "Task"},
+            {"ORTH": "Force"},
+            {"ORTH": {"IN": DASHES}, "OP": "?"},
+            {"IS_TITLE": True, "OP": "+"},
+        ],
+        [  # Kosovo Force – North, Marine Rotational Force – Darwin: a named force and its place
+            {"IS_TITLE": True, "OP": "+"},
+            {"ORTH": "Force"},
+            {"ORTH": {"IN": DASHES}},
+            {"IS_TITLE": True, "OP": "+"},
+        ],
+    ]
+
+
+def _person_patterns() -> Iterable[list[dict[str, Any]]]:
+    """Names with a quoted nickname or lower-case particles inside."""
+    words = recognition_words()
+    name: dict[str, Any] = {"IS_TITLE": True, "POS": "PROPN", "OP": "+"}
+    return [
+        [  # William D. "Bill" Roe
+            name,
+            {"ORTH": {"IN": QUOTES_OPEN}},
+            {"IS_TITLE": True},
+            {"ORTH": {"IN": QUOTES_CLOSE}},
+            name,
+        ],
+        [  # Ursula von der Leyen, Charles de Gaulle, Mustafa al-Kadhimi
+            name,
+            {"LOWER": {"IN": sorted(words.name_particles)}, "IS_LOWER": True, "OP": "+"},
+            {"ORTH": "-", "OP": "?"},
+            name,
+        ],
+    ]
+
+
+def dateline_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
+    """'WIESBADEN, Germany —': the capitals opening a paragraph name where the story is filed.
+
+    The model reads capitals poorly, so the dateline's place is looked up
+    whatever its case, and typed by its words when the gazetteer does not know it.
+    A dateline is followed by a dash, or by a comma and the state or country.
+    """
+    found = []
+    for sentence in doc.sents:
+        start = end = sentence.start
+        while end < sentence.end and doc[end].is_upper and not doc[end].is_punct:
+            end += 1
+        if end == start or end + 1 >= len(doc) or not _dateline_follows(doc, end, gazetteer):
+            continue
+        if not any(doc[i].is_alpha and len(doc[i]) > 2 for i in range(start, end)):
+            continue
+        entry = gazetteer.lookup(doc[start:end].text, PLACE_CLASSES)
+        if entry is not None:
+            found.append(Candidate(start, end, entry.entity_class, "gazetteer", (entry.key,)))
+        else:
+            words = {t.lower_ for t in doc[start:end]}
+            label = BASE if words & {"base", "camp", "fort", "barracks", "station"} else "Place"
+            found.append(Candidate(start, end, label, "shape"))
+    return found
+
+
+def _dateline_follows(doc: Doc, end: int, gazetteer: Gazetteer) -> bool:
+    if doc[end].text in DASHES:
+        return True
+    if doc[end].text != ",":
+        return False
+    following = doc[end + 1]
+    if following.is_upper and len(following) == 2:
+        return True  # a state or territory code: 'DARWIN, NT'
+    entry = gazetteer.lookup(following.text, PLACE_CLASSES)
+    return entry is not None and (following.is_title or following.is_upper)

@@ -1,0 +1,326 @@
+"""Decide which candidate spans are entities, and of which class.
+
+1. Gazetteer names and name shapes are settled among themselves, longest first.
+2. The model's spans meet them. A gazetteer or shape name that covers a model
+   span wins ('Ain al-Asad' over 'Ain'). A model span that covers a gazetteer
+   name and extends it with more name words is a longer name and wins
+   ('British Airways', 'Gulf of Aden', 'Tel Aviv Stock Exchange'): knowledge
+   never splits a name it sits inside. Otherwise the gazetteer name wins and
+   what is left of the model's span stays if it still looks like a name.
+3. A one-word place from the knowledge sources ('Darwin') needs the model's
+   or the sentence's agreement ('in Darwin', 'Darwin, Australia'); a title or
+   a full name in the article makes the word a person ('Secretary Austin').
+4. A name with several readings takes, through the whole article, the reading
+   another mention settles ('Ga.' settles Georgia the state), else the curated one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span
+
+from kg.gazetteer import Gazetteer
+from kg.names import match_key, title_words
+from kg.recognize.candidates import Candidate
+from kg.recognize.context import comma_then_place, person_context, place_context
+from kg.recognize.words import recognition_words
+
+# The model's labels for names, and the classes they give when nothing better is known.
+NER_CLASSES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "FAC": "Place"}
+# Names the model finds that are not ours (a product, a law, an operation) still keep
+# the gazetteer from cutting them up.
+SHIELDS = frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "NORP"})
+BASE_WORDS = frozenset({"base", "airbase", "airfield", "camp", "garrison", "barracks"})
+CONNECTORS = frozenset({"of", "the", "and", "for", "on", "-", "–", "&", "de", "du", "al", "el"})
+SOURCE_RANK = {"gazetteer": 0, "knowledge": 1, "shape": 2, "ner": 3}
+
+
+def choose(doc: Doc, candidates: Iterable[Candidate], gazetteer: Gazetteer) -> list[Span]:
+    """The entity spans of `doc`: our classes as labels, gazetteer keys as ids.
+
+    The model's other spans (dates, numbers) are kept where no entity overlaps them.
+    """
+    pool = list(candidates)
+    ner = [c for c in pool if c.source == "ner"]
+    people = [c for c in ner if c.label == "PERSON"]
+    strong = _settle(
+        [
+            _within_person(c, people)
+            for c in pool
+            if c.source != "ner" and not _is_weak(c) and _plausible(c, people)
+        ]
+    )
+    titled = title_case_tokens(doc)
+    kept_ner: list[Candidate] = []
+    for span in ner:
+        kept_ner.extend(_meet(doc, span, strong, gazetteer, span.start in titled))
+    chosen = [*strong, *(_typed(doc, c) for c in kept_ner)]
+    chosen = _weak_places(doc, [c for c in pool if _is_weak(c)], chosen, people)
+    chosen = [_person_extended(doc, c) for c in chosen]
+    chosen = _confirmed_in_title_case(doc, chosen, titled)
+    return _to_spans(doc, _settle_readings(chosen, gazetteer))
+
+
+def _is_weak(candidate: Candidate) -> bool:
+    """One-word names from the knowledge sources: evidence, not entities by themselves."""
+    return candidate.source == "knowledge" and candidate.length == 1
+
+
+def _plausible(candidate: Candidate, people: list[Candidate]) -> bool:
+    """A person-name shape only repairs a name the model saw as a person."""
+    return not _person_shape(candidate) or any(candidate.overlaps(p) for p in people)
+
+
+def _person_shape(candidate: Candidate) -> bool:
+    return candidate.source == "shape" and candidate.label == "Person"
+
+
+def _within_person(candidate: Candidate, people: list[Candidate]) -> Candidate:
+    """A person-name shape starts where the model's person does: 'Army Maj. Gen.' is a title."""
+    if not _person_shape(candidate):
+        return candidate
+    start = max(candidate.start, min(p.start for p in people if candidate.overlaps(p)))
+    return Candidate(start, candidate.end, candidate.label, candidate.source, candidate.keys)
+
+
+def _settle(candidates: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates, the longest (then the best-sourced) first."""
+    accepted: list[Candidate] = []
+    for candidate in sorted(
+        candidates, key=lambda c: (-c.length, SOURCE_RANK[c.source], c.start, c.label)
+    ):
+        if not any(candidate.overlaps(a) for a in accepted):
+            accepted.append(candidate)
+    return sorted(accepted, key=lambda c: c.start)
+
+
+def _meet(
+    doc: Doc, span: Candidate, strong: list[Candidate], gazetteer: Gazetteer, titled: bool
+) -> list[Candidate]:
+    """What remains of one model span beside the settled names (it may displace them).
+
+    In a title-case line every word is capitalised, so no span there is a longer name.
+    """
+    inner = [s for s in strong if s.overlaps(span)]
+    if not inner:
+        return [span]
+    if any(s.covers(span) for s in inner):
+        return []
+    if (
+        not titled
+        and all(span.covers(s) for s in inner)
+        and _longer_name(doc, span, inner, gazetteer)
+    ):
+        for s in inner:
+            strong.remove(s)
+        return [span]
+    if span.label not in NER_CLASSES:
+        return []
+    return [piece for piece in _remainders(span, inner) if _name_like(doc, piece)]
+
+
+def _longer_name(
+    doc: Doc, span: Candidate, inner: list[Candidate], gazetteer: Gazetteer
+) -> bool:
+    """Whether the model's span is one name that merely contains the gazetteer's names."""
+    if span.label not in NER_CLASSES and span.label not in SHIELDS:
+        return False
+    if span.label == "PERSON" and any(_is_demonym(doc, s, gazetteer) for s in inner):
+        return False  # 'Iraqi Kadhimi': a nationality never starts a person's name
+    if span.end < len(doc) and doc[span.end].lower_.rstrip(".") in title_words():
+        return False  # 'Pentagon Press Secretary': the extra words begin a title
+    extra = [t for t in doc[span.start : span.end] if not any(s.start <= t.i < s.end for s in inner)]
+    words = recognition_words()
+    named = False
+    for token in extra:
+        lowered = token.lower_
+        if lowered in CONNECTORS and span.start < token.i < span.end - 1:
+            continue
+        if not (token.is_title or token.is_upper) or not token.is_alpha:
+            return False
+        if lowered.rstrip(".") in title_words() or lowered in words.people_nouns:
+            return False
+        named = True
+    return named
+
+
+def _is_demonym(doc: Doc, candidate: Candidate, gazetteer: Gazetteer) -> bool:
+    """Whether the gazetteer matched a nationality word ('Iraqi'), not a name."""
+    text = doc[candidate.start : candidate.end].text
+    return any(text in gazetteer.entries[k].demonyms for k in candidate.keys)
+
+
+def _remainders(span: Candidate, inner: list[Candidate]) -> list[Candidate]:
+    pieces, position = [], span.start
+    for s in sorted(inner, key=lambda c: c.start):
+        if s.start > position:
+            pieces.append(Candidate(position, s.start, span.label, "ner"))
+        position = max(position, s.end)
+    if position < span.end:
+        pieces.append(Candidate(position, span.end, span.label, "ner"))
+    return pieces
+
+
+def _name_like(doc: Doc, piece: Candidate) -> bool:
+    """A leftover of a model span is a name if it has a proper noun that is not a title,
+    and does not run into a title ('Pentagon Press Secretary': 'Press' begins one)."""
+    if piece.end < len(doc) and doc[piece.end].lower_.rstrip(".") in title_words():
+        return False
+    tokens = doc[piece.start : piece.end]
+    return any(
+        t.pos_ == "PROPN" and t.is_title and t.lower_.rstrip(".") not in title_words()
+        for t in tokens
+    )
+
+
+def _typed(doc: Doc, candidate: Candidate) -> Candidate:
+    """A model span with our class: a base by its words, a person by its label."""
+    entity_class = NER_CLASSES.get(candidate.label)
+    if entity_class is None:
+        return candidate
+    words = {t.lower_ for t in doc[candidate.start : candidate.end]}
+    if entity_class in ("Place", "Organization") and words & BASE_WORDS:
+        entity_class = "MilitaryBase"
+    return Candidate(candidate.start, candidate.end, entity_class, "ner")
+
+
+def _weak_places(
+    doc: Doc, weak: list[Candidate], chosen: list[Candidate], people: list[Candidate]
+) -> list[Candidate]:
+    """Let one-word knowledge places in where the model or the sentence says 'place'."""
+    places = {c.start: c.end for c in chosen if c.label in ("Place", "Country")}
+    places.update({c.start: c.end for c in weak})
+    result = list(chosen)
+    for candidate in weak:
+        overlapping = [c for c in result if c.overlaps(candidate)]
+        if person_context(doc, candidate.start, candidate.end, _person_words(doc, people, candidate)):
+            continue
+        if overlapping:
+            same = [c for c in overlapping if (c.start, c.end) == (candidate.start, candidate.end)]
+            if len(overlapping) == 1 and same and same[0].source == "ner":
+                if same[0].label == "Place" or place_context(doc, candidate.start, candidate.end, places):
+                    result.remove(same[0])
+                    result.append(candidate)
+            continue
+        token = doc[candidate.start]
+        if token.pos_ == "PROPN" and place_context(doc, candidate.start, candidate.end, places):
+            result.append(candidate)
+    return _places_before_commas(doc, result, places, people)
+
+
+def _person_words(doc: Doc, people: list[Candidate], candidate: Candidate) -> set[str]:
+    """The words of the full names the model found elsewhere: 'Lloyd J. Austin III'."""
+    text = doc[candidate.start : candidate.end].text
+    return {
+        t.text
+        for p in people
+        if p.length > 1 and not p.overlaps(candidate) and doc[p.start : p.end].text != text
+        for t in doc[p.start : p.end]
+    }
+
+
+def _places_before_commas(
+    doc: Doc, chosen: list[Candidate], places: dict[int, int], people: list[Candidate]
+) -> list[Candidate]:
+    """'visited Mihail Kogalniceanu, Romania': a name the model took for a person or a body,
+    followed by a known place after a comma, is a place in that place."""
+    result = []
+    for c in chosen:
+        if (
+            c.source == "ner"
+            and c.label in ("Person", "Organization")
+            and comma_then_place(doc, c.end, places)
+            and not person_context(doc, c.start, c.end, _person_words(doc, people, c))
+        ):
+            c = Candidate(c.start, c.end, "Place", "ner")
+        result.append(c)
+    return result
+
+
+def _person_extended(doc: Doc, candidate: Candidate) -> Candidate:
+    """'Lloyd J. Austin III' where the model saw 'J. Austin III': take in the first name."""
+    if candidate.label != "Person" or candidate.source != "ner":
+        return candidate
+    start = candidate.start
+    while start > 0:
+        token = doc[start - 1]
+        if not (token.is_title and token.pos_ == "PROPN" and token.ent_iob_ == "O"):
+            break
+        if token.lower_.rstrip(".") in title_words() or token.is_sent_start:
+            break
+        start -= 1
+    return Candidate(start, candidate.end, candidate.label, candidate.source, candidate.keys)
+
+
+def _confirmed_in_title_case(
+    doc: Doc, chosen: list[Candidate], titled: set[int]
+) -> list[Candidate]:
+    """In a headline written in title case the model sees names everywhere ('Austin Orders').
+
+    There a name stands only as far as the article's prose names it too: the
+    longest start of it that the prose names ('Fort Stewart' of 'Fort Stewart
+    Armored Brigade Combat Team'), as what the prose says it is ('Biden' the
+    person). The gazetteer's names stand on their own.
+    """
+    if not titled:
+        return chosen
+    prose: dict[str, Candidate] = {}
+    for c in chosen:
+        if c.start not in titled:
+            prose.setdefault(_key(doc, c.start, c.end), c)
+            if c.label == "Person":  # 'Austin' after 'Lloyd J. Austin III'
+                for t in doc[c.start : c.end]:
+                    prose.setdefault(match_key(t.text), c)
+    result = []
+    for c in chosen:
+        if c.start not in titled or c.source in ("gazetteer", "knowledge"):
+            result.append(c)
+            continue
+        end = next((e for e in range(c.end, c.start, -1) if _key(doc, c.start, e) in prose), None)
+        if end is not None:
+            named = prose[_key(doc, c.start, end)]
+            result.append(Candidate(c.start, end, named.label, c.source, named.keys))
+    return result
+
+
+def _key(doc: Doc, start: int, end: int) -> str:
+    return match_key(doc[start:end].text)
+
+
+def title_case_tokens(doc: Doc) -> set[int]:
+    """Tokens of sentences whose every content word is capitalised: headlines, captions' titles."""
+    tokens: set[int] = set()
+    for sentence in doc.sents:
+        words = [t for t in sentence if t.is_alpha and not t.is_stop and len(t) > 1]
+        if len(words) >= 3 and all(t.is_title or t.is_upper for t in words):
+            tokens.update(range(sentence.start, sentence.end))
+    return tokens
+
+
+def _settle_readings(chosen: list[Candidate], gazetteer: Gazetteer) -> list[Candidate]:
+    """One reading per name per article: the one some mention leaves no doubt about."""
+    settled = {c.keys[0] for c in chosen if len(c.keys) == 1}
+    result = []
+    for c in chosen:
+        if len(c.keys) > 1:
+            key = next((k for k in c.keys if k in settled), c.keys[0])
+            entry = gazetteer.entries[key]
+            c = Candidate(c.start, c.end, entry.entity_class, c.source, (key,))
+        result.append(c)
+    return result
+
+
+def _to_spans(doc: Doc, chosen: list[Candidate]) -> list[Span]:
+    """Spans for doc.ents: ours, and the model's non-name spans where none of ours overlaps."""
+    ours = [c for c in chosen if c.label in NER_CLASSES.values() or c.label in ("Country", "MilitaryBase")]
+    spans = [
+        Span(doc, c.start, c.end, label=c.label, span_id=c.keys[0] if c.keys else 0)
+        for c in ours
+    ]
+    for ent in doc.ents:
+        if ent.label_ in NER_CLASSES or ent.label_ in SHIELDS:
+            continue
+        if not any(c.start < ent.end and ent.start < c.end for c in ours):
+            spans.append(ent)
+    return sorted(spans, key=lambda s: s.start)
