@@ -111,6 +111,7 @@ class EntityMention:
     gazetteer_id: str | None = None  # "country/iraq" when the gazetteer knows it
     sentence_start: int = 0
     sentence_end: int = 0
+    acts_for: tuple[str, ...] = ()  # gazetteer keys of the states a unit or organ serves
 
 
 @dataclass(frozen=True, slots=True)

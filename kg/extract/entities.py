@@ -1,36 +1,81 @@
-"""Typed entity mentions from a parsed Doc."""
+"""Typed entity mentions from a parsed Doc.
+
+The recognizer (`kg.recognize`) has labelled `doc.ents` with newskg's
+classes; here each span becomes a mention with a clean name, and the
+article as a whole decides what its names are: acronyms it defines, units
+named by their chain of command, nationalities that act.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span
 
+from kg.extract.acronyms import with_acronyms
+from kg.extract.nationality import acting_nationalities
+from kg.extract.units import acting_states, with_designations
 from kg.gazetteer import Gazetteer
 from kg.names import base_name, clean_surface, split_title, title_words
+from kg.recognize.words import recognition_words
 from kg.records import ENTITY_CLASSES, EntityClass, EntityMention
 
-# How the statistical NER's labels map onto our classes when no gazetteer
-# entry or pattern has typed the name. NORP (nationalities, religions) is
-# only kept when the gazetteer knows it as a demonym.
-NER_LABELS: dict[str, EntityClass] = {
-    "PERSON": "Person",
-    "ORG": "Organization",
-    "GPE": "Place",
-    "LOC": "Place",
-    "FAC": "Place",
-}
-BASE_WORDS = frozenset({"base", "airbase", "airfield", "camp", "garrison"})
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "miss"})
+# Designations of aircraft, vehicles and weapons: F-35, C-130s, MQ-9, M1A2.
+EQUIPMENT = re.compile(r"^[A-Z]{1,4}-?\d+[A-Z]?(?:s|'s)?$")
+# What is left of a base's name once its kind is taken away, if it is only this, is no name.
+GENERIC_BASE_WORDS = frozenset(
+    {"air", "force", "space", "naval", "navy", "army", "military", "marine", "corps", "base",
+     "station", "airfield", "airbase", "field", "camp", "fort", "garrison", "barracks",
+     "training", "area", "range", "joint", "the", "u.s.", "us"}
+)  # fmt: skip
 
 
-def _entity_class(span: Span) -> EntityClass | None:
-    if span.label_ in ENTITY_CLASSES:
-        return span.label_  # type: ignore[return-value]  # set by our rulers
-    entity_class = NER_LABELS.get(span.label_)
-    if entity_class in ("Place", "Organization") and BASE_WORDS & {t.lower_ for t in span}:
-        return "MilitaryBase"
-    return entity_class
+def entity_mentions(doc: Doc, gazetteer: Gazetteer) -> list[EntityMention]:
+    """Every person, country, organization, base and place named in `doc`."""
+    persons = [s for s in doc.ents if s.label_ == "Person"]
+    mentions = [
+        mention
+        for span in sorted((*doc.ents, *_repeated_surnames(doc, persons)))
+        if span.label_ in ENTITY_CLASSES and (mention := _mention(span, gazetteer)) is not None
+    ]
+    mentions = with_acronyms(doc, mentions)
+    mentions = acting_nationalities(doc, mentions, gazetteer)
+    mentions = with_designations(doc, mentions)
+    return acting_states(doc, mentions, gazetteer)
+
+
+def _mention(span: Span, gazetteer: Gazetteer) -> EntityMention | None:
+    entity_class: EntityClass = span.label_  # type: ignore[assignment]
+    name = _name_of(span, entity_class, gazetteer)
+    if name is None:
+        return None
+    sentence = span.sent
+    return EntityMention(
+        text=span.text,
+        start=span.start_char,
+        end=span.end_char,
+        entity_class=entity_class,
+        name=name,
+        forms=_written_forms(span),
+        gazetteer_id=span.ent_id_ or None,
+        sentence_start=sentence.start_char,
+        sentence_end=sentence.end_char,
+    )
+
+
+def _name_of(span: Span, entity_class: EntityClass, gazetteer: Gazetteer) -> str | None:
+    if span.ent_id_:
+        return gazetteer.entries[span.ent_id_].label
+    name = _title_cased(clean_surface(span.text))
+    if entity_class == "Person":
+        name = _without_nickname(split_title(name)[1]).split("/")[0].strip()
+    elif entity_class == "MilitaryBase":
+        name = base_name(name)
+        if not set(name.lower().split()) - GENERIC_BASE_WORDS:
+            return None  # 'Air Force Base' alone names no base
+    return name if _looks_like_a_name(span, name) else None
 
 
 def _looks_like_a_name(span: Span, name: str) -> bool:
@@ -41,6 +86,13 @@ def _looks_like_a_name(span: Span, name: str) -> bool:
         return False
     if len(span) == 1 and span[0].pos_ not in ("PROPN", "X"):
         return False  # a sentence-initial adjective or verb ('Unaddressed')
+    if name.lower() in recognition_words().generic_nouns:
+        return False  # 'the Alliance', 'Soldiers': style capitals on a common noun
+    before = span.doc[span.start - 1].text if span.start else ""
+    if any(EQUIPMENT.match(t.text) for t in span) or EQUIPMENT.match(before):
+        return False  # 'C-130s', 'F-15E Strike Eagles': equipment, not a body
+    if _names_a_vessel(span):
+        return False
     titles = title_words()
     if span.start >= 2 and span.doc[span.start - 1].lower_ == "of":
         if span.doc[span.start - 2].lower_ in titles:
@@ -48,15 +100,24 @@ def _looks_like_a_name(span: Span, name: str) -> bool:
     return not all(w.lower().rstrip(".") in titles for w in name.split())
 
 
-def _name_of(span: Span, entity_class: EntityClass, gazetteer: Gazetteer) -> str | None:
-    if span.ent_id_:
-        return gazetteer.entries[span.ent_id_].label
-    name = clean_surface(span.text)
-    if entity_class == "Person":
-        name = split_title(name)[1]
-    elif entity_class == "MilitaryBase":
-        name = base_name(name)
-    return name if _looks_like_a_name(span, name) else None
+def _names_a_vessel(span: Span) -> bool:
+    """'USS Carney', 'M/V True Confidence': a ship's name, not a person's or a body's."""
+    prefixes = recognition_words().vessel_prefixes
+    before = span.doc[span.start - 1].text if span.start else ""
+    return span[0].text in prefixes or before in prefixes
+
+
+def _title_cased(name: str) -> str:
+    """'PETERSON SPACE FORCE BASE' → 'Peterson Space Force Base'; acronyms ('NATO') stay."""
+    words = name.split()
+    if len(words) < 2 or not all(w.isupper() for w in words):
+        return name
+    return " ".join(w.capitalize() if len(w) > 3 and w.isalpha() else w for w in words)
+
+
+def _without_nickname(name: str) -> str:
+    """'William D. "Hank" Taylor' → 'William D. Taylor'."""
+    return " ".join(re.sub(r"\s[\"“‘'][^\"”’']+[\"”’']\s", " ", f" {name} ").split())
 
 
 def _written_forms(span: Span) -> tuple[str, ...]:
@@ -73,30 +134,4 @@ def _repeated_surnames(doc: Doc, persons: list[Span]) -> Iterator[Span]:
     surnames = {span[-1].text for span in persons if len(span) > 1 and span[-1].is_title}
     for token in doc:
         if token.text in surnames and token.ent_iob_ == "O" and token.pos_ == "PROPN":
-            yield Span(doc, token.i, token.i + 1, label="PERSON")
-
-
-def entity_mentions(doc: Doc, gazetteer: Gazetteer) -> Iterator[EntityMention]:
-    """Every person, country, organization, base and place named in `doc`."""
-    persons = [s for s in doc.ents if s.label_ in ("PERSON", "Person")]
-    for span in sorted((*doc.ents, *_repeated_surnames(doc, persons))):
-        entity_class = _entity_class(span)
-        if entity_class is None:
-            continue
-        if span.ent_id_:
-            entity_class = gazetteer.entries[span.ent_id_].entity_class
-        name = _name_of(span, entity_class, gazetteer)
-        if name is None:
-            continue
-        sentence = span.sent
-        yield EntityMention(
-            text=span.text,
-            start=span.start_char,
-            end=span.end_char,
-            entity_class=entity_class,
-            name=name,
-            forms=_written_forms(span),
-            gazetteer_id=span.ent_id_ or None,
-            sentence_start=sentence.start_char,
-            sentence_end=sentence.end_char,
-        )
+            yield Span(doc, token.i, token.i + 1, label="Person")

@@ -61,6 +61,8 @@ class _Anchors:
             entry = self.gazetteer.lookup(mention.name, _PERSON)
         else:
             entry = self.gazetteer.lookup(mention.name, _NOT_PERSON)
+        if entry is None and mention.entity_class == "Organization":
+            entry = self.gazetteer.lookup(_number_flipped(mention.name), ("Organization",))
         return entry.key if entry else None
 
     def person_surnames(self, mentions: Iterable[tuple[EntityMention, str]]) -> dict[str, set[str]]:
@@ -77,6 +79,11 @@ class _Anchors:
                 for key in surname_keys(name):
                     index[key].add(anchor)
         return index
+
+
+def _number_flipped(name: str) -> str:
+    """A group's name in the other number: 'Houthi' ↔ 'Houthis'."""
+    return name[:-1] if name.endswith("s") else name + "s"
 
 
 def _is_single_word(mention: EntityMention) -> bool:
@@ -187,4 +194,5 @@ def _make_entity(
         label=label,
         alt_labels=tuple(sorted(forms - {label})),
         articles=articles,
+        acts_for=tuple(sorted({s for _, m in members for s in m.acts_for})),
     )
