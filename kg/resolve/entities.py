@@ -121,7 +121,13 @@ def _choose_label(names: Counter[str], entity_class: EntityClass) -> str:
     return min(names, key=rank)
 
 
-def _majority_class(classes: Counter[EntityClass]) -> EntityClass:
+def _group_class(members: list[tuple[str, EntityMention]]) -> EntityClass:
+    """The class its full names give an entity; a bare surname's tag elsewhere has no vote.
+
+    'Kenneth Clarke' stays a person where 'Clarke' alone was tagged an organization.
+    """
+    full = [m for _, m in members if not _is_single_word(m)] or [m for _, m in members]
+    classes = Counter(m.entity_class for m in full)
     return min(classes, key=lambda c: (-classes[c], ENTITY_CLASSES.index(c)))
 
 
@@ -141,6 +147,8 @@ def resolve(extractions: Sequence[ArticleExtraction], gazetteer: Gazetteer) -> R
             candidates = corpus_surnames.get(anchor[1:], set())
             if len(candidates) == 1:
                 anchor = next(iter(candidates))
+            elif mention.entity_class == "Person":
+                continue  # a lone name nothing resolves ('Herculean'): no one we can tell
         groups[anchor].append((source, mention))
 
     entities: list[Entity] = []
@@ -183,7 +191,7 @@ def _make_entity(
             demonyms=entry.demonyms,
             acts_for=entry.acts_for,
         )
-    entity_class = _majority_class(Counter(m.entity_class for _, m in members))
+    entity_class = _group_class(members)
     label = _choose_label(Counter(m.name for _, m in members), entity_class)
     key = f"{CLASS_FOLDERS[entity_class]}/{slugify(label)}"
     if key in taken:  # a different entity already has this slug: keep both, stably
