@@ -37,9 +37,10 @@ from kg.records import EntityMention, RoleMention
 
 HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Miss", "Sir", "Dame", "Lord", "Lady", "Doctor"})
 HOLDERS = frozenset({"Country", "Organization"})
-# 'commander OF Central Command', 'spokeswoman FOR the State Department', 'ambassador TO Chile'.
-LINKS = frozenset({"of", "for", "to"})
-HOLDER_LINKS = frozenset({"of", "for"})  # their object is whom the title is held for
+# 'commander OF Central Command', 'spokeswoman FOR the State Department', 'ambassador TO Chile',
+# 'an official AT the embassy', 'an adviser WITH NATO'.
+LINKS = frozenset({"of", "for", "to", "at", "with"})
+HOLDER_LINKS = frozenset({"of", "for", "at", "with"})  # their object is whom it is held for
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 # Where an apposition ends: 'Jane Roe, the commander of X, WHO …'.
 RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
@@ -213,13 +214,15 @@ def _link_object_start(ctx: ArticleContext, i: int, floor: int) -> int | None:
 def _apposition_before(span: Span, comma: int, ctx: ArticleContext) -> Iterator[Role]:
     """'The commander of U.S. Africa Command, Army Gen. Paul Hicks, said …'.
 
-    The parse must hang the name on the title phrase as its apposition.
+    The parse must take the name for an apposition, hung on the title phrase or
+    closed by a comma: 'his chief of staff, Andriy Yermak, met …'.
     """
     root = span.root
-    if root.dep_ != "appos" or root.head.i >= comma:
+    if root.dep_ != "appos":
         return
     phrase = _run_before(ctx, comma, span.sent.start)
-    if phrase and phrase[0].i <= root.head.i:
+    closed = span.end < len(span.doc) and span.doc[span.end].text == ","
+    if phrase and (phrase[0].i <= root.head.i < comma or closed):
         yield from _roles(_units(phrase, ctx))
 
 
@@ -260,8 +263,20 @@ def _apposition(doc: Doc, comma: int, end: int) -> list[Token]:
 
 
 def _ends_apposition(token: Token) -> bool:
-    """A comma, bracket, dash or full stop, or a relative pronoun: '…, who …'."""
-    return (token.is_punct and token.tag_ != "HYPH") or token.tag_ in RELATIVE_TAGS
+    """A comma, bracket, dash or full stop, or a relative pronoun: '…, who …'.
+
+    Not the hyphen inside a word ('counter-terrorism') nor a rank's dot ('Maj.').
+    """
+    if token.tag_ in RELATIVE_TAGS:
+        return True
+    doc = token.doc
+    inside_word = (
+        not token.whitespace_
+        and not doc[token.i - 1].whitespace_
+        and token.i + 1 < len(doc)
+        and doc[token.i + 1].is_alpha
+    )
+    return token.is_punct and not inside_word and not _after_abbreviation(token)
 
 
 def _after_possessor(tokens: list[Token], ctx: ArticleContext) -> list[Token]:
@@ -283,7 +298,9 @@ def _in_apposition(token: Token, ctx: ArticleContext) -> bool:
         return False
     if token.pos_ in ("VERB", "AUX"):
         return token.tag_ in ("VBG", "VBN")  # 'COMMANDING general', 'RETIRED colonel'
-    return token.pos_ not in ("PRON", "SCONJ", "PART") or token.lower_ in POSSESSIVES
+    if token.tag_ == "PRP$" or token.lower_ in POSSESSIVES:
+        return True  # 'his chief of staff', 'the Pentagon's spokesman'
+    return token.pos_ not in ("PRON", "SCONJ", "PART")
 
 
 def _coordinated(units: list[_Unit]) -> list[list[_Unit]]:
@@ -343,6 +360,8 @@ def _word_kind(token: Token) -> UnitKind:
         return "link"
     if token.lower_ in POSSESSIVES:
         return "possessive"
+    if token.tag_ == "PRP$":
+        return "det"  # 'HIS chief of staff'
     return _POS_KINDS.get(token.pos_, "modifier")
 
 
@@ -423,23 +442,15 @@ def _trailing_rank(units: list[_Unit]) -> int | None:
 
 def _position(units: list[_Unit]) -> Role | None:
     """A position: its words in canonical form, and whom it is held for."""
-    if not any(u.kind in ("rank", "title") for u in _until_link(units)):
+    head = _until_link(units)
+    if not any(u.kind in ("rank", "title") for u in head):
         return None
     words: list[str] = []
     holders: list[EntityMention] = []
-    n = 0
-    while n < len(units):
-        unit = units[n]
-        if unit.kind == "link":
-            end = n + 1
-            while end < len(units) and units[end].kind != "link":
-                end += 1
-            text, held_for = _link_phrase(unit, units[n + 1 : end], bool(holders))
-            words.extend(text)
-            holders.extend(held_for)
-            n = end
-            continue
-        if unit.kind == "holder" and unit.mention is not None:
+    for unit in head:
+        if unit.kind == "possessive":
+            words.clear()  # 'the company's chief executive': the owner is no part of the title
+        elif unit.kind == "holder" and unit.mention is not None:
             holders.append(unit.mention)
             if _unknown_body(unit.mention):
                 words.append(unit.text)  # 'Defense Secretary' with 'Defense' tagged a body
@@ -447,7 +458,12 @@ def _position(units: list[_Unit]) -> Role | None:
             words.append(unit.canonical)
         elif unit.kind in ("modifier", "service"):
             words.append(unit.text[:1].upper() + unit.text[1:])
-        n += 1
+    rest = units[len(head) :]
+    starts = [n for n, u in enumerate(rest) if u.kind == "link" or n == 0]
+    for start, end in zip(starts, [*starts[1:], len(rest)][: len(starts)], strict=True):
+        text, held_for = _link_phrase(rest[start], rest[start + 1 : end], bool(holders))
+        words.extend(text)
+        holders.extend(held_for)
     title = " ".join(words).strip()
     return (title, tuple(holders)) if title else None
 
@@ -466,6 +482,8 @@ def _link_phrase(
     written = [link.text.lower(), *(u.text for u in obj)]
     if not content:
         return [], []
+    if link.kind != "link":
+        return written, []  # 'commander IN Iraq': where, not for whom
     head = _until_link(content)
     # a holder followed by more of a name is part of a name the entities missed
     held_for = [

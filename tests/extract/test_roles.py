@@ -217,6 +217,27 @@ def test_roles_body_before_title_and_name(roles_of, text, person, expected):
             "Jane Roe",
             [("Envoy", set())],
         ),
+        (
+            "The president and his chief of staff, Tom Baker, met the delegation.",
+            "Tom Baker",
+            [("Chief of staff", set())],
+        ),
+        (
+            "Omar Aziz, a senior counter-terrorism official, said the cell was dismantled.",
+            "Omar Aziz",
+            [("Counter-terrorism Official", set())],
+        ),
+        (
+            "Jane Roe, an official with the State Department, said the visas were issued.",
+            "Jane Roe",
+            [("Official", {STATE})],
+        ),
+        # where the title is held is no holder of it
+        (
+            "Maj. Gen. Jane Roe, the top U.S. commander in Iraq, said the drawdown would go on.",
+            "Jane Roe",
+            [("Commander in Iraq", {"United States"}), ("Major General", set())],
+        ),
     ],
 )
 def test_roles_title_phrase_in_apposition(roles_of, text, person, expected):
@@ -233,6 +254,14 @@ def test_roles_title_phrase_in_apposition(roles_of, text, person, expected):
         ("On Sunday President Trump said the troops would stay.", "Trump", {"President"}),
         # a preposition before a rank is not a title word
         ("Troops under Gen. Jane Roe crossed the river.", "Jane Roe", {"General"}),
+        # the owner named before a title is no part of it
+        (
+            "Jane Roe, the company's chief executive, said profits rose.",
+            "Jane Roe",
+            {"Chief Executive"},
+        ),
+        # a comma after a title phrase does not make the next name its holder's
+        ("After meeting the prime minister, Jane Roe said the talks went well.", "Jane Roe", set()),
         # a service is neither name nor title
         ("Marine Gen. Kenneth Doyle visited the base.", "Kenneth Doyle", {"General"}),
     ],
