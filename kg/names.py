@@ -120,6 +120,13 @@ def title_vocabulary() -> frozenset[str]:
 
 
 @cache
+def title_abbreviations() -> frozenset[str]:
+    """Title words written short, whose dot is no full stop: 'gen', 'sgt', 'lt', 'pm'."""
+    words = {**title_words(), **{k[0]: c for k, c in ranks().items() if len(k) == 1}}
+    return frozenset(k for k, c in words.items() if len(k) <= 4 and k != c.lower())
+
+
+@cache
 def title_qualifiers() -> frozenset[str]:
     """Words that qualify a title without being part of it: 'former', 'acting'."""
     return frozenset(line.lower() for line in _lines("title_qualifiers.txt"))
@@ -157,7 +164,8 @@ def split_title(name: str) -> tuple[str, str]:
     'Army Maj. Gen. Jane Q. Roe' → ('Army Maj. Gen.', 'Jane Q. Roe'); 'Secretary of
     State Mike Pompeo' → ('Secretary of State', 'Mike Pompeo'). A quoted nickname
     belongs to neither: 'Gen. William "Hank" Taylor' → ('Gen.', 'William Taylor').
-    A name made only of title words is returned unchanged, as the name.
+    The last word always stays in the name, so a name made only of title words
+    keeps one ('President' → ('', 'President')).
     """
     words = _NICKNAME.sub(" ", f" {name} ").split()
     keys = [title_key(w) for w in words]

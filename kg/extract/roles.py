@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.context import ArticleContext
 from kg.names import (
     split_title,
+    title_abbreviations,
     title_key,
     title_piece,
     title_qualifiers,
@@ -120,10 +121,14 @@ def _title_floor(span: Span) -> int:
     sentence splitter took an abbreviated rank's dot for a full stop ('Staff Sgt. | Jo Lee')."""
     doc = span.doc
     floor = span.sent.start
-    while floor > 0 and (
-        _after_abbreviation(doc[floor - 1]) or title_key(doc[floor - 1].text) in title_vocabulary()
-    ):
-        floor = doc[floor - 1].sent.start
+    while floor > 0:
+        previous = doc[floor - 1].sent
+        fragment = len(previous) <= 3 and all(  # 'Sgt. | 1st | Class Maria Diaz'
+            title_key(t.text) in title_vocabulary() for t in previous
+        )
+        if not (_after_abbreviation(doc[floor - 1]) or fragment):
+            break
+        floor = previous.start
     return floor
 
 
@@ -534,7 +539,9 @@ def _unknown_body(mention: EntityMention) -> bool:
 def _after_abbreviation(dot: Token) -> bool:
     """A dot the tokenizer split from an abbreviated title: 'Maj' + '.'."""
     return (
-        dot.text == "." and dot.i > 0 and title_key(dot.doc[dot.i - 1].text) in title_vocabulary()
+        dot.text == "."
+        and dot.i > 0
+        and title_key(dot.doc[dot.i - 1].text) in title_abbreviations()
     )
 
 

@@ -262,6 +262,8 @@ def test_roles_title_phrase_in_apposition(roles_of, text, person, expected):
         ),
         # a comma after a title phrase does not make the next name its holder's
         ("After meeting the prime minister, Jane Roe said the talks went well.", "Jane Roe", set()),
+        # a title ending the sentence before is not the next name's
+        ("Officials praised the general. Jane Roe said the troops would stay.", "Jane Roe", set()),
         # a service is neither name nor title
         ("Marine Gen. Kenneth Doyle visited the base.", "Kenneth Doyle", {"General"}),
     ],
