@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 from kg.resources import data_file
 
@@ -12,7 +15,9 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _DOUBLED = re.compile(r"([a-z])\1+")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
-_TITLE_LINKS = frozenset({"of", "for"})
+_TITLE_LINKS = frozenset({"of", "for", "to"})
+# A quoted nickname between the parts of a name: William D. "Hank" Taylor.
+_NICKNAME = re.compile(r"(?<=\S)\s+[\"“‘'][^\"“”‘’']+[\"”’']\s+(?=\S)")
 _BASE_WORDS = frozenset(
     {"air", "naval", "military", "army", "base", "airbase", "airfield", "garrison", "station"}
 )
@@ -53,29 +58,126 @@ def clean_surface(text: str) -> str:
 @cache
 def title_words() -> dict[str, str]:
     """Title and honorific words (lower case, no dot) → the title they stand for."""
-    table: dict[str, str] = {}
-    for line in data_file("titles.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            surface, canonical = line.split("\t")
-            table[surface.strip()] = canonical.strip()
+    return {key: canonical for (key,), canonical in _table("titles.tsv").items()}
+
+
+_PieceKind = Literal["rank", "service", "title", "qualifier"]
+
+
+@dataclass(frozen=True, slots=True)
+class TitlePiece:
+    """A run of words read as one unit of a title: 'Maj. Gen.' is one rank."""
+
+    kind: _PieceKind
+    length: int  # in words
+    canonical: str  # 'Major General'; the service's name; '' for a qualifier
+
+
+def title_key(word: str) -> str:
+    """How a word is looked up in the title tables: 'Gen.' → 'gen'."""
+    return word.lower().rstrip(".")
+
+
+def title_piece(keys: Sequence[str], start: int) -> TitlePiece | None:
+    """The longest title unit that begins at `keys[start]`, keys made by `title_key`.
+
+    A rank beats a single title word ('Sgt. 1st Class' over 'Sgt.'), and a service
+    is told apart from a title ('Air Force' over the 'Air' of 'Air Marshal').
+    """
+    best: TitlePiece | None = None
+    for kind, table, longest in _piece_tables():
+        for length in range(min(len(keys) - start, longest), 0, -1):
+            canonical = table.get(tuple(keys[start : start + length]))
+            if canonical is not None:
+                if best is None or length > best.length:
+                    best = TitlePiece(kind, length, canonical)
+                break
+    if best is None and start < len(keys) and keys[start] in title_qualifiers():
+        best = TitlePiece("qualifier", 1, "")
+    return best
+
+
+@cache
+def ranks() -> dict[tuple[str, ...], str]:
+    """Military ranks by their words ('maj', 'gen') → the rank ('Major General')."""
+    return _table("ranks.tsv")
+
+
+@cache
+def services() -> dict[tuple[str, ...], str]:
+    """Armed services by their words ('air', 'force') → as written in the table."""
+    return {tuple(title_key(w) for w in line.split()): line for line in _lines("services.txt")}
+
+
+@cache
+def title_vocabulary() -> frozenset[str]:
+    """Every word that can be part of a title, a rank or a service: 'secretary', 'maj', 'force'.
+
+    Numbers are left out ('Chief Warrant Officer 3' is read whole by `title_piece`).
+    """
+    phrases = (*ranks(), *services())
+    return frozenset({w for p in phrases for w in p if not w.isdigit()} | set(title_words()))
+
+
+@cache
+def title_abbreviations() -> frozenset[str]:
+    """Title words written short, whose dot is no full stop: 'gen', 'sgt', 'lt', 'pm'."""
+    words = {**title_words(), **{k[0]: c for k, c in ranks().items() if len(k) == 1}}
+    return frozenset(k for k, c in words.items() if len(k) <= 4 and k != c.lower())
+
+
+@cache
+def title_qualifiers() -> frozenset[str]:
+    """Words that qualify a title without being part of it: 'former', 'acting'."""
+    return frozenset(line.lower() for line in _lines("title_qualifiers.txt"))
+
+
+@cache
+def _piece_tables() -> tuple[tuple[_PieceKind, dict[tuple[str, ...], str], int], ...]:
+    """The tables `title_piece` reads, most specific first, with their longest entry."""
+    singles: dict[tuple[str, ...], str] = {(k,): c for k, c in title_words().items()}
+    tables: tuple[tuple[_PieceKind, dict[tuple[str, ...], str]], ...] = (
+        ("rank", ranks()),
+        ("service", services()),
+        ("title", singles),
+    )
+    return tuple((kind, table, max(map(len, table))) for kind, table in tables)
+
+
+def _lines(name: str) -> list[str]:
+    text = data_file(name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _table(name: str) -> dict[tuple[str, ...], str]:
+    """A two-column table of word sequences (case and dots ignored) → their canonical form."""
+    table: dict[tuple[str, ...], str] = {}
+    for line in _lines(name):
+        surface, canonical = line.split("\t")
+        table[tuple(title_key(w) for w in surface.split())] = canonical.strip()
     return table
 
 
 def split_title(name: str) -> tuple[str, str]:
-    """Separate leading title words from a person's name.
+    """Separate leading titles, ranks and services from a person's name.
 
-    'Marine Gen. Frank McKenzie' → ('Marine Gen.', 'Frank McKenzie'). A name
-    made only of title words is returned unchanged, as the name.
+    'Army Maj. Gen. Jane Q. Roe' → ('Army Maj. Gen.', 'Jane Q. Roe'); 'Secretary of
+    State Mike Pompeo' → ('Secretary of State', 'Mike Pompeo'). A quoted nickname
+    belongs to neither: 'Gen. William "Hank" Taylor' → ('Gen.', 'William Taylor').
+    The last word always stays in the name, so a name made only of title words
+    keeps one ('President' → ('', 'President')).
     """
-    words = name.split()
-    titles = title_words()
+    words = _NICKNAME.sub(" ", f" {name} ").split()
+    keys = [title_key(w) for w in words]
     cut = 0
     while cut < len(words) - 1:
-        word = words[cut].lower().rstrip(".")
-        if word in titles:
-            cut += 1
-        elif word in _TITLE_LINKS and cut and cut < len(words) - 2:
-            cut += 2  # 'Secretary of State Mike Pompeo': skip 'of State'
+        piece = title_piece(keys, cut)
+        if piece is not None:
+            cut = min(cut + piece.length, len(words) - 1)
+        elif keys[cut] in _TITLE_LINKS and cut and cut < len(words) - 2:
+            # 'Secretary of State Mike Pompeo', 'Secretary of the Navy Jane Roe': skip 'of State'
+            skip = 3 if keys[cut + 1] == "the" and cut < len(words) - 3 else 2
+            cut += skip
         else:
             break
     return " ".join(words[:cut]), " ".join(words[cut:])

@@ -1,7 +1,9 @@
 """Role mentions → roles: one node per (person, title, held for), with every source.
 
-A title given without its state ('President Trump') is held for the state
-the gazetteer says the person acts for.
+A title given without its holder ('Kirby, the press secretary') is held for the
+body the same person holds that title for elsewhere in the corpus ('Pentagon
+Press Secretary John Kirby'); failing that, for the state the gazetteer says
+the person acts for ('President Trump').
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ from collections.abc import Sequence
 from kg.records import ArticleExtraction, Role
 from kg.resolve.entities import Resolution
 
+Identity = tuple[str, str, tuple[str, ...]]  # person, title in lower case, held for
+
 
 def resolve_roles(
     extractions: Sequence[ArticleExtraction], resolution: Resolution
 ) -> tuple[Role, ...]:
     """Every position a person is said to hold, joined across articles."""
     entities = {e.key: e for e in resolution.entities}
-    sources: dict[tuple[str, str, tuple[str, ...]], set[str]] = {}
-    titles: dict[tuple[str, str, tuple[str, ...]], str] = {}
+    stated: list[tuple[Identity, str, str]] = []  # identity as written, title, source
     for extraction in extractions:
         source = extraction.article.source_file
         for mention in extraction.roles:
@@ -31,10 +34,20 @@ def resolve_roles(
                 for start in mention.of
                 if (source, start) in resolution.mention_entity
             }
-            of = tuple(sorted(held_for)) or entities[person].acts_for
-            identity = (person, mention.title.lower(), of)
-            sources.setdefault(identity, set()).add(source)
-            titles.setdefault(identity, mention.title)
+            identity = (person, mention.title.lower(), tuple(sorted(held_for)))
+            stated.append((identity, mention.title, source))
+    known: dict[tuple[str, str], set[tuple[str, ...]]] = {}
+    for (person, title, of), _, _ in stated:
+        if of:
+            known.setdefault((person, title), set()).add(of)
+    sources: dict[Identity, set[str]] = {}
+    titles: dict[Identity, str] = {}
+    for (person, title, of), written, source in stated:
+        if not of:
+            elsewhere = known.get((person, title), set())
+            of = next(iter(elsewhere)) if len(elsewhere) == 1 else entities[person].acts_for
+        sources.setdefault((person, title, of), set()).add(source)
+        titles.setdefault((person, title, of), written)
     roles = [
         Role(
             key="role/" + hashlib.sha1("|".join([person, title, *of]).encode()).hexdigest()[:16],
