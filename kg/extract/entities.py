@@ -17,11 +17,21 @@ from kg.extract.acronyms import with_acronyms
 from kg.extract.nationality import acting_nationalities
 from kg.extract.units import acting_states, with_designations
 from kg.gazetteer import Gazetteer
-from kg.names import base_name, clean_surface, split_title, title_words
+from kg.names import (
+    base_name,
+    clean_surface,
+    services,
+    split_title,
+    title_key,
+    title_piece,
+    title_words,
+)
 from kg.recognize.words import recognition_words
 from kg.records import ENTITY_CLASSES, EntityClass, EntityMention
 
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "miss"})
+RANK_REACH = 4  # words a rank may take: 'Sgt. 1st Class'
+
 # Designations of aircraft, vehicles and weapons: F-35, C-130s, MQ-9, M1A2.
 EQUIPMENT = re.compile(r"^[A-Z]{1,4}-?\d+[A-Z]?(?:s|'s)?$")
 # What is left of a base's name once its kind is taken away, if it is only this, is no name.
@@ -91,13 +101,22 @@ def _looks_like_a_name(span: Span, name: str) -> bool:
     before = span.doc[span.start - 1].text if span.start else ""
     if any(EQUIPMENT.match(t.text) for t in span) or EQUIPMENT.match(before):
         return False  # 'C-130s', 'F-15E Strike Eagles': equipment, not a body
-    if _names_a_vessel(span):
+    if _names_a_vessel(span) or _service_before_rank(span, name):
         return False
     titles = title_words()
     if span.start >= 2 and span.doc[span.start - 1].lower_ == "of":
         if span.doc[span.start - 2].lower_ in titles:
             return False  # the end of a title: 'Secretary of State', 'Minister of Defence'
     return not all(w.lower().rstrip(".") in titles for w in name.split())
+
+
+def _service_before_rank(span: Span, name: str) -> bool:
+    """'Army' in 'Army Maj. Gen. Jane Roe' qualifies her rank; it names no body here."""
+    if tuple(title_key(w) for w in name.split()) not in services():
+        return False
+    following = [title_key(t.text) for t in span.doc[span.end : span.end + RANK_REACH]]
+    piece = title_piece(following, 0)
+    return piece is not None and piece.kind == "rank"
 
 
 def _names_a_vessel(span: Span) -> bool:

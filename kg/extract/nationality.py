@@ -25,9 +25,7 @@ def acting_nationalities(
     doc: Doc, mentions: Sequence[EntityMention], gazetteer: Gazetteer
 ) -> list[EntityMention]:
     """`mentions` without the nationality words that only describe something."""
-    named = {
-        m.gazetteer_id for m in mentions if m.gazetteer_id and not _is_demonym(m, gazetteer)
-    }
+    named = {m.gazetteer_id for m in mentions if m.gazetteer_id and not _is_demonym(m, gazetteer)}
     return [
         m
         for m in mentions
@@ -37,11 +35,7 @@ def acting_nationalities(
 
 def _is_demonym(mention: EntityMention, gazetteer: Gazetteer) -> bool:
     entry = gazetteer.entries.get(mention.gazetteer_id or "")
-    return (
-        entry is not None
-        and entry.entity_class == "Country"
-        and mention.text in entry.demonyms
-    )
+    return entry is not None and entry.entity_class == "Country" and mention.text in entry.demonyms
 
 
 def _acts(doc: Doc, mention: EntityMention) -> bool:

@@ -18,7 +18,7 @@ from kg.extract.lexicon import load_lexicon
 from kg.gazetteer import Gazetteer
 from kg.recognize.candidates import ORDINAL
 from kg.recognize.words import recognition_words
-from kg.records import EntityMention
+from kg.records import COUNTRY, EntityMention
 
 _ORDINAL = re.compile(ORDINAL)
 
@@ -93,9 +93,7 @@ def _chains(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
     return result
 
 
-def _next_unit(
-    doc: Doc, mentions: list[EntityMention], index: int
-) -> EntityMention | None:
+def _next_unit(doc: Doc, mentions: list[EntityMention], index: int) -> EntityMention | None:
     """The unit right after mentions[index], past one comma."""
     if index + 1 >= len(mentions):
         return None
@@ -149,7 +147,7 @@ def _organ_state(mention: EntityMention, gazetteer: Gazetteer) -> tuple[str, ...
             continue
         owner = mention.name[: -len(head) - 1].split()
         for cut in range(len(owner), 0, -1):
-            entry = gazetteer.lookup(" ".join(owner[:cut]), ("Country",))
+            entry = gazetteer.lookup(" ".join(owner[:cut]), COUNTRY)
             if entry is not None:
                 return (entry.key,)
     return ()
@@ -183,4 +181,6 @@ def _is_force_owner(doc: Doc, mention: EntityMention) -> bool:
     if span is None:
         return False
     military = load_lexicon().military_nouns
-    return span.root.dep_ in ("compound", "amod", "nmod", "poss") and span.root.head.lower_ in military
+    return (
+        span.root.dep_ in ("compound", "amod", "nmod", "poss") and span.root.head.lower_ in military
+    )

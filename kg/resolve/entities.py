@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from kg.gazetteer import CLASS_FOLDERS, Gazetteer
 from kg.names import match_key, slugify
-from kg.records import ENTITY_CLASSES, ArticleExtraction, Entity, EntityClass, EntityMention
+from kg.records import (
+    ENTITY_CLASSES,
+    ORGANIZATION,
+    ArticleExtraction,
+    Entity,
+    EntityClass,
+    EntityMention,
+)
 
 MentionRef = tuple[str, int]  # (article source_file, start offset in its body)
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -62,7 +69,7 @@ class _Anchors:
         else:
             entry = self.gazetteer.lookup(mention.name, _NOT_PERSON)
         if entry is None and mention.entity_class == "Organization":
-            entry = self.gazetteer.lookup(_number_flipped(mention.name), ("Organization",))
+            entry = self.gazetteer.lookup(_number_flipped(mention.name), ORGANIZATION)
         return entry.key if entry else None
 
     def person_surnames(self, mentions: Iterable[tuple[EntityMention, str]]) -> dict[str, set[str]]:
@@ -81,6 +88,11 @@ class _Anchors:
         return index
 
 
+def _provisional(mention: EntityMention) -> str:
+    """The anchor of a name no gazetteer entry or full name has claimed."""
+    return f"?{match_key(mention.name)}"
+
+
 def _number_flipped(name: str) -> str:
     """A group's name in the other number: 'Houthi' ↔ 'Houthis'."""
     return name[:-1] if name.endswith("s") else name + "s"
@@ -97,7 +109,7 @@ def _anchor_article(
     first_pass = []
     for mention in extraction.mentions:
         key = anchors.gazetteer_key(mention)
-        first_pass.append((mention, key or f"?{match_key(mention.name)}"))
+        first_pass.append((mention, key or _provisional(mention)))
     surnames = anchors.person_surnames(first_pass)
     anchored = []
     for mention, anchor in first_pass:
@@ -147,7 +159,7 @@ def resolve(extractions: Sequence[ArticleExtraction], gazetteer: Gazetteer) -> R
             candidates = corpus_surnames.get(anchor[1:], set())
             if len(candidates) == 1:
                 anchor = next(iter(candidates))
-            elif mention.entity_class == "Person":
+            elif mention.entity_class == "Person" and anchor == _provisional(mention):
                 continue  # a lone name nothing resolves ('Herculean'): no one we can tell
         groups[anchor].append((source, mention))
 
