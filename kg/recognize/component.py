@@ -26,7 +26,7 @@ class EntityRecognizer:
 
     def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        self.names = GazetteerMatcher(nlp, gazetteer)
+        self.names = GazetteerMatcher(gazetteer)
         self.shapes = ShapeMatcher(nlp)
 
     def __call__(self, doc: Doc) -> Doc:
