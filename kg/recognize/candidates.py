@@ -112,9 +112,10 @@ class GazetteerMatcher:
                     if end is not None and text.startswith(name, token.idx):
                         spans.setdefault((token.i, end), set()).update(keys)
         found = []
-        for (start, end), keys in sorted(spans.items()):
+        for (start, end), found_keys in sorted(spans.items()):
             entries = sorted(
-                (self.gazetteer.entries[k] for k in keys), key=lambda e: (not e.curated, e.key)
+                (self.gazetteer.entries[k] for k in found_keys),
+                key=lambda e: (not e.curated, e.key),
             )
             source: Source = "gazetteer" if entries[0].curated else "knowledge"
             found.append(
