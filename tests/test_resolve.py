@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.names import match_key, slugify
+from kg.records import ArticleExtraction, EntityMention
 from kg.resolve import resolve
 
 
@@ -109,3 +110,39 @@ def test_resolve_keys_stable_across_runs(resolve_texts):
 )
 def test_names_slugify(text, slug):
     assert slugify(text) == slug
+
+
+def test_resolve_a_lone_name_nothing_resolves_is_no_person(resolve_texts):
+    entities, _ = resolve_texts("Officials named the exercise Kalgoorla. Kalgoorla ends Friday.")
+    assert all(
+        not (e.entity_class == "Person" and e.label == "Kalgoorla") for e in entities.values()
+    )
+
+
+def test_resolve_full_names_decide_the_class(gazetteer, make_article):
+    """'Clarke' tagged an organization in one article does not retype 'Kenneth Clarke'."""
+
+    def extraction(source: str, *mentions: tuple[str, str]):
+        text = " ".join(name for name, _ in mentions)
+        found, position = [], 0
+        for name, entity_class in mentions:
+            found.append(EntityMention(name, position, position + len(name), entity_class, name))
+            position += len(name) + 1
+        return ArticleExtraction(article=make_article(text, source), mentions=tuple(found))
+
+    result = resolve(
+        [
+            extraction("a.txt", ("Kenneth Clarke", "Person")),
+            extraction("b.txt", ("Clarke", "Organization")),
+            extraction("c.txt", ("Clarke", "Organization")),
+        ],
+        gazetteer,
+    )
+    (clarke,) = [e for e in result.entities if "Clarke" in e.label]
+    assert (clarke.label, clarke.entity_class) == ("Kenneth Clarke", "Person")
+    assert set(clarke.articles) == {"a.txt", "b.txt", "c.txt"}
+
+
+def test_resolve_a_group_named_in_the_other_number_is_the_known_group(resolve_texts):
+    entities, _ = resolve_texts("Houthi fighters fired a missile. The Houthis denied it.")
+    assert [e.key for e in entities.values() if "Houthi" in e.label] == ["organization/houthis"]

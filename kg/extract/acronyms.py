@@ -27,7 +27,7 @@ def with_acronyms(doc: Doc, mentions: Sequence[EntityMention]) -> list[EntityMen
         acronym = _defined_acronym(doc, token)
         if acronym is None or acronym in meaning:
             continue
-        before = doc.text[: doc[token.i - 1].idx].rstrip()
+        before = doc.text[: token.idx].rstrip()
         long_form = by_end.get(len(before))
         if long_form is not None:
             meaning[acronym] = long_form

@@ -211,7 +211,8 @@ def _weak_places(
             continue
         if overlapping:
             same = [c for c in overlapping if (c.start, c.end) == (candidate.start, candidate.end)]
-            if len(overlapping) == 1 and same and same[0].source == "ner":
+            named = bool(same) and same[0].source == "ner" and same[0].label in ENTITY_CLASSES
+            if len(overlapping) == 1 and named:  # a name the model typed, never a date
                 if same[0].label == "Place" or place_context(
                     doc, candidate.start, candidate.end, places
                 ):

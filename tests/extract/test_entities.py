@@ -109,3 +109,24 @@ def test_entities_offsets_point_at_text(extract):
 def test_entities_base_names_one_spelling(extract, sentence, name):
     bases = {m.name for m in extract(sentence).mentions if m.entity_class == "MilitaryBase"}
     assert name in bases
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_a_name"),
+    [
+        ("Two F-16 fighters escorted the tanker.", "F-16"),
+        ("C-17s landed in Kabul before noon.", "C-17s"),
+        ("Escorting F-15E Strike Eagles took off at dawn.", "Strike Eagles"),
+        ("The destroyer USS Mason shot down a drone.", "Mason"),
+        ("The crew of MV Ocean Pearl was rescued.", "Ocean Pearl"),
+        ("Army Maj. Gen. Laura Finch inspected the site.", "Army"),
+        ("Leaders of the Alliance met in Brussels.", "Alliance"),
+    ],
+)
+def test_entities_equipment_ships_and_style_capitals_are_no_entities(extract, sentence, not_a_name):
+    assert not_a_name not in {m.name for m in extract(sentence).mentions}
+
+
+def test_entities_capitals_in_a_dateline_become_a_name(extract):
+    mentions = extract("FORT HOOD, Texas — The division came home.").mentions
+    assert "Fort Hood" in {m.name for m in mentions}
