@@ -146,3 +146,12 @@ def test_resolve_full_names_decide_the_class(gazetteer, make_article):
 def test_resolve_a_group_named_in_the_other_number_is_the_known_group(resolve_texts):
     entities, _ = resolve_texts("Houthi fighters fired a missile. The Houthis denied it.")
     assert [e.key for e in entities.values() if "Houthi" in e.label] == ["organization/houthis"]
+
+
+def test_resolve_knowledge_types_only_its_own_kind(gazetteer, make_article):
+    """A club named after a town is not the town: knowledge links places to places only."""
+    text = "Porto"
+    mention = EntityMention(text, 0, len(text), "Organization", text)
+    extraction = ArticleExtraction(article=make_article(text, "a.txt"), mentions=(mention,))
+    (entity,) = resolve([extraction], gazetteer).entities
+    assert entity.entity_class == "Organization"

@@ -29,7 +29,7 @@ def with_acronyms(doc: Doc, mentions: Sequence[EntityMention]) -> list[EntityMen
             continue
         before = doc.text[: token.idx].rstrip()
         long_form = by_end.get(len(before))
-        if long_form is not None:
+        if long_form is not None and _spells(long_form.text, acronym):
             meaning[acronym] = long_form
         elif _initials_of_lowercase_phrase(doc, token.i - 1, acronym):
             meaning[acronym] = None
@@ -68,6 +68,16 @@ def _is_acronym(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     capitals = sum(c.isupper() for c in letters)
     return len(letters) >= 2 and capitals >= 2 and capitals >= len(letters) - 1
+
+
+def _spells(long_form: str, acronym: str) -> bool:
+    """Whether the acronym's letters are, in order, letters of the long form, the first first.
+
+    'Kosovo Force' spells KFOR; 'Lebanon' (left of 'South … Army (SLA)') does not spell SLA.
+    """
+    letters = [c for c in acronym.lower() if c.isalpha()]
+    text = iter(long_form.lower())
+    return bool(letters) and long_form[:1].lower() == letters[0] and all(c in text for c in letters)
 
 
 def _initials_of_lowercase_phrase(doc: Doc, end: int, acronym: str) -> bool:

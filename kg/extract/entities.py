@@ -94,8 +94,9 @@ def _looks_like_a_name(span: Span, name: str) -> bool:
         return False
     if "\n" in span.text:
         return False
-    if len(span) == 1 and span[0].pos_ not in ("PROPN", "X"):
-        return False  # a sentence-initial adjective or verb ('Unaddressed')
+    if len(span) == 1 and span[0].pos_ not in ("PROPN", "X") and not span[0].is_upper:
+        if span[0].is_sent_start or span.start == 0:
+            return False  # a sentence-initial adjective or verb ('Unaddressed')
     if name.lower() in recognition_words().generic_nouns:
         return False  # 'the Alliance', 'Soldiers': style capitals on a common noun
     before = span.doc[span.start - 1].text if span.start else ""
@@ -149,8 +150,24 @@ def _written_forms(span: Span) -> tuple[str, ...]:
 
 
 def _repeated_surnames(doc: Doc, persons: list[Span]) -> Iterator[Span]:
-    """Surnames the NER missed on their second mention ('Ms Whitcombe' after 'Elaine Whitcombe')."""
-    surnames = {span[-1].text for span in persons if len(span) > 1 and span[-1].is_title}
+    """Surnames the NER missed on their second mention ('Ms Whitcombe' after 'Elaine Whitcombe').
+
+    Not inside another name the model missed ('Salem Bitar' beside 'Amal Bitar').
+    """
+    surnames = {
+        span[-1].text
+        for span in persons
+        if len(span) > 1 and span[-1].is_title and span[-1].is_alpha and len(span[-1]) > 1
+    }
     for token in doc:
         if token.text in surnames and token.ent_iob_ == "O" and token.pos_ == "PROPN":
-            yield Span(doc, token.i, token.i + 1, label="Person")
+            if not (_in_name(doc, token.i - 1) or _in_name(doc, token.i + 1)):
+                yield Span(doc, token.i, token.i + 1, label="Person")
+
+
+def _in_name(doc: Doc, index: int) -> bool:
+    """Whether the word at `index` is a capitalised name word (not a title or honorific)."""
+    if not 0 <= index < len(doc):
+        return False
+    token = doc[index]
+    return token.is_title and token.pos_ == "PROPN" and title_key(token.text) not in title_words()

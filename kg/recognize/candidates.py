@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from kg.gazetteer import Gazetteer
 from kg.recognize.words import recognition_words
@@ -29,7 +29,7 @@ UNIT = "Organization"
 PERSON = "Person"
 DASHES = ["-", "–", "—"]
 # Words a model's span may begin or end with that belong to no name.
-EDGE_WORDS = frozenset({"the", "and", "or", "of", "'s", "’s", "'", "’", ",", "-"})
+EDGE_WORDS = frozenset({"the", "and", "or", "of", "'s", "’s"})
 QUOTES_OPEN = ['"', "“", "'", "‘"]
 QUOTES_CLOSE = ['"', "”", "'", "’"]
 # Ordinals that number units: 1st, 2d, 101st, and Roman numerals for corps and forces.
@@ -63,12 +63,17 @@ def ner_candidates(doc: Doc) -> list[Candidate]:
     found = []
     for span in doc.ents:
         start, end = span.start, span.end
-        while start < end - 1 and doc[start].lower_ in EDGE_WORDS:
+        while start < end - 1 and _edge(doc[start]):
             start += 1
-        while end > start + 1 and doc[end - 1].lower_ in EDGE_WORDS:
+        while end > start + 1 and _edge(doc[end - 1]):
             end -= 1
         found.append(Candidate(start, end, span.label_, "ner"))
     return found
+
+
+def _edge(token: Token) -> bool:
+    """A word or mark a name does not begin or end with: 'the', "'s", '(' of 'Olympiakos ('."""
+    return token.lower_ in EDGE_WORDS or (token.is_punct and token.text != ".")
 
 
 class GazetteerMatcher:

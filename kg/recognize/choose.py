@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from kg.gazetteer import Gazetteer
 from kg.names import match_key, split_title, title_words
@@ -64,9 +65,9 @@ def choose(doc: Doc, candidates: Iterable[Candidate], gazetteer: Gazetteer) -> l
     kept_ner: list[Candidate] = []
     for span in ner:
         kept_ner.extend(_meet(doc, span, strong, gazetteer, span.start in titled))
-    chosen = [*strong, *(_typed(doc, c) for c in kept_ner)]
+    chosen = _surnames_of_people(doc, [*strong, *(_typed(doc, c) for c in kept_ner)], people)
     chosen = _weak_places(doc, [c for c in pool if _is_weak(c)], chosen, people)
-    chosen = [_person_extended(doc, c) for c in chosen]
+    chosen = [_person_extended(doc, c, chosen) for c in chosen]
     chosen = _confirmed_in_title_case(doc, chosen, titled)
     return _to_spans(doc, _settle_readings(chosen, gazetteer))
 
@@ -196,12 +197,32 @@ def _typed(doc: Doc, candidate: Candidate) -> Candidate:
     return Candidate(candidate.start, candidate.end, entity_class, "ner")
 
 
+def _surnames_of_people(
+    doc: Doc, chosen: list[Candidate], people: list[Candidate]
+) -> list[Candidate]:
+    """'Clarke should resign' after 'Kenneth Clarke': a surname the model typed a body, or a
+    place where the sentence does not say place, is the person the article names in full."""
+    surnames = {doc[p.end - 1].text for p in people if p.length > 1}
+    places = {c.start: c.end for c in chosen if c.label in ("Place", "Country")}
+    result = []
+    for c in chosen:
+        if (
+            c.source == "ner"
+            and c.length == 1
+            and c.label in ("Organization", "Place")
+            and doc[c.start].text in surnames
+            and not place_context(doc, c.start, c.end, places)
+        ):
+            c = Candidate(c.start, c.end, "Person", "ner")
+        result.append(c)
+    return result
+
+
 def _weak_places(
     doc: Doc, weak: list[Candidate], chosen: list[Candidate], people: list[Candidate]
 ) -> list[Candidate]:
     """Let one-word knowledge places in where the model or the sentence says 'place'."""
     places = {c.start: c.end for c in chosen if c.label in ("Place", "Country")}
-    places.update({c.start: c.end for c in weak})
     result = list(chosen)
     for candidate in weak:
         overlapping = [c for c in result if c.overlaps(candidate)]
@@ -222,7 +243,8 @@ def _weak_places(
         token = doc[candidate.start]
         if token.pos_ == "PROPN" and place_context(doc, candidate.start, candidate.end, places):
             result.append(candidate)
-    return _places_before_commas(doc, result, places, people)
+    known = {c.start: c.end for c in result if c.label in ("Place", "Country") and c.keys}
+    return _places_before_commas(doc, result, known, people)
 
 
 def _person_words(doc: Doc, people: list[Candidate], candidate: Candidate) -> set[str]:
@@ -254,7 +276,7 @@ def _places_before_commas(
     return result
 
 
-def _person_extended(doc: Doc, candidate: Candidate) -> Candidate:
+def _person_extended(doc: Doc, candidate: Candidate, chosen: list[Candidate]) -> Candidate:
     """'Lloyd J. Austin III' where the model saw 'J. Austin III': take in the first name.
 
     A word joins the name if it is a capitalised proper noun that reading the
@@ -267,6 +289,8 @@ def _person_extended(doc: Doc, candidate: Candidate) -> Candidate:
         token = doc[start - 1]
         if not (token.is_title and token.pos_ == "PROPN" and token.ent_iob_ == "O"):
             break
+        if any(c.start <= token.i < c.end for c in chosen):
+            break  # 'Uruguayan Marcelo Otero': the nationality is a name of its own
         if _in_title(doc, token.i, candidate.end):
             break
         start -= 1
@@ -321,7 +345,7 @@ def title_case_tokens(doc: Doc) -> set[int]:
     """Tokens of lines whose every content word is capitalised: headlines, captions' titles.
 
     Lines, not sentences: the parser may end a sentence after 'Sgt.', and the
-    few words after it would look like a headline.
+    few words after it would look like a headline. Lists and tables are no headlines.
     """
     tokens: set[int] = set()
     for line in re.finditer(r"[^\n]+", doc.text):
@@ -329,9 +353,20 @@ def title_case_tokens(doc: Doc) -> set[int]:
         if span is None:
             continue
         words = [t for t in span if t.is_alpha and not t.is_stop and len(t) > 1]
-        if len(words) >= 3 and all(t.is_title or t.is_upper for t in words):
+        if len(words) >= 3 and all(t.is_title or t.is_upper for t in words) and _clause(span):
             tokens.update(range(span.start, span.end))
     return tokens
+
+
+def _clause(line: Span) -> bool:
+    """Whether a line reads as one headline, not a list or a table of names and figures.
+
+    'Squad: Ann Roe, Bo Lee, Cy Poe' and '14. Ann Roe (Canada) 1:49.84' are all
+    capitals too, but their names are names.
+    """
+    texts = [t.text for t in line]
+    numbers = sum(t.like_num for t in line)
+    return texts.count(",") <= 1 and not {";", "(", "|"} & set(texts) and numbers <= 1
 
 
 def _settle_readings(chosen: list[Candidate], gazetteer: Gazetteer) -> list[Candidate]:
@@ -358,4 +393,4 @@ def _to_spans(doc: Doc, chosen: list[Candidate]) -> list[Span]:
             continue
         if not any(c.start < ent.end and ent.start < c.end for c in ours):
             spans.append(ent)
-    return sorted(spans, key=lambda s: s.start)
+    return sorted(filter_spans(spans), key=lambda s: s.start)  # never two on one word

@@ -68,6 +68,12 @@ class _Anchors:
             entry = self.gazetteer.lookup(mention.name, _PERSON)
         else:
             entry = self.gazetteer.lookup(mention.name, _NOT_PERSON)
+            if (
+                entry is not None
+                and not entry.curated
+                and entry.entity_class != mention.entity_class
+            ):
+                entry = None  # 'Porto' the club is not the town: knowledge types only its kind
         if entry is None and mention.entity_class == "Organization":
             entry = self.gazetteer.lookup(_number_flipped(mention.name), ORGANIZATION)
         return entry.key if entry else None

@@ -31,3 +31,8 @@ def test_acronyms_after_a_name_are_that_name(extract, text, acronym, name):
 )  # fmt: skip
 def test_acronyms_after_a_common_noun_name_nothing(extract, text, acronym):
     assert acronym not in {m.text for m in extract(text).mentions}
+
+
+def test_acronyms_a_name_that_does_not_spell_it_is_not_its_long_form(extract):
+    text = "The South Lebanon Army (SLA) shelled the village. SLA gunners fired again."
+    assert "Lebanon" not in {m.name for m in extract(text).mentions if m.text == "SLA"}

@@ -173,3 +173,30 @@ def test_recognize_title_case_lines_are_lines_not_sentences(nlp):
     titled = title_case_tokens(doc)
     assert doc[0].i in titled
     assert not any(t.i in titled for t in doc if t.text == "Roe")
+
+
+def test_recognize_a_nationality_before_a_name_is_no_crash(extract):
+    """Regression: 'Uruguayan' and the person both claimed the word (spaCy E1010)."""
+    mentions = extract("The coach praised Uruguayan Marcelo Otero after the match.").mentions
+    assert ("Marcelo Otero", "Person") in {(m.name, m.entity_class) for m in mentions}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Squad : Javier Pertile , Paolo Vaccari , Marco Bonomi , Ilse Brandt",
+        "14. Hilde Garber ( Austria ) 1:49.84",
+    ],
+)
+def test_recognize_lists_and_tables_are_no_headlines(nlp, line):
+    assert not title_case_tokens(nlp(line))
+
+
+def test_recognize_a_surname_the_model_typed_a_body_is_the_person(extract):
+    mentions = extract("Kenneth Clarke spoke first. Clarke should resign, critics said.").mentions
+    assert {m.entity_class for m in mentions if m.text == "Clarke"} == {"Person"}
+
+
+def test_recognize_model_spans_lose_edge_punctuation(extract):
+    names = _names(extract, "Fans of Olympiakos (Greece) cheered the result.")
+    assert not any(name.endswith("(") for name in names)
