@@ -12,11 +12,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
-from kg.extract.context import ArticleContext, in_clause
-from kg.extract.dates import normalise_date
-from kg.extract.lexicon import Lexicon, TriggerSpec, load_lexicon
+from kg.extract.context import (
+    RELATIVE_PRONOUNS,
+    ArticleContext,
+    conjuncts,
+    in_clause,
+    is_troops,
+)
+from kg.extract.dates import normalise_date, story_date
+from kg.extract.lexicon import (
+    Grammar,
+    Lexicon,
+    RoleChoice,
+    TriggerSpec,
+    load_grammar,
+    load_lexicon,
+)
 from kg.extract.quantities import TroopFigures, troop_figures
 from kg.records import (
     PLACE_CLASSES,
@@ -30,79 +43,9 @@ from kg.records import (
 )
 
 TROOP_EVENTS: frozenset[EventType] = frozenset({"Withdrawal", "Deployment", "TroopPresence"})
-# Which role the object of each preposition plays, per event type.
-PREPOSITION_ROLES: dict[str, dict[EventType | str, ArgumentRole]] = {
-    "from": {"Withdrawal": "location", "*": "location"},
-    "out": {"Withdrawal": "location"},
-    "in": {"Deployment": "destination", "*": "location"},
-    "inside": {"*": "location"},
-    "into": {"Invasion": "target", "*": "destination"},
-    "to": {
-        "Meeting": "location",
-        "Handover": "participant",
-        "Statement": "participant",
-        "*": "destination",
-    },
-    "at": {"Attack": "target", "*": "location"},
-    "on": {"Attack": "target", "*": "location"},
-    "against": {"*": "target"},
-    "near": {"*": "location"},
-    "outside": {"*": "location"},
-    "across": {"*": "location"},
-    "with": {"Meeting": "participant", "Agreement": "participant", "Statement": "participant"},
-    "between": {"Meeting": "agent", "Agreement": "agent"},
-    "by": {"*": "agent"},
-    "of": {"Withdrawal": "location", "Deployment": "destination", "*": "target"},
-}
-# What the direct object of a verb trigger is, per event type.
-OBJECT_ROLES: dict[EventType, ArgumentRole] = {
-    "Withdrawal": "location",
-    "Deployment": "destination",
-    "Attack": "target",
-    "Killing": "target",
-    "Invasion": "target",
-    "Handover": "target",
-    "Meeting": "participant",
-}
-REPORTING_VERBS = frozenset(
-    {
-        "say",
-        "tell",
-        "announce",
-        "report",
-        "confirm",
-        "claim",
-        "state",
-        "add",
-        "note",
-        "insist",
-        "warn",
-        "write",
-        "reveal",
-    }
-)
-LIGHT_VERBS = frozenset(
-    {
-        "make",
-        "hold",
-        "issue",
-        "conduct",
-        "carry",
-        "launch",
-        "reach",
-        "sign",
-        "seek",
-        "begin",
-        "start",
-        "complete",
-        "order",
-        "approve",
-    }
-)
-PRESENCE_PREPOSITIONS = frozenset({"in", "inside", "at", "across"})
-NOW_WORDS = frozenset({"currently", "now", "today", "still"})
-MODALS = frozenset({"will", "would", "shall", "'ll", "could", "may", "might", "wo"})
-PRESENCE_VERBS = frozenset({"be", "remain", "stay", "station", "base", "deploy", "keep", "have"})
+# Events whose troops, named as subject or object, are the ones hit, not the ones acting.
+HARM_EVENTS: frozenset[EventType] = frozenset({"Attack", "Killing"})
+CORE_ROLES: tuple[ArgumentRole, ...] = ("agent", "target", "participant", "location", "destination")
 
 
 @dataclass
@@ -111,10 +54,12 @@ class _Draft:
 
     event_type: EventType
     trigger: Token
+    spec: TriggerSpec | None = None
     roles: dict[ArgumentRole, list[EntityMention]] = field(default_factory=dict)
     before: Figure | None = None
     after: Figure | None = None
     count: Figure | None = None
+    count_offset: int | None = None  # where a presence's count stands in the text
     status: Status = "reported"
 
     def add(self, role: ArgumentRole, mentions: list[EntityMention]) -> None:
@@ -125,10 +70,35 @@ class _Draft:
             if all(m.start != mention.start for m in bucket):
                 bucket.append(mention)
 
+    def add_by_class(
+        self, choice: RoleChoice, mentions: list[EntityMention], ctx: ArticleContext
+    ) -> None:
+        """Add each mention in the role its class takes: a body one way, a place the other.
+
+        Only those who can act (people, states, bodies, capitals for their
+        states) become agents.
+        """
+        actor_role, place_role = choice
+        for mention in mentions:
+            role = place_role if mention.entity_class in PLACE_CLASSES else actor_role
+            if role != "agent" or ctx.actors([mention]):
+                self.add(role, [mention])
+
     def has_arguments(self) -> bool:
-        return any(
-            self.roles.get(r) for r in ("agent", "target", "participant", "location", "destination")
-        )
+        return any(self.roles.get(r) for r in CORE_ROLES)
+
+    def is_news(self) -> bool:
+        """Whether the draft says enough to be an event of its type.
+
+        A statement needs a speaker; a meeting someone met or somewhere
+        visited; every other event some party, place or figure.
+        """
+        if self.event_type == "Statement":
+            return bool(self.roles.get("agent"))
+        if self.event_type == "Meeting":
+            parties = len(self.roles.get("agent", [])) + len(self.roles.get("participant", []))
+            return parties > 1 or bool(self.roles.get("location"))
+        return self.has_arguments() or any((self.before, self.after, self.count))
 
 
 def _is_military(token: Token, lexicon: Lexicon) -> bool:
@@ -150,9 +120,9 @@ def _is_military(token: Token, lexicon: Lexicon) -> bool:
     if token.dep_ in ("acl", "relcl"):
         near.append(token.head)
     if token.dep_ in ("xcomp", "conj", "advcl"):
-        near.extend(c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass"))
+        near.extend(c for c in token.head.children if c.dep_ in ("nsubj", "nsubjpass", "attr"))
     words = {t.lower_ for t in near} | {t.lemma_.lower() for t in near}
-    return bool(words & lexicon.military_nouns)
+    return bool(words & lexicon.military_nouns) or any(is_troops(t) for t in near)
 
 
 def _direct_object(token: Token) -> Token | None:
@@ -162,102 +132,164 @@ def _direct_object(token: Token) -> Token | None:
     return None
 
 
-def _spec_for(token: Token, ctx: ArticleContext, lexicon: Lexicon) -> TriggerSpec | None:
-    """The trigger spec a token satisfies, or None."""
-    lemma = token.lemma_.lower()
+def _passive_subject(token: Token) -> Token | None:
+    """What a passive verb is done to: 'troops WERE SENT', 'troops WHO WERE SENT',
+    'troops DEPLOYED to Poland' (a participle on its noun)."""
+    passive = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+    if passive is not None and passive.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
+        return token.head
+    if passive is None and token.dep_ == "acl" and token.tag_ == "VBN":
+        return token.head
+    return passive
+
+
+def _theme(token: Token) -> Token | None:
+    """The verb's object, or its passive subject: launch MISSILES, a MISSILE was launched."""
+    return _direct_object(token) or _passive_subject(token)
+
+
+def _senses(token: Token, lexicon: Lexicon) -> tuple[TriggerSpec, ...]:
     if token.pos_ in ("VERB", "AUX") and token.dep_ != "amod":
-        spec = lexicon.verbs.get(lemma)
-    elif token.pos_ in ("NOUN", "PROPN"):
-        spec = lexicon.nouns.get(lemma) or lexicon.nouns.get(token.lower_)
-    else:
-        spec = None
-    if spec is None:
-        return None
+        return lexicon.verbs.get(token.lemma_.lower(), ())
+    if token.pos_ in ("NOUN", "PROPN"):
+        return lexicon.nouns.get(token.lemma_.lower()) or lexicon.nouns.get(token.lower_, ())
+    return ()
+
+
+def _satisfies(spec: TriggerSpec, token: Token, ctx: ArticleContext, lexicon: Lexicon) -> bool:
+    """Whether the words around `token` meet the conditions of one sense."""
     children = {c.lower_ for c in token.children}
-    obj = _direct_object(token)
+    theme = _theme(token)
+    theme_word = theme.lemma_.lower() if theme is not None else None
+    theme_entities = ctx.phrase_entities(theme) if theme is not None else []
     checks = (
-        not spec.particles or bool(children & set(spec.particles)),
-        not spec.military or _is_military(token, lexicon),
-        not spec.objects or (obj is not None and obj.lemma_.lower() in spec.objects),
-        not spec.with_argument or "with" in children,
-        not spec.needs_modifier or bool(children & set(spec.needs_modifier)),
-        not spec.person_object
-        or (obj is not None and any(m.entity_class == "Person" for m in ctx.phrase_entities(obj))),
-        not spec.objects_are_entities or (obj is not None and bool(ctx.phrase_entities(obj))),
+        lambda: not spec.particles or bool(children & set(spec.particles)),
+        lambda: not spec.military or _is_military(token, lexicon),
+        lambda: not spec.objects or theme_word in spec.objects,
+        lambda: theme_word not in spec.excluded_objects,
+        lambda: not spec.troop_object or (theme is not None and _force_noun(theme) is not None),
+        lambda: not spec.with_argument or "with" in children,
+        lambda: not spec.person_object or any(m.entity_class == "Person" for m in theme_entities),
+        lambda: not spec.objects_are_entities or bool(theme_entities),
     )
-    return spec if all(checks) else None
+    return all(check() for check in checks)
 
 
-def _event_type(token: Token, spec: TriggerSpec) -> EventType:
+def _spec_for(token: Token, ctx: ArticleContext, lexicon: Lexicon) -> TriggerSpec | None:
+    """The first sense of a trigger word whose conditions the sentence meets, or None."""
+    return next((s for s in _senses(token, lexicon) if _satisfies(s, token, ctx, lexicon)), None)
+
+
+def _describes_state(token: Token, spec: TriggerSpec, grammar: Grammar) -> bool:
+    """'Troops stationed in Kuwait', 'F-15s currently deployed to Poland': where troops are.
+
+    A passive participle of a stationing verb, or of any troop verb with
+    'currently', 'still' or 'already', describes a state, unless a modal
+    makes it a plan ('will be stationed').
+    """
+    passive = token.dep_ == "acl" or any(c.dep_ == "auxpass" for c in token.children)
+    if token.tag_ != "VBN" or not passive:
+        return False
+    if any(c.dep_ == "aux" and c.lower_ in grammar.modals for c in token.children):
+        return False
+    ongoing = any(c.dep_ == "advmod" and c.lower_ in grammar.ongoing_words for c in token.children)
+    return spec.stative or ongoing
+
+
+def _event_type(token: Token, spec: TriggerSpec, grammar: Grammar) -> EventType:
+    if spec.event_type in TROOP_EVENTS and _describes_state(token, spec, grammar):
+        return "TroopPresence"
     if spec.by_preposition:
         away, towards = spec.by_preposition
-        preps = {c.lower_ for c in token.children if c.dep_ == "prep"}
-        return towards if preps & {"to", "into"} and not preps & {"from", "out"} else away
+        preps = {c.lower_ for c in token.children if c.dep_ in ("prep", "dative")}
+        return towards if preps & {"to", "into"} else away
     return spec.event_type
 
 
-def _is_troops(token: Token, lexicon: Lexicon) -> bool:
-    return token.lower_ in lexicon.military_nouns or token.lemma_.lower() in lexicon.military_nouns
-
-
-def _force_noun(head: Token, lexicon: Lexicon) -> Token | None:
+def _force_noun(head: Token) -> Token | None:
     """The troop noun a phrase is about: 'US troops', 'the number OF US TROOPS in Iraq'."""
-    if _is_troops(head, lexicon):
+    if is_troops(head):
         return head
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             for pobj in prep.children:
-                if pobj.dep_ == "pobj" and _is_troops(pobj, lexicon):
+                if pobj.dep_ == "pobj" and is_troops(pobj):
                     return pobj
     return None
 
 
-def _add_force(draft: _Draft, noun: Token, ctx: ArticleContext) -> None:
-    """'US troops in Iraq': the troops' state acts; where they are is where a withdrawal leaves."""
-    owners = [t for t in noun.subtree if t.i < noun.i and not in_clause(t, noun)]
-    draft.add("agent", ctx.actors(ctx.mentions_in(owners)))
-    if draft.event_type in ("Withdrawal", "TroopPresence"):
-        for word, pobj in _prepositions_of(noun):
-            if word in PRESENCE_PREPOSITIONS:
-                draft.add("location", ctx.phrase_entities(pobj))
+def _add_force(draft: _Draft, noun: Token, ctx: ArticleContext, role: ArgumentRole) -> None:
+    """'US troops in Iraq': whose troops they are plays `role`; where they are, the location.
+
+    Troops that move or stay are their state's or unit's act (agent); troops
+    that are attacked or visited stand for their state or unit (target,
+    participant). Where the troops are is where a withdrawal leaves from.
+    """
+    draft.add(role, ctx.force_owners(noun))
+    if draft.event_type in TROOP_EVENTS:
+        grammar = load_grammar()
+        for holder in (noun, *(c for c in noun.children if c.dep_ in ("acl", "relcl"))):
+            if holder.i != noun.i and holder.lemma_.lower() not in grammar.presence_verbs:
+                continue
+            for word, pobj in _prepositions_of(holder):
+                # 'troops in Iraq', 'troops (that were) deployed to Somalia'
+                if word in grammar.presence_prepositions or holder.i != noun.i:
+                    draft.add("location", ctx.phrase_entities(pobj))
 
 
-def _subject_arguments(draft: _Draft, ctx: ArticleContext, lexicon: Lexicon) -> None:
+def _subject_arguments(draft: _Draft, ctx: ArticleContext) -> None:
     token = draft.trigger
-    passive = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
     subject = ctx.subject_of(token)
-    if subject is not None and subject.lower_ in ("that", "which", "who") and token.dep_ == "relcl":
+    if subject is not None and subject.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
         subject = token.head  # 'an airstrike that killed …': the airstrike did
-    for head in ctx.coordinated(subject) if subject is not None else []:
-        force = _force_noun(head, lexicon)
+    subjects = ctx.coordinated(subject) if subject is not None else []
+    if token.dep_ == "advcl" and token.head.lemma_ == "be":
+        # 'he was the last American soldier to leave': the soldier leaves
+        subjects += [c for c in token.head.children if c.dep_ == "attr"]
+    for head in subjects:
+        force = _force_noun(head)
         if force is not None:
-            _add_force(draft, force, ctx)  # 'US troops in Syria will leave'
+            _add_force(draft, force, ctx, "agent")  # 'US troops in Syria will leave'
         else:
             draft.add("agent", ctx.actors(ctx.phrase_entities(head)))
+    passive = _passive_subject(token)
     if passive is not None:
-        force = _force_noun(passive, lexicon)
-        if force is not None:
-            _add_force(draft, force, ctx)  # 'US troops would be reduced'
+        _theme_arguments(draft, passive, ctx)
+
+
+def _theme_arguments(draft: _Draft, theme: Token, ctx: ArticleContext) -> None:
+    """What the event is done to: moved troops act, attacked troops are hit, places are where."""
+    grammar = load_grammar()
+    joins = draft.spec is not None and draft.spec.joins_object
+    force = _force_noun(theme)
+    if force is not None:
+        if draft.event_type in TROOP_EVENTS and not joins:
+            _add_force(draft, force, ctx, "agent")  # 'withdraw US troops': their country acts
+        elif draft.event_type in HARM_EVENTS:
+            _add_force(draft, force, ctx, "target")  # '25 of its troops were injured'
         else:
-            draft.add(OBJECT_ROLES.get(draft.event_type, "target"), ctx.phrase_entities(passive))
-
-
-def _object_arguments(draft: _Draft, ctx: ArticleContext, lexicon: Lexicon) -> None:
-    obj = _direct_object(draft.trigger)
-    if obj is None:
+            _add_force(draft, force, ctx, "participant")  # 'visited Canadian troops'
         return
-    force = _force_noun(obj, lexicon)
-    if force is not None and draft.event_type in TROOP_EVENTS:
-        _add_force(draft, force, ctx)  # 'withdraw US troops': the troops' country acts
-    elif draft.event_type == "Meeting" and ctx.mention_at(obj) is None:
+    if draft.event_type in ("Meeting", "Statement") and ctx.mention_at(theme) is None:
         return  # 'discussed the troop presence with Trump': the object is the topic
-    elif draft.event_type in OBJECT_ROLES:
-        for head in ctx.coordinated(obj):
-            draft.add(OBJECT_ROLES[draft.event_type], ctx.phrase_entities(head))
+    choice = grammar.object_roles.get(draft.event_type)
+    if choice is not None:
+        for head in ctx.coordinated(theme):
+            draft.add_by_class(choice, ctx.phrase_entities(head), ctx)
 
 
-def _prepositions(token: Token) -> Iterator[tuple[str, Token]]:
-    """(preposition, its object) for the trigger and its object: 'withdraw troops FROM Iraq'."""
+def _object_arguments(draft: _Draft, ctx: ArticleContext) -> None:
+    obj = _direct_object(draft.trigger)
+    if obj is not None:
+        _theme_arguments(draft, obj, ctx)
+
+
+def _prepositions(token: Token, grammar: Grammar) -> Iterator[tuple[str, Token]]:
+    """(preposition, its object) for the trigger and its object: 'withdraw troops FROM Iraq'.
+
+    An event ordered by a verb takes that verb's direction too: 'ordered the
+    deployment of troops TO Poland', where the parser hangs 'to' on 'ordered'.
+    """
     first = next((c.lower_ for c in token.children if c.dep_ == "prep"), None)
     for conj in token.children:
         # 'withdrawn from al-Asad … and the base of Victoria', the noun hung on the verb
@@ -267,21 +299,26 @@ def _prepositions(token: Token) -> Iterator[tuple[str, Token]]:
     obj = _direct_object(token)
     if obj is not None:
         yield from _prepositions_of(obj)
+    if token.dep_ == "dobj" and token.head.lemma_.lower() in grammar.order_verbs:
+        yield from ((w, o) for w, o in _prepositions_of(token.head) if w in ("to", "into"))
 
 
 def _prepositions_of(holder: Token) -> Iterator[tuple[str, Token]]:
     """(preposition, its object) for the prepositions hanging on one word."""
+    roles = load_grammar().preposition_roles
     for prep in holder.children:
-        if prep.dep_ not in ("prep", "agent", "prt"):
+        if prep.dep_ not in ("prep", "agent", "prt", "dative"):
             continue
         word = prep.lower_
         objects = [c for c in prep.children if c.dep_ == "pobj"]
-        if not objects:  # 'out of Iraq': out → of → Iraq
+        if not objects:
+            # 'out of Iraq': out → of → Iraq; 'including against US forces': the inner word
             for inner in prep.children:
                 if inner.dep_ == "prep":
                     objects = [c for c in inner.children if c.dep_ == "pobj"]
+                    word = word if word in roles else inner.lower_
         for pobj in objects:
-            for head in [pobj, *(c for c in pobj.children if c.dep_ == "conj")]:
+            for head in [pobj, *conjuncts(pobj)]:
                 yield word, head
             # 'met at the White House with al-Kadhimi': the other side hangs lower
             for inner in pobj.children:
@@ -289,22 +326,47 @@ def _prepositions_of(holder: Token) -> Iterator[tuple[str, Token]]:
                     yield from (("with", g) for g in inner.children if g.dep_ == "pobj")
 
 
-def _preposition_arguments(draft: _Draft, ctx: ArticleContext, lexicon: Lexicon) -> None:
-    for word, pobj in _prepositions(draft.trigger):
-        roles = PREPOSITION_ROLES.get(word, {})
-        role = roles.get(draft.event_type, roles.get("*"))
-        if role is None:
+def _preposition_arguments(draft: _Draft, ctx: ArticleContext, grammar: Grammar) -> None:
+    lexicon = load_lexicon()
+    for word, pobj in _prepositions(draft.trigger, grammar):
+        if pobj.lemma_.lower() in grammar.complex_preposition_nouns:
+            continue  # 'in support of X', 'at the invitation of X': no place, no party
+        if pobj.lemma_.lower() in lexicon.nouns and _is_event_noun(pobj, ctx, lexicon):
+            continue  # 'injured in clashes with Serbs': the clashes have their own parties
+        force = _force_noun(pobj) if word == "of" else None
+        if force is not None:  # 'the withdrawal of US troops', 'the killing of three soldiers'
+            _add_force(draft, force, ctx, "target" if draft.event_type in HARM_EVENTS else "agent")
             continue
-        force = _force_noun(pobj, lexicon) if word == "of" else None
-        if force is not None:
-            _add_force(draft, force, ctx)  # 'the withdrawal of US troops from Iraq'
-        elif role == "agent":
-            draft.add("agent", ctx.actors(ctx.phrase_entities(pobj)))
-        else:
-            draft.add(role, ctx.phrase_entities(pobj))
+        mentions = ctx.phrase_entities(pobj)
+        if word in ("with", "from") and draft.event_type in TROOP_EVENTS:
+            # 'the repositioning of a squadron WITH the 2nd Cavalry Regiment': the unit moves
+            units = [m for m in ctx.actors(mentions) if m.entity_class == "Organization"]
+            draft.add("agent", units)
+            mentions = [m for m in mentions if m not in units]
+        roles = grammar.preposition_roles.get(word, {})
+        choice = roles.get(draft.event_type, roles.get("*"))
+        if choice is None:
+            continue
+        if is_troops(pobj):  # 'met with Canadian soldiers', 'attacks against US personnel'
+            mentions = ctx.force_owners(pobj)
+        draft.add_by_class(choice, mentions, ctx)
 
 
-def _noun_modifier_arguments(draft: _Draft, ctx: ArticleContext) -> None:
+def _is_event_noun(token: Token, ctx: ArticleContext, lexicon: Lexicon) -> bool:
+    """Whether a noun states an event of its own ('the clashes', 'a strike'), not a place."""
+    return ctx.mention_at(token) is None and _spec_for(token, ctx, lexicon) is not None
+
+
+def _position(token: Token, grammar: Grammar) -> Token:
+    """Where a noun phrase sits in its clause: 'launched a SERIES of strikes' → series."""
+    head = token.head
+    if token.dep_ == "pobj" and head.lower_ == "of" and head.head.i != head.i:
+        if head.head.lemma_.lower() in grammar.collective_nouns:
+            return head.head
+    return token
+
+
+def _noun_modifier_arguments(draft: _Draft, ctx: ArticleContext, grammar: Grammar) -> None:
     """'US drone strike' → agent US; 'the al-Asad attack' → target al-Asad; "Iran's attack"."""
     token = draft.trigger
     modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
@@ -317,19 +379,50 @@ def _noun_modifier_arguments(draft: _Draft, ctx: ArticleContext) -> None:
                 draft.add("target", [mention])
             else:
                 draft.add("location", [mention])
-    head = token.head
-    if token.dep_ in ("dobj", "pobj") and head.lemma_.lower() in LIGHT_VERBS | {"in"}:
-        verb = head if token.dep_ == "dobj" else head.head
+    for clause in token.children:
+        # 'a statement released BY the Pentagon', 'strikes carried out BY US jets'
+        if clause.dep_ == "acl":
+            for agent in clause.children:
+                if agent.dep_ == "agent":
+                    for pobj in (g for g in agent.children if g.dep_ == "pobj"):
+                        draft.add("agent", ctx.actors(ctx.phrase_entities(pobj)))
+    place = _position(token, grammar)
+    head = place.head
+    if place.dep_ in ("dobj", "pobj") and head.lemma_.lower() in grammar.light_verbs | {"in"}:
+        verb = head if place.dep_ == "dobj" else head.head
         subject = ctx.subject_of(verb)
         for party in ctx.coordinated(subject) if subject is not None else []:
-            # 'X made the announcement in a joint statement'
-            draft.add("agent", ctx.actors(ctx.phrase_entities(party)))
+            # 'X made the announcement in a joint statement', 'X launched a series of strikes'
+            force = _force_noun(party)
+            owners = ctx.force_owners(force) if force is not None else []
+            draft.add("agent", owners or ctx.actors(ctx.phrase_entities(party)))
+
+
+def _orderer_arguments(draft: _Draft, ctx: ArticleContext, grammar: Grammar) -> None:
+    """Who ordered the event acts in it: 'Biden ordered the deployment', 'directed that troops
+    be deployed', 'authorized troops to deploy'."""
+    word = draft.trigger
+    for _ in range(2):
+        if word.dep_ not in ("dobj", "ccomp", "xcomp") or word.head.i == word.i:
+            return
+        word = word.head
+        if word.lemma_.lower() in grammar.order_verbs:
+            subject = next((c for c in word.children if c.dep_ in ("nsubj", "agent")), None)
+            if subject is not None and subject.dep_ == "agent":
+                subject = next((g for g in subject.children if g.dep_ == "pobj"), None)
+            if subject is None and word.dep_ == "acl":
+                subject = ctx.subject_of(word)  # 'an announcement directing the repositioning'
+            for party in ctx.coordinated(subject) if subject is not None else []:
+                draft.add("agent", ctx.actors(ctx.phrase_entities(party)))
+            return
 
 
 # A denial reaches an event through a verb that governs it ('did not agree to withdraw',
 # 'denied plans for a withdrawal'), not through a neighbouring clause.
 DENIAL_LINKS = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp"})
 PLAN_LINKS = frozenset({"xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "dobj", "pobj", "prep"})
+# Links into an adjunct: 'despite an attack, the mission WILL continue' does not plan the attack.
+ADJUNCT_LINKS = frozenset({"pobj", "prep"})
 
 
 def _governors(token: Token, links: frozenset[str], limit: int = 5) -> list[Token]:
@@ -340,20 +433,24 @@ def _governors(token: Token, links: frozenset[str], limit: int = 5) -> list[Toke
     return chain
 
 
-def _status(token: Token, lexicon: Lexicon) -> Status:
+def _status(token: Token, lexicon: Lexicon, grammar: Grammar) -> Status:
     for word in _governors(token, DENIAL_LINKS):
         if word.lemma_.lower() in lexicon.denial_cues or any(
             c.dep_ == "neg" for c in word.children
         ):
             return "denied"
-        if word.i != token.i and word.lemma_.lower() in REPORTING_VERBS:
+        if word.i != token.i and word.lemma_.lower() in grammar.reporting_verbs:
             break  # 'X said it would not …' is handled above; the saying itself is not denied
+    adjunct = False
     for word in _governors(token, PLAN_LINKS)[:3]:
         lemmas = {c.lower_ for c in word.children if c.dep_ in ("aux", "auxpass")}
-        if lemmas & MODALS or word.lemma_.lower() in lexicon.planned_cues - MODALS:
+        if word.lemma_.lower() in lexicon.planned_cues - grammar.modals:
             return "planned"
-        if "to" in lemmas and (word.dep_ == "ROOT" or word.head.lemma_ == "be"):
+        if not adjunct and lemmas & grammar.modals:
+            return "planned"
+        if not adjunct and "to" in lemmas and (word.dep_ == "ROOT" or word.head.lemma_ == "be"):
             return "planned"  # headline infinitive: 'US to withdraw troops'
+        adjunct = adjunct or word.dep_ in ADJUNCT_LINKS
     return "reported"
 
 
@@ -378,6 +475,67 @@ DATE_INHERITING_LINKS = frozenset(
 )
 
 
+@dataclass
+class _Clock:
+    """What dates in one article are read against.
+
+    The publication date; failing that, a full date the story gives (for
+    weekdays and days of a month only); and for 'a month later', the last
+    date the text named before the expression.
+    """
+
+    published: date | None
+    story: date | None
+    phrases: list[tuple[int, int]]  # character spans of date phrases, in text order
+    named: list[tuple[int, str]]  # (offset, ISO date) of each dated phrase, in text order
+
+    @classmethod
+    def of(cls, doc: Doc, published: date | None) -> _Clock:
+        story = None if published else story_date(doc.text)
+        clock = cls(published, story, _date_phrases(doc), [])
+        for start, end in clock.phrases:
+            value = clock.read(doc.char_span(start, end), past=True)
+            if value:
+                clock.named.append((start, value))
+        return clock
+
+    def read(self, span: Span | None, *, past: bool) -> str | None:
+        if span is None:
+            return None
+        start, end = next(
+            ((a, b) for a, b in self.phrases if a <= span.start_char < b),
+            (span.start_char, span.end_char),
+        )
+        anchor = next((v for at, v in reversed(self.named) if at < start), None)
+        text = span.doc.text[start:end]
+        return normalise_date(text, self.published, past=past, anchor=anchor, story=self.story)
+
+
+def _date_phrases(doc: Doc) -> list[tuple[int, int]]:
+    """The character spans of date phrases, joining pieces the tagger split: 'October, 2020'."""
+    phrases: list[tuple[int, int]] = []
+    for span in (e for e in doc.ents if e.label_ == "DATE"):
+        between = doc.text[phrases[-1][1] : span.start_char] if phrases else None
+        if between is not None and between.strip() in ("", ","):
+            phrases[-1] = (phrases[-1][0], span.end_char)
+        else:
+            phrases.append((span.start_char, span.end_char))
+    return phrases
+
+
+def _closing_date(token: Token, dates: list[Span]) -> list[Span]:
+    """A date set off at the end of a sentence dates its main verb, as in a photo caption:
+    'Soldiers move to a patrol base near Tucson, Ariz., May 11, 2025.'"""
+    sentence = token.sent
+    if token.i != sentence.root.i or not dates:
+        return []
+    last = dates[-1]
+    after = [t for t in sentence if t.i >= last.end]
+    before = sentence.doc[last.start - 1] if last.start > sentence.start else None
+    closing = all(t.is_punct or t.is_space for t in after)
+    return [last] if closing and before is not None and before.text == "," else []
+
+
 def _attached_dates(token: Token, dates: list[Span]) -> list[Span]:
     """DATE phrases that modify `token` directly or through a preposition ('in January')."""
     found = []
@@ -388,9 +546,7 @@ def _attached_dates(token: Token, dates: list[Span]) -> list[Span]:
     return found
 
 
-def _date_of(
-    token: Token, published: date | None, status: Status, anchor: str | None
-) -> str | None:
+def _date_of(token: Token, clock: _Clock, status: Status) -> str | None:
     """The date of the trigger's own phrase, or of the phrase or clause it depends on."""
     dates = [e for e in token.sent.ents if e.label_ == "DATE"]
     inside = [s for s in dates if token.is_ancestor(s.root) and not in_clause(s.root, token)]
@@ -408,8 +564,9 @@ def _date_of(
         if c.dep_ == "conj" and c.pos_ == "VERB"
         for s in _attached_dates(c, dates)
     ]
-    for span in [*_attached_dates(token, dates), *inside, *shared, *candidates]:
-        value = normalise_date(span.text, published, past=status != "planned", anchor=anchor)
+    closing = _closing_date(token, dates)
+    for span in [*_attached_dates(token, dates), *inside, *shared, *candidates, *closing]:
+        value = clock.read(span, past=status != "planned")
         if value:
             return value
     return None
@@ -427,7 +584,7 @@ def _according_to(sentence: Span, ctx: ArticleContext) -> list[EntityMention]:
     return found
 
 
-def _reported_by(token: Token, ctx: ArticleContext) -> list[EntityMention]:
+def _reported_by(token: Token, ctx: ArticleContext, grammar: Grammar) -> list[EntityMention]:
     """The speaker when the event is reported speech: 'McKenzie said the US would …'."""
     word = token
     for _ in range(4):
@@ -437,43 +594,50 @@ def _reported_by(token: Token, ctx: ArticleContext) -> list[EntityMention]:
         ):
             break
         word = word.head
-        if word.lemma_.lower() in REPORTING_VERBS:
+        if word.lemma_.lower() in grammar.reporting_verbs:
             subject = next((c for c in word.children if c.dep_ == "nsubj"), None)
             return ctx.actors(ctx.phrase_entities(subject)) if subject is not None else []
     return []
 
 
-def _trigger_drafts(sentence: Span, ctx: ArticleContext, lexicon: Lexicon) -> list[_Draft]:
+def _trigger_drafts(
+    sentence: Span, ctx: ArticleContext, lexicon: Lexicon, grammar: Grammar
+) -> list[_Draft]:
     drafts = []
     for token in sentence:
         spec = _spec_for(token, ctx, lexicon)
         if spec is None:
             continue
-        draft = _Draft(_event_type(token, spec), token)
+        draft = _Draft(_event_type(token, spec, grammar), token, spec)
         if token.pos_ in ("VERB", "AUX"):
-            _subject_arguments(draft, ctx, lexicon)
-            _object_arguments(draft, ctx, lexicon)
+            _subject_arguments(draft, ctx)
+            _object_arguments(draft, ctx)
         else:
-            _noun_modifier_arguments(draft, ctx)
-        _preposition_arguments(draft, ctx, lexicon)
-        draft.status = _status(token, lexicon)
+            _noun_modifier_arguments(draft, ctx, grammar)
+        _preposition_arguments(draft, ctx, grammar)
+        _orderer_arguments(draft, ctx, grammar)
+        draft.status = _status(token, lexicon, grammar)
         drafts.append(draft)
     # A noun trigger that is the subject or object of a verb trigger is that event's
     # instrument or restatement ('a US drone strike killed', 'launched strikes').
     verbs = {d.trigger.i for d in drafts if d.trigger.pos_ in ("VERB", "AUX")}
-    return [
-        d
-        for d in drafts
-        if d.trigger.pos_ in ("VERB", "AUX")
-        or d.trigger.head.i not in verbs
-        or d.trigger.dep_ not in ("nsubj", "dobj", "nsubjpass")
-    ]
+    kept = []
+    for draft in drafts:
+        place = _position(draft.trigger, grammar)
+        if (
+            draft.trigger.pos_ in ("VERB", "AUX")
+            or place.head.i not in verbs
+            or place.dep_ not in ("nsubj", "dobj", "nsubjpass")
+        ):
+            kept.append(draft)
+    return kept
 
 
 def _presence_drafts(
-    sentence: Span, ctx: ArticleContext, lexicon: Lexicon, figures: TroopFigures
+    sentence: Span, ctx: ArticleContext, grammar: Grammar, figures: TroopFigures
 ) -> list[_Draft]:
-    """'There are about 5,000 US troops in Iraq', '2,500 soldiers stationed in Iraq'."""
+    """'There are about 5,000 US troops in Iraq', '2,500 soldiers stationed in Iraq',
+    '900 soldiers already there'."""
     drafts: list[_Draft] = []
     for offset, figure in figures.counts:
         token = _token_at(sentence, offset)
@@ -482,23 +646,31 @@ def _presence_drafts(
         noun = token.head if token.dep_ in ("nummod", "quantmod") else token
         while noun.dep_ in ("nummod", "quantmod", "compound") and noun.head.i != noun.i:
             noun = noun.head
-        if not _is_troops(noun, lexicon):
+        if not is_troops(noun):
             continue
         verb = noun.head
         existential = any(c.dep_ == "expl" for c in verb.children)
-        stationed = any(c.dep_ == "acl" and c.lemma_ in PRESENCE_VERBS for c in noun.children)
+        stationed = any(
+            c.dep_ == "acl" and c.lemma_ in grammar.presence_verbs for c in noun.children
+        )
         remaining = noun.dep_ == "nsubj" and verb.lemma_ in ("remain", "stay")
+        there = [place for c in noun.children for place in ctx.place_referred(c)]
         if noun.dep_ == "conj":  # 'and around 2,500 additional coalition forces'
             first = noun.head
             verb = first.head
             existential = any(c.dep_ == "expl" for c in verb.children)
-        if not (existential or stationed or remaining):
+        if not (existential or stationed or remaining or there):
             continue
-        draft = _Draft("TroopPresence", noun, count=figure)
-        _add_force(draft, noun, ctx)
+        draft = _Draft(
+            "TroopPresence", noun, count=figure, count_offset=sentence.start_char + offset
+        )
+        _add_force(draft, noun, ctx, "agent")
+        draft.add("location", there)
         for holder in (verb, *[c for c in noun.children if c.dep_ == "acl"]):
+            # 'troops in Iraq'; 'troops deployed TO Poland' are there now
+            words = grammar.presence_prepositions | ({"to"} if holder.i != verb.i else set())
             for word, pobj in _prepositions_of(holder):
-                if word in PRESENCE_PREPOSITIONS:
+                if word in words:
                     draft.add("location", ctx.phrase_entities(pobj))
         drafts.append(draft)
     for offset, figure in figures.restated:  # 'Iraqi sources put the number at over 3,000'
@@ -526,8 +698,14 @@ def _token_at(sentence: Span, offset: int) -> Token | None:
     return None
 
 
-def _attach_figures(drafts: list[_Draft], figures: TroopFigures, sentence: Span) -> None:
-    """Give the sentence's troop numbers to its troop events, nearest trigger first."""
+def _attach_figures(
+    drafts: list[_Draft], figures: TroopFigures, sentence: Span, taken: set[int]
+) -> None:
+    """Give the sentence's troop numbers to its troop events, nearest trigger first.
+
+    A count already read as troops present ('900 soldiers already there') is
+    theirs, not the number of a move in the same sentence.
+    """
     changes = [d for d in drafts if d.event_type in ("Withdrawal", "Deployment")]
     if not changes:
         return
@@ -535,6 +713,8 @@ def _attach_figures(drafts: list[_Draft], figures: TroopFigures, sentence: Span)
         changes[0].before, changes[0].after = figures.before, figures.after
     for offset, figure in figures.counts:
         absolute = sentence.start_char + offset
+        if absolute in taken:
+            continue
         nearest = min(changes, key=lambda d: abs(d.trigger.idx - absolute))
         if nearest.count is None:
             nearest.count = figure
@@ -567,47 +747,48 @@ def _freeze(
     )
 
 
-def _stated_as_current(draft: _Draft) -> bool:
+def _stated_as_current(draft: _Draft, grammar: Grammar) -> bool:
     """'There are currently 5,000 troops in Iraq': a level as of the article's date."""
     verb = draft.trigger.head
     words = {c.lower_ for c in (*verb.children, *draft.trigger.children)}
-    return draft.status == "reported" and (verb.tag_ in ("VBZ", "VBP") or bool(words & NOW_WORDS))
+    present = verb.tag_ in ("VBZ", "VBP") or draft.trigger.tag_ in ("VBZ", "VBP")
+    return draft.status == "reported" and (present or bool(words & grammar.now_words))
 
 
 def event_mentions(ctx: ArticleContext, published: date | None) -> Iterator[EventMention]:
     """Every event stated in the article, one mention per trigger."""
     lexicon = load_lexicon()
-    last_date: str | None = None  # for 'two months later'
+    grammar = load_grammar()
+    clock = _Clock.of(ctx.doc, published)
     last_force: list[EntityMention] = []  # whose troops the story is about, for bare 'troops'
     for sentence in ctx.doc.sents:
         figures = troop_figures(sentence.text)
-        drafts = _trigger_drafts(sentence, ctx, lexicon)
-        presence = _presence_drafts(sentence, ctx, lexicon, figures)
+        drafts = _trigger_drafts(sentence, ctx, lexicon, grammar)
+        presence = _presence_drafts(sentence, ctx, grammar, figures)
         presence_nouns = {d.trigger.i for d in presence}
         drafts = [
             d
             for d in drafts
             if not (d.trigger.dep_ == "acl" and d.trigger.head.i in presence_nouns)
         ]
-        _attach_figures(drafts, figures, sentence)
+        taken = {d.count_offset for d in presence if d.count_offset is not None}
+        _attach_figures(drafts, figures, sentence, taken)
         according = _according_to(sentence, ctx)
         for draft in drafts + presence:
-            has_figures = draft.before or draft.after or draft.count
-            if not draft.has_arguments() and not has_figures:
+            if not draft.is_news():
                 continue
             if draft.event_type in TROOP_EVENTS:
                 if draft.roles.get("agent"):
                     last_force = draft.roles["agent"]
                 else:
                     draft.add("agent", last_force)
-            speakers = according or _reported_by(draft.trigger, ctx)
-            when = _date_of(draft.trigger, published, draft.status, last_date)
+            speakers = according or _reported_by(draft.trigger, ctx, grammar)
+            when = _date_of(draft.trigger, clock, draft.status)
             if (
                 when is None
                 and published
                 and draft.event_type == "TroopPresence"
-                and _stated_as_current(draft)
+                and _stated_as_current(draft, grammar)
             ):
                 when = published.isoformat()
-            last_date = when or last_date
             yield _freeze(draft, sentence, when, speakers)
