@@ -201,7 +201,9 @@ def _event_type(token: Token, spec: TriggerSpec, grammar: Grammar) -> EventType:
         return "TroopPresence"
     if spec.by_preposition:
         away, towards = spec.by_preposition
-        preps = {c.lower_ for c in token.children if c.dep_ in ("prep", "dative")}
+        # 'moved to Poland', 'moved closer to the border'
+        holders = [token, *(c for c in token.children if c.dep_ == "advmod")]
+        preps = {c.lower_ for h in holders for c in h.children if c.dep_ in ("prep", "dative")}
         return towards if preps & {"to", "into"} else away
     return spec.event_type
 
@@ -248,8 +250,14 @@ def _subject_arguments(draft: _Draft, ctx: ArticleContext) -> None:
         subjects += [c for c in token.head.children if c.dep_ == "attr"]
     for head in subjects:
         force = _force_noun(head)
+        event = _noun_event(head, ctx)
         if force is not None:
             _add_force(draft, force, ctx, "agent")  # 'US troops in Syria will leave'
+        elif event is not None:
+            # 'a US airstrike killed …': the strike's agent; 'an attack near X that killed …': X
+            draft.add("agent", event.roles.get("agent", []))
+            if token.dep_ == "relcl":
+                draft.add("location", event.roles.get("location", []))
         else:
             draft.add("agent", ctx.actors(ctx.phrase_entities(head)))
     passive = _passive_subject(token)
@@ -269,6 +277,10 @@ def _theme_arguments(draft: _Draft, theme: Token, ctx: ArticleContext) -> None:
             _add_force(draft, force, ctx, "target")  # '25 of its troops were injured'
         else:
             _add_force(draft, force, ctx, "participant")  # 'visited Canadian troops'
+        return
+    event = _noun_event(theme, ctx)
+    if draft.event_type == "Statement" and event is not None:
+        draft.add("target", event.roles.get("agent", []))  # 'condemned the Houthi attacks'
         return
     if draft.event_type in ("Meeting", "Statement") and ctx.mention_at(theme) is None:
         return  # 'discussed the troop presence with Trump': the object is the topic
@@ -327,12 +339,16 @@ def _prepositions_of(holder: Token) -> Iterator[tuple[str, Token]]:
 
 
 def _preposition_arguments(draft: _Draft, ctx: ArticleContext, grammar: Grammar) -> None:
-    lexicon = load_lexicon()
     for word, pobj in _prepositions(draft.trigger, grammar):
-        if pobj.lemma_.lower() in grammar.complex_preposition_nouns:
+        if pobj.lemma_.lower() in grammar.adjunct_nouns:
             continue  # 'in support of X', 'at the invitation of X': no place, no party
-        if pobj.lemma_.lower() in lexicon.nouns and _is_event_noun(pobj, ctx, lexicon):
-            continue  # 'injured in clashes with Serbs': the clashes have their own parties
+        event = _noun_event(pobj, ctx)
+        if event is not None:
+            # 'injured in clashes with Serbs': the clashes have their own parties;
+            # 'warned about attacks by the Houthis': a statement is about whoever attacks
+            if draft.event_type == "Statement" and word in ("about", "against", "over"):
+                draft.add("target", event.roles.get("agent", []))
+            continue
         force = _force_noun(pobj) if word == "of" else None
         if force is not None:  # 'the withdrawal of US troops', 'the killing of three soldiers'
             _add_force(draft, force, ctx, "target" if draft.event_type in HARM_EVENTS else "agent")
@@ -352,9 +368,18 @@ def _preposition_arguments(draft: _Draft, ctx: ArticleContext, grammar: Grammar)
         draft.add_by_class(choice, mentions, ctx)
 
 
-def _is_event_noun(token: Token, ctx: ArticleContext, lexicon: Lexicon) -> bool:
-    """Whether a noun states an event of its own ('the clashes', 'a strike'), not a place."""
-    return ctx.mention_at(token) is None and _spec_for(token, ctx, lexicon) is not None
+def _noun_event(token: Token, ctx: ArticleContext) -> _Draft | None:
+    """The event a noun states ('the clashes', 'a US strike'), with its own arguments, or None."""
+    if token.pos_ not in ("NOUN", "PROPN") or ctx.mention_at(token) is not None:
+        return None
+    lexicon, grammar = load_lexicon(), load_grammar()
+    spec = _spec_for(token, ctx, lexicon)
+    if spec is None:
+        return None
+    draft = _Draft(_event_type(token, spec, grammar), token, spec)
+    _noun_modifier_arguments(draft, ctx, grammar)
+    _preposition_arguments(draft, ctx, grammar)
+    return draft
 
 
 def _position(token: Token, grammar: Grammar) -> Token:
@@ -448,8 +473,9 @@ def _status(token: Token, lexicon: Lexicon, grammar: Grammar) -> Status:
             return "planned"
         if not adjunct and lemmas & grammar.modals:
             return "planned"
-        if not adjunct and "to" in lemmas and (word.dep_ == "ROOT" or word.head.lemma_ == "be"):
-            return "planned"  # headline infinitive: 'US to withdraw troops'
+        copular = word.dep_ == "xcomp" and word.head.lemma_ == "be"
+        if not adjunct and "to" in lemmas and (word.dep_ == "ROOT" or copular):
+            return "planned"  # headline infinitive: 'US to withdraw troops', 'is to withdraw'
         adjunct = adjunct or word.dep_ in ADJUNCT_LINKS
     return "reported"
 
@@ -620,17 +646,43 @@ def _trigger_drafts(
         drafts.append(draft)
     # A noun trigger that is the subject or object of a verb trigger is that event's
     # instrument or restatement ('a US drone strike killed', 'launched strikes').
+    by_token = {d.trigger.i: d for d in drafts}
     verbs = {d.trigger.i for d in drafts if d.trigger.pos_ in ("VERB", "AUX")}
     kept = []
     for draft in drafts:
-        place = _position(draft.trigger, grammar)
-        if (
-            draft.trigger.pos_ in ("VERB", "AUX")
-            or place.head.i not in verbs
-            or place.dep_ not in ("nsubj", "dobj", "nsubjpass")
-        ):
+        token = draft.trigger
+        place = _position(token, grammar)
+        head = by_token.get(token.head.i)
+        if token.pos_ not in ("VERB", "AUX"):
+            if place.head.i not in verbs or place.dep_ not in ("nsubj", "dobj", "nsubjpass"):
+                kept.append(draft)
+        elif _is_purpose(token) and head is not None:
+            # 'visited the base to meet the troops' is one meeting; 'deployed troops to
+            # strike militants' intends the strike, it does not report it
+            if head.event_type == draft.event_type:
+                for role, mentions in draft.roles.items():
+                    head.add(role, mentions)
+        elif not _describes_argument(draft, by_token):
             kept.append(draft)
     return kept
+
+
+def _describes_argument(draft: _Draft, by_token: dict[int, _Draft]) -> bool:
+    """'pull 700 troops THAT HAD BEEN DEPLOYED to Somalia': a relative clause on the troops
+    of another event says where they were, as background, not as news of its own."""
+    token = draft.trigger
+    if token.dep_ not in ("relcl", "acl") or draft.event_type not in TROOP_EVENTS:
+        return False
+    noun = token.head
+    governor = noun.head.head if noun.dep_ == "pobj" else noun.head
+    return is_troops(noun) and governor.i in by_token and governor.i != token.i
+
+
+def _is_purpose(token: Token) -> bool:
+    """'… to augment the troops there': an infinitive adjunct saying what for."""
+    return token.dep_ == "advcl" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in token.children
+    )
 
 
 def _presence_drafts(
@@ -701,10 +753,12 @@ def _token_at(sentence: Span, offset: int) -> Token | None:
 def _attach_figures(
     drafts: list[_Draft], figures: TroopFigures, sentence: Span, taken: set[int]
 ) -> None:
-    """Give the sentence's troop numbers to its troop events, nearest trigger first.
+    """Give the sentence's troop numbers to its troop events.
 
-    A count already read as troops present ('900 soldiers already there') is
-    theirs, not the number of a move in the same sentence.
+    A count goes to the event whose troops it counts ('12,000 troops HAVE
+    DEPLOYED', '2,000 troops WHO HAVE MOVED', 'the DEPLOYMENT of 7,000 troops'),
+    else to the nearest trigger. A count already read as troops present
+    ('900 soldiers already there') is theirs, not the number of a move.
     """
     changes = [d for d in drafts if d.event_type in ("Withdrawal", "Deployment")]
     if not changes:
@@ -715,9 +769,30 @@ def _attach_figures(
         absolute = sentence.start_char + offset
         if absolute in taken:
             continue
-        nearest = min(changes, key=lambda d: abs(d.trigger.idx - absolute))
-        if nearest.count is None:
-            nearest.count = figure
+        number = _token_at(sentence, offset)
+        owner = _counted_by(number, changes) if number is not None else None
+        owner = owner or min(changes, key=lambda d: abs(d.trigger.idx - absolute))
+        if owner.count is None:
+            owner.count = figure
+
+
+def _counted_by(number: Token, changes: list[_Draft]) -> _Draft | None:
+    """The event whose troops a number counts: the clause on the troops, or above them."""
+    by_token = {d.trigger.i: d for d in changes}
+    noun = number
+    while noun.dep_ in ("nummod", "quantmod", "compound", "advmod") and noun.head.i != noun.i:
+        noun = noun.head
+    for clause in noun.children:
+        if clause.dep_ in ("relcl", "acl") and clause.i in by_token:
+            return by_token[clause.i]
+    word = noun
+    for _ in range(4):
+        if word.i in by_token:
+            return by_token[word.i]
+        if word.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "prep", "conj", "appos"):
+            return None
+        word = word.head
+    return None
 
 
 def _freeze(

@@ -64,7 +64,7 @@ class Grammar:
     ongoing_words: frozenset[str]
     modals: frozenset[str]
     time_nouns: frozenset[str]
-    complex_preposition_nouns: frozenset[str]
+    adjunct_nouns: frozenset[str]
 
 
 def _spec(raw: dict[str, Any]) -> TriggerSpec:
@@ -136,7 +136,7 @@ def load_grammar() -> Grammar:
                 "ongoing_words",
                 "modals",
                 "time_nouns",
-                "complex_preposition_nouns",
+                "adjunct_nouns",
             )
         },
     )
