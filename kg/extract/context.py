@@ -21,6 +21,8 @@ ACTOR_CLASSES = frozenset({"Person", "Country", "Organization"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom"})
 HERE_WORDS = frozenset({"there", "here"})
+# A participle on a noun is a past form; taggers often call it a past tense.
+PAST_FORMS = frozenset({"VBN", "VBD"})
 # Prepositions that name the unit troops belong to: 'soldiers FROM the 82nd Airborne'.
 UNIT_PREPOSITIONS = frozenset({"from", "of", "with"})
 
@@ -155,7 +157,6 @@ class ArticleContext:
             return None
         return None
 
-
     def force_owners(self, noun: Token) -> list[EntityMention]:
         """Whose troops these are: 'US troops', "Ottawa's forces", 'its soldiers', a unit.
 
@@ -178,7 +179,7 @@ class ArticleContext:
 
     def place_referred(self, word: Token) -> list[EntityMention]:
         """The place 'there' or 'here' stands for: the last place named before it."""
-        if word.lower_ not in HERE_WORDS:
+        if word.lower_ not in HERE_WORDS or word.dep_ != "advmod":
             return []
         place = self.previous_mention(word, PLACE_CLASSES)
         return [place] if place else []
@@ -232,7 +233,7 @@ def _noun_subject(verb: Token) -> Token | None:
     noun = verb.head
     if verb.tag_ == "VBG":
         return noun
-    if verb.tag_ == "VBN":
+    if verb.tag_ in PAST_FORMS:
         return None  # 'troops deployed to Poland': the noun is what is deployed
     for child in noun.children:
         if child.dep_ == "poss":

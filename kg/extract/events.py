@@ -15,6 +15,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.context import (
+    PAST_FORMS,
     RELATIVE_PRONOUNS,
     ArticleContext,
     conjuncts,
@@ -45,6 +46,9 @@ from kg.records import (
 TROOP_EVENTS: frozenset[EventType] = frozenset({"Withdrawal", "Deployment", "TroopPresence"})
 # Events whose troops, named as subject or object, are the ones hit, not the ones acting.
 HARM_EVENTS: frozenset[EventType] = frozenset({"Attack", "Killing"})
+DIRECTIONS = frozenset({"to", "into", "from"})
+# Dependents that belong to a noun's own name or description: 'US bases', 'Iraq's army'.
+NAMING_DEPS = frozenset({"compound", "amod", "nmod", "poss", "appos"})
 CORE_ROLES: tuple[ArgumentRole, ...] = ("agent", "target", "participant", "location", "destination")
 
 
@@ -138,7 +142,7 @@ def _passive_subject(token: Token) -> Token | None:
     passive = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
     if passive is not None and passive.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
         return token.head
-    if passive is None and token.dep_ == "acl" and token.tag_ == "VBN":
+    if passive is None and token.dep_ == "acl" and token.tag_ in PAST_FORMS:
         return token.head
     return passive
 
@@ -158,10 +162,13 @@ def _senses(token: Token, lexicon: Lexicon) -> tuple[TriggerSpec, ...]:
 
 def _satisfies(spec: TriggerSpec, token: Token, ctx: ArticleContext, lexicon: Lexicon) -> bool:
     """Whether the words around `token` meet the conditions of one sense."""
-    children = {c.lower_ for c in token.children}
+    # 'fired its coach ON MONDAY': a preposition that only dates is no particle
+    children = {c.lower_ for c in token.children if not _dates_only(c)}
     theme = _theme(token)
     theme_word = theme.lemma_.lower() if theme is not None else None
-    theme_entities = ctx.phrase_entities(theme) if theme is not None else []
+    # the entities the object itself names, not those in phrases hung on it ('a museum IN BERLIN')
+    named = [theme, *(c for c in theme.children if c.dep_ in NAMING_DEPS)] if theme else []
+    theme_entities = ctx.mentions_in(named)
     checks = (
         lambda: not spec.particles or bool(children & set(spec.particles)),
         lambda: not spec.military or _is_military(token, lexicon),
@@ -173,6 +180,12 @@ def _satisfies(spec: TriggerSpec, token: Token, ctx: ArticleContext, lexicon: Le
         lambda: not spec.objects_are_entities or bool(theme_entities),
     )
     return all(check() for check in checks)
+
+
+def _dates_only(word: Token) -> bool:
+    """Whether a preposition's object is a time: 'on Monday', 'in 2003'."""
+    objects = [c for c in word.children if c.dep_ == "pobj"]
+    return bool(objects) and all(o.ent_type_ in ("DATE", "TIME") for o in objects)
 
 
 def _spec_for(token: Token, ctx: ArticleContext, lexicon: Lexicon) -> TriggerSpec | None:
@@ -187,8 +200,11 @@ def _describes_state(token: Token, spec: TriggerSpec, grammar: Grammar) -> bool:
     'currently', 'still' or 'already', describes a state, unless a modal
     makes it a plan ('will be stationed').
     """
-    passive = token.dep_ == "acl" or any(c.dep_ == "auxpass" for c in token.children)
-    if token.tag_ != "VBN" or not passive:
+    if token.dep_ == "acl":
+        passive = token.tag_ in PAST_FORMS
+    else:
+        passive = token.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in token.children)
+    if not passive:
         return False
     if any(c.dep_ == "aux" and c.lower_ in grammar.modals for c in token.children):
         return False
@@ -230,13 +246,22 @@ def _add_force(draft: _Draft, noun: Token, ctx: ArticleContext, role: ArgumentRo
     draft.add(role, ctx.force_owners(noun))
     if draft.event_type in TROOP_EVENTS:
         grammar = load_grammar()
-        for holder in (noun, *(c for c in noun.children if c.dep_ in ("acl", "relcl"))):
-            if holder.i != noun.i and holder.lemma_.lower() not in grammar.presence_verbs:
+        clauses = [c for c in noun.children if c.dep_ in ("acl", "relcl")]
+        for holder in (noun, *(c for c in clauses if c.i != draft.trigger.i)):
+            if holder.i != noun.i and not _places_troops(holder, grammar):
                 continue
             for word, pobj in _prepositions_of(holder):
                 # 'troops in Iraq', 'troops (that were) deployed to Somalia'
                 if word in grammar.presence_prepositions or holder.i != noun.i:
                     draft.add("location", ctx.phrase_entities(pobj))
+
+
+def _places_troops(verb: Token, grammar: Grammar) -> bool:
+    """Whether a clause on troops says where they are or were sent: stationed, sent, deployed."""
+    lemma = verb.lemma_.lower()
+    senses = load_lexicon().verbs.get(lemma, ())
+    moved = any(s.event_type in ("Deployment", "TroopPresence") for s in senses)
+    return lemma in grammar.presence_verbs or moved
 
 
 def _subject_arguments(draft: _Draft, ctx: ArticleContext) -> None:
@@ -259,10 +284,22 @@ def _subject_arguments(draft: _Draft, ctx: ArticleContext) -> None:
             if token.dep_ == "relcl":
                 draft.add("location", event.roles.get("location", []))
         else:
-            draft.add("agent", ctx.actors(ctx.phrase_entities(head)))
+            draft.add("agent", ctx.actors(ctx.phrase_entities(head)) or _made_by(head, ctx))
     passive = _passive_subject(token)
     if passive is not None:
         _theme_arguments(draft, passive, ctx)
+
+
+def _made_by(head: Token, ctx: ArticleContext) -> list[EntityMention]:
+    """'a report RELEASED BY the agency confirmed', 'a missile FIRED BY the Houthis hit':
+    who made or sent the thing that acts."""
+    found: list[EntityMention] = []
+    for clause in head.children:
+        if clause.dep_ == "acl":
+            for agent in (c for c in clause.children if c.dep_ == "agent"):
+                for pobj in (g for g in agent.children if g.dep_ == "pobj"):
+                    found.extend(ctx.actors(ctx.phrase_entities(pobj)))
+    return found
 
 
 def _theme_arguments(draft: _Draft, theme: Token, ctx: ArticleContext) -> None:
@@ -287,7 +324,23 @@ def _theme_arguments(draft: _Draft, theme: Token, ctx: ArticleContext) -> None:
     choice = grammar.object_roles.get(draft.event_type)
     if choice is not None:
         for head in ctx.coordinated(theme):
-            draft.add_by_class(choice, ctx.phrase_entities(head), ctx)
+            draft.add_by_class(choice, _named_by_object(head, ctx), ctx)
+
+
+def _named_by_object(head: Token, ctx: ArticleContext) -> list[EntityMention]:
+    """The entities an object names, without its prepositions other than 'of', which
+    play their own roles: 'handed over control OF BASRA (target) TO IRAQ (participant)'."""
+    elsewhere = {
+        t.i
+        for prep in head.subtree
+        if prep.dep_ == "prep" and prep.lower_ != "of"
+        for t in prep.subtree
+    }
+    return [m for m in ctx.phrase_entities(head) if not elsewhere & set(_tokens_of(m, head))]
+
+
+def _tokens_of(mention: EntityMention, head: Token) -> list[int]:
+    return [t.i for t in head.subtree if mention.start <= t.idx < mention.end]
 
 
 def _object_arguments(draft: _Draft, ctx: ArticleContext) -> None:
@@ -308,9 +361,17 @@ def _prepositions(token: Token, grammar: Grammar) -> Iterator[tuple[str, Token]]
         if first and conj.dep_ == "conj" and conj.pos_ in ("NOUN", "PROPN"):
             yield first, conj
     yield from _prepositions_of(token)
+    holders = [token]
     obj = _direct_object(token)
     if obj is not None:
         yield from _prepositions_of(obj)
+        holders.append(obj)
+    for holder in holders:
+        for word, pobj in _prepositions_of(holder):
+            # 'handed over control of Basra TO IRAQ', 'the repositioning of a squadron FROM
+            # ITALY TO ROMANIA': the direction hung on the noun after 'of'
+            if word == "of":
+                yield from ((w, o) for w, o in _prepositions_of(pobj) if w in DIRECTIONS)
     if token.dep_ == "dobj" and token.head.lemma_.lower() in grammar.order_verbs:
         yield from ((w, o) for w, o in _prepositions_of(token.head) if w in ("to", "into"))
 
@@ -404,13 +465,7 @@ def _noun_modifier_arguments(draft: _Draft, ctx: ArticleContext, grammar: Gramma
                 draft.add("target", [mention])
             else:
                 draft.add("location", [mention])
-    for clause in token.children:
-        # 'a statement released BY the Pentagon', 'strikes carried out BY US jets'
-        if clause.dep_ == "acl":
-            for agent in clause.children:
-                if agent.dep_ == "agent":
-                    for pobj in (g for g in agent.children if g.dep_ == "pobj"):
-                        draft.add("agent", ctx.actors(ctx.phrase_entities(pobj)))
+    draft.add("agent", _made_by(token, ctx))  # 'a statement released BY the Pentagon'
     place = _position(token, grammar)
     head = place.head
     if place.dep_ in ("dobj", "pobj") and head.lemma_.lower() in grammar.light_verbs | {"in"}:
@@ -668,11 +723,16 @@ def _trigger_drafts(
 
 
 def _describes_argument(draft: _Draft, by_token: dict[int, _Draft]) -> bool:
-    """'pull 700 troops THAT HAD BEEN DEPLOYED to Somalia': a relative clause on the troops
-    of another event says where they were, as background, not as news of its own."""
+    """'pull 700 troops THAT HAD BEEN DEPLOYED to Somalia', 'troops DEPLOYED in Mali will
+    leave': a past-perfect or participle clause on the troops of another event says where
+    they were, as background, not as news of its own."""
     token = draft.trigger
     if token.dep_ not in ("relcl", "acl") or draft.event_type not in TROOP_EVENTS:
         return False
+    auxiliaries = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    pluperfect = any(c.lower_ == "had" for c in auxiliaries)
+    if not (pluperfect or (token.dep_ == "acl" and not auxiliaries)):
+        return False  # 'the troops who were sent to Lithuania in May' is news of its own
     noun = token.head
     governor = noun.head.head if noun.dep_ == "pobj" else noun.head
     return is_troops(noun) and governor.i in by_token and governor.i != token.i
@@ -706,7 +766,7 @@ def _presence_drafts(
             c.dep_ == "acl" and c.lemma_ in grammar.presence_verbs for c in noun.children
         )
         remaining = noun.dep_ == "nsubj" and verb.lemma_ in ("remain", "stay")
-        there = [place for c in noun.children for place in ctx.place_referred(c)]
+        there = _there(noun, ctx, grammar)
         if noun.dep_ == "conj":  # 'and around 2,500 additional coalition forces'
             first = noun.head
             verb = first.head
@@ -742,6 +802,18 @@ def _presence_drafts(
     return drafts
 
 
+def _there(noun: Token, ctx: ArticleContext, grammar: Grammar) -> list[EntityMention]:
+    """'900 soldiers (already) there', 'join the troops already there': where 'there' is."""
+    words = list(noun.children)
+    if noun.dep_ == "dobj":  # 'already there' hung on the verb still tells where they are
+        words += [
+            c
+            for c in noun.head.children
+            if any(g.lower_ in grammar.ongoing_words for g in c.children)
+        ]
+    return [place for word in words for place in ctx.place_referred(word)]
+
+
 def _token_at(sentence: Span, offset: int) -> Token | None:
     absolute = sentence.start_char + offset
     for token in sentence:
@@ -760,11 +832,12 @@ def _attach_figures(
     else to the nearest trigger. A count already read as troops present
     ('900 soldiers already there') is theirs, not the number of a move.
     """
-    changes = [d for d in drafts if d.event_type in ("Withdrawal", "Deployment")]
+    changes = [d for d in drafts if d.event_type in TROOP_EVENTS]
     if not changes:
         return
-    if figures.before or figures.after:
-        changes[0].before, changes[0].after = figures.before, figures.after
+    moves = [d for d in changes if d.event_type != "TroopPresence"]
+    if (figures.before or figures.after) and moves:
+        moves[0].before, moves[0].after = figures.before, figures.after
     for offset, figure in figures.counts:
         absolute = sentence.start_char + offset
         if absolute in taken:
@@ -841,10 +914,15 @@ def event_mentions(ctx: ArticleContext, published: date | None) -> Iterator[Even
         drafts = _trigger_drafts(sentence, ctx, lexicon, grammar)
         presence = _presence_drafts(sentence, ctx, grammar, figures)
         presence_nouns = {d.trigger.i for d in presence}
+        # 'About 200 US troops will remain in Syria': the count already states the presence
         drafts = [
             d
             for d in drafts
             if not (d.trigger.dep_ == "acl" and d.trigger.head.i in presence_nouns)
+            and not (
+                d.event_type == "TroopPresence"
+                and any(c.i in presence_nouns for c in d.trigger.children if c.dep_ == "nsubj")
+            )
         ]
         taken = {d.count_offset for d in presence if d.count_offset is not None}
         _attach_figures(drafts, figures, sentence, taken)
