@@ -896,11 +896,36 @@ def _freeze(
 
 
 def _stated_as_current(draft: _Draft, grammar: Grammar) -> bool:
-    """'There are currently 5,000 troops in Iraq': a level as of the article's date."""
+    """'There are currently 5,000 troops in Iraq', '900 soldiers already there': a level as of
+    the article's date."""
     verb = draft.trigger.head
-    words = {c.lower_ for c in (*verb.children, *draft.trigger.children)}
+    near = [*verb.children, *draft.trigger.children]
+    words = {c.lower_ for c in near} | {g.lower_ for c in near for g in c.children}
     present = verb.tag_ in ("VBZ", "VBP") or draft.trigger.tag_ in ("VBZ", "VBP")
     return draft.status == "reported" and (present or bool(words & grammar.now_words))
+
+
+def _date_by_tense(draft: _Draft, published: date) -> str | None:
+    """An undated event told in the present is news of the day it is published.
+
+    'Troops ARE ARRIVING in Romania', a headline's 'Marines ARRIVE in Darwin':
+    the publication day. 'Marines HAVE BEGUN arriving', 'has deployed': the
+    present perfect's recent past, to the publication month.
+    """
+    verb = draft.trigger
+    if draft.status != "reported" or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB":  # 'have begun ARRIVING'
+        verb = verb.head
+    auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    finite = [a for a in auxiliaries if a.tag_ in ("VBZ", "VBP")]
+    if verb.tag_ in ("VBZ", "VBP") and not auxiliaries:
+        return published.isoformat()
+    if finite and finite[0].lemma_ == "be" and verb.tag_ == "VBG":
+        return published.isoformat()
+    if finite and finite[0].lemma_ == "have" and verb.tag_ == "VBN":
+        return published.isoformat()[:7]
+    return None
 
 
 def event_mentions(ctx: ArticleContext, published: date | None) -> Iterator[EventMention]:
@@ -937,11 +962,9 @@ def event_mentions(ctx: ArticleContext, published: date | None) -> Iterator[Even
                     draft.add("agent", last_force)
             speakers = according or _reported_by(draft.trigger, ctx, grammar)
             when = _date_of(draft.trigger, clock, draft.status)
-            if (
-                when is None
-                and published
-                and draft.event_type == "TroopPresence"
-                and _stated_as_current(draft, grammar)
-            ):
-                when = published.isoformat()
+            if when is None and published:
+                if draft.event_type == "TroopPresence" and _stated_as_current(draft, grammar):
+                    when = published.isoformat()
+                else:
+                    when = _date_by_tense(draft, published)
             yield _freeze(draft, sentence, when, speakers)

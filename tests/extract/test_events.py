@@ -418,3 +418,18 @@ def test_events_despite_an_attack_is_no_plan(events_of):
     found = events_of("Despite an attack on Camp Taji, the withdrawal from Iraq will continue.")
     attack, _ = _only(found, "Attack")
     assert attack.status == "reported"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Canadian troops are arriving in Latvia.", "2021-05-12"),
+        ("Spanish troops arrive in Latvia for a NATO rotation", "2021-05-12"),
+        ("Polish troops have arrived in Lithuania.", "2021-05"),
+        ("Polish troops arrived in Lithuania.", None),  # a past without a date: unknown
+        ("Polish troops will arrive in Lithuania.", None),  # a plan without a date
+    ],
+)
+def test_events_undated_present_is_news_of_the_day(events_of, text, expected):
+    (event, _) = _only(events_of(text), "Deployment")
+    assert event.date == expected
