@@ -232,12 +232,12 @@ def test_two_figures_for_two_forces_are_two_events(corpus):
             {"United States Central Command", "United States"},
         ),
         (
-            "The Israel Defense Forces withdrew from Khan Younis on Sunday.",
+            "The Israel Defense Forces withdrew from Gaza on Sunday.",
             "Withdrawal",
             {"Israel Defense Forces", "Israel"},
         ),
         ("Beijing sent two warships to Djibouti.", "Deployment", {"China"}),
-        ("Moscow's forces withdrew from Kherson in November.", "Withdrawal", {"Russia"}),
+        ("Moscow's forces withdrew from Kyiv in April.", "Withdrawal", {"Russia"}),
         (
             "Soldiers from United States Africa Command arrived in Niger.",
             "Deployment",

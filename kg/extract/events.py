@@ -95,14 +95,21 @@ class _Draft:
         """Whether the draft says enough to be an event of its type.
 
         A statement needs a speaker; a meeting someone met or somewhere
-        visited; every other event some party, place or figure.
+        visited; troops a place, a party they join or a number; every other
+        event some party, place or figure.
         """
+        figures = any((self.before, self.after, self.count))
         if self.event_type == "Statement":
             return bool(self.roles.get("agent"))
         if self.event_type == "Meeting":
             parties = len(self.roles.get("agent", [])) + len(self.roles.get("participant", []))
             return parties > 1 or bool(self.roles.get("location"))
-        return self.has_arguments() or any((self.before, self.after, self.count))
+        if self.event_type in TROOP_EVENTS:
+            # troops move from or to somewhere, or join someone; 'enabling units will also
+            # deploy' says too little on its own
+            where = ("location", "destination", "participant")
+            return figures or any(self.roles.get(r) for r in where)
+        return self.has_arguments() or figures
 
 
 def _is_military(token: Token, lexicon: Lexicon) -> bool:
@@ -352,8 +359,9 @@ def _object_arguments(draft: _Draft, ctx: ArticleContext) -> None:
 def _prepositions(token: Token, grammar: Grammar) -> Iterator[tuple[str, Token]]:
     """(preposition, its object) for the trigger and its object: 'withdraw troops FROM Iraq'.
 
-    An event ordered by a verb takes that verb's direction too: 'ordered the
-    deployment of troops TO Poland', where the parser hangs 'to' on 'ordered'.
+    A noun trigger takes the prepositions of the collective noun it sits
+    under ('a spate of bombings IN Baghdad') and of the light or ordering
+    verb that carries it.
     """
     first = next((c.lower_ for c in token.children if c.dep_ == "prep"), None)
     for conj in token.children:
@@ -361,6 +369,9 @@ def _prepositions(token: Token, grammar: Grammar) -> Iterator[tuple[str, Token]]
         if first and conj.dep_ == "conj" and conj.pos_ in ("NOUN", "PROPN"):
             yield first, conj
     yield from _prepositions_of(token)
+    place = _position(token, grammar)
+    if place.i != token.i:  # 'a series of strikes ON Houthi targets', hung on 'series'
+        yield from ((w, o) for w, o in _prepositions_of(place) if w != "of")
     holders = [token]
     obj = _direct_object(token)
     if obj is not None:
@@ -372,8 +383,11 @@ def _prepositions(token: Token, grammar: Grammar) -> Iterator[tuple[str, Token]]
             # ITALY TO ROMANIA': the direction hung on the noun after 'of'
             if word == "of":
                 yield from ((w, o) for w, o in _prepositions_of(pobj) if w in DIRECTIONS)
-    if token.dep_ == "dobj" and token.head.lemma_.lower() in grammar.order_verbs:
-        yield from ((w, o) for w, o in _prepositions_of(token.head) if w in ("to", "into"))
+    carrier = place.head
+    if place.dep_ == "dobj" and carrier.lemma_.lower() in grammar.light_verbs:
+        # 'carried out strikes overnight ON Hezbollah positions', 'ordered the deployment of
+        # troops TO Poland': the parser hangs the event's preposition on the verb carrying it
+        yield from _prepositions_of(carrier)
 
 
 def _prepositions_of(holder: Token) -> Iterator[tuple[str, Token]]:

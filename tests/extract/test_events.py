@@ -258,7 +258,7 @@ ARGUMENT_PATTERNS = [
     ),
     # parties implied: demonyms, possessives, capitals, units, orders
     (
-        "Moscow's forces withdrew from Kherson in November.",
+        "Moscow's forces withdrew from Kyiv in April.",
         "Withdrawal",
         {"agent": {"Moscow"}},
     ),
@@ -268,7 +268,7 @@ ARGUMENT_PATTERNS = [
         {"agent": {"Beijing"}, "destination": {"Djibouti"}},
     ),
     (
-        "The Israel Defense Forces withdrew from Khan Younis on Sunday.",
+        "The Israel Defense Forces withdrew from Gaza on Sunday.",
         "Withdrawal",
         {"agent": {"Israel Defense Forces"}},
     ),
@@ -433,3 +433,38 @@ def test_events_despite_an_attack_is_no_plan(events_of):
 def test_events_undated_present_is_news_of_the_day(events_of, text, expected):
     (event, _) = _only(events_of(text), "Deployment")
     assert event.date == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Enabling units will also deploy.",
+        "The brigade supported NATO exercises while forward deployed.",
+        "Volunteers from the battalion helped local schools during their deployment.",
+    ],
+)
+def test_events_troop_move_without_place_or_number_is_not_news(events_of, text):
+    assert [e for e, _ in events_of(text) if e.event_type == "Deployment"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        (
+            "A spate of bombings this month in Baghdad alarmed officials.",
+            {"location": {"Baghdad"}},
+        ),
+        (
+            "Israel carried out a wave of airstrikes overnight on Hezbollah positions.",
+            {"agent": {"Israel"}, "target": {"Hezbollah"}},
+        ),
+        (
+            "Militants stepped up the tempo of raids this year against Nigerian troops.",
+            {"target": {"Nigeria"}},
+        ),
+    ],
+)
+def test_events_noun_trigger_takes_prepositions_of_its_carrier(events_of, text, roles):
+    _, found = _only(events_of(text), "Attack")
+    for role, names in roles.items():
+        assert names <= found.get(role, set()), (role, found)
