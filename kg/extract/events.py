@@ -44,6 +44,8 @@ from kg.records import (
 )
 
 TROOP_EVENTS: frozenset[EventType] = frozenset({"Withdrawal", "Deployment", "TroopPresence"})
+# Where troops go or are, or whom they join: what a troop event must name.
+TROOP_PLACE_ROLES: tuple[ArgumentRole, ...] = ("location", "destination", "participant")
 # Events whose troops, named as subject or object, are the ones hit, not the ones acting.
 HARM_EVENTS: frozenset[EventType] = frozenset({"Attack", "Killing"})
 DIRECTIONS = frozenset({"to", "into", "from"})
@@ -107,8 +109,7 @@ class _Draft:
         if self.event_type in TROOP_EVENTS:
             # troops move from or to somewhere, or join someone; 'enabling units will also
             # deploy' says too little on its own
-            where = ("location", "destination", "participant")
-            return figures or any(self.roles.get(r) for r in where)
+            return figures or any(self.roles.get(r) for r in TROOP_PLACE_ROLES)
         return self.has_arguments() or figures
 
 
