@@ -278,7 +278,7 @@ def _subject_arguments(draft: _Draft, ctx: ArticleContext) -> None:
     if subject is not None and subject.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
         subject = token.head  # 'an airstrike that killed …': the airstrike did
     subjects = ctx.coordinated(subject) if subject is not None else []
-    if token.dep_ == "advcl" and token.head.lemma_ == "be":
+    if token.dep_ in ("advcl", "xcomp") and token.head.lemma_ == "be":
         # 'he was the last American soldier to leave': the soldier leaves
         subjects += [c for c in token.head.children if c.dep_ == "attr"]
     for head in subjects:
@@ -543,7 +543,12 @@ def _status(token: Token, lexicon: Lexicon, grammar: Grammar) -> Status:
             return "planned"
         if not adjunct and lemmas & grammar.modals:
             return "planned"
-        copular = word.dep_ == "xcomp" and word.head.lemma_ == "be"
+        # 'the US is TO withdraw', not 'he was the last soldier TO leave'
+        copular = (
+            word.dep_ == "xcomp"
+            and word.head.lemma_ == "be"
+            and not any(c.dep_ == "attr" for c in word.head.children)
+        )
         if not adjunct and "to" in lemmas and (word.dep_ == "ROOT" or copular):
             return "planned"  # headline infinitive: 'US to withdraw troops', 'is to withdraw'
         adjunct = adjunct or word.dep_ in ADJUNCT_LINKS
@@ -726,10 +731,12 @@ def _trigger_drafts(
         if token.pos_ not in ("VERB", "AUX"):
             if place.head.i not in verbs or place.dep_ not in ("nsubj", "dobj", "nsubjpass"):
                 kept.append(draft)
-        elif _is_purpose(token) and head is not None:
+        elif _is_purpose(token):
             # 'visited the base to meet the troops' is one meeting; 'deployed troops to
             # strike militants' intends the strike, it does not report it
-            if head.event_type == draft.event_type:
+            if token.dep_ == "acl":  # 'in order to': the verb the phrase hangs on
+                head = by_token.get(token.head.head.head.i)
+            if head is not None and head.event_type == draft.event_type:
                 for role, mentions in draft.roles.items():
                     head.add(role, mentions)
         elif not _describes_argument(draft, by_token):
@@ -754,10 +761,14 @@ def _describes_argument(draft: _Draft, by_token: dict[int, _Draft]) -> bool:
 
 
 def _is_purpose(token: Token) -> bool:
-    """'… to augment the troops there': an infinitive adjunct saying what for."""
-    return token.dep_ == "advcl" and any(
-        c.dep_ == "aux" and c.lower_ == "to" for c in token.children
-    )
+    """'… to augment the troops there', 'in order to target X': an infinitive adjunct
+    saying what for."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return False
+    head = token.head
+    in_order = token.dep_ == "acl" and head.lower_ == "order" and head.head.lower_ == "in"
+    # 'he was the last soldier TO LEAVE': an infinitive on a copula says who, not what for
+    return (token.dep_ == "advcl" and head.lemma_ != "be") or in_order
 
 
 def _presence_drafts(

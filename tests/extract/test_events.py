@@ -468,3 +468,32 @@ def test_events_noun_trigger_takes_prepositions_of_its_carrier(events_of, text, 
     _, found = _only(events_of(text), "Attack")
     for role, names in roles.items():
         assert names <= found.get(role, set()), (role, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "dropped"),
+    [
+        # a purpose of another kind is intended, not reported
+        ("Kenya sent 400 soldiers to Haiti to strike the gangs there.", "Deployment", "Attack"),
+        ("Chad sent troops to Niger in order to attack Boko Haram.", "Deployment", "Attack"),
+    ],
+)
+def test_events_purpose_clause_is_no_event_of_its_own(events_of, text, kept, dropped):
+    types = {e.event_type for e, _ in events_of(text)}
+    assert kept in types
+    assert dropped not in types
+
+
+def test_events_purpose_of_the_same_kind_is_the_same_event(events_of):
+    found = events_of("Lloyd Austin visited Poland on Friday to meet with US troops.")
+    meetings = [r for e, r in found if e.event_type == "Meeting"]
+    assert len(meetings) == 1
+    assert {"Lloyd Austin"} <= meetings[0]["agent"]
+    assert {"United States"} <= meetings[0]["participant"]
+
+
+def test_events_the_last_soldier_to_leave_left(events_of):
+    found = events_of("He was the last British soldier to leave Helmand.")
+    event, roles = _only(found, "Withdrawal")
+    assert roles["agent"] == {"United Kingdom"}
+    assert event.status == "reported"
