@@ -75,9 +75,9 @@ class ArticleContext:
         """
         named = [self.mention_at(c) for c in head.children if c.dep_ == "appos"]
         people = [m for m in named if m is not None and m.entity_class == "Person"]
-        if people:  # 'Iraqi militia leader, Abu Mahdi al-Muhandis'; 'the commander, Gen. X'
-            return people
         own = self.mention_at(head)
+        if people:  # 'Iraqi militia leader, Abu Mahdi al-Muhandis'; 'the commander, Gen. X'
+            return people + ([own] if own is not None and own not in people else [])
         if own is not None:
             return [own]
         if head.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:

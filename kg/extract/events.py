@@ -244,12 +244,19 @@ def _force_noun(head: Token) -> Token | None:
     return None
 
 
-def _add_force(draft: _Draft, noun: Token, ctx: ArticleContext, role: ArgumentRole) -> None:
-    """'US troops in Iraq': whose troops they are plays `role`; where they are, the location.
+def _add_force(
+    draft: _Draft,
+    noun: Token,
+    ctx: ArticleContext,
+    role: ArgumentRole,
+    where: ArgumentRole = "location",
+) -> None:
+    """'US troops in Iraq': whose troops they are plays `role`; where they are, `where`.
 
     Troops that move or stay are their state's or unit's act (agent); troops
     that are attacked or visited stand for their state or unit (target,
-    participant). Where the troops are is where a withdrawal leaves from.
+    participant). Where the troops are is where a withdrawal leaves from, or,
+    for 'the arrival of troops IN Lithuania', where a deployment goes.
     """
     draft.add(role, ctx.force_owners(noun))
     if draft.event_type in TROOP_EVENTS:
@@ -260,8 +267,10 @@ def _add_force(draft: _Draft, noun: Token, ctx: ArticleContext, role: ArgumentRo
                 continue
             for word, pobj in _prepositions_of(holder):
                 # 'troops in Iraq', 'troops (that were) deployed to Somalia'
-                if word in grammar.presence_prepositions or holder.i != noun.i:
+                if holder.i != noun.i:
                     draft.add("location", ctx.phrase_entities(pobj))
+                elif word in grammar.presence_prepositions:
+                    draft.add(where, ctx.phrase_entities(pobj))
 
 
 def _places_troops(verb: Token, grammar: Grammar) -> bool:
@@ -427,7 +436,9 @@ def _preposition_arguments(draft: _Draft, ctx: ArticleContext, grammar: Grammar)
             continue
         force = _force_noun(pobj) if word == "of" else None
         if force is not None:  # 'the withdrawal of US troops', 'the killing of three soldiers'
-            _add_force(draft, force, ctx, "target" if draft.event_type in HARM_EVENTS else "agent")
+            role: ArgumentRole = "target" if draft.event_type in HARM_EVENTS else "agent"
+            where: ArgumentRole = "destination" if draft.event_type == "Deployment" else "location"
+            _add_force(draft, force, ctx, role, where)
             continue
         mentions = ctx.phrase_entities(pobj)
         if word in ("with", "from") and draft.event_type in TROOP_EVENTS:

@@ -56,7 +56,32 @@ TRIGGERS = [
         "Deployment",
         {"agent": {"United States"}, "destination": {"Niger"}},
     ),
+    (
+        "Vladimir Putin authorized the deployment of troops to Belarus.",
+        "Deployment",
+        {"agent": {"Vladimir Putin"}, "destination": {"Belarus"}},
+    ),
+    (
+        "The arrival of German troops in Lithuania was welcomed.",
+        "Deployment",
+        {"agent": {"Germany"}, "destination": {"Lithuania"}},
+    ),
+    (
+        "A nine-month rotation of Polish soldiers in Latvia began.",
+        "Deployment",
+        {"agent": {"Poland"}, "destination": {"Latvia"}},
+    ),
+    (
+        "About 300 British troops will stay in Estonia.",
+        "TroopPresence",
+        {"agent": {"United Kingdom"}, "location": {"Estonia"}},
+    ),
     # moving troops out
+    (
+        "Russian troops vacated their positions in Syria.",
+        "Withdrawal",
+        {"agent": {"Russia"}, "location": {"Syria"}},
+    ),
     (
         "French troops evacuated their base in Mali.",
         "Withdrawal",
@@ -108,7 +133,27 @@ TRIGGERS = [
         "Handover",
         {"agent": {"Iraq"}, "target": {"Camp Taji"}},
     ),
+    (
+        "The coalition turned over control of Camp Taji to Iraq.",
+        "Handover",
+        {"participant": {"Iraq"}, "target": {"Camp Taji"}},
+    ),
+    (
+        "The Taliban takeover of Kabul stunned the world.",
+        "Handover",
+        {"agent": {"Taliban"}, "target": {"Kabul"}},
+    ),
     # attacks
+    (
+        "A ballistic missile was launched from Yemen toward Israel.",
+        "Attack",
+        {"location": {"Yemen"}, "target": {"Israel"}},
+    ),
+    (
+        "Deadly clashes between Armenia and Azerbaijan erupted in 2020.",
+        "Attack",
+        {"agent": {"Armenia", "Azerbaijan"}},
+    ),
     (
         "Iran fired ballistic missiles at two bases in Iraq.",
         "Attack",
@@ -160,7 +205,42 @@ TRIGGERS = [
         "Meeting",
         {"agent": {"Emmanuel Macron"}, "location": {"Kyiv"}},
     ),
+    (
+        "During his visit to Kyiv, Olaf Scholz pledged more air defence.",
+        "Meeting",
+        {"location": {"Kyiv"}},
+    ),
     # statements
+    (
+        "A communique by the European Union urged restraint.",
+        "Statement",
+        {"agent": {"European Union"}},
+    ),
+    (
+        "A joint declaration by Japan and South Korea called for talks.",
+        "Statement",
+        {"agent": {"Japan", "South Korea"}},
+    ),
+    ("Iran denounced the sanctions on Monday.", "Statement", {"agent": {"Iran"}}),
+    ("NATO reaffirmed its support for Ukraine.", "Statement", {"agent": {"NATO"}}),
+    ("Israel vowed to respond to the attack.", "Statement", {"agent": {"Israel"}}),
+    ("Japan pledged $5 billion in aid.", "Statement", {"agent": {"Japan"}}),
+    ("Egypt urged both sides to stop fighting.", "Statement", {"agent": {"Egypt"}}),
+    (
+        "Russia accused Ukraine of shelling the plant.",
+        "Statement",
+        {"agent": {"Russia"}, "target": {"Ukraine"}},
+    ),
+    (
+        "Germany criticized Turkey over the arrests.",
+        "Statement",
+        {"agent": {"Germany"}, "target": {"Turkey"}},
+    ),
+    (
+        "Al-Shabaab claimed responsibility for the bombing in Mogadishu.",
+        "Statement",
+        {"agent": {"Al-Shabaab"}},
+    ),
     (
         "The Pentagon said in a statement that the strikes hit five sites.",
         "Statement",
