@@ -49,8 +49,9 @@ TROOP_PLACE_ROLES: tuple[ArgumentRole, ...] = ("location", "destination", "parti
 # Events whose troops, named as subject or object, are the ones hit, not the ones acting.
 HARM_EVENTS: frozenset[EventType] = frozenset({"Attack", "Killing"})
 DIRECTIONS = frozenset({"to", "into", "from"})
-# Dependents that belong to a noun's own name or description: 'US bases', 'Iraq's army'.
-NAMING_DEPS = frozenset({"compound", "amod", "nmod", "poss", "appos"})
+# Dependents that belong to a noun's own name or description: 'US bases', 'Iranian sites'.
+# A possessor is not among them: 'hit RUSSIA's revenues' names no target.
+NAMING_DEPS = frozenset({"compound", "amod", "nmod", "appos"})
 CORE_ROLES: tuple[ArgumentRole, ...] = ("agent", "target", "participant", "location", "destination")
 
 
@@ -802,18 +803,26 @@ def _presence_drafts(
         stationed = any(
             c.dep_ == "acl" and c.lemma_ in grammar.presence_verbs for c in noun.children
         )
-        remaining = noun.dep_ == "nsubj" and verb.lemma_ in ("remain", "stay")
+        remaining = noun.dep_ == "nsubj" and verb.lemma_ in grammar.staying_verbs
+        # 'the US, which has about 900 troops in Syria'
+        possessed = noun.dep_ == "dobj" and verb.lemma_ in grammar.possession_verbs
         there = _there(noun, ctx, grammar)
         if noun.dep_ == "conj":  # 'and around 2,500 additional coalition forces'
             first = noun.head
             verb = first.head
             existential = any(c.dep_ == "expl" for c in verb.children)
-        if not (existential or stationed or remaining or there):
+        if not (existential or stationed or remaining or possessed or there):
             continue
         draft = _Draft(
             "TroopPresence", noun, count=figure, count_offset=sentence.start_char + offset
         )
         _add_force(draft, noun, ctx, "agent")
+        if possessed:
+            holder = ctx.subject_of(verb)
+            if holder is not None and holder.lower_ in RELATIVE_PRONOUNS:
+                holder = verb.head
+            if holder is not None:
+                draft.add("agent", ctx.actors(ctx.phrase_entities(holder)))
         draft.add("location", there)
         for holder in (verb, *[c for c in noun.children if c.dep_ == "acl"]):
             # 'troops in Iraq'; 'troops deployed TO Poland' are there now

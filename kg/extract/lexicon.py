@@ -59,6 +59,8 @@ class Grammar:
     collective_nouns: frozenset[str]
     assignment_verbs: frozenset[str]
     presence_verbs: frozenset[str]
+    staying_verbs: frozenset[str]
+    possession_verbs: frozenset[str]
     presence_prepositions: frozenset[str]
     now_words: frozenset[str]
     ongoing_words: frozenset[str]
@@ -131,6 +133,8 @@ def load_grammar() -> Grammar:
                 "collective_nouns",
                 "assignment_verbs",
                 "presence_verbs",
+                "staying_verbs",
+                "possession_verbs",
                 "presence_prepositions",
                 "now_words",
                 "ongoing_words",

@@ -319,6 +319,8 @@ NOT_EVENTS = [
     ("Protesters in Serbia tried to take over the town hall.", "Handover"),
     ("The company will move its offices from Berlin to Poland.", "Deployment"),
     ("Politicians in Italy clashed over the budget.", "Attack"),
+    ("Analysts said the sanctions could hit Russia's revenues.", "Attack"),
+    ("Apple will return $90 billion to shareholders in the United States.", "Deployment"),
 ]
 
 

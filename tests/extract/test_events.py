@@ -354,6 +354,11 @@ def test_events_count_goes_to_the_troops_it_counts(events_of, text, count):
             {"agent": {"Netherlands"}, "location": {"Bulgaria"}},
         ),
         (
+            "Turkey, which keeps about 3,000 soldiers in Qatar, declined to comment.",
+            3000,
+            {"agent": {"Turkey"}, "location": {"Qatar"}},
+        ),
+        (
             "About 200 US troops will remain in Syria after the drawdown.",
             200,
             {"agent": {"United States"}, "location": {"Syria"}},
