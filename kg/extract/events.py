@@ -1,9 +1,20 @@
 """Events from the dependency parse: who did what to whom, where, when, how many.
 
-A trigger (a verb or noun from the lexicon) opens an event; its arguments
-come from the parse around it: the subject acts, the object is acted on,
-prepositions name places, destinations and other parties. Dates, troop
+A trigger (a verb or noun from the lexicon, `kg/data/event_triggers.json`)
+opens an event; its arguments come from the parse around it, by the tables
+in `kg/data/event_grammar.json`: the subject acts, the object is acted on,
+prepositions name places, destinations and other parties. Parties are also
+read as news implies them: troops name their state or unit ('Canadian
+soldiers', "Moscow's forces", 'soldiers from the 82nd Airborne'), whoever
+orders an event takes part in it, and passive, relative, participial and
+nominal forms carry the same arguments as the plain verb. Dates, troop
 numbers, sources and modality are read from the same sentence.
+
+Where the line for statements lies: a plain 'X said' is attribution (the
+source of the events it reports, kg:accordingTo), not an event. A speech act
+that is news in itself ('announced', 'warned', 'condemned', 'confirmed') and a
+statement noun with an author ('said in a statement', 'issued a statement',
+'a KFOR statement said') are Statements, and only with a speaker as agent.
 """
 
 from __future__ import annotations
