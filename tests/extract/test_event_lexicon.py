@@ -189,6 +189,11 @@ TRIGGERS = [
         "Attack",
         {"target": {"France"}},
     ),
+    (
+        "French and Belgian jets hit the targets overnight.",
+        "Attack",
+        {"agent": {"France", "Belgium"}},
+    ),
     # meetings
     (
         "Lloyd Austin visited US troops in Poland on Friday.",
@@ -320,6 +325,7 @@ NOT_EVENTS = [
     ("The company will move its offices from Berlin to Poland.", "Deployment"),
     ("Politicians in Italy clashed over the budget.", "Attack"),
     ("Analysts said the sanctions could hit Russia's revenues.", "Attack"),
+    ("Inflation in Turkey hit a record in May.", "Attack"),
     ("Apple will return $90 billion to shareholders in the United States.", "Deployment"),
 ]
 
