@@ -359,6 +359,11 @@ def test_events_count_goes_to_the_troops_it_counts(events_of, text, count):
             {"agent": {"Turkey"}, "location": {"Qatar"}},
         ),
         (
+            "Czech soldiers will stay at the former estate of Vaclav Havel in Slovakia.",
+            None,
+            {"agent": {"Czech Republic"}, "location": {"Slovakia"}},
+        ),
+        (
             "About 200 US troops will remain in Syria after the drawdown.",
             200,
             {"agent": {"United States"}, "location": {"Syria"}},
