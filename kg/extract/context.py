@@ -94,8 +94,8 @@ class ArticleContext:
         # 'Iraqi militia leader Abu Mahdi al-Muhandis' names the man; 'Iraqi' describes him.
         # A person further down ('facilities in the DARWIN area') names no one the phrase is.
         nested = {t.i for c in head.children if c.dep_ == "prep" for t in c.subtree}
-        named = self.mentions_in(t for t in tokens if t.i not in nested)
-        people = [m for m in found if m.entity_class == "Person" and m in named]
+        own_words = self.mentions_in(t for t in tokens if t.i not in nested)
+        people = [m for m in found if m.entity_class == "Person" and m in own_words]
         return people or found
 
     def previous_mention(self, token: Token, classes: frozenset[str]) -> EntityMention | None:

@@ -333,3 +333,8 @@ NOT_EVENTS = [
 @pytest.mark.parametrize(("text", "event_type"), NOT_EVENTS)
 def test_event_lexicon_ordinary_use_is_no_event(events_of, text, event_type):
     assert [e.trigger for e, _ in events_of(text) if e.event_type == event_type] == []
+
+
+def test_event_lexicon_capitalised_headline_noun_is_a_trigger(events_of):
+    found = events_of("Houthi Attacks Disrupt Shipping in the Red Sea")
+    assert "Attack" in {e.event_type for e, _ in found}
