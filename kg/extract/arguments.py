@@ -35,15 +35,10 @@ from kg.records import (
 
 # Where troops go or are, or whom they join: what a troop event must name.
 TROOP_PLACE_ROLES: tuple[ArgumentRole, ...] = ("location", "destination", "participant")
-
-
 # Events whose troops, named as subject or object, are the ones hit, not the ones acting.
 HARM_EVENTS: frozenset[EventType] = frozenset({"Attack", "Killing"})
-
-
+# Prepositions of direction that may hang on the noun after 'of': 'control of Basra TO Iraq'.
 DIRECTIONS = frozenset({"to", "into", "from"})
-
-
 CORE_ROLES: tuple[ArgumentRole, ...] = ("agent", "target", "participant", "location", "destination")
 
 
@@ -128,7 +123,7 @@ def add_force(
             if holder.i != noun.i and not _places_troops(holder, grammar):
                 continue
             for word, pobj in prepositions_of(holder):
-                # 'troops in Iraq', 'troops (that were) deployed to Somalia'
+                # 'troops in Iraq', 'troops (that were) deployed to Mali'
                 if holder.i != noun.i:
                     draft.add("location", ctx.phrase_entities(pobj))
                 elif word in grammar.presence_prepositions:
@@ -170,7 +165,7 @@ def _subject_arguments(draft: Draft, ctx: ArticleContext) -> None:
 
 
 def _made_by(head: Token, ctx: ArticleContext) -> list[EntityMention]:
-    """'a report RELEASED BY the agency confirmed', 'a missile FIRED BY the Houthis hit':
+    """'a report RELEASED BY the agency confirmed', 'a rocket FIRED BY Hamas hit':
     who made or sent the thing that acts."""
     found: list[EntityMention] = []
     for clause in head.children:
@@ -196,7 +191,7 @@ def _theme_arguments(draft: Draft, theme: Token, ctx: ArticleContext) -> None:
         return
     event = noun_event(theme, ctx)
     if draft.event_type == "Statement" and event is not None:
-        draft.add("target", event.roles.get("agent", []))  # 'condemned the Houthi attacks'
+        draft.add("target", event.roles.get("agent", []))  # 'condemned the Iranian attacks'
         return
     if draft.event_type in ("Meeting", "Statement") and ctx.mention_at(theme) is None:
         return  # 'discussed the troop presence with Trump': the object is the topic
@@ -242,7 +237,7 @@ def _prepositions(token: Token, grammar: Grammar) -> Iterator[tuple[str, Token]]
             yield first, conj
     yield from prepositions_of(token)
     place = position(token, grammar)
-    if place.i != token.i:  # 'a series of strikes ON Houthi targets', hung on 'series'
+    if place.i != token.i:  # 'a spate of bombings IN Baghdad', hung on 'spate'
         yield from ((w, o) for w, o in prepositions_of(place) if w != "of")
     holders = [token]
     obj = direct_object(token)
@@ -252,7 +247,7 @@ def _prepositions(token: Token, grammar: Grammar) -> Iterator[tuple[str, Token]]
     for holder in holders:
         for word, pobj in prepositions_of(holder):
             # 'handed over control of Basra TO IRAQ', 'the repositioning of a squadron FROM
-            # ITALY TO ROMANIA': the direction hung on the noun after 'of'
+            # ITALY TO POLAND': the direction hung on the noun after 'of'
             if word == "of":
                 yield from ((w, o) for w, o in prepositions_of(pobj) if w in DIRECTIONS)
     carrier = place.head
@@ -292,7 +287,7 @@ def _preposition_arguments(draft: Draft, ctx: ArticleContext, grammar: Grammar) 
         event = noun_event(pobj, ctx)
         if event is not None:
             # 'injured in clashes with Serbs': the clashes have their own parties;
-            # 'warned about attacks by the Houthis': a statement is about whoever attacks
+            # 'warned about attacks by Hezbollah': a statement is about whoever attacks
             if draft.event_type == "Statement" and word in ("about", "against", "over"):
                 draft.add("target", event.roles.get("agent", []))
             continue
@@ -304,7 +299,7 @@ def _preposition_arguments(draft: Draft, ctx: ArticleContext, grammar: Grammar) 
             continue
         mentions = ctx.phrase_entities(pobj)
         if word in ("with", "from") and draft.event_type in TROOP_EVENTS:
-            # 'the repositioning of a squadron WITH the 2nd Cavalry Regiment': the unit moves
+            # 'the move of a battalion WITH the 82nd Airborne Division': the unit moves
             units = [m for m in ctx.actors(mentions) if m.entity_class == "Organization"]
             draft.add("agent", units)
             mentions = [m for m in mentions if m not in units]

@@ -92,7 +92,8 @@ class ArticleContext:
         tokens = [t for t in head.subtree if not in_clause(t, head)]
         found = sorted(self.mentions_in(tokens), key=lambda m: abs(m.start - head.idx))
         # 'Iraqi militia leader Abu Mahdi al-Muhandis' names the man; 'Iraqi' describes him.
-        # A person further down ('facilities in the DARWIN area') names no one the phrase is.
+        # A person further down ('the estate of Vaclav HAVEL in Slovakia') is not what the
+        # phrase names.
         nested = {t.i for c in head.children if c.dep_ == "prep" for t in c.subtree}
         own_words = self.mentions_in(t for t in tokens if t.i not in nested)
         people = [m for m in found if m.entity_class == "Person" and m in own_words]
@@ -165,7 +166,7 @@ class ArticleContext:
 
         The state or body named before the noun or by a possessive pronoun,
         and the unit they belong to: 'soldiers from the 82nd Airborne',
-        'a squadron of the 2nd Cavalry Regiment', 'soldiers assigned to V Corps'.
+        'a battalion of the 3rd Infantry Division', 'soldiers assigned to I Corps'.
         """
         before = [t for t in noun.subtree if t.i <= noun.i and not in_clause(t, noun)]
         found = self.actors(self.mentions_in(before))
@@ -196,7 +197,7 @@ def _is_time_phrase(token: Token) -> bool:
 
 
 def is_troops(token: Token) -> bool:
-    """Whether a noun names a force: 'troops', 'service members', 'a squadron', 'F-15s'."""
+    """Whether a noun names a force: 'troops', 'service members', 'a squadron', 'F-35s'."""
     lexicon = load_lexicon()
     words = {token.lower_, token.lemma_.lower()}
     for child in token.children:
@@ -258,7 +259,7 @@ def in_clause(token: Token, head: Token) -> bool:
 def _governing_subject(pronoun: Token) -> Token | None:
     """The subject of the clause a pronoun hangs in, or of the clause that governs it.
 
-    'KFOR said 25 of ITS troops were injured' → KFOR; 'US troops have been in
+    'NATO said 12 of ITS soldiers were hurt' → NATO; 'US troops have been in
     Afghanistan, and THEY invaded Iraq' → US troops. A possessive may be its
     own clause's subject ('Iraq will pull ITS troops'); a subject or object
     pronoun is not, so the search starts one clause up ('the Pentagon said

@@ -22,11 +22,7 @@ from kg.records import Status
 # A denial reaches an event through a verb that governs it ('did not agree to withdraw',
 # 'denied plans for a withdrawal'), not through a neighbouring clause.
 DENIAL_LINKS = frozenset({"xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp"})
-
-
 PLAN_LINKS = frozenset({"xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "dobj", "pobj", "prep"})
-
-
 # Links into an adjunct: 'despite an attack, the mission WILL continue' does not plan the attack.
 ADJUNCT_LINKS = frozenset({"pobj", "prep"})
 
@@ -40,6 +36,7 @@ def _governors(token: Token, links: frozenset[str], limit: int = 5) -> list[Toke
 
 
 def status(token: Token, lexicon: Lexicon, grammar: Grammar) -> Status:
+    """Whether the event is reported, planned (a modal, 'plan to') or denied ('did not')."""
     for word in _governors(token, DENIAL_LINKS):
         if word.lemma_.lower() in lexicon.denial_cues or any(
             c.dep_ == "neg" for c in word.children
@@ -137,7 +134,7 @@ def _date_phrases(doc: Doc) -> list[tuple[int, int]]:
 
 def _closing_date(token: Token, dates: list[Span]) -> list[Span]:
     """A date set off at the end of a sentence dates its main verb, as in a photo caption:
-    'Soldiers move to a patrol base near Tucson, Ariz., May 11, 2025.'"""
+    'Italian soldiers move to a checkpoint near Naqoura, Lebanon, May 11, 2024.'"""
     sentence = token.sent
     if token.i != sentence.root.i or not dates:
         return []
@@ -185,7 +182,7 @@ def date_of(token: Token, clock: Clock, status: Status) -> str | None:
 
 
 def stated_as_current(draft: Draft, grammar: Grammar) -> bool:
-    """'There are currently 5,000 troops in Iraq', '900 soldiers already there': a level as of
+    """'There are currently 5,000 troops in Iraq', '200 Polish troops already there': a level as of
     the article's date."""
     verb = draft.trigger.head
     near = [*verb.children, *draft.trigger.children]
@@ -197,8 +194,8 @@ def stated_as_current(draft: Draft, grammar: Grammar) -> bool:
 def date_by_tense(draft: Draft, published: date) -> str | None:
     """An undated event told in the present is news of the day it is published.
 
-    'Troops ARE ARRIVING in Romania', a headline's 'Marines ARRIVE in Darwin':
-    the publication day. 'Marines HAVE BEGUN arriving', 'has deployed': the
+    'Canadian troops ARE ARRIVING in Latvia', a headline's 'Spanish troops ARRIVE':
+    the publication day. 'Polish troops HAVE ARRIVED', 'has deployed': the
     present perfect's recent past, to the publication month.
     """
     verb = draft.trigger

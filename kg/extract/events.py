@@ -14,7 +14,7 @@ Where the line for statements lies: a plain 'X said' is attribution (the
 source of the events it reports, kg:accordingTo), not an event. A speech act
 that is news in itself ('announced', 'warned', 'condemned', 'confirmed') and a
 statement noun with an author ('said in a statement', 'issued a statement',
-'a KFOR statement said') are Statements, and only with a speaker as agent.
+'a Pentagon statement said') are Statements, and only with a speaker as agent.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def _trigger_drafts(
 
 
 def _describes_argument(draft: Draft, by_token: dict[int, Draft]) -> bool:
-    """'pull 700 troops THAT HAD BEEN DEPLOYED to Somalia', 'troops DEPLOYED in Mali will
+    """'withdraw 500 troops THAT HAD BEEN DEPLOYED to Mali', 'troops DEPLOYED in Mali will
     leave': a past-perfect or participle clause on the troops of another event says where
     they were, as background, not as news of its own."""
     token = draft.trigger
@@ -114,7 +114,7 @@ def _describes_argument(draft: Draft, by_token: dict[int, Draft]) -> bool:
 
 
 def _is_purpose(token: Token) -> bool:
-    """'… to augment the troops there', 'in order to target X': an infinitive adjunct
+    """'… to join the troops there', 'in order to attack X': an infinitive adjunct
     saying what for."""
     if not any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
         return False
@@ -128,7 +128,7 @@ def _presence_drafts(
     sentence: Span, ctx: ArticleContext, grammar: Grammar, figures: TroopFigures
 ) -> list[Draft]:
     """'There are about 5,000 US troops in Iraq', '2,500 soldiers stationed in Iraq',
-    '900 soldiers already there'."""
+    '200 Polish troops already there'."""
     drafts: list[Draft] = []
     for offset, figure in figures.counts:
         token = _token_at(sentence, offset)
@@ -145,7 +145,7 @@ def _presence_drafts(
             c.dep_ == "acl" and c.lemma_ in grammar.presence_verbs for c in noun.children
         )
         remaining = noun.dep_ == "nsubj" and verb.lemma_ in grammar.staying_verbs
-        # 'the US, which has about 900 troops in Syria'
+        # 'Turkey, which keeps about 3,000 soldiers in Qatar'
         possessed = noun.dep_ == "dobj" and verb.lemma_ in grammar.possession_verbs
         there = _there(noun, ctx, grammar)
         if noun.dep_ == "conj":  # 'and around 2,500 additional coalition forces'
@@ -190,7 +190,7 @@ def _presence_drafts(
 
 
 def _there(noun: Token, ctx: ArticleContext, grammar: Grammar) -> list[EntityMention]:
-    """'900 soldiers (already) there', 'join the troops already there': where 'there' is."""
+    """'200 soldiers (already) there', 'join the troops already there': where 'there' is."""
     words = list(noun.children)
     if noun.dep_ == "dobj":  # 'already there' hung on the verb still tells where they are
         words += [
@@ -217,7 +217,7 @@ def _attach_figures(
     A count goes to the event whose troops it counts ('12,000 troops HAVE
     DEPLOYED', '2,000 troops WHO HAVE MOVED', 'the DEPLOYMENT of 7,000 troops'),
     else to the nearest trigger. A count already read as troops present
-    ('900 soldiers already there') is theirs, not the number of a move.
+    ('the 200 troops already there') is theirs, not the number of a move.
     """
     changes = [d for d in drafts if d.event_type in TROOP_EVENTS]
     if not changes:

@@ -41,7 +41,7 @@ class Lexicon:
     verbs: dict[str, tuple[TriggerSpec, ...]]
     nouns: dict[str, tuple[TriggerSpec, ...]]
     troop_nouns: frozenset[str]  # words for forces: 'troops', 'service members', 'squadron'
-    troop_designation: re.Pattern[str]  # aircraft named by type: 'F-15s'
+    troop_designation: re.Pattern[str]  # aircraft named by type: 'F-35s'
     military_nouns: frozenset[str]  # troop nouns and other words that make a clause military
     planned_cues: frozenset[str]
     denial_cues: frozenset[str]

@@ -75,7 +75,7 @@ def _theme(token: Token) -> Token | None:
 
 def _senses(token: Token, lexicon: Lexicon) -> tuple[TriggerSpec, ...]:
     """The senses the lexicon gives the word, by lemma or, for a capitalised headline word
-    the tagger calls a name ('Houthis Launch STRIKES'), by its singular."""
+    the tagger calls a name ('Militants Step Up ATTACKS'), by its singular."""
     if token.pos_ in ("VERB", "AUX") and token.dep_ != "amod":
         return lexicon.verbs.get(token.lemma_.lower(), ())
     if token.pos_ not in ("NOUN", "PROPN"):
@@ -121,7 +121,7 @@ def spec_for(token: Token, ctx: ArticleContext, lexicon: Lexicon) -> TriggerSpec
 
 
 def _describes_state(token: Token, spec: TriggerSpec, grammar: Grammar) -> bool:
-    """'Troops stationed in Kuwait', 'F-15s currently deployed to Poland': where troops are.
+    """'Troops stationed in Kuwait', 'F-35s currently deployed to Bulgaria': where troops are.
 
     A passive participle of a stationing verb, or of any troop verb with
     'currently', 'still' or 'already', describes a state, unless a modal
