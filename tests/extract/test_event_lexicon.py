@@ -145,9 +145,9 @@ TRIGGERS = [
     ),
     # attacks
     (
-        "A ballistic missile was launched from Yemen toward Israel.",
+        "Two rockets were launched from Lebanon toward Israel.",
         "Attack",
-        {"location": {"Yemen"}, "target": {"Israel"}},
+        {"location": {"Lebanon"}, "target": {"Israel"}},
     ),
     (
         "Deadly clashes between Armenia and Azerbaijan erupted in 2020.",
@@ -155,9 +155,9 @@ TRIGGERS = [
         {"agent": {"Armenia", "Azerbaijan"}},
     ),
     (
-        "Iran fired ballistic missiles at two bases in Iraq.",
+        "Russia fired cruise missiles at Kyiv on Sunday.",
         "Attack",
-        {"agent": {"Iran"}, "target": {"Iraq"}},
+        {"agent": {"Russia"}, "target": {"Kyiv"}},
     ),
     (
         "Hezbollah fired rockets into northern Israel.",
@@ -314,14 +314,14 @@ def test_event_lexicon_trigger_gives_type_and_parties(events_of, text, event_typ
 NOT_EVENTS = [
     ("Joe Biden said the economy was growing.", "Statement"),
     ("The minister said on Monday that the talks had gone well.", "Statement"),
-    ("Kosovo declared independence from Serbia in 2008.", "Statement"),
+    ("Montenegro declared independence in 2006.", "Statement"),
     ("The government will cut taxes in Germany next year.", "Withdrawal"),
     ("Joe Biden visited a museum in Berlin.", "Meeting"),
     ("The club fired its coach in Madrid on Monday.", "Attack"),
     ("Oil prices retreated from their highs in London.", "Withdrawal"),
     ("Residents evacuated the town in Bavaria before the flood.", "Withdrawal"),
     ("Two cyclists were injured in a crash in Belgium.", "Attack"),
-    ("Protesters in Serbia tried to take over the town hall.", "Handover"),
+    ("Protesters in Peru tried to take over the town hall.", "Handover"),
     ("The company will move its offices from Berlin to Poland.", "Deployment"),
     ("Politicians in Italy clashed over the budget.", "Attack"),
     ("Analysts said the sanctions could hit Russia's revenues.", "Attack"),

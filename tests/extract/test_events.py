@@ -231,9 +231,9 @@ ARGUMENT_PATTERNS = [
         {"agent": {"United Kingdom"}, "location": {"Basra"}},
     ),
     (
-        "The repositioning of a Spanish squadron from Italy to Romania began on Monday.",
+        "The repositioning of a Spanish squadron from Italy to Bulgaria began on Monday.",
         "Deployment",
-        {"agent": {"Spain"}, "destination": {"Romania"}, "location": {"Italy"}},
+        {"agent": {"Spain"}, "destination": {"Bulgaria"}, "location": {"Italy"}},
     ),
     (
         "The deployment of soldiers from the Israel Defense Forces to Gaza was approved.",
@@ -278,9 +278,9 @@ ARGUMENT_PATTERNS = [
         {"agent": {"United States Africa Command"}, "destination": {"Niger"}},
     ),
     (
-        "NATO said that 12 of its soldiers were injured in Kosovo.",
+        "The United Nations said that 12 of its peacekeepers were wounded in Mali.",
         "Attack",
-        {"target": {"NATO"}, "location": {"Kosovo"}},
+        {"target": {"United Nations"}, "location": {"Mali"}},
     ),
     (
         "Joe Biden ordered the deployment of 3,000 troops to Poland.",
@@ -288,9 +288,9 @@ ARGUMENT_PATTERNS = [
         {"agent": {"Joe Biden"}, "destination": {"Poland"}},
     ),
     (
-        "Emmanuel Macron directed that 500 soldiers be sent to Romania.",
+        "Emmanuel Macron ordered that 500 soldiers be sent to Estonia.",
         "Deployment",
-        {"agent": {"Emmanuel Macron"}, "destination": {"Romania"}},
+        {"agent": {"Emmanuel Macron"}, "destination": {"Estonia"}},
     ),
     (
         "Olaf Scholz approved the deployment of 150 soldiers to Lithuania.",
@@ -298,9 +298,9 @@ ARGUMENT_PATTERNS = [
         {"agent": {"Olaf Scholz"}, "destination": {"Lithuania"}},
     ),
     (
-        "A missile fired by the Houthis hit a tanker off Yemen.",
+        "A rocket fired by Hezbollah hit a house in northern Israel.",
         "Attack",
-        {"agent": {"Houthis"}},
+        {"agent": {"Hezbollah"}},
     ),
 ]
 
@@ -319,8 +319,8 @@ def test_events_arguments_from_every_grammatical_form(events_of, text, event_typ
         ("Joe Biden ordered the deployment of 3,000 troops to Poland.", 3000),
         ("Romania approved the deployment of 500 troops to Kosovo.", 500),
         (
-            "Some 12,000 troops have deployed, and 2,000 troops in Italy have moved to Poland.",
-            12000,
+            "Some 9,000 troops have deployed, and 1,500 troops in Italy have moved to Poland.",
+            9000,
         ),
     ],
 )
@@ -339,7 +339,7 @@ def test_events_count_goes_to_the_troops_it_counts(events_of, text, count):
             {"agent": {"Poland"}, "location": {"Latvia"}},
         ),
         (
-            "The new troops will join 35,000 US service members based in Germany.",
+            "Some 35,000 US service members based in Germany train with NATO allies.",
             35000,
             {"agent": {"United States"}, "location": {"Germany"}},
         ),
@@ -397,12 +397,12 @@ def test_events_count_of_troops_present_is_not_the_move(events_of):
         ),
         (
             "A soldier stands guard in Vilnius, Lithuania, March 3, 2022. "
-            "German troops arrived in Lithuania on Feb. 27.",
+            "German troops arrived in Lithuania on Feb. 21.",
             "Deployment",
-            "2022-02-27",
+            "2022-02-21",
         ),
         # no publication date, no full date in the story: no year is guessed
-        ("German troops arrived in Lithuania on Feb. 27.", "Deployment", None),
+        ("German troops arrived in Lithuania on Feb. 21.", "Deployment", None),
         ("Canadian troops arrived in Latvia on Tuesday.", "Deployment", None),
         # 'two months later' counts from the date the text named last
         (
@@ -413,9 +413,9 @@ def test_events_count_of_troops_present_is_not_the_move(events_of):
         ),
         # a date set off at the end of a caption dates its main verb
         (
-            "Italian soldiers move to a checkpoint near Naqoura, Lebanon, May 11, 2024.",
+            "Italian soldiers arrive at a checkpoint outside Tyre, Lebanon, Oct. 2, 2023.",
             "Deployment",
-            "2024-05-11",
+            "2023-10-02",
         ),
     ],
 )
@@ -469,7 +469,7 @@ def test_events_troop_move_without_place_or_number_is_not_news(events_of, text):
             {"agent": {"Israel"}, "target": {"Hezbollah"}},
         ),
         (
-            "Militants stepped up the tempo of raids this year against Nigerian troops.",
+            "Militants stepped up the pace of raids this year against Nigerian troops.",
             {"target": {"Nigeria"}},
         ),
     ],
