@@ -13,7 +13,7 @@ from kg.export import union_graph
 from kg.extract import extract_article
 from kg.graph import build_dataset
 from kg.namespaces import DEFAULT_BASE_IRI, KG
-from kg.records import Event, Role
+from kg.records import Entity, Event, Role
 from kg.resolve import resolve, resolve_events, resolve_roles
 
 
@@ -221,3 +221,61 @@ def test_two_figures_for_two_forces_are_two_events(corpus):
         ),
     )
     assert len(found.of_type("TroopPresence")) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "agents"),
+    [
+        (
+            "United States Central Command said in a statement that two drones were downed.",
+            "Statement",
+            {"United States Central Command", "United States"},
+        ),
+        (
+            "The Israel Defense Forces withdrew from Gaza on Sunday.",
+            "Withdrawal",
+            {"Israel Defense Forces", "Israel"},
+        ),
+        ("Beijing sent two warships to Djibouti.", "Deployment", {"China"}),
+        ("Moscow's forces withdrew from Kyiv in April.", "Withdrawal", {"Russia"}),
+        (
+            "Soldiers from United States Africa Command arrived in Niger.",
+            "Deployment",
+            {"United States Africa Command", "United States"},
+        ),
+    ],
+)
+def test_resolve_events_who_acts_for_a_state_brings_it_in(corpus, text, event_type, agents):
+    found = corpus((text, date(2023, 11, 20)))
+    (event,) = found.of_type(event_type)
+    assert agents <= found.names(event, "agent")
+
+
+def test_resolve_events_acting_for_is_transitive(nlp, gazetteer, make_article):
+    """A unit that acts for a command that acts for a state brings in both."""
+    article = replace(
+        make_article("The Pentagon will withdraw 2,000 troops from Syria."),
+        published=date(2019, 1, 3),
+    )
+    extraction = extract_article(article, nlp(article.body), gazetteer)
+    resolution = resolve([extraction], gazetteer)
+    chain = {
+        "organization/pentagon": ("organization/united-states-central-command",),
+        "organization/united-states-central-command": ("country/united-states",),
+    }
+    entities = tuple(replace(e, acts_for=chain.get(e.key, e.acts_for)) for e in resolution.entities)
+    extra = Entity(
+        key="organization/united-states-central-command",
+        entity_class="Organization",
+        label="United States Central Command",
+        acts_for=("country/united-states",),
+    )
+    if all(e.key != extra.key for e in entities):
+        entities += (extra,)
+    (event,) = resolve_events([extraction], replace(resolution, entities=entities))
+    agents = {key for role, key in event.arguments if role == "agent"}
+    assert {
+        "organization/pentagon",
+        "organization/united-states-central-command",
+        "country/united-states",
+    } <= agents

@@ -1,8 +1,11 @@
 """Temporal expressions → ISO dates at the precision the text gives.
 
 Relative expressions ('last month', 'Thursday', 'in January') are read
-against the article's publication date. Without one, only expressions that
-carry their own year are dated: no date is better than a guessed one.
+against the article's publication date. Without one, a weekday or a day of
+a month ('on Tuesday', 'Feb. 27') is read against a full date the story
+itself gives (a photo caption's 'Aug. 30, 2021'), as the day nearest it;
+anything else is dated only when it carries its own year: no date is better
+than a guessed one.
 """
 
 from __future__ import annotations
@@ -50,6 +53,18 @@ _AGO = re.compile(
     r"\b(a|one|two|three|four|five|six|\d+)\s+(month|year)s?\s+(ago|earlier|later)\b", re.I
 )
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_FULL_DATES = (
+    re.compile(  # 'Aug. 30, 2021'
+        rf"\b(?P<month>{_MONTH_NAMES})\b\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
+        r"(?P<year>(?:19|20)\d\d)\b",
+        re.I,
+    ),
+    re.compile(  # '30 August 2021'
+        rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH_NAMES})\b\.?,?\s+(?P<year>(?:19|20)\d\d)\b",
+        re.I,
+    ),
+)
 
 
 def _shift_month(day: date, months: int) -> tuple[int, int]:
@@ -80,6 +95,42 @@ def _weekday(text: str, published: date, *, past: bool) -> str | None:
                 return (published - timedelta(days=delta)).isoformat()
             return (published + timedelta(days=(number - published.weekday()) % 7)).isoformat()
     return None
+
+
+def _nearest_weekday(text: str, story: date) -> str | None:
+    """The named weekday nearest the story's date, before or after it."""
+    lowered = text.lower()
+    for number, name in enumerate(WEEKDAYS):
+        if re.search(rf"\b{name}\b", lowered):
+            ahead = (number - story.weekday()) % 7
+            return (story + timedelta(days=ahead if ahead <= 3 else ahead - 7)).isoformat()
+    return None
+
+
+def _nearest_day(month: int, day: int, story: date) -> str | None:
+    """The date of a month and day nearest the story's date, in its year or a neighbour."""
+    options = []
+    for year in (story.year - 1, story.year, story.year + 1):
+        try:
+            options.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not options:
+        return None
+    return min(options, key=lambda d: abs((d - story).days)).isoformat()
+
+
+def story_date(text: str) -> date | None:
+    """The latest full date (month, day and year) a text gives, e.g. in a photo caption."""
+    found = []
+    for match in (m for pattern in _FULL_DATES for m in pattern.finditer(text)):
+        try:
+            found.append(
+                date(int(match["year"]), MONTHS[match["month"].lower()], int(match["day"]))
+            )
+        except ValueError:
+            continue
+    return max(found, default=None)
 
 
 def _relative(text: str, published: date) -> str | None:
@@ -126,7 +177,12 @@ def _counted(text: str, published: date | None, anchor: str | None) -> str | Non
 
 
 def normalise_date(
-    text: str, published: date | None, *, past: bool = True, anchor: str | None = None
+    text: str,
+    published: date | None,
+    *,
+    past: bool = True,
+    anchor: str | None = None,
+    story: date | None = None,
 ) -> str | None:
     """ISO 8601 for a temporal expression: '2003' → '2003', 'Jan. 8' → '2020-01-08'.
 
@@ -135,6 +191,8 @@ def normalise_date(
         published: the article's publication date, for relative expressions.
         past: whether the event it dates is reported as past (else planned).
         anchor: the date the story last gave, for 'two months later'.
+        story: a full date the story gives, for weekdays and days of a month
+            when there is no publication date.
     """
     counted = _counted(text, published, anchor)
     if counted:
@@ -148,6 +206,8 @@ def normalise_date(
             year = int(year_match[1])
         elif published:
             year = _year_for_month(month, published, past=past, text=text)
+        elif story and day:
+            return _nearest_day(month, day, story)
         else:
             return None
         if day and 1 <= day <= 31:
@@ -159,5 +219,5 @@ def normalise_date(
     if year_match:
         return year_match[1]
     if published is None:
-        return None
+        return _nearest_weekday(text, story) if story else None
     return _relative(text, published) or _weekday(text, published, past=past)

@@ -20,8 +20,9 @@ def _figure_pattern(qualifier: str, number: str) -> str:
 
 
 TROOP_WORDS = (
-    r"troops|soldiers|personnel|forces|force|service ?members|servicemen|marines|boots|"
-    r"military personnel|trainers|advisers|advisors|commandos"
+    r"(?i:troops|soldiers|personnel|forces|force|service ?members|servicemen|marines|boots|"
+    r"military personnel|trainers|advisers|advisors|commandos|paratroopers|peacekeepers|"
+    r"sailors|airmen|guardsmen|reservists|augmentees)"
 )
 _FROM_TO = re.compile(
     r"\bfrom\s+(?:the\s+(?:current|present|existing)\s+|a\s+peak\s+of\s+)?"

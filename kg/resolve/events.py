@@ -113,9 +113,19 @@ class _World:
     def __init__(self, entities: Iterable[Entity]) -> None:
         self.entities = {e.key: e for e in entities}
 
+    @functools.cache  # noqa: B019 - one _World per resolution; entities are few
     def acting_for(self, key: str) -> tuple[str, ...]:
-        entity = self.entities.get(key)
-        return entity.acts_for if entity else ()
+        """Every body or state `key` acts for, transitively: a brigade for its army, the
+        army for its state."""
+        found: list[str] = []
+        todo = [key]
+        while todo:
+            entity = self.entities.get(todo.pop())
+            for principal in entity.acts_for if entity else ():
+                if principal not in found and principal != key:
+                    found.append(principal)
+                    todo.append(principal)
+        return tuple(found)
 
     @functools.cache  # noqa: B019 - one _World per resolution; entities are few
     def containers(self, key: str) -> frozenset[str]:
@@ -146,7 +156,12 @@ class _World:
 def _arguments(
     mention: EventMention, source: str, resolution: Resolution, world: _World
 ) -> tuple[EventArgument, ...]:
-    """Entity keys for a mention's arguments; a body acts for its state too ('Pentagon' → US)."""
+    """Entity keys for a mention's arguments.
+
+    Whoever acts for a state brings the state in as a party: a ministry, a
+    command, a unit, a capital named for its government ('the Pentagon',
+    'the 10th Mountain Division', 'Beijing' → their states).
+    """
     found: set[EventArgument] = set()
     for role, start in mention.arguments:
         key = resolution.mention_entity.get((source, start))
