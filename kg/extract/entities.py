@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from spacy.tokens import Doc, Span
 
 from kg.extract.acronyms import with_acronyms
+from kg.extract.equipment import EQUIPMENT
 from kg.extract.nationality import acting_nationalities
 from kg.extract.units import acting_states, with_designations
 from kg.gazetteer import Gazetteer
@@ -32,8 +33,6 @@ from kg.records import ENTITY_CLASSES, EntityClass, EntityMention
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "miss"})
 RANK_REACH = 4  # words a rank may take: 'Sgt. 1st Class'
 
-# Designations of aircraft, vehicles and weapons: F-35, C-130s, MQ-9, M1A2.
-EQUIPMENT = re.compile(r"^[A-Z]{1,4}-?\d+[A-Z]?(?:s|'s)?$")
 # What is left of a base's name once its kind is taken away, if it is only this, is no name.
 GENERIC_BASE_WORDS = frozenset(
     {"air", "force", "space", "naval", "navy", "army", "military", "marine", "corps", "base",

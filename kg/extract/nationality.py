@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
+from kg.extract.equipment import EQUIPMENT
 from kg.extract.lexicon import load_lexicon
 from kg.gazetteer import Gazetteer
 from kg.names import title_words
@@ -59,11 +60,13 @@ def _acts(doc: Doc, mention: EntityMention) -> bool:
 
 
 def _is_actor(head: Token) -> bool:
-    """Whether the noun a nationality qualifies can act: troops, officials, a government."""
+    """Whether the noun a nationality qualifies can act: troops, officials, a government,
+    a state's aircraft and weapons ('Dutch F-35s')."""
     lexicon = load_lexicon()
     words = {head.lower_, head.lemma_.lower()}
     return bool(
         words & recognition_words().actor_nouns
         or words & lexicon.military_nouns
         or words & set(title_words())
+        or EQUIPMENT.match(head.text)
     )
