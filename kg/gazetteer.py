@@ -2,7 +2,7 @@
 
 The gazetteer files under `ontology/gazetteer/` name each entity once, with
 its aliases, demonyms, Wikidata link and where it lies. They drive the
-EntityRuler (so known names are found and typed) and resolution (so every
+entity recognizer (so known names are found and typed) and resolution (so every
 alias lands on one node), and their labels and links end up in the graph.
 """
 
