@@ -155,3 +155,13 @@ def test_resolve_knowledge_types_only_its_own_kind(gazetteer, make_article):
     extraction = ArticleExtraction(article=make_article(text, "a.txt"), mentions=(mention,))
     (entity,) = resolve([extraction], gazetteer).entities
     assert entity.entity_class == "Organization"
+
+
+def test_resolve_a_town_name_many_places_share_is_not_linked_by_name_alone(gazetteer, make_article):
+    """'Victoria' is a city in several countries: only the recognizer, which sees the sentence,
+    links one."""
+    text = "Victoria"
+    mention = EntityMention(text, 0, len(text), "Place", text)
+    extraction = ArticleExtraction(article=make_article(text, "a.txt"), mentions=(mention,))
+    (entity,) = resolve([extraction], gazetteer).entities
+    assert entity.same_as == () and entity.located_in == ()

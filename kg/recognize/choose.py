@@ -69,7 +69,7 @@ def choose(doc: Doc, candidates: Iterable[Candidate], gazetteer: Gazetteer) -> l
     chosen = _weak_places(doc, [c for c in pool if _is_weak(c)], chosen, people)
     chosen = [_person_extended(doc, c, chosen) for c in chosen]
     chosen = _confirmed_in_title_case(doc, chosen, titled)
-    return _to_spans(doc, _settle_readings(chosen, gazetteer))
+    return _to_spans(doc, _settle_readings(doc, chosen, gazetteer))
 
 
 def _is_weak(candidate: Candidate) -> bool:
@@ -369,17 +369,32 @@ def _clause(line: Span) -> bool:
     return texts.count(",") <= 1 and not {";", "(", "|"} & set(texts) and numbers <= 1
 
 
-def _settle_readings(chosen: list[Candidate], gazetteer: Gazetteer) -> list[Candidate]:
-    """One reading per name per article: the one some mention leaves no doubt about."""
+def _settle_readings(doc: Doc, chosen: list[Candidate], gazetteer: Gazetteer) -> list[Candidate]:
+    """One reading per name: the one the place written after it says ('Paris, Texas'), else
+    the one some mention in the article leaves no doubt about ('Ga.'), else the first."""
     settled = {c.keys[0] for c in chosen if len(c.keys) == 1}
+    after_comma = {c.start: c.keys for c in chosen if c.keys}
     result = []
     for c in chosen:
         if len(c.keys) > 1:
-            key = next((k for k in c.keys if k in settled), c.keys[0])
-            entry = gazetteer.entries[key]
-            c = Candidate(c.start, c.end, entry.entity_class, c.source, (key,))
+            container = _container(doc, c.end, after_comma, gazetteer)
+            key = next(
+                (k for k in c.keys if container & set(gazetteer.entries[k].located_in)),
+                next((k for k in c.keys if k in settled), c.keys[0]),
+            )
+            c = Candidate(c.start, c.end, gazetteer.entries[key].entity_class, c.source, (key,))
         result.append(c)
     return result
+
+
+def _container(
+    doc: Doc, end: int, keys: dict[int, tuple[str, ...]], gazetteer: Gazetteer
+) -> set[str]:
+    """The place written after a comma ('Paris, Texas') and where that place lies."""
+    if end >= len(doc) or doc[end].text != ",":
+        return set()
+    found = set(keys.get(end + 1, ()))
+    return found | {k for key in found for k in gazetteer.entries[key].located_in}
 
 
 def _to_spans(doc: Doc, chosen: list[Candidate]) -> list[Span]:

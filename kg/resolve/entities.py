@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kg.gazetteer import CLASS_FOLDERS, Gazetteer
+from kg.gazetteer import CLASS_FOLDERS, Gazetteer, GazetteerEntry
 from kg.names import match_key, slugify
 from kg.records import (
     ENTITY_CLASSES,
@@ -68,15 +68,23 @@ class _Anchors:
             entry = self.gazetteer.lookup(mention.name, _PERSON)
         else:
             entry = self.gazetteer.lookup(mention.name, _NOT_PERSON)
-            if (
-                entry is not None
-                and not entry.curated
-                and entry.entity_class != mention.entity_class
-            ):
-                entry = None  # 'Porto' the club is not the town: knowledge types only its kind
+            if entry is not None and not entry.curated and not self._sole_reading(entry, mention):
+                entry = None
         if entry is None and mention.entity_class == "Organization":
             entry = self.gazetteer.lookup(_number_flipped(mention.name), ORGANIZATION)
         return entry.key if entry else None
+
+    def _sole_reading(self, entry: GazetteerEntry, mention: EntityMention) -> bool:
+        """Whether a knowledge entry found by name alone is surely the one meant.
+
+        Only for its own kind ('Porto' the club is not the town) and only when
+        no other place has the name ('Victoria' is nine cities): the
+        recognizer, which sees the sentence, links the others.
+        """
+        if entry.entity_class != mention.entity_class:
+            return False
+        namesakes = [e for e in self.gazetteer.candidates(mention.name) if not e.curated]
+        return len({e.key for e in namesakes if e.entity_class == entry.entity_class}) == 1
 
     def person_surnames(self, mentions: Iterable[tuple[EntityMention, str]]) -> dict[str, set[str]]:
         """Surname key → anchors of the multi-word persons that carry it."""

@@ -200,3 +200,14 @@ def test_recognize_a_surname_the_model_typed_a_body_is_the_person(extract):
 def test_recognize_model_spans_lose_edge_punctuation(extract):
     names = _names(extract, "Fans of Olympiakos (Greece) cheered the result.")
     assert not any(name.endswith("(") for name in names)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "key"),
+    [
+        ("The family moved to Paris, Texas, last year.", "place/paris-us"),
+        ("The envoy flew to Paris on Monday.", "place/paris"),
+    ],
+)
+def test_recognize_the_place_after_a_comma_picks_the_namesake(extract, sentence, key):
+    assert key in {m.gazetteer_id for m in extract(sentence).mentions if m.text == "Paris"}
