@@ -231,30 +231,31 @@ def dateline_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
 
     The model reads capitals poorly, so the dateline's place is looked up
     whatever its case, and typed by its words when the gazetteer does not know it.
-    A dateline is followed by a dash, or by a comma and the state or country.
+    A dateline is followed by a comma and the state or country; a known place
+    also by a dash ('KABUL —'), where an unknown word is a label ('FEATURE -').
     """
     found = []
     for sentence in doc.sents:
         start = end = sentence.start
         while end < sentence.end and doc[end].is_upper and not doc[end].is_punct:
             end += 1
-        if end == start or end + 1 >= len(doc) or not _dateline_follows(doc, end, gazetteer):
+        if end == start or end + 1 >= len(doc):
             continue
         if not any(doc[i].is_alpha and len(doc[i]) > 2 for i in range(start, end)):
             continue
         entry = gazetteer.lookup(doc[start:end].text, PLACE_CLASSES)
-        if entry is not None:
+        placed = _place_after_comma(doc, end, gazetteer)
+        if entry is not None and (placed or doc[end].text in DASHES):
             found.append(Candidate(start, end, entry.entity_class, "gazetteer", (entry.key,)))
-        else:
+        elif entry is None and placed:
             words = {t.lower_ for t in doc[start:end]}
             label = BASE if words & {"base", "camp", "fort", "barracks", "station"} else "Place"
             found.append(Candidate(start, end, label, "shape"))
     return found
 
 
-def _dateline_follows(doc: Doc, end: int, gazetteer: Gazetteer) -> bool:
-    if doc[end].text in DASHES:
-        return True
+def _place_after_comma(doc: Doc, end: int, gazetteer: Gazetteer) -> bool:
+    """', Germany', ', Colo.', ', NT': a state or country after the dateline's comma."""
     if doc[end].text != ",":
         return False
     following = doc[end + 1]

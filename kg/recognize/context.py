@@ -33,11 +33,12 @@ def place_context(doc: Doc, start: int, end: int, places: Mapping[int, int]) -> 
 
 
 def comma_then_place(doc: Doc, end: int, places: Mapping[int, int]) -> bool:
-    """'X, Romania' / 'X, Ga.': a known place after the comma, not a possessive ('X, Iran's …')."""
+    """'X, Romania,' / 'X, Ga.': a known place after the comma that ends the phrase there,
+    not a possessive ('X, Iran's envoy') nor a modifier ('X, Mexico City newsroom')."""
     if end + 1 >= len(doc) or doc[end].text != "," or (end + 1) not in places:
         return False
     after = places[end + 1]
-    return after >= len(doc) or doc[after].text not in POSSESSIVES
+    return after >= len(doc) or (doc[after].is_punct and doc[after].text not in POSSESSIVES)
 
 
 def person_context(doc: Doc, start: int, end: int, person_words: Collection[str]) -> bool:

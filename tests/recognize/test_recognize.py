@@ -211,3 +211,15 @@ def test_recognize_model_spans_lose_edge_punctuation(extract):
 )
 def test_recognize_the_place_after_a_comma_picks_the_namesake(extract, sentence, key):
     assert key in {m.gazetteer_id for m in extract(sentence).mentions if m.text == "Paris"}
+
+
+@pytest.mark.parametrize(
+    ("text", "not_a_place"),
+    [
+        ("ANALYSIS - Markets steady as talks resume in Geneva.", "Analysis"),
+        ("-- Jane Roe , Mexico City newsroom +52 555 0100", "Jane Roe"),
+    ],
+)
+def test_recognize_wire_labels_and_sign_offs_are_no_places(extract, text, not_a_place):
+    places = {m.name for m in extract(text).mentions if m.entity_class == "Place"}
+    assert not_a_place not in places
