@@ -196,8 +196,9 @@ POINT_ON_EDGE = """([edge, a, b]) => {
         for (const u of [t, 1 - t]) {
             for (let off = 0; off <= 60; off += 2) {
                 for (const side of [1, -1]) {
-                    const d = {x: p.x + u * (q.x - p.x) + side * off * across.x,
-                               y: p.y + u * (q.y - p.y) + side * off * across.y};
+                    // whole pixels: the mouse clicks on one, and a link is thin
+                    const d = {x: Math.round(p.x + u * (q.x - p.x) + side * off * across.x),
+                               y: Math.round(p.y + u * (q.y - p.y) + side * off * across.y)};
                     if (net.getEdgeAt(d) === edge && net.getNodeAt(d) === undefined) {
                         return net.DOMtoCanvas(d);
                     }
