@@ -10,8 +10,13 @@
 3. A one-word place from the knowledge sources ('Darwin') needs the model's
    or the sentence's agreement ('in Darwin', 'Darwin, Australia'); a title or
    a full name in the article makes the word a person ('Secretary Austin').
-4. A name with several readings takes, through the whole article, the reading
-   another mention settles ('Ga.' settles Georgia the state), else the curated one.
+4. A surname the model typed a body or a place is the person the article
+   names in full ('Clarke should resign' after 'Kenneth Clarke'); a person's
+   name the model cut is taken whole ('Lloyd J. Austin III').
+5. In a title-case headline a name stands only as far as the prose names it.
+6. A name with several readings takes the one the place after it says
+   ('Paris, Texas'), else the one another mention in the article settles
+   ('Ga.' settles Georgia the state), else the curated one.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.gazetteer import Gazetteer
-from kg.names import match_key, split_title, title_words
+from kg.names import match_key, split_title, title_key, title_words
 from kg.recognize.candidates import Candidate
 from kg.recognize.context import comma_then_place, person_context, place_context
 from kg.recognize.words import recognition_words
@@ -67,6 +72,7 @@ def choose(doc: Doc, candidates: Iterable[Candidate], gazetteer: Gazetteer) -> l
         kept_ner.extend(_meet(doc, span, strong, gazetteer, span.start in titled))
     chosen = _surnames_of_people(doc, [*strong, *(_typed(doc, c) for c in kept_ner)], people)
     chosen = _weak_places(doc, [c for c in pool if _is_weak(c)], chosen, people)
+    chosen = _places_before_commas(doc, chosen, people)
     chosen = [_person_extended(doc, c, chosen) for c in chosen]
     chosen = _confirmed_in_title_case(doc, chosen, titled)
     return _to_spans(doc, _settle_readings(doc, chosen, gazetteer))
@@ -138,7 +144,7 @@ def _longer_name(doc: Doc, span: Candidate, inner: list[Candidate], gazetteer: G
         return False  # 'Iraqi Kadhimi': a nationality never starts a person's name
     if span.label == "PERSON" and span.start and doc[span.start - 1].pos_ == "ADP":
         return False  # 'Ambassador to Chile John Doe': the place ends the title
-    if span.end < len(doc) and doc[span.end].lower_.rstrip(".") in title_words():
+    if span.end < len(doc) and title_key(doc[span.end].text) in title_words():
         return False  # 'Pentagon Press Secretary': the extra words begin a title
     extra = [
         t for t in doc[span.start : span.end] if not any(s.start <= t.i < s.end for s in inner)
@@ -151,7 +157,7 @@ def _longer_name(doc: Doc, span: Candidate, inner: list[Candidate], gazetteer: G
             continue
         if not (token.is_title or token.is_upper) or not token.is_alpha:
             return False
-        if lowered.rstrip(".") in title_words() or lowered in words.people_nouns:
+        if title_key(token.text) in title_words() or lowered in words.people_nouns:
             return False
         named = True
     return named
@@ -164,6 +170,7 @@ def _is_demonym(doc: Doc, candidate: Candidate, gazetteer: Gazetteer) -> bool:
 
 
 def _remainders(span: Candidate, inner: list[Candidate]) -> list[Candidate]:
+    """The pieces of a model span outside the settled names inside it."""
     pieces, position = [], span.start
     for s in sorted(inner, key=lambda c: c.start):
         if s.start > position:
@@ -177,12 +184,11 @@ def _remainders(span: Candidate, inner: list[Candidate]) -> list[Candidate]:
 def _name_like(doc: Doc, piece: Candidate) -> bool:
     """A leftover of a model span is a name if it has a proper noun that is not a title,
     and does not run into a title ('Pentagon Press Secretary': 'Press' begins one)."""
-    if piece.end < len(doc) and doc[piece.end].lower_.rstrip(".") in title_words():
+    if piece.end < len(doc) and title_key(doc[piece.end].text) in title_words():
         return False
     tokens = doc[piece.start : piece.end]
     return any(
-        t.pos_ == "PROPN" and t.is_title and t.lower_.rstrip(".") not in title_words()
-        for t in tokens
+        t.pos_ == "PROPN" and t.is_title and title_key(t.text) not in title_words() for t in tokens
     )
 
 
@@ -243,8 +249,7 @@ def _weak_places(
         token = doc[candidate.start]
         if token.pos_ == "PROPN" and place_context(doc, candidate.start, candidate.end, places):
             result.append(candidate)
-    known = {c.start: c.end for c in result if c.label in ("Place", "Country") and c.keys}
-    return _places_before_commas(doc, result, known, people)
+    return result
 
 
 def _person_words(doc: Doc, people: list[Candidate], candidate: Candidate) -> set[str]:
@@ -259,10 +264,11 @@ def _person_words(doc: Doc, people: list[Candidate], candidate: Candidate) -> se
 
 
 def _places_before_commas(
-    doc: Doc, chosen: list[Candidate], places: dict[int, int], people: list[Candidate]
+    doc: Doc, chosen: list[Candidate], people: list[Candidate]
 ) -> list[Candidate]:
     """'visited Mihail Kogalniceanu, Romania': a name the model took for a person or a body,
     followed by a known place after a comma, is a place in that place."""
+    places = {c.start: c.end for c in chosen if c.label in ("Place", "Country") and c.keys}
     result = []
     for c in chosen:
         if (

@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 
 from spacy.tokens import Doc
 
-from kg.names import title_words
+from kg.names import title_key, title_words
 from kg.recognize.words import recognition_words
 
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
@@ -44,6 +44,6 @@ def comma_then_place(doc: Doc, end: int, places: Mapping[int, int]) -> bool:
 def person_context(doc: Doc, start: int, end: int, person_words: Collection[str]) -> bool:
     """Whether tokens `start:end` name a person: a title before them ('Secretary Austin'),
     or a word of a full name the article gives ('Austin' beside 'Lloyd J. Austin III')."""
-    if start and doc[start - 1].lower_.rstrip(".") in title_words():
+    if start and title_key(doc[start - 1].text) in title_words():
         return True
     return any(doc[i].text in person_words for i in range(start, end))
