@@ -16,8 +16,10 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.arguments import Draft
 from kg.extract.context import in_clause
 from kg.extract.dates import normalise_date, story_date
-from kg.extract.lexicon import Grammar, Lexicon
+from kg.extract.lexicon import Grammar, Lexicon, load_grammar
 from kg.records import Status
+
+REPORT_REACH = 3  # clauses between an event and the verb that reports it
 
 # A denial reaches an event through a verb that governs it ('did not agree to withdraw',
 # 'denied plans for a withdrawal'), not through a neighbouring clause.
@@ -174,11 +176,34 @@ def date_of(token: Token, clock: Clock, status: Status) -> str | None:
         for s in _attached_dates(c, dates)
     ]
     closing = _closing_date(token, dates)
-    for span in [*_attached_dates(token, dates), *inside, *shared, *candidates, *closing]:
+    reported = _date_of_report(token, dates) if status == "reported" else []
+    for span in [
+        *_attached_dates(token, dates),
+        *inside,
+        *shared,
+        *candidates,
+        *closing,
+        *reported,
+    ]:
         value = clock.read(span, past=status != "planned")
         if value:
             return value
     return None
+
+
+def _date_of_report(token: Token, dates: list[Span]) -> list[Span]:
+    """'KFOR said on Monday that 25 of its troops were injured': a past event reported with
+    no date of its own happened by the day it was reported, as news tells it that day."""
+    word = token
+    for _ in range(REPORT_REACH):
+        if word.dep_ not in ("ccomp", "parataxis") or word.head.i == word.i:
+            return []
+        word = word.head
+        if word.lemma_.lower() in load_grammar().reporting_verbs:
+            # 'The force on Monday said': the parser often hangs the date on the subject
+            subjects = [c for c in word.children if c.dep_ == "nsubj"]
+            return [s for w in (word, *subjects) for s in _attached_dates(w, dates)]
+    return []
 
 
 def stated_as_current(draft: Draft, grammar: Grammar) -> bool:
