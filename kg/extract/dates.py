@@ -48,7 +48,12 @@ _DAY_MONTH = re.compile(
     + r")\b",
     re.I,
 )
-_RELATIVE_UNIT = re.compile(r"\b(this|last|next|past|previous|coming)\s+(week|month|year)\b", re.I)
+# "this year", "last month"; "the end of the year": the current one, as news uses it
+_RELATIVE_UNIT = re.compile(
+    r"\b(this|last|next|past|previous|coming|(?:end|start|beginning|middle|rest) of the)\s+"
+    r"(week|month|year)\b",
+    re.I,
+)
 _AGO = re.compile(
     r"\b(a|one|two|three|four|five|six|\d+)\s+(month|year)s?\s+(ago|earlier|later)\b", re.I
 )
@@ -144,7 +149,7 @@ def _relative(text: str, published: date) -> str | None:
     match = _RELATIVE_UNIT.search(text)
     if match:
         step = {"this": 0, "last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}
-        offset = step[match[1].lower()]
+        offset = step.get(match[1].lower(), 0)  # "the end of the year" is this year's end
         unit = match[2].lower()
         if unit == "year":
             return f"{published.year + offset:04d}"

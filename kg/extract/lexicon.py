@@ -67,6 +67,7 @@ class Grammar:
     modals: frozenset[str]
     time_nouns: frozenset[str]
     adjunct_nouns: frozenset[str]
+    movement_particles: frozenset[str]
 
 
 def _spec(raw: dict[str, Any]) -> TriggerSpec:
@@ -141,6 +142,7 @@ def load_grammar() -> Grammar:
                 "modals",
                 "time_nouns",
                 "adjunct_nouns",
+                "movement_particles",
             )
         },
     )

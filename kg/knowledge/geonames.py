@@ -18,7 +18,7 @@ import us
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kg.gazetteer import Gazetteer, GazetteerEntry
-from kg.names import match_key, slugify
+from kg.names import ascii_fold, match_key, slugify
 from kg.records import COUNTRY
 
 GEONAMES_IRI = "https://sws.geonames.org/{}/"
@@ -100,7 +100,7 @@ def places(curated: Gazetteer, data: GeoData | None = None) -> Places:
                 key=_mint_key(place, taken),
                 entity_class="Place",
                 label=place.name,
-                aliases=place.aliases,
+                aliases=_with_plain_spelling(place.name, place.aliases),
                 same_as=(GEONAMES_IRI.format(place.geonameid),),
                 located_in=place.located_in,
                 acts_for=place.acts_for,
@@ -108,6 +108,13 @@ def places(curated: Gazetteer, data: GeoData | None = None) -> Places:
             )
         )
     return Places(added=tuple(added), enrichment=enrichment)
+
+
+def _with_plain_spelling(name: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """The aliases, and the name without its diacritics: English news writes 'Rafah', 'Poznan'
+    where GeoNames writes 'Rafaḩ', 'Poznań'."""
+    plain = ascii_fold(name)
+    return (*aliases, plain) if plain != name and plain.strip() else aliases
 
 
 def country_keys(

@@ -33,6 +33,8 @@ PUBLISHED = date(2020, 9, 9)
         ("two months later", True, "2011", None),  # months from a bare year: unknown
         ("two months later", True, None, None),  # nothing to count from
         ("the coming weeks", False, None, None),
+        ("by the end of the year", False, None, "2020"),
+        ("at the start of the month", True, None, "2020-09"),
     ],
 )
 def test_normalise_date(text, past, anchor, expected):

@@ -43,3 +43,12 @@ def test_event_time_the_day_before_said_counts_too(events_of):
     text = "The Estonian army on Monday said that two of its soldiers were wounded in an ambush."
     dates = {e.date for e, _ in events_of(text, published=PUBLISHED) if e.event_type == "Attack"}
     assert "2021-05-10" in dates
+
+
+def test_event_time_a_dateline_is_no_subject(events_of):
+    text = "ANKARA, March 3 (Reuters) - Turkey has sent 400 commandos to Qatar, officials said."
+    found = [
+        (e, r) for e, r in events_of(text, published=PUBLISHED) if e.event_type == "Deployment"
+    ]
+    assert found and all("Ankara" not in roles.get("agent", set()) for _, roles in found)
+    assert any("Turkey" in roles.get("agent", set()) for _, roles in found)

@@ -507,3 +507,11 @@ def test_events_the_last_soldier_to_leave_left(events_of):
     event, roles = _only(found, "Withdrawal")
     assert roles["agent"] == {"United Kingdom"}
     assert event.status == "reported"
+
+
+def test_events_a_place_hung_on_the_particle_is_the_trigger_s(events_of):
+    found = events_of("Ukrainian troops pulled back from Bakhmut on Saturday.")
+    assert any(
+        e.event_type == "Withdrawal" and "Bakhmut" in roles.get("location", set())
+        for e, roles in found
+    )

@@ -41,3 +41,8 @@ def test_nationality_of_a_country_named_outright_stays(extract):
     text = "Panama protested. A Panamanian-flagged tanker had been seized."
     mentions = [m for m in extract(text).mentions if m.name == "Panama"]
     assert {m.text for m in mentions} == {"Panama", "Panamanian"}
+
+
+def test_nationality_of_people_who_clash_acts(extract):
+    text = "Police clashed with Croatian protesters near the border on Sunday."
+    assert "Croatia" in _countries(extract, text)

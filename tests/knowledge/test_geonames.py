@@ -81,3 +81,12 @@ def test_geonames_curated_countries_gain_their_geonames_link(result):
 
 def test_geonames_towns_named_like_english_words_are_left_out(result):
     assert not _added(result, "Of")
+
+
+def test_geonames_names_are_also_found_without_diacritics():
+    data = GeoData(
+        countries={}, continents=[], us_states=[], cities=[_city("Poznań", 3088171, "PL", 536151)]
+    )
+    (poznan,) = places(load_gazetteer(), data).added
+    assert poznan.label == "Poznań"
+    assert "Poznan" in poznan.aliases

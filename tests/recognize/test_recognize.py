@@ -223,3 +223,8 @@ def test_recognize_the_place_after_a_comma_picks_the_namesake(extract, sentence,
 def test_recognize_wire_labels_and_sign_offs_are_no_places(extract, text, not_a_place):
     places = {m.name for m in extract(text).mentions if m.entity_class == "Place"}
     assert not_a_place not in places
+
+
+def test_recognize_a_town_written_without_diacritics_is_found(extract):
+    mentions = extract("Tanks withdrew from Rafah on Monday.").mentions
+    assert "place/rafah" in {m.gazetteer_id for m in mentions}
