@@ -17,6 +17,7 @@ from kg.extract.context import (
     is_troops,
 )
 from kg.extract.lexicon import Grammar, Lexicon, TriggerSpec
+from kg.recognize.words import recognition_words
 from kg.records import EventType
 
 TROOP_EVENTS: frozenset[EventType] = frozenset({"Withdrawal", "Deployment", "TroopPresence"})
@@ -95,6 +96,8 @@ def _satisfies(spec: TriggerSpec, token: Token, ctx: ArticleContext, lexicon: Le
     theme_word = theme.lemma_.lower() if theme is not None else None
     # the entities the object itself names, not those in phrases hung on it ('a museum IN BERLIN')
     named = [theme, *(c for c in theme.children if c.dep_ in NAMING_DEPS)] if theme else []
+    if theme is not None and theme.lemma_.lower() in recognition_words().place_nouns:
+        named.extend(_of_object(theme))  # 'stormed the town OF GOMA': the town is Goma
     theme_entities = ctx.mentions_in(named)
     checks = (
         lambda: not spec.particles or bool(children & set(spec.particles)),
@@ -113,6 +116,11 @@ def _dates_only(word: Token) -> bool:
     """Whether a preposition's object is a time: 'on Monday', 'in 2003'."""
     objects = [c for c in word.children if c.dep_ == "pobj"]
     return bool(objects) and all(o.ent_type_ in ("DATE", "TIME") for o in objects)
+
+
+def _of_object(noun: Token) -> list[Token]:
+    """The object of 'of' hanging on a noun: 'Goma' of 'the town of Goma'."""
+    return [g for c in noun.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
 
 
 def spec_for(token: Token, ctx: ArticleContext, lexicon: Lexicon) -> TriggerSpec | None:

@@ -21,12 +21,15 @@ def place_context(doc: Doc, start: int, end: int, places: Mapping[int, int]) -> 
     """Whether tokens `start:end` stand where a place is named.
 
     'in Darwin', 'from Vilseck, Germany' (a preposition of place before it),
-    'the Darwin area' (a place noun after it), 'Darwin, Australia' (a known
-    place right after a comma; `places` maps known places' first tokens to their ends).
+    'the town of Goma' (a place noun and 'of' before it), 'the Darwin area' (a
+    place noun after it), 'Darwin, Australia' (a known place right after a
+    comma; `places` maps known places' first tokens to their ends).
     """
     words = recognition_words()
     if start and doc[start - 1].lower_ in words.locative_prepositions:
         return True
+    if start > 1 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in words.place_nouns:
+        return True  # 'the town of Goma', 'the province of Anbar'
     if end < len(doc) and doc[end].lower_ in words.place_nouns:
         return True
     return comma_then_place(doc, end, places)

@@ -296,6 +296,47 @@ TRIGGERS = [
         "Statement",
         {"agent": {"Joe Biden", "Olaf Scholz"}},
     ),
+    # movement and seizure in conflict reporting
+    (
+        "Hundreds of mercenary fighters crossed into Niger from Mali overnight.",
+        "Deployment",
+        {"destination": {"Niger"}, "location": {"Mali"}},
+    ),
+    (
+        "Two Chinese destroyers sailed through the Tsushima Strait on Friday.",
+        "Deployment",
+        {"agent": {"China"}, "location": {"Tsushima Strait"}},
+    ),
+    (
+        "Ethiopian troops entered Somalia on Sunday, witnesses said.",
+        "Deployment",
+        {"agent": {"Ethiopia"}, "destination": {"Somalia"}},
+    ),
+    (
+        "Sudanese army units advanced toward Khartoum at dawn.",
+        "Deployment",
+        {"agent": {"Sudan"}, "destination": {"Khartoum"}},
+    ),
+    (
+        "Russia amassed 100,000 troops along Ukraine's eastern border.",
+        "Deployment",
+        {"agent": {"Russia"}, "location": {"Ukraine"}},
+    ),
+    (
+        "Rebel fighters stormed the town of Goma on Monday.",
+        "Attack",
+        {"target": {"Goma"}},
+    ),
+    (
+        "Iraqi soldiers captured Tikrit after a week of fighting.",
+        "Attack",
+        {"agent": {"Iraq"}, "target": {"Tikrit"}},
+    ),
+    (
+        "Government troops recaptured the city of Mosul from the militants.",
+        "Attack",
+        {"target": {"Mosul"}},
+    ),
 ]
 
 
