@@ -165,3 +165,8 @@ def test_resolve_a_town_name_many_places_share_is_not_linked_by_name_alone(gazet
     extraction = ArticleExtraction(article=make_article(text, "a.txt"), mentions=(mention,))
     (entity,) = resolve([extraction], gazetteer).entities
     assert entity.same_as == () and entity.located_in == ()
+
+
+def test_resolve_a_lone_name_with_an_honorific_names_someone(resolve_texts):
+    entities, _ = resolve_texts("Mr Okafor told reporters the talks had ended.")
+    assert ("Okafor", "Person") in {(e.label, e.entity_class) for e in entities.values()}

@@ -101,7 +101,7 @@ def _looks_like_a_name(span: Span, name: str) -> bool:
     before = span.doc[span.start - 1].text if span.start else ""
     if any(EQUIPMENT.match(t.text) for t in span) or EQUIPMENT.match(before):
         return False  # 'C-130s', 'F-15E Strike Eagles': equipment, not a body
-    if _names_a_vessel(span) or _service_before_rank(span, name):
+    if _names_a_vessel(span) or _service_before_rank(span, name) or _begins_a_title(span):
         return False
     titles = title_words()
     if span.start >= 2 and span.doc[span.start - 1].lower_ == "of":
@@ -117,6 +117,19 @@ def _service_before_rank(span: Span, name: str) -> bool:
     following = [title_key(t.text) for t in span.doc[span.end : span.end + RANK_REACH]]
     piece = title_piece(following, 0)
     return piece is not None and piece.kind == "rank"
+
+
+def _begins_a_title(span: Span) -> bool:
+    """'Defence' in 'Defence Secretary Ann Roe': one unknown word before a title is the
+    title's first word, not a body."""
+    following = span.doc[span.end] if span.end < len(span.doc) else None
+    return (
+        len(span) == 1
+        and span.label_ == "Organization"
+        and not span.ent_id_
+        and following is not None
+        and title_key(following.text) in title_words()
+    )
 
 
 def _names_a_vessel(span: Span) -> bool:

@@ -102,6 +102,13 @@ class _Anchors:
         return index
 
 
+def _unresolved_lone_name(mention: EntityMention, anchor: str) -> bool:
+    """A one-word person name that no full name claims, written with no title or
+    honorific: 'Mr Sunak' and 'President Macron' name someone, 'Herculean' no one."""
+    titled = any(len(form.split()) > 1 for form in mention.forms)
+    return mention.entity_class == "Person" and anchor == _provisional(mention) and not titled
+
+
 def _provisional(mention: EntityMention) -> str:
     """The anchor of a name no gazetteer entry or full name has claimed."""
     return f"?{match_key(mention.name)}"
@@ -173,8 +180,8 @@ def resolve(extractions: Sequence[ArticleExtraction], gazetteer: Gazetteer) -> R
             candidates = corpus_surnames.get(anchor[1:], set())
             if len(candidates) == 1:
                 anchor = next(iter(candidates))
-            elif mention.entity_class == "Person" and anchor == _provisional(mention):
-                continue  # a lone name nothing resolves ('Herculean'): no one we can tell
+            elif _unresolved_lone_name(mention, anchor):
+                continue  # 'Herculean' tagged a person: no one we can tell
         groups[anchor].append((source, mention))
 
     entities: list[Entity] = []

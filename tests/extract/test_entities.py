@@ -130,3 +130,14 @@ def test_entities_equipment_ships_and_style_capitals_are_no_entities(extract, se
 def test_entities_capitals_in_a_dateline_become_a_name(extract):
     mentions = extract("FORT HOOD, Texas — The division came home.").mentions
     assert "Fort Hood" in {m.name for m in mentions}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_a_body"),
+    [
+        ("Defence Secretary Ann Roe flew to Riga on Monday.", "Defence"),
+        ("Interior Minister Bo Lee resigned.", "Interior"),
+    ],
+)
+def test_entities_a_word_before_a_title_is_no_body(extract, sentence, not_a_body):
+    assert not_a_body not in {m.name for m in extract(sentence).mentions}
