@@ -120,13 +120,12 @@ def _service_before_rank(span: Span, name: str) -> bool:
 
 
 def _begins_a_title(span: Span) -> bool:
-    """'Defence' in 'Defence Secretary Ann Roe': one unknown word before a title is the
-    title's first word, not a body."""
+    """'Defence' in 'Defence Secretary Ann Roe': a ministry's field before a title is the
+    title's first word, not a body ('UEFA President' names UEFA)."""
     following = span.doc[span.end] if span.end < len(span.doc) else None
     return (
         len(span) == 1
-        and span.label_ == "Organization"
-        and not span.ent_id_
+        and span[0].lower_ in recognition_words().portfolio_words
         and following is not None
         and title_key(following.text) in title_words()
     )

@@ -61,12 +61,14 @@ def _acts(doc: Doc, mention: EntityMention) -> bool:
 
 def _is_actor(head: Token) -> bool:
     """Whether the noun a nationality qualifies can act: troops, officials, a government,
-    a state's aircraft and weapons ('Dutch F-35s')."""
+    a state's aircraft and weapons ('Dutch F-35s'), or an event it carries out ('Israeli
+    airstrikes', 'the Russian withdrawal')."""
     lexicon = load_lexicon()
     words = {head.lower_, head.lemma_.lower()}
     return bool(
         words & recognition_words().actor_nouns
         or words & lexicon.military_nouns
+        or words & lexicon.nouns.keys()
         or words & set(title_words())
         or EQUIPMENT.match(head.text)
     )

@@ -28,6 +28,7 @@ class RecognitionWords:
     state_organ_heads: frozenset[str]  # 'Australian Army' acts for Australia
     generic_nouns: frozenset[str]  # 'the Alliance', 'Soldiers': capitalised by style, not names
     force_words: frozenset[str]  # an organization with one of these is a force
+    portfolio_words: frozenset[str]  # 'Defence Secretary': a ministry's field before a title
 
 
 @cache
@@ -50,4 +51,5 @@ def recognition_words() -> RecognitionWords:
         state_organ_heads=frozenset(raw["state_organ_heads"]),
         generic_nouns=frozenset(raw["generic_nouns"]),
         force_words=frozenset(raw["force_words"]),
+        portfolio_words=frozenset(raw["portfolio_words"]),
     )

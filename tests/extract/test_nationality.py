@@ -46,3 +46,14 @@ def test_nationality_of_a_country_named_outright_stays(extract):
 def test_nationality_of_people_who_clash_acts(extract):
     text = "Police clashed with Croatian protesters near the border on Sunday."
     assert "Croatia" in _countries(extract, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Saudi airstrikes hit a fuel depot near the port.", "Saudi Arabia"),
+        ("The Ethiopian withdrawal left the town undefended.", "Ethiopia"),
+    ],
+)
+def test_nationality_on_an_event_names_who_carried_it_out(extract, text, country):
+    assert country in _countries(extract, text)
