@@ -7,6 +7,14 @@ people. What no single article owns (an entity's class, label, aliases,
 Wikidata link) sits in one shared graph, `<base>graph/entities`. Turtle and
 JSON-LD hold the union; TriG and N-Quads keep the graphs apart, so a
 `GRAPH ?g { … }` query tells which article says what.
+
+Dates of one event: an article's graph states each date the article gives
+it, except one that another date of the same article refines ("2020" beside
+"January 2020": the article says January 2020). Articles differing in
+precision each keep their own date in their own graph, so the union may
+hold "2020" and "2020-01" for one event: they agree, the longer is the more
+precise. Within one graph, then, no two dates of an event share a first day,
+which matters to stores such as Virtuoso that keep one value per instant.
 """
 
 from __future__ import annotations
@@ -54,6 +62,18 @@ class IriMinter:
 def date_literal(value: str) -> Literal:
     """'2020' → xsd:gYear, '2020-09' → xsd:gYearMonth, '2020-09-09' → xsd:date."""
     return Literal(value, datatype=DATE_TYPES[len(value)])
+
+
+def keep_most_precise_dates(graph: Graph) -> None:
+    """Drop each kg:date that another kg:date of the same node refines ('2020' < '2020-01').
+
+    Dates that disagree ('2020-09', '2020-11') all stay.
+    """
+    for node in set(graph.subjects(KG.date)):
+        dates = {str(value) for value in graph.objects(node, KG.date)}
+        for coarse in dates:
+            if any(fine != coarse and fine.startswith(coarse) for fine in dates):
+                graph.remove((node, KG.date, date_literal(coarse)))
 
 
 def add_article(graph: Graph, article: Article, iri: URIRef) -> None:
@@ -185,6 +205,7 @@ def build_dataset(
                 graph.add((minter.entity(inner), KG.locatedIn, minter.entity(outer)))
         for event, claim in claims.get(article.source_file, []):
             add_claim(graph, event, claim, minter, article)
+        keep_most_precise_dates(graph)
         for role in roles_by_article.get(article.source_file, []):
             add_role(graph, role, minter, article_iri)
     return dataset

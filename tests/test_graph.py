@@ -10,8 +10,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
 from kg.export import named_graphs
+from kg.graph import build_dataset
 from kg.namespaces import DEFAULT_BASE_IRI, KG
-from kg.records import EventType
+from kg.records import ArticleExtraction, Event, EventClaim, EventType
+from kg.resolve import Resolution
 from kg.validate import load_graph_file
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
@@ -91,3 +93,34 @@ def test_where_a_base_lies_is_kept_with_the_article_that_says_it(sample_build: P
         initNs={"kg": KG},
     )
     assert [str(r.file) for r in rows] == ["003_ec37e7ace81eb654.txt"]
+
+
+def test_graph_an_article_states_the_most_precise_of_its_compatible_dates(make_article):
+    # One article dating an event "2020" and "January 2020" says January 2020; a store
+    # that keeps one value per instant (Virtuoso) would otherwise drop one of the two.
+    # A date that disagrees stays, and another article's coarser claim stays in its graph.
+    first = make_article("Troops left in 2020. They left in January 2020. Or in 2021.", "a.txt")
+    second = make_article("Troops left in 2020.", "b.txt")
+
+    def claim(article: str, date: str, start: int) -> EventClaim:
+        return EventClaim(
+            article, "Troops left.", start, start + 20, ((start, start + 5, "left"),), date=date
+        )
+
+    claims = (
+        claim("a.txt", "2020", 0),
+        claim("a.txt", "2020-01", 21),
+        claim("a.txt", "2021", 49),
+        claim("b.txt", "2020", 0),
+    )
+    event = Event("event/left", "Withdrawal", "Withdrawal", claims)
+    extractions = [ArticleExtraction(first), ArticleExtraction(second)]
+    dataset = build_dataset(extractions, Resolution((), {}), [event])
+    iri = URIRef(f"{DEFAULT_BASE_IRI}event/left")
+
+    def dates(stem: str) -> set[str]:
+        graph = dataset.graph(URIRef(f"{DEFAULT_BASE_IRI}article/{stem}"))
+        return {str(date) for date in graph.objects(iri, KG.date)}
+
+    assert dates("a") == {"2020-01", "2021"}
+    assert dates("b") == {"2020"}
