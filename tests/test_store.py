@@ -2,7 +2,9 @@
 
 An Oxigraph server (the `oxigraph` wheel from PyPI, in the test extra) gets
 the sample build pushed to it; `kg serve` runs as its own process. Both must
-answer every shipped query exactly as `kg query` does on the files.
+answer every shipped query exactly as `kg query` does on the files. Logins
+are tested on a loopback stand-in that challenges and records what it is
+sent; Virtuoso checks real Digest logins in test_virtuoso.py.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urlencode
@@ -29,7 +34,14 @@ from kg.cli import app
 from kg.query import LoadedGraph, Results, named_query, open_graph, parse_params, run_query
 from kg.query.library import shipped_queries
 from kg.store import push_graphs, query_endpoint
-from kg.store.http import basic_auth
+from kg.store.auth import (
+    Challenge,
+    Credentials,
+    basic_authorization,
+    credentials_from,
+    digest_authorization,
+    parse_challenges,
+)
 
 runner = CliRunner()
 ENTITIES = "https://w3id.org/newskg/id/graph/entities"
@@ -158,8 +170,7 @@ def test_store_push_twice_gives_the_same_triples(oxigraph, sample_build, graph):
     assert {row[0] for row in rows(names)} == {str(name) for name in graph.store.named_graphs()}
 
 
-def test_store_push_sends_credentials_from_the_environment(oxigraph, sample_build):
-    # Oxigraph takes any credentials; this proves the authenticated path runs end to end.
+def test_store_push_sends_no_credentials_to_a_store_that_asks_none(oxigraph, sample_build):
     env = {"NEWSKG_STORE_USER": "reader", "NEWSKG_STORE_PASSWORD": "s3cret"}
     result = runner.invoke(
         app, ["push", "--endpoint", f"{oxigraph}/store", "-g", str(sample_build)], env=env
@@ -167,10 +178,184 @@ def test_store_push_sends_credentials_from_the_environment(oxigraph, sample_buil
     assert result.exit_code == 0, result.output
 
 
-def test_store_basic_auth_header():
+def test_store_basic_authorization_from_the_environment():
     env = {"NEWSKG_STORE_USER": "reader", "NEWSKG_STORE_PASSWORD": "s3cret"}
-    assert basic_auth(env) == "Basic " + base64.b64encode(b"reader:s3cret").decode()
-    assert basic_auth({}) is None
+    credentials = credentials_from(env)
+    assert credentials is not None and "s3cret" not in repr(credentials)
+    assert (
+        basic_authorization(credentials) == "Basic " + base64.b64encode(b"reader:s3cret").decode()
+    )
+    assert credentials_from({}) is None
+
+
+# Logins: answering the store's challenge
+
+LOGIN = {"NEWSKG_STORE_USER": "reader", "NEWSKG_STORE_PASSWORD": "s3cret-Pa55"}
+DIGEST = 'Digest realm="newskg", nonce="n0nce", qop="auth", algorithm=SHA-256, opaque="0paque"'
+# RFC 7616 section 3.9.1: one request, its challenge, and the answers it gives.
+RFC_CREDENTIALS = Credentials("Mufasa", "Circle of Life")
+RFC_CHALLENGE = {
+    "realm": "http-auth@example.org",
+    "qop": "auth, auth-int",
+    "nonce": "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v",
+    "opaque": "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS",
+}
+RFC_CNONCE = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ"
+
+
+@dataclass
+class LoginStandIn:
+    """A loopback Graph Store that demands a login with `challenge`, takes any of the scheme
+    `accepts`, and records what each PUT carried."""
+
+    url: str
+    challenge: str
+    accepts: str
+    authorizations: list[str | None] = field(default_factory=list)
+
+
+class _LoginHandler(BaseHTTPRequestHandler):
+    server: _LoginServer
+
+    def do_PUT(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        stand_in = self.server.stand_in
+        authorization = self.headers.get("Authorization")
+        stand_in.authorizations.append(authorization)
+        answered = authorization is not None and authorization.startswith(f"{stand_in.accepts} ")
+        self.send_response(204 if answered else 401)
+        if not answered:
+            self.send_header("WWW-Authenticate", stand_in.challenge)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the test reads `authorizations`, not a log
+
+
+class _LoginServer(ThreadingHTTPServer):
+    stand_in: LoginStandIn
+
+
+@pytest.fixture
+def login_store() -> Iterator[Callable[..., LoginStandIn]]:
+    """Start stand-ins that answer any login of the scheme they ask for (the password is
+    not checked here: Virtuoso checks it in test_virtuoso.py)."""
+    servers: list[_LoginServer] = []
+
+    def start(challenge: str, accepts: str | None = None) -> LoginStandIn:
+        server = _LoginServer(("127.0.0.1", 0), _LoginHandler)
+        url = f"http://127.0.0.1:{server.server_port}/store"
+        server.stand_in = LoginStandIn(url, challenge, accepts or challenge.split()[0])
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server.stand_in
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _push(endpoint: str, sample_build: Path, env: dict[str, str]):
+    return runner.invoke(app, ["push", "--endpoint", endpoint, "-g", str(sample_build)], env=env)
+
+
+def test_store_push_answers_digest_without_sending_the_password(login_store, sample_build, graph):
+    store = login_store(DIGEST)
+    result = _push(store.url, sample_build, LOGIN)
+    assert result.exit_code == 0, result.output
+    first, *answers = store.authorizations
+    assert first is None  # nothing is sent before the store asks
+    assert len(answers) == graph.named_graphs  # one challenge, then each graph once
+    assert all(a and a.startswith("Digest ") and "s3cret" not in a for a in answers)
+    counts = [re.search(r"\bnc=(\w+)", a)[1] for a in answers if a]
+    assert counts == [f"{n:08x}" for n in range(1, len(answers) + 1)]
+    assert all('opaque="0paque"' in a and "algorithm=SHA-256" in a for a in answers if a)
+
+
+def test_store_push_sends_basic_only_when_the_store_asks_for_it(login_store, sample_build, graph):
+    store = login_store('Basic realm="newskg"')
+    result = _push(store.url, sample_build, LOGIN)
+    assert result.exit_code == 0, result.output
+    basic = "Basic " + base64.b64encode(b"reader:s3cret-Pa55").decode()
+    assert store.authorizations == [None] + [basic] * graph.named_graphs
+
+
+def test_store_push_prefers_digest_to_basic(login_store, sample_build):
+    store = login_store(f'Basic realm="newskg", {DIGEST}', accepts="Digest")
+    assert _push(store.url, sample_build, LOGIN).exit_code == 0
+    assert all(a and a.startswith("Digest ") for a in store.authorizations[1:])
+
+
+@pytest.mark.parametrize(
+    ("challenge", "env", "message"),
+    [
+        (DIGEST, {}, "HTTP 401 Unauthorized; set NEWSKG_STORE_USER and NEWSKG_STORE_PASSWORD"),
+        ('Negotiate, Bearer realm="x"', LOGIN, "asks for bearer, negotiate; newskg answers"),
+        ('Digest realm="r", nonce="n", algorithm=SHA-512-256', LOGIN, "wants Digest SHA-512-256"),
+        ('Digest realm="r", nonce="n", qop="auth-int"', LOGIN, "wants Digest qop=auth-int"),
+    ],
+)
+def test_store_push_login_it_cannot_give_exits_2(
+    login_store, sample_build, challenge, env, message
+):
+    store = login_store(challenge)
+    result = _push(store.url, sample_build, env)
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.split())
+    assert "s3cret" not in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "response"),
+    [
+        ("MD5", "8ca523f5e9506fed4657c9700eebdbec"),
+        ("SHA-256", "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"),
+    ],
+)
+def test_store_digest_gives_rfc_7616_answers(algorithm, response):
+    challenge = Challenge("digest", {**RFC_CHALLENGE, "algorithm": algorithm})
+    header = digest_authorization(
+        RFC_CREDENTIALS, challenge, "GET", "/dir/index.html", cnonce=RFC_CNONCE
+    )
+    assert header == (
+        'Digest username="Mufasa", realm="http-auth@example.org", uri="/dir/index.html", '
+        f'algorithm={algorithm}, nonce="{RFC_CHALLENGE["nonce"]}", nc=00000001, '
+        f'cnonce="{RFC_CNONCE}", qop=auth, response="{response}", '
+        f'opaque="{RFC_CHALLENGE["opaque"]}"'
+    )
+
+
+def test_store_digest_names_beyond_ascii_and_quotes():
+    challenge = Challenge("digest", {"realm": 'a "quoted" realm', "nonce": "n"})
+    header = digest_authorization(Credentials("Jäsøn Doe", "pw"), challenge, "PUT", "/store")
+    assert header.startswith("Digest username*=UTF-8''J%C3%A4s%C3%B8n%20Doe, ")
+    assert 'realm="a \\"quoted\\" realm"' in header
+    assert "nc=" not in header  # no qop offered: RFC 2069's answer
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (['Basic realm="x"'], [("basic", {"realm": "x"})]),
+        (
+            ['Basic realm="a, b", Digest realm="r", nonce="n\\"q", qop="auth,auth-int"'],
+            [
+                ("basic", {"realm": "a, b"}),
+                ("digest", {"realm": "r", "nonce": 'n"q', "qop": "auth,auth-int"}),
+            ],
+        ),
+        (
+            ["Negotiate abc==", "DIGEST Realm=r, STALE=true"],
+            [("negotiate", {}), ("digest", {"realm": "r", "stale": "true"})],
+        ),
+        (["", ","], []),
+    ],
+)
+def test_store_parse_challenges(headers, expected):
+    assert [(c.scheme, c.params) for c in parse_challenges(headers)] == expected
 
 
 @pytest.mark.parametrize(

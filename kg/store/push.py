@@ -3,8 +3,8 @@
 Each named graph goes in one PUT to `ENDPOINT?graph=IRI`, which replaces
 whatever the store held under that name, so pushing the same build twice
 leaves the store exactly as after the first push, and a rebuilt article
-replaces its old version. Oxigraph, Fuseki and GraphDB all speak the
-protocol. A graph the build no longer has is left in the store.
+replaces its old version. Oxigraph, Fuseki, GraphDB and Virtuoso all speak
+the protocol. A graph the build no longer has is left in the store.
 
 Reference: https://www.w3.org/TR/sparql11-http-rdf-update/#http-put
 """
@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, Store, serialize
 
-from kg.store.http import DEFAULT_TIMEOUT, basic_auth, check_endpoint, send, with_query
+from kg.store.auth import Authenticator
+from kg.store.http import DEFAULT_TIMEOUT, authenticator, check_endpoint, send, with_query
 
 # N-Triples: every store reads it, and a graph's bytes need no prefixes or state.
 _FORMAT = RdfFormat.N_TRIPLES
@@ -38,7 +39,7 @@ def _put(
     graph: NamedNode | BlankNode | DefaultGraph,
     url: str,
     *,
-    auth: str | None,
+    auth: Authenticator,
     timeout: float,
 ) -> int:
     """PUT one graph's triples to `url`; the number sent."""
@@ -70,7 +71,7 @@ def push_graphs(
     """
     started = time.perf_counter()
     check_endpoint(endpoint)
-    auth = basic_auth(environ)
+    auth = authenticator(environ)
     named = sorted(store.named_graphs(), key=lambda name: name.value)
     targets: list[tuple[NamedNode | BlankNode | DefaultGraph, str]] = [
         (graph, with_query(endpoint, {"graph": graph.value})) for graph in named

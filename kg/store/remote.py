@@ -1,6 +1,8 @@
 """Ask a SPARQL 1.1 Protocol endpoint the questions `kg query` asks a file.
 
-The query goes unchanged as the protocol's own request body. `--param`
+The query goes unchanged as the protocol's URL-encoded POST (`query=…`),
+the one form every store takes (Virtuoso never answers a query sent as an
+`application/sparql-query` body). `--param`
 values are not pasted into it either (no string building, no VALUES block):
 the endpoint answers the query as written, and only the rows whose
 parameter variable equals the value are kept here. That is the same answer
@@ -10,9 +12,11 @@ shipped queries that take a parameter have none.
 
 For the union default graph the queries expect, give Oxigraph's endpoint as
 `http://HOST:7878/query?union-default-graph` (or start it with
-`--union-default-graph`); Fuseki needs `tdb2:unionDefaultGraph true`.
+`--union-default-graph`); Fuseki needs `tdb2:unionDefaultGraph true`;
+Virtuoso's `/sparql` already answers over every graph it holds when the
+query names none.
 
-Reference: https://www.w3.org/TR/sparql11-protocol/#query-via-post-direct
+Reference: https://www.w3.org/TR/sparql11-protocol/#query-via-post-urlencoded
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from pyoxigraph import (
     Literal,
@@ -33,7 +38,7 @@ from pyoxigraph import (
 
 from kg.query.run import Results
 from kg.query.terms import ParameterError
-from kg.store.http import DEFAULT_TIMEOUT, StoreError, basic_auth, check_endpoint, send
+from kg.store.http import DEFAULT_TIMEOUT, StoreError, authenticator, check_endpoint, send
 
 _ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
@@ -73,9 +78,9 @@ def query_endpoint(
     response = send(
         "POST",
         check_endpoint(endpoint),
-        body=query.encode("utf-8"),
-        headers={"Content-Type": "application/sparql-query", "Accept": _ACCEPT},
-        auth=basic_auth(environ),
+        body=urlencode({"query": query}).encode("ascii"),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT},
+        auth=authenticator(environ),
         timeout=timeout,
     )
     results_format = QueryResultsFormat.from_media_type(response.media_type)
