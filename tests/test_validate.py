@@ -148,8 +148,13 @@ BROKEN: dict[str, tuple[Callable[[Graph], None], URIRef, URIRef]] = {
     "entity without label": (_remove(BAGHDAD, RDFS.label), KGSH.EntityLabelShape, BAGHDAD),
     "entity mentioned nowhere": (
         _remove(AL_ASAD, KG.mentionedIn),
-        KGSH.EntityMentionedInShape,
+        KGSH.EntityMentionedShape,
         AL_ASAD,
+    ),
+    "entity acting for a state is still mentioned": (
+        _all(_add(PENTAGON, KG.actsFor, USA), _remove(PENTAGON, KG.mentionedIn)),
+        KGSH.EntityMentionedShape,
+        PENTAGON,
     ),
     "entity mentioned in a non-article": (
         _add(PENTAGON, KG.mentionedIn, ID["article/missing"]),
@@ -299,6 +304,37 @@ def test_validate_valid_graph_conforms():
     assert report.conforms, report.text
     assert report.violations == ()
     assert report.text == "validation: conforms"
+
+
+def test_validate_a_state_acted_for_needs_no_mention():
+    """A president or ministry brings in the state it acts for, which the text may never name."""
+    graph = valid_graph()
+    graph.add((PENTAGON, KG.actsFor, USA))
+    graph.remove((USA, KG.mentionedIn, None))
+    report = validate_graph(graph)
+    assert report.conforms, report.text
+
+
+# Sentences whose people and bodies act for states the text never names.
+UNNAMED_STATES = [
+    "Vladimir Putin met Emmanuel Macron on Monday.",
+    "Prime Minister Narendra Modi spoke with Chancellor Olaf Scholz by phone.",
+    "The Kremlin said the talks in Geneva would resume next week.",
+    "The Pentagon said it would send 3,000 troops to Poland.",
+]
+
+
+@pytest.mark.parametrize("text", UNNAMED_STATES)
+def test_validate_build_of_a_sentence_conforms(tmp_path, text):
+    source = tmp_path / "articles"
+    source.mkdir()
+    (source / "story.txt").write_text(text + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    built = runner.invoke(app, ["build", str(source), "--out", str(out), "--no-cache"])
+    assert built.exit_code == 0, built.output
+    assert "validation: conforms" in built.stdout, built.output
+    checked = runner.invoke(app, ["validate", str(out / "graph.trig")])
+    assert checked.exit_code == 0, checked.output
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
