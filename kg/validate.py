@@ -13,16 +13,16 @@ from __future__ import annotations
 import dataclasses
 import json
 import typing
-import warnings
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TypeAlias
 
+import pyoxigraph as ox
 import pyshacl
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDFS, SH
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from kg.export import union_graph
@@ -45,7 +45,7 @@ ONTOLOGY_FILE = "newskg.ttl"
 
 Severity: TypeAlias = typing.Literal["Violation", "Warning", "Info"]
 
-# Which rdflib parser reads a file, by its suffix; quad formats go into a Dataset.
+# The format of a graph file, by its suffix; quad formats are read into a Dataset.
 GRAPH_FILE_FORMATS: dict[str, str] = {
     ".ttl": "turtle",
     ".nt": "nt",
@@ -54,6 +54,13 @@ GRAPH_FILE_FORMATS: dict[str, str] = {
     ".jsonld": "json-ld",
 }
 _QUAD_FORMATS = frozenset({"trig", "nquads", "json-ld"})
+_OXIGRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "json-ld": ox.RdfFormat.JSON_LD,
+}
 
 _LONG_LITERAL = 80  # characters of a literal value shown in a report line
 
@@ -277,10 +284,15 @@ def load_graph_file(path: Path) -> Graph:
     TriG, N-Quads and JSON-LD files are read into a `Dataset` (they may hold
     named graphs); Turtle and N-Triples into a `Graph`.
 
+    The file may come from anyone, so it is read by Oxigraph's parsers, in
+    time linear in its size (rdflib's take quadratic time on a long literal),
+    and offline: a JSON-LD `@context` that names another document, on the web
+    or on disk, is refused, never fetched or opened.
+
     Raises:
-        GraphFileError: when the file is missing, has an unknown suffix or is
-            not valid RDF in its format; the message names the file and the
-            parser's complaint.
+        GraphFileError: when the file is missing, has an unknown suffix, is
+            not valid RDF in its format or needs a remote context; the
+            message names the file and the problem.
     """
     path = Path(path)
     fmt = GRAPH_FILE_FORMATS.get(path.suffix.lower())
@@ -291,16 +303,91 @@ def load_graph_file(path: Path) -> Graph:
         raise GraphFileError(path, "no such file; run `kg build` first or give another path")
     if not path.is_file():
         raise GraphFileError(path, "not a file")
-    graph: Graph = Dataset() if fmt in _QUAD_FORMATS else Graph()
     try:
-        with warnings.catch_warnings():
-            # rdflib 7's own N-Quads and JSON-LD parsers call the Dataset API
-            # it deprecated; nothing for our users to act on.
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib\.")
-            graph.parse(path, format=fmt)
-    # rdflib's parsers raise many types (BadSyntax, ParserError, JSONDecodeError,
-    # UnicodeDecodeError, ValueError…) for bad input; all mean "not valid <fmt>".
-    except Exception as err:
-        problem = str(err).strip() or type(err).__name__
-        raise GraphFileError(path, f"not valid {fmt}: {problem}") from err
+        parser = ox.parse(
+            path=path, format=_OXIGRAPH_FORMATS[fmt], base_iri=path.absolute().as_uri()
+        )
+        quads = list(parser)
+    except (SyntaxError, ValueError) as err:
+        raise GraphFileError(path, _parse_problem(fmt, err)) from err
+    except OSError as err:
+        raise GraphFileError(path, err.strerror or str(err)) from err
+    except MemoryError as err:
+        if _TERM_LIMIT not in str(err):
+            raise
+        raise GraphFileError(
+            path, f"a term in it is longer than kg reads ({TERM_LIMIT_TEXT}): {err}"
+        ) from err
+    graph: Graph = Dataset() if fmt in _QUAD_FORMATS else Graph()
+    for prefix, namespace in parser.prefixes.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    try:
+        _add_quads(graph, quads)
+    except _UnsupportedTerm as err:
+        raise GraphFileError(path, f"not valid {fmt}: {err}") from err
     return graph
+
+
+# Oxigraph's parsers hold one term at most this long in their buffer, and fail with
+# this message beyond it.
+_TERM_LIMIT = "buffer maximal size"
+TERM_LIMIT_TEXT = "16 MB, about 8 MB in JSON-LD"
+
+# Oxigraph's JSON-LD parser fails with this when a context names another document:
+# it has no way to load one, which is what keeps reading offline.
+_REMOTE_CONTEXT = "LoadDocumentCallback"
+
+
+def _parse_problem(fmt: str, err: Exception) -> str:
+    if _REMOTE_CONTEXT in str(err):
+        return (
+            "its @context names another document (a URL or a file); kg reads JSON-LD offline "
+            "and never fetches or opens one: put the context in the file itself"
+        )
+    return f"not valid {fmt}: {str(err).strip() or type(err).__name__}"
+
+
+class _UnsupportedTerm(ValueError):
+    """A term rdflib cannot hold: an RDF 1.2 triple term."""
+
+
+_STRING = ox.NamedNode(str(XSD.string))
+_LANG_STRING = ox.NamedNode(str(RDF.langString))
+
+
+def _rdflib_term(term: object) -> Node:
+    """An Oxigraph term as rdflib's: a plain string stays a plain `Literal`, as rdflib reads it."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype == _STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise _UnsupportedTerm(f"cannot hold the term {term}")
+
+
+def _add_quads(graph: Graph, quads: list[ox.Quad]) -> None:
+    """Add `quads` to `graph`: into their named graphs when it is a `Dataset`."""
+    terms: dict[object, Node] = {}  # a term repeats on many lines: convert it once
+
+    def term(value: object) -> Node:
+        found = terms.get(value)
+        if found is None:
+            found = terms[value] = _rdflib_term(value)
+        return found
+
+    graphs: dict[object, Graph] = {}
+    for quad in quads:
+        triple = (term(quad.subject), term(quad.predicate), term(quad.object))
+        if isinstance(graph, Dataset) and not isinstance(quad.graph_name, ox.DefaultGraph):
+            name = quad.graph_name
+            target = graphs.get(name)
+            if target is None:
+                target = graphs[name] = graph.graph(term(name))  # type: ignore[arg-type]
+            target.add(triple)  # type: ignore[arg-type]
+        else:
+            graph.add(triple)  # type: ignore[arg-type]

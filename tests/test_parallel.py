@@ -84,7 +84,7 @@ def test_unreadable_cache_entry_is_recomputed(tmp_path: Path):
         "--cache",
         str(cache),
     )
-    for entry in cache.rglob("*.pickle"):
+    for entry in cache.rglob("*.json"):
         entry.write_bytes(b"not a pickle")
     summary = _build(
         str(ARTICLES / "001_c34ed854f745c209.txt"),

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.names import match_key, slugify
 from kg.records import ArticleExtraction, EntityMention
@@ -106,10 +111,78 @@ def test_resolve_keys_stable_across_runs(resolve_texts):
         ("Recep Tayyip Erdoğan", "recep-tayyip-erdogan"),
         ("U.S.", "u-s"),
         ("  ", "unnamed"),
+        # other scripts are transliterated, so their slugs stay readable and apart
+        ("Владимир Путин", "vladimir-putin"),
+        ("Сергей Лавров", "sergey-lavrov"),
+        ("Αλέξης Τσίπρας", "alexis-tsipras"),
+        ("北京", "beijing"),
+        ("Володимир Зеленський", "volodimir-zelenskiy"),
+        # Latin letters that do not decompose are dropped, as they always were
+        ("Tromsø", "troms"),
     ],
 )
 def test_names_slugify(text, slug):
     assert slugify(text) == slug
+
+
+@pytest.mark.parametrize("text", ["★", "ØÆ", "—"])
+def test_names_slugify_spells_what_it_cannot_transliterate_by_a_digest(text):
+    slug = slugify(text)
+    assert re.fullmatch(r"unnamed-[0-9a-f]{10}", slug)
+    assert slug == slugify(text)  # stable
+    assert len({slugify(t) for t in ("★", "☆", "ØÆ", "—")}) == 4
+
+
+def _legacy_slug(text: str) -> str:
+    """slugify before other scripts were transliterated: accents dropped, the rest removed."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def _legacy_match_key(text: str) -> str:
+    text = re.sub(r"^(the|The|THE)\s+", "", text.strip())
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"([a-z])\1+", r"\1", re.sub(r"[^a-z0-9]+", "", folded.lower()))
+
+
+def _latin_or_no_letter(char: str) -> bool:
+    return not char.isalnum() or unicodedata.name(char, "").startswith("LATIN ")
+
+
+# Latin script (ASCII, Latin-1, Latin Extended-A/B and Additional; not the micro sign, which is
+# Greek), combining marks, and the punctuation news writes in names.
+LATIN_TEXT = st.text(
+    st.one_of(
+        st.characters(min_codepoint=0x20, max_codepoint=0x24F).filter(_latin_or_no_letter),
+        st.characters(min_codepoint=0x1E00, max_codepoint=0x1EFF),
+        st.characters(min_codepoint=0x300, max_codepoint=0x36F),
+        st.sampled_from("’‘“”–—· "),
+    ),
+    max_size=30,
+)
+
+
+@given(LATIN_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_names_latin_slugs_and_keys_as_before(text):
+    if _legacy_slug(text):
+        assert slugify(text) == _legacy_slug(text)
+    assert match_key(text) == _legacy_match_key(text)
+
+
+def test_names_match_key_tells_other_scripts_apart():
+    names = ["Владимир Путин", "Сергей Лавров", "Дмитрий Песков", "Αλέξης Τσίπρας"]
+    keys = [match_key(name) for name in names]
+    assert all(keys) and len(set(keys)) == len(names)
+    assert match_key("Владимир Путин") == match_key("Vladimir Putin")
+
+
+def test_resolve_names_in_another_script_stay_apart(resolve_texts):
+    entities, _ = resolve_texts(
+        "Владимир Путин met Сергей Лавров and Дмитрий Песков in Moscow on Monday."
+    )
+    people = {e.key for e in entities.values() if e.entity_class == "Person"}
+    assert people == {"person/vladimir-putin", "person/sergey-lavrov", "person/dmitriy-peskov"}
 
 
 def test_resolve_a_lone_name_nothing_resolves_is_no_person(resolve_texts):

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -45,6 +46,8 @@ from kg.store.auth import (
 
 runner = CliRunner()
 ENTITIES = "https://w3id.org/newskg/id/graph/entities"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SAMPLES = sorted((Path(__file__).resolve().parent.parent / "articles").glob("*.txt"))
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 COUNT_PLAIN = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 STARTUP_SECONDS = 30
@@ -102,15 +105,14 @@ def graph(sample_build: Path) -> LoadedGraph:
     return open_graph(sample_build)
 
 
-@pytest.fixture(scope="module")
-def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def oxigraph_server(folder: Path) -> Iterator[str]:
     """A real Oxigraph server, empty, on a free loopback port; its base URL."""
     binary = shutil.which(
         "oxigraph", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     )
     if binary is None:
         pytest.fail("the oxigraph server is missing: pip install -e '.[test]'")
-    folder = tmp_path_factory.mktemp("oxigraph")
     address = f"127.0.0.1:{_free_port()}"
     command = [binary, "serve", "--location", str(folder / "db"), "--bind", address]
     with (folder / "server.log").open("wb") as log:
@@ -125,6 +127,13 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An Oxigraph server shared by the module's tests; its base URL."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -168,6 +177,72 @@ def test_store_push_twice_gives_the_same_triples(oxigraph, sample_build, graph):
         assert count(f"{oxigraph}/query") == graph.quads
     names = query_endpoint(f"{oxigraph}/query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
     assert {row[0] for row in rows(names)} == {str(name) for name in graph.store.named_graphs()}
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadedGraph, LoadedGraph]:
+    """Build A of three sample articles and build B of the two others, as two users would."""
+    folder = tmp_path_factory.mktemp("two-builds")
+    loaded = []
+    for name, articles in (("a", SAMPLES[:3]), ("b", SAMPLES[3:])):
+        source = folder / f"articles-{name}"
+        source.mkdir()
+        for article in articles:
+            shutil.copy(article, source)
+        result = runner.invoke(app, ["build", str(source), "--out", str(folder / name)])
+        assert result.exit_code == 0, result.output
+        loaded.append(open_graph(folder / name))
+    return loaded[0], loaded[1]
+
+
+def _select(target: str | LoadedGraph, query: str) -> set[tuple[str, ...]]:
+    """The rows of `query` over a pushed store (by URL) or over a build."""
+    if isinstance(target, str):
+        return set(rows(query_endpoint(f"{target}/query", query)))
+    return set(rows(run_query(target.store, query)))
+
+
+def _entity_graph(target: str | LoadedGraph) -> set[tuple[str, ...]]:
+    return _select(target, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{ENTITIES}> {{ ?s ?p ?o }} }}")
+
+
+def _quads(target: str | LoadedGraph) -> set[tuple[str, ...]]:
+    return _select(target, "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def _labels(triples: set[tuple[str, ...]]) -> dict[str, set[str]]:
+    labels: dict[str, set[str]] = {}
+    for s, p, o in triples:
+        if p == f"<{RDFS_LABEL}>":
+            labels.setdefault(s, set()).add(o)
+    return labels
+
+
+def test_store_push_of_another_build_keeps_the_first_builds_entities(tmp_path, two_builds):
+    a, b = two_builds
+    with oxigraph_server(tmp_path) as store:
+        push_graphs(a.store, f"{store}/store")
+        assert _quads(store) == _quads(a)  # into an empty store: exactly A
+        push_graphs(b.store, f"{store}/store")
+        kept = _entity_graph(store)
+        a_labels, b_labels, labels = (
+            _labels(t) for t in (_entity_graph(a), _entity_graph(b), kept)
+        )
+        only_a = a_labels.keys() - b_labels.keys()
+        assert only_a and b_labels.keys() - a_labels.keys()  # each build knows entities of its own
+        # every entity A alone knows keeps A's description; one B knows too gets B's
+        assert {e: labels[e] for e in only_a} == {e: a_labels[e] for e in only_a}
+        assert {e: labels[e] for e in b_labels} == b_labels
+        assert all(len(values) == 1 for values in labels.values())  # one label each, as shaped
+        assert {t for t in kept if t[0] in only_a} == {
+            t for t in _entity_graph(a) if t[0] in only_a
+        }
+        # pushing A again is idempotent: twice leaves what once did
+        push_graphs(a.store, f"{store}/store")
+        again = _quads(store)
+        push_graphs(a.store, f"{store}/store")
+        assert _quads(store) == again
+        assert _labels(_entity_graph(store)).keys() == labels.keys()  # B's entities stay too
 
 
 def test_store_push_sends_no_credentials_to_a_store_that_asks_none(oxigraph, sample_build):
@@ -219,11 +294,17 @@ class _LoginHandler(BaseHTTPRequestHandler):
 
     def do_PUT(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
+        self._answer(204)
+
+    def do_GET(self) -> None:
+        self._answer(404)  # the entity graph is merged: push reads it first; none is stored
+
+    def _answer(self, status: int) -> None:
         stand_in = self.server.stand_in
         authorization = self.headers.get("Authorization")
         stand_in.authorizations.append(authorization)
         answered = authorization is not None and authorization.startswith(f"{stand_in.accepts} ")
-        self.send_response(204 if answered else 401)
+        self.send_response(status if answered else 401)
         if not answered:
             self.send_header("WWW-Authenticate", stand_in.challenge)
         self.send_header("Content-Length", "0")
@@ -267,7 +348,7 @@ def test_store_push_answers_digest_without_sending_the_password(login_store, sam
     assert result.exit_code == 0, result.output
     first, *answers = store.authorizations
     assert first is None  # nothing is sent before the store asks
-    assert len(answers) == graph.named_graphs  # one challenge, then each graph once
+    assert len(answers) == graph.named_graphs + 1  # one challenge, each graph once, one GET
     assert all(a and a.startswith("Digest ") and "s3cret" not in a for a in answers)
     counts = [re.search(r"\bnc=(\w+)", a)[1] for a in answers if a]
     assert counts == [f"{n:08x}" for n in range(1, len(answers) + 1)]
@@ -279,7 +360,7 @@ def test_store_push_sends_basic_only_when_the_store_asks_for_it(login_store, sam
     result = _push(store.url, sample_build, LOGIN)
     assert result.exit_code == 0, result.output
     basic = "Basic " + base64.b64encode(b"reader:s3cret-Pa55").decode()
-    assert store.authorizations == [None] + [basic] * graph.named_graphs
+    assert store.authorizations == [None] + [basic] * (graph.named_graphs + 1)
 
 
 def test_store_push_prefers_digest_to_basic(login_store, sample_build):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -143,8 +148,13 @@ BROKEN: dict[str, tuple[Callable[[Graph], None], URIRef, URIRef]] = {
     "entity without label": (_remove(BAGHDAD, RDFS.label), KGSH.EntityLabelShape, BAGHDAD),
     "entity mentioned nowhere": (
         _remove(AL_ASAD, KG.mentionedIn),
-        KGSH.EntityMentionedInShape,
+        KGSH.EntityMentionedShape,
         AL_ASAD,
+    ),
+    "entity acting for a state is still mentioned": (
+        _all(_add(PENTAGON, KG.actsFor, USA), _remove(PENTAGON, KG.mentionedIn)),
+        KGSH.EntityMentionedShape,
+        PENTAGON,
     ),
     "entity mentioned in a non-article": (
         _add(PENTAGON, KG.mentionedIn, ID["article/missing"]),
@@ -294,6 +304,37 @@ def test_validate_valid_graph_conforms():
     assert report.conforms, report.text
     assert report.violations == ()
     assert report.text == "validation: conforms"
+
+
+def test_validate_a_state_acted_for_needs_no_mention():
+    """A president or ministry brings in the state it acts for, which the text may never name."""
+    graph = valid_graph()
+    graph.add((PENTAGON, KG.actsFor, USA))
+    graph.remove((USA, KG.mentionedIn, None))
+    report = validate_graph(graph)
+    assert report.conforms, report.text
+
+
+# Sentences whose people and bodies act for states the text never names.
+UNNAMED_STATES = [
+    "Vladimir Putin met Emmanuel Macron on Monday.",
+    "Prime Minister Narendra Modi spoke with Chancellor Olaf Scholz by phone.",
+    "The Kremlin said the talks in Geneva would resume next week.",
+    "The Pentagon said it would send 3,000 troops to Poland.",
+]
+
+
+@pytest.mark.parametrize("text", UNNAMED_STATES)
+def test_validate_build_of_a_sentence_conforms(tmp_path, text):
+    source = tmp_path / "articles"
+    source.mkdir()
+    (source / "story.txt").write_text(text + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    built = runner.invoke(app, ["build", str(source), "--out", str(out), "--no-cache"])
+    assert built.exit_code == 0, built.output
+    assert "validation: conforms" in built.stdout, built.output
+    checked = runner.invoke(app, ["validate", str(out / "graph.trig")])
+    assert checked.exit_code == 0, checked.output
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
@@ -516,3 +557,151 @@ def test_validate_cli_build_reports_violations_keeps_exit_0(tmp_path, monkeypatc
     assert f"<{WITHDRAWAL}> kg:troopCount" in result.stderr
     assert "validation: conforms" not in result.stdout
     assert (out / "graph.ttl").exists()
+
+
+# --- untrusted JSON-LD: read offline, never fetching or opening another document ---------
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[str]]]:
+    """An HTTP server on loopback that serves a JSON-LD context; its URL and the paths asked."""
+    asked: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            body = json.dumps({"@context": CONTEXT}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/context.jsonld", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def watched_context(tmp_path: Path) -> Iterator[tuple[Path, list[str]]]:
+    """A context 'file' that records being opened: a named pipe that a thread feeds the context
+    to the first reader that opens it (so that reader never hangs); its path and the opens seen."""
+    path = tmp_path / "context.jsonld"
+    os.mkfifo(path)
+    opened: list[str] = []
+    stop = threading.Event()
+
+    def feed() -> None:
+        while not stop.is_set():
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # ENXIO: no reader has it open
+                time.sleep(0.005)
+                continue
+            opened.append("opened")
+            with os.fdopen(fd, "wb") as pipe:
+                pipe.write(json.dumps({"@context": CONTEXT}).encode())
+            return
+
+    thread = threading.Thread(target=feed, daemon=True)
+    thread.start()
+    try:
+        yield path, opened
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+CONTEXT = {"kg": str(KG), "rdfs": str(RDFS), "label": str(RDFS.label)}
+
+
+def _documents(reference: str) -> dict[str, dict[str, object]]:
+    """Every place a JSON-LD document can name another document as (part of) its context."""
+    node = {"@id": str(TRUMP), "@type": "kg:Person", "label": "Donald Trump"}
+    return {
+        "top": {"@context": reference, **node},
+        "in a list": {"@context": [{"kg": str(KG)}, reference], **node},
+        "imported": {"@context": {"@version": 1.1, "@import": reference}, **node},
+        "scoped to a term": {
+            "@context": {"kg": str(KG), "knows": {"@id": "kg:knows", "@context": reference}},
+            "@id": str(TRUMP),
+            "knows": {"@id": str(KADHIMI), "label": "Mustafa al-Kadhimi"},
+        },
+        "on a node": {"@context": {"kg": str(KG)}, "@graph": [{"@context": reference, **node}]},
+    }
+
+
+@pytest.mark.parametrize("command", ["validate", "view"])
+@pytest.mark.parametrize("where", sorted(_documents("x")))
+def test_validate_jsonld_remote_context_is_never_fetched(tmp_path, listener, command, where):
+    url, asked = listener
+    path = tmp_path / "graph.jsonld"
+    path.write_text(json.dumps(_documents(url)[where]), encoding="utf-8")
+    result = runner.invoke(app, [command, str(path)])
+    assert asked == []
+    assert result.exit_code == 2, result.output
+    assert str(path) in result.stderr
+    assert "@context" in result.stderr and "offline" in result.stderr
+    assert not path.with_suffix(".html").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "view"])
+@pytest.mark.parametrize("absolute", [True, False], ids=["file: IRI", "relative"])
+def test_validate_jsonld_file_context_is_never_opened(tmp_path, watched_context, command, absolute):
+    context, opened = watched_context
+    path = tmp_path / "graph.jsonld"
+    reference = context.as_uri() if absolute else context.name
+    path.write_text(json.dumps(_documents(reference)["top"]), encoding="utf-8")
+    result = runner.invoke(app, [command, str(path)])
+    assert result.exit_code == 2, result.output
+    assert "@context" in result.stderr
+    assert opened == []
+
+
+def test_validate_jsonld_inline_context_still_reads(tmp_path):
+    path = tmp_path / "graph.jsonld"
+    document = {"@context": CONTEXT, "@id": str(TRUMP), "@type": "kg:Person", "label": "Trump"}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert set(union_graph(load_graph_file(path))) == {
+        (TRUMP, RDF.type, KG.Person),
+        (TRUMP, RDFS.label, Literal("Trump")),
+    }
+
+
+@pytest.mark.parametrize("suffix", [".trig", ".nq", ".jsonld"])
+def test_validate_load_graph_file_every_format_reads_the_same_triples(sample_build, suffix):
+    turtle = load_graph_file(sample_build / "graph.ttl")
+    other = union_graph(load_graph_file(sample_build / f"graph{suffix}"))
+    assert len(turtle) > 1000
+    assert set(other) == set(turtle)
+
+
+def test_validate_load_graph_file_keeps_graph_names_and_literals(tmp_path):
+    text = 'a "quoted"\nline\\ with é, 😀 and\ttabs ' * 1000
+    dataset = Dataset()
+    dataset.graph(ARTICLE).add((TRUMP, RDFS.label, Literal(text)))
+    dataset.graph(ARTICLE).add((TRUMP, KG.demonym, Literal("américain", lang="fr")))
+    dataset.add((IRAQ, KG.troopCount, Literal(3000, datatype=XSD.integer)))
+    path = tmp_path / "graph.trig"
+    path.write_bytes(serialize(dataset, "trig"))
+    loaded = load_graph_file(path)
+    assert isinstance(loaded, Dataset)
+    assert set(loaded.graph(ARTICLE)) == set(dataset.graph(ARTICLE))
+    assert (IRAQ, KG.troopCount, Literal(3000, datatype=XSD.integer)) in union_graph(loaded)
+
+
+@pytest.mark.parametrize("command", ["validate", "view"])
+def test_validate_term_longer_than_the_readers_take_exit_2(tmp_path, command):
+    path = tmp_path / "graph.nt"
+    path.write_text(f'<{TRUMP}> <{RDFS.label}> "{"x" * 17_000_000}" .\n', encoding="utf-8")
+    result = runner.invoke(app, [command, str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"cannot read {path}: a term in it is longer than kg reads" in result.stderr

@@ -1,12 +1,20 @@
 """Upload a build to a SPARQL 1.1 Graph Store endpoint, one named graph per article.
 
-Each named graph goes in one PUT to `ENDPOINT?graph=IRI`, which replaces
-whatever the store held under that name, so pushing the same build twice
-leaves the store exactly as after the first push, and a rebuilt article
-replaces its old version. Oxigraph, Fuseki, GraphDB and Virtuoso all speak
-the protocol. A graph the build no longer has is left in the store.
+An article's graph (the graph named by the kg:Article it describes) belongs
+to that article alone: it goes in one PUT to `ENDPOINT?graph=IRI`, which
+replaces whatever the store held under that name, so a rebuilt article
+replaces its old version. Every other graph (the entity graph) is shared by
+all the builds pushed to one store, so it is merged entity by entity: the
+store's copy is read (GET), each subject this build describes gets this
+build's description, every other subject keeps the one an earlier push gave
+it, and the result is PUT back. Build B of other articles thus never wipes
+build A's entities, and pushing the same build twice leaves the store as
+after the first push. Two pushes running at once may lose one's entity
+updates (there is no transaction across GET and PUT). A graph or entity the
+build no longer has is left in the store. Oxigraph, Fuseki, GraphDB and
+Virtuoso all speak the protocol.
 
-Reference: https://www.w3.org/TR/sparql11-http-rdf-update/#http-put
+Reference: https://www.w3.org/TR/sparql11-http-rdf-update/
 """
 
 from __future__ import annotations
@@ -15,11 +23,29 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.error import HTTPError
 
-from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, Store, serialize
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    NamedNode,
+    RdfFormat,
+    Store,
+    Triple,
+    parse,
+    serialize,
+)
 
+from kg.namespaces import KG
 from kg.store.auth import Authenticator
-from kg.store.http import DEFAULT_TIMEOUT, authenticator, check_endpoint, send, with_query
+from kg.store.http import (
+    DEFAULT_TIMEOUT,
+    StoreError,
+    authenticator,
+    check_endpoint,
+    send,
+    with_query,
+)
 
 # N-Triples: every store reads it, and a graph's bytes need no prefixes or state.
 _FORMAT = RdfFormat.N_TRIPLES
@@ -34,6 +60,10 @@ class PushReport:
     seconds: float
 
 
+_RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_ARTICLE = NamedNode(str(KG.Article))
+
+
 def _put(
     store: Store,
     graph: NamedNode | BlankNode | DefaultGraph,
@@ -42,17 +72,46 @@ def _put(
     auth: Authenticator,
     timeout: float,
 ) -> int:
-    """PUT one graph's triples to `url`; the number sent."""
+    """Send one graph's triples to `url`, replacing or merging (see above); the number ours."""
     triples = [quad.triple for quad in store.quads_for_pattern(None, None, None, graph)]
+    sent = triples
+    if isinstance(graph, NamedNode) and not _is_article_graph(store, graph):
+        ours = {triple.subject for triple in triples}
+        stored = _get(url, auth=auth, timeout=timeout)
+        sent = [triple for triple in stored if triple.subject not in ours] + triples
     send(
         "PUT",
         url,
-        body=serialize(triples, format=_FORMAT) or b"",
+        body=serialize(sent, format=_FORMAT) or b"",
         headers={"Content-Type": _FORMAT.media_type},
         auth=auth,
         timeout=timeout,
     )
     return len(triples)
+
+
+def _is_article_graph(store: Store, graph: NamedNode) -> bool:
+    """Whether `graph` is named by the article it holds, and so is that article's alone."""
+    found = store.quads_for_pattern(graph, _RDF_TYPE, _ARTICLE, graph)
+    return next(found, None) is not None
+
+
+def _get(url: str, *, auth: Authenticator, timeout: float) -> list[Triple]:
+    """The triples the store holds in the graph at `url`; none when it has no such graph."""
+    try:
+        response = send(
+            "GET", url, headers={"Accept": _FORMAT.media_type}, auth=auth, timeout=timeout
+        )
+    except StoreError as err:
+        if isinstance(err.__cause__, HTTPError) and err.__cause__.code == 404:
+            return []
+        raise
+    fmt = RdfFormat.from_media_type(response.media_type) or _FORMAT
+    try:
+        return [quad.triple for quad in parse(response.body, fmt)]
+    except (SyntaxError, ValueError) as err:
+        message = f"the store answered GET {url} with {fmt.name} that is not valid: {err}"
+        raise StoreError(message) from err
 
 
 def push_graphs(
@@ -64,6 +123,9 @@ def push_graphs(
 ) -> PushReport:
     """PUT every named graph of `store` to the Graph Store at `endpoint` (and its default
     graph, if it holds any triples: a Turtle file has nothing else).
+
+    Article graphs are replaced, the entity graph merged entity by entity
+    (see the module's docstring).
 
     Raises:
         StoreError: at the first graph the store refuses or cannot take; the
