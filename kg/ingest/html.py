@@ -49,8 +49,10 @@ AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sail
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·•]\s+")
 
 
-def parse_html(path: Path, html: str) -> Article:
+def parse_html(path: Path, html: str, source_file: str | None = None) -> Article:
     """Read a decoded HTML page into an `Article` (see the module note on offsets).
+
+    `source_file` names the article (see `kg.ingest.ArticleFile`); by default the file's name.
 
     Raises:
         IngestError: trafilatura finds no main text in the page.
@@ -84,7 +86,7 @@ def parse_html(path: Path, html: str) -> Article:
     published = _date(meta.get("published")) or parts.published
     updated = _date(meta.get("updated")) or parts.updated
     return Article(
-        source_file=path.name,
+        source_file=path.name if source_file is None else source_file,
         source_text=text,
         body=parts.body,
         segments=parts.segments,

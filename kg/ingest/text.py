@@ -114,11 +114,14 @@ class TextParts:
     segments: tuple[Segment, ...]
 
 
-def parse_text(path: Path, source: str) -> Article:
-    """Read a decoded .txt or .md file into an `Article` whose offsets refer to `source`."""
+def parse_text(path: Path, source: str, source_file: str | None = None) -> Article:
+    """Read a decoded .txt or .md file into an `Article` whose offsets refer to `source`.
+
+    `source_file` names the article (see `kg.ingest.ArticleFile`); by default the file's name.
+    """
     parts = read_text(source)
     return Article(
-        source_file=path.name,
+        source_file=path.name if source_file is None else source_file,
         source_text=source,
         body=parts.body,
         segments=parts.segments,
