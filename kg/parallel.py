@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import FrameType
 from typing import Literal
 
@@ -22,6 +22,7 @@ from spacy.language import Language
 
 from kg.extract import extract_article
 from kg.gazetteer import Gazetteer, shipped_gazetteer
+from kg.long_articles import article_pieces, join_pieces
 from kg.nlp import build_pipeline, parse
 from kg.records import Article, ArticleExtraction
 
@@ -59,16 +60,25 @@ def load_pipeline(model: str) -> tuple[Gazetteer, Language]:
 def extract_chunk(
     model: str, articles: Sequence[Article]
 ) -> tuple[list[ArticleExtraction], StageTimes]:
-    """Parse and extract `articles` with the pipeline `model`; results keep no article text."""
+    """Parse and extract `articles` with the pipeline `model`; results keep no article text.
+
+    An article too long for the pipeline is parsed and extracted in pieces
+    (`kg.long_articles`).
+    """
     gazetteer, nlp = load_pipeline(model)
     times = StageTimes()
     results = []
     started = time.perf_counter()
-    for article, doc in zip(articles, parse(nlp, [a.body for a in articles]), strict=True):
-        extract_started = time.perf_counter()
-        extraction = extract_article(article, doc, gazetteer)
-        results.append(replace(extraction, article=article.without_text()))
-        times.extract += time.perf_counter() - extract_started
+    parts = [article_pieces(article, nlp.max_length) for article in articles]
+    docs = parse(nlp, [piece.body for pieces in parts for _, piece in pieces])
+    for article, pieces in zip(articles, parts, strict=True):
+        extracted = []
+        for offset, piece in pieces:
+            doc = next(docs)
+            extract_started = time.perf_counter()
+            extracted.append((offset, extract_article(piece, doc, gazetteer)))
+            times.extract += time.perf_counter() - extract_started
+        results.append(join_pieces(article.without_text(), extracted))
     times.nlp = time.perf_counter() - started - times.extract
     return results, times
 
