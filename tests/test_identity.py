@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from urllib.parse import unquote
@@ -80,6 +81,15 @@ def test_identity_the_same_file_given_twice_is_read_once(tmp_path):
     story = write(tmp_path / "in" / "story.txt")
     found, _ = discover_articles([tmp_path / "in", story])
     assert [(f.path, f.name) for f in found] == [(story, "story.txt")]
+
+
+def test_identity_a_name_that_is_not_utf8_is_skipped_with_a_reason(tmp_path):
+    good = write(tmp_path / "good.txt")
+    bad = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.txt"))
+    write(bad)
+    found, errors = discover_articles([tmp_path])
+    assert [f.path for f in found] == [good]
+    assert [e.path for e in errors] == [bad] and "not valid UTF-8" in errors[0].reason
 
 
 def test_identity_cli_refuses_duplicate_ids_before_parsing(tmp_path):
