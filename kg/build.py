@@ -12,15 +12,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import spacy
 from rdflib import Dataset
 
+from kg.atomic import replace_as_set
 from kg.cache import ExtractionCache, pipeline_fingerprint
 from kg.export import FORMATS, SUFFIXES, Format, Serializer
 from kg.gazetteer import shipped_gazetteer
 from kg.graph import build_dataset
 from kg.ingest import IngestError, discover_articles, load_article
 from kg.namespaces import DEFAULT_BASE_IRI
-from kg.nlp import DEFAULT_MODEL, require_model
+from kg.nlp import DEFAULT_MODEL, ModelNotFoundError, require_model
 from kg.parallel import Executor, run_extraction
 from kg.records import Article, ArticleExtraction, Entity, Event, Role
 from kg.resolve import resolve, resolve_events, resolve_roles
@@ -56,12 +58,16 @@ class BuildResult:
 
 
 def read_articles(paths: Sequence[Path]) -> tuple[list[Article], list[IngestError]]:
-    """Load every article under `paths`; a bad file is reported, never fatal."""
+    """Load every article under `paths`; a bad file is reported, never fatal.
+
+    Raises:
+        DuplicateArticleError: two files would become one article; nothing is read.
+    """
     files, errors = discover_articles(paths)
     articles: list[Article] = []
-    for path in files:
+    for file in files:
         try:
-            articles.append(load_article(path))
+            articles.append(load_article(file.path, file.name))
         except IngestError as err:
             errors.append(err)
     return articles, errors
@@ -77,6 +83,21 @@ class BuildOptions:
     executor: Executor = "local"
     scheduler: str | None = None  # a Dask scheduler address; none starts a local cluster
     cache_dir: Path | None = None  # None: no cache
+
+
+def check_model(model: str) -> None:
+    """Fail before any parsing when `model` is no spaCy pipeline.
+
+    Raises:
+        ModelNotFoundError: it is neither an installed pipeline package nor a
+            pipeline folder (one with a config.cfg; `--model /etc` is not).
+    """
+    require_model(model)
+    if not spacy.util.is_package(model) and not (Path(model) / "config.cfg").is_file():
+        raise ModelNotFoundError(
+            f"'{model}' is a folder but not a spaCy pipeline (it has no config.cfg); pass an "
+            "installed pipeline such as en_core_web_sm, or a folder saved with nlp.to_disk."
+        )
 
 
 def extract_articles(
@@ -170,17 +191,28 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
 
 
+def output_name(fmt: Format) -> str:
+    """The graph file of one format: graph.ttl, graph.trig…"""
+    return f"{GRAPH_STEM}{SUFFIXES[fmt]}"
+
+
 def write_outputs(
     result: BuildResult, out_dir: Path, *, formats: Sequence[Format] = FORMATS
 ) -> list[Path]:
-    """Write the graph in each of `formats` (graph.ttl, graph.trig…) and the HTML view."""
-    paths = []
+    """Write the graph in each of `formats` (graph.ttl, graph.trig…) and the HTML view, as a set.
+
+    They are written into a staging folder and swapped into `out_dir`
+    together, replacing the previous build's files (graph files of formats
+    not chosen now are removed, so no file of an older build is left to
+    mislead), or, if any writer fails or the build is stopped, not at all.
+    """
     with _timed(result.timings, "prepare writing"):
         serializer = Serializer(result.graph)
-    for fmt in formats:
-        with _timed(result.timings, f"write {fmt}"):
-            paths.append(serializer.write(out_dir / f"{GRAPH_STEM}{SUFFIXES[fmt]}", fmt))
-    view_path = out_dir / VIEW_FILE
-    with _timed(result.timings, "write html"):
-        write_html(serializer.union, view_path)
-    return [*paths, view_path]
+    stale = [output_name(fmt) for fmt in FORMATS if fmt not in formats]
+    with replace_as_set(out_dir, remove=stale) as staging:
+        for fmt in formats:
+            with _timed(result.timings, f"write {fmt}"):
+                (staging / output_name(fmt)).write_bytes(serializer.serialize(fmt))
+        with _timed(result.timings, "write html"):
+            write_html(serializer.union, staging / VIEW_FILE)
+    return [*(out_dir / output_name(fmt) for fmt in formats), out_dir / VIEW_FILE]

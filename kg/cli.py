@@ -13,19 +13,23 @@ import typer
 from rdflib import Dataset
 
 from kg import __version__
+from kg.atomic import folder_problem
 from kg.build import (
     CACHE_DIR,
     GRAPH_FILE,
     BuildOptions,
     NoArticlesError,
     build,
+    check_model,
     read_articles,
     write_outputs,
 )
 from kg.export import parse_formats, union_graph, union_view
+from kg.graph import check_base_iri
+from kg.ingest import DuplicateArticleError
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.nlp import DEFAULT_MODEL, ModelNotFoundError
-from kg.parallel import EXECUTORS, DaskNotInstalledError
+from kg.parallel import EXECUTORS, DaskNotInstalledError, stop_on_sigterm
 from kg.query import (
     OUTPUT_FORMATS,
     GraphLoadError,
@@ -131,33 +135,40 @@ def build_command(
         chosen = parse_formats(formats or ())
     except ValueError as err:
         raise _fail(str(err)) from err
+    options = BuildOptions(
+        model=model,
+        base_iri=base_iri,
+        jobs=jobs,
+        executor=executor,  # type: ignore[arg-type]  # checked against EXECUTORS above
+        scheduler=scheduler,
+        cache_dir=None if no_cache else (cache or out / CACHE_DIR),
+    )
+    _check_up_front(options, out)
     sources = paths or [Path("articles")]
-    articles, skipped = read_articles(sources)
-    for error in skipped:
-        _warn(f"skipped {error}")
-    if not articles:
-        raise _fail(
-            "no readable article in "
-            + ", ".join(map(str, sources))
-            + "; give .txt, .md or .html files"
-        )
-    with typer.progressbar(length=len(articles), label="parsing articles", file=sys.stderr) as bar:
+    with stop_on_sigterm():
         try:
-            options = BuildOptions(
-                model=model,
-                base_iri=base_iri,
-                jobs=jobs,
-                executor=executor,  # type: ignore[arg-type]  # checked against EXECUTORS above
-                scheduler=scheduler,
-                cache_dir=None if no_cache else (cache or out / CACHE_DIR),
-            )
-            result = build(articles, skipped=skipped, options=options, on_articles=bar.update)
-        except (NoArticlesError, ModelNotFoundError, DaskNotInstalledError) as err:
+            articles, skipped = read_articles(sources)
+        except DuplicateArticleError as err:
             raise _fail(str(err)) from err
-    try:
-        written = write_outputs(result, out, formats=chosen)
-    except OSError as err:
-        raise _fail(f"cannot write to {out}: {err.strerror or err}") from err
+        for error in skipped:
+            _warn(f"skipped {error}")
+        if not articles:
+            raise _fail(
+                "no readable article in "
+                + ", ".join(map(str, sources))
+                + "; give .txt, .md or .html files"
+            )
+        with typer.progressbar(
+            length=len(articles), label="parsing articles", file=sys.stderr
+        ) as bar:
+            try:
+                result = build(articles, skipped=skipped, options=options, on_articles=bar.update)
+            except (NoArticlesError, ModelNotFoundError, DaskNotInstalledError) as err:
+                raise _fail(str(err)) from err
+        try:
+            written = write_outputs(result, out, formats=chosen)
+        except OSError as err:
+            raise _fail(f"cannot write to {out}: {err.strerror or err}") from err
     by_class = ", ".join(f"{n} {cls}" for cls, n in result.entities_by_class().items())
     typer.echo(
         f"{len(result.articles)} articles read, {len(result.skipped)} skipped; "
@@ -170,6 +181,22 @@ def build_command(
         typer.echo(f"wrote {path}")
     if not no_validate:
         _report_validation(result.graph)
+
+
+def _check_up_front(options: BuildOptions, out: Path) -> None:
+    """Refuse, before any article is read, what the build would only trip over after the parse."""
+    try:
+        check_base_iri(options.base_iri)
+    except ValueError as err:
+        raise _fail(f"--base-iri: {err}") from err
+    try:
+        check_model(options.model)
+    except ModelNotFoundError as err:
+        raise _fail(str(err)) from err
+    for flag, folder in (("--out", out), ("--cache", options.cache_dir)):
+        problem = folder_problem(folder) if folder is not None else None
+        if problem:
+            raise _fail(f"{flag} {folder} {problem}")
 
 
 def _report_validation(graph: Dataset) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -64,6 +65,9 @@ OXIGRAPH_FORMATS: dict[Format, ox.RdfFormat] = {
 
 RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+
+# What XML 1.0 cannot hold: C0 controls but tab and line ends, lone surrogates, U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Predicates that carry a quad's graph name through blank-node canonicalisation.
 _FOLD_NS = "urn:x-newskg:fold:"
@@ -383,13 +387,17 @@ def _jsonld(triples: Iterable[Triple]) -> bytes:
 
 
 def _graphml_value(value: Any) -> str | int | float | bool:
-    """GraphML holds scalars only: lists become "a; b", anything else its string."""
-    if isinstance(value, bool | int | float | str):
+    """GraphML holds scalars only: lists become "a; b", anything else its string.
+
+    Characters XML 1.0 cannot hold even escaped (control characters such as
+    BEL or ESC in a scraped headline) are dropped.
+    """
+    if isinstance(value, bool | int | float):
         return value
     if isinstance(value, list | tuple | set | frozenset):
         items = [str(item) for item in value]
-        return "; ".join(items if isinstance(value, list | tuple) else sorted(items))
-    return str(value)
+        value = "; ".join(items if isinstance(value, list | tuple) else sorted(items))
+    return _NOT_XML.sub("", str(value))
 
 
 def _graphml(graph: Graph) -> bytes:

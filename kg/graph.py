@@ -20,7 +20,9 @@ which matters to stores such as Virtuoso that keep one value per instant.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -36,24 +38,50 @@ FIGURES = (
 )
 
 
+def check_base_iri(base_iri: str) -> str:
+    """`base_iri` when instance IRIs can be minted under it.
+
+    Raises:
+        ValueError: it is not an absolute http(s) IRI ending in `/` or `#`, or
+            holds characters an IRI may not (checked by Oxigraph's strict parser,
+            which every output is written with).
+    """
+    problem = None
+    parts = urlsplit(base_iri)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problem = "is not an absolute http:// or https:// IRI"
+    elif not base_iri.endswith(("/", "#")):
+        problem = "does not end in / or #, so names would run into it"
+    else:
+        try:
+            ox.NamedNode(base_iri)
+        except ValueError as err:
+            problem = f"is not a valid IRI ({err})"
+    if problem:
+        raise ValueError(
+            f"base IRI {base_iri!r} {problem}; give one like {DEFAULT_BASE_IRI} "
+            "(percent-encode spaces and other special characters)"
+        )
+    return base_iri
+
+
 class IriMinter:
-    """Stable, readable instance IRIs under a configurable base."""
+    """Stable, readable instance IRIs under a configurable base (see `check_base_iri`)."""
 
     def __init__(self, base_iri: str = DEFAULT_BASE_IRI) -> None:
-        if not base_iri.endswith(("/", "#")):
-            base_iri += "/"
-        self.base = Namespace(base_iri)
+        self.base = Namespace(check_base_iri(base_iri))
 
     def entity(self, key: str) -> URIRef:
         """'country/iraq' → <base>country/iraq; events and roles likewise."""
         return self.base[key]
 
     def article(self, article: Article) -> URIRef:
-        return self.base[f"article/{article.stem}"]
+        """<base>article/<id>: the article's percent-encoded relative path (`Article.id`)."""
+        return self.base[f"article/{article.id}"]
 
     def mention(self, article: Article, begin: int, end: int) -> URIRef:
-        """A span of an article file: <base>mention/<stem>/<begin>-<end>."""
-        return self.base[f"mention/{article.stem}/{begin}-{end}"]
+        """A span of an article file: <base>mention/<id>/<begin>-<end>."""
+        return self.base[f"mention/{article.id}/{begin}-{end}"]
 
     def entities_graph(self) -> URIRef:
         return self.base["graph/entities"]

@@ -8,16 +8,21 @@ once and keeps it.
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from types import FrameType
 from typing import Literal
 
 from spacy.language import Language
 
 from kg.extract import extract_article
 from kg.gazetteer import Gazetteer, shipped_gazetteer
+from kg.long_articles import article_pieces, join_pieces
 from kg.nlp import build_pipeline, parse
 from kg.records import Article, ArticleExtraction
 
@@ -41,6 +46,9 @@ class StageTimes:
     extract: float = 0.0
 
 
+Parts = Generator[tuple[list[ArticleExtraction], StageTimes], None, None]  # chunk by chunk
+
+
 def load_pipeline(model: str) -> tuple[Gazetteer, Language]:
     """The gazetteer and the spaCy pipeline `model`, loaded once per process."""
     if model not in _LOADED:
@@ -52,16 +60,25 @@ def load_pipeline(model: str) -> tuple[Gazetteer, Language]:
 def extract_chunk(
     model: str, articles: Sequence[Article]
 ) -> tuple[list[ArticleExtraction], StageTimes]:
-    """Parse and extract `articles` with the pipeline `model`; results keep no article text."""
+    """Parse and extract `articles` with the pipeline `model`; results keep no article text.
+
+    An article too long for the pipeline is parsed and extracted in pieces
+    (`kg.long_articles`).
+    """
     gazetteer, nlp = load_pipeline(model)
     times = StageTimes()
     results = []
     started = time.perf_counter()
-    for article, doc in zip(articles, parse(nlp, [a.body for a in articles]), strict=True):
-        extract_started = time.perf_counter()
-        extraction = extract_article(article, doc, gazetteer)
-        results.append(replace(extraction, article=article.without_text()))
-        times.extract += time.perf_counter() - extract_started
+    parts = [article_pieces(article, nlp.max_length) for article in articles]
+    docs = parse(nlp, [piece.body for pieces in parts for _, piece in pieces])
+    for article, pieces in zip(articles, parts, strict=True):
+        extracted = []
+        for offset, piece in pieces:
+            doc = next(docs)
+            extract_started = time.perf_counter()
+            extracted.append((offset, extract_article(piece, doc, gazetteer)))
+            times.extract += time.perf_counter() - extract_started
+        results.append(join_pieces(article.without_text(), extracted))
     times.nlp = time.perf_counter() - started - times.extract
     return results, times
 
@@ -88,6 +105,7 @@ def run_extraction(
     if not articles:
         return [], StageTimes()
     chunks = _chunks(articles, jobs)
+    parts: Parts
     if executor == "dask":
         parts = _on_dask(model, chunks, scheduler, jobs)
     elif jobs > 1:
@@ -96,25 +114,65 @@ def run_extraction(
         parts = (extract_chunk(model, chunk) for chunk in chunks)
     results: list[ArticleExtraction] = []
     total = StageTimes()
-    for extractions, times in parts:
-        results.extend(extractions)
-        total.nlp += times.nlp
-        total.extract += times.extract
-        if on_chunk:
-            on_chunk(len(extractions))
+    # Closed on any exit, so an interrupted build stops its workers at once.
+    with closing(parts):
+        for extractions, times in parts:
+            results.extend(extractions)
+            total.nlp += times.nlp
+            total.extract += times.extract
+            if on_chunk:
+                on_chunk(len(extractions))
     return results, total
 
 
-def _on_processes(
-    model: str, chunks: list[Sequence[Article]], jobs: int
-) -> Iterator[tuple[list[ArticleExtraction], StageTimes]]:
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(extract_chunk, [model] * len(chunks), chunks)
+def _on_processes(model: str, chunks: list[Sequence[Article]], jobs: int) -> Parts:
+    """Chunks on `jobs` worker processes, results in order; the pool is terminated on exit.
+
+    Leaving early (an error, Ctrl-C, SIGTERM turned into `SystemExit` by
+    `stop_on_sigterm`) kills the workers instead of waiting for their chunks.
+    """
+    with multiprocessing.Pool(jobs, initializer=_worker_signals) as pool:
+        yield from pool.imap(_extract_chunk, [(model, chunk) for chunk in chunks])
+
+
+def _extract_chunk(
+    task: tuple[str, Sequence[Article]],
+) -> tuple[list[ArticleExtraction], StageTimes]:
+    return extract_chunk(*task)
+
+
+def _worker_signals() -> None:
+    """Workers leave signals to their parent: Ctrl-C reaches the whole process group, and the
+    parent terminates the pool; SIGTERM (from the parent) ends a worker at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """Within the block, SIGTERM raises `SystemExit` in the main thread, as Ctrl-C raises
+    `KeyboardInterrupt`, so cleanup runs: worker pools are terminated, staging folders removed.
+
+    Exit status 143 (128 + SIGTERM), as a process killed by the signal reports.
+    Outside the main thread the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _on_dask(
     model: str, chunks: list[Sequence[Article]], scheduler: str | None, jobs: int
-) -> Iterator[tuple[list[ArticleExtraction], StageTimes]]:
+) -> Parts:
     try:
         from distributed import Client, LocalCluster
     except ImportError as err:

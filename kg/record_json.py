@@ -159,6 +159,7 @@ _ARTICLE = _Record(
         "publisher": _optional(STR),
         "authors": _tuple(STR),
         "url": _optional(STR),
+        "body_digest": STR,
     },
     fixed={"source_text": "", "body": ""},
 )

@@ -6,9 +6,12 @@ let every fact point back to the text it came from.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import PurePosixPath
 from typing import Literal
+from urllib.parse import quote
 
 EntityClass = Literal["Person", "Country", "Organization", "MilitaryBase", "Place"]
 EventType = Literal[
@@ -47,6 +50,30 @@ PLACE_CLASSES: frozenset[EntityClass] = frozenset({"Country", "MilitaryBase", "P
 PLACE_ROLES: frozenset[ArgumentRole] = frozenset({"location", "destination"})
 
 
+def article_id(source_file: str) -> str:
+    """An article's id (VOCABULARY.md): its relative path, extension dropped, percent-encoded.
+
+    Each segment keeps RFC 3986's unreserved characters and encodes the rest,
+    so any file name makes a valid IRI and reads back with `unquote`; `/`
+    stays between segments. A segment of dots only is encoded too: as `.` or
+    `..` it would vanish when the IRI is resolved.
+    """
+    path = PurePosixPath(source_file)
+    segments = [*path.parent.parts, path.stem] if path.parent.parts else [path.stem]
+    return "/".join(_encode_segment(segment) for segment in segments)
+
+
+def _encode_segment(segment: str) -> str:
+    if segment.strip(".") == "":
+        return "%2E" * len(segment)
+    return quote(segment, safe="")
+
+
+def story_digest(body: str) -> str:
+    """A hash of a body with its whitespace collapsed: equal for copies of one story."""
+    return hashlib.sha256(" ".join(body.split()).encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A run of the body copied verbatim from the source text.
@@ -67,6 +94,11 @@ class Article:
     text and Markdown, the extracted main text for HTML. `body` is the part
     worth analysing (boilerplate removed), stitched from `segments` of the
     source text joined by blank lines.
+
+    `source_file` is the file's path relative to the folder it was given in
+    (a file given directly: its name); `id` is derived from it.
+    `body_digest` tells syndicated copies apart from other stories after
+    the text is dropped (`story_digest` of the body, filled in when empty).
     """
 
     source_file: str
@@ -78,11 +110,16 @@ class Article:
     publisher: str | None = None
     authors: tuple[str, ...] = ()
     url: str | None = None
+    body_digest: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.body_digest and self.body:
+            object.__setattr__(self, "body_digest", story_digest(self.body))
 
     @property
-    def stem(self) -> str:
-        """The file name without its extension: the article's IRI slug."""
-        return self.source_file.rsplit(".", 1)[0] if "." in self.source_file else self.source_file
+    def id(self) -> str:
+        """The article's IRI slug (see `article_id`)."""
+        return article_id(self.source_file)
 
     def without_text(self) -> Article:
         """The article's metadata and segments only: what later stages need once it is extracted.

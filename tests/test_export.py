@@ -275,6 +275,13 @@ def test_export_graphml_lists_become_strings():
     assert trump["same_as"] == str(WD.Q22686)
 
 
+def test_export_graphml_control_characters_in_text_cannot_break_it():
+    headline = "Sirens\x07 sound \x1b[31min Baghdad\x00\x0b\ufffe"
+    quads = [*article_quads(), (ARTICLE, SCHEMA.headline, Literal(headline), ARTICLE)]
+    graph = nx.read_graphml(io.BytesIO(serialize(make_dataset(quads), "graphml")))
+    assert graph.nodes[str(ARTICLE)]["label"] == "Sirens sound [31min Baghdad"
+
+
 @pytest.mark.parametrize(
     ("names", "expected"),
     [

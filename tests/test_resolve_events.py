@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Literal, URIRef
@@ -12,9 +13,12 @@ from rdflib import Dataset, Literal, URIRef
 from kg.export import union_graph
 from kg.extract import extract_article
 from kg.graph import build_dataset
+from kg.ingest import load_article
 from kg.namespaces import DEFAULT_BASE_IRI, KG
 from kg.records import Entity, Event, Role
 from kg.resolve import resolve, resolve_events, resolve_roles
+
+ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 
 
 @dataclass
@@ -279,3 +283,52 @@ def test_resolve_events_acting_for_is_transitive(nlp, gazetteer, make_article):
         "organization/united-states-central-command",
         "country/united-states",
     } <= agents
+
+
+# --- syndicated copies: one story under several file names ------------------------------
+
+UNDATED_STORY = (
+    "Italy will withdraw its troops from Iraq, the defence minister said. "
+    "Militants attacked the base in Erbil, and Turkey sent troops to Syria."
+)
+
+
+@pytest.mark.parametrize(
+    "copies",
+    [
+        (UNDATED_STORY, UNDATED_STORY, UNDATED_STORY),
+        (UNDATED_STORY, UNDATED_STORY.replace(" ", "\n", 3), UNDATED_STORY.replace(". ", ".  ")),
+    ],
+)
+def test_resolve_events_copies_of_one_undated_story_are_one_story(corpus, copies):
+    one = corpus((UNDATED_STORY, None))
+    found = corpus(*((text, None) for text in copies))
+    assert one.events
+    assert len(found.events) == len(one.events)
+    for event in found.events:
+        assert len({claim.article for claim in event.claims}) == len(copies)
+
+
+@pytest.fixture(scope="module")
+def sample_extractions(nlp, gazetteer):
+    """The sample articles, each extracted once."""
+    articles = [load_article(path) for path in sorted(ARTICLES.glob("*.txt"))]
+    return [extract_article(article, nlp(article.body), gazetteer) for article in articles]
+
+
+def test_resolve_events_thirty_copies_of_the_samples_give_the_samples_events(
+    gazetteer, sample_extractions
+):
+    def events_of(copies: int) -> tuple[Event, ...]:
+        extractions = [
+            replace(
+                e, article=replace(e.article, source_file=f"copy{n:02}/{e.article.source_file}")
+            )
+            for n in range(copies)
+            for e in sample_extractions
+        ]
+        return resolve_events(extractions, resolve(extractions, gazetteer))
+
+    once, thirty = events_of(1), events_of(30)
+    assert len(thirty) == len(once)
+    assert {e.label for e in thirty} == {e.label for e in once}

@@ -1,4 +1,4 @@
-"""The one error ingest raises: which file, what is wrong, what to do."""
+"""The errors ingest raises: which file, what is wrong, what to do."""
 
 from __future__ import annotations
 
@@ -20,3 +20,18 @@ class IngestError(Exception):
     def __reduce__(self) -> tuple[type[IngestError], tuple[Path, str]]:
         # Errors cross process boundaries when articles are read in parallel.
         return (type(self), (self.path, self.reason))
+
+
+class DuplicateArticleError(ValueError):
+    """Two input files that would become one article; the build is refused before parsing.
+
+    `str(err)` names both files and the id they share.
+    """
+
+    def __init__(self, first: Path, second: Path, article_id: str) -> None:
+        super().__init__(
+            f"{first} and {second} would both be article '{article_id}' (an article's id is its "
+            "path under the folder given, without the extension); rename one, or give the "
+            "folders so that their paths differ"
+        )
+        self.paths = (first, second)

@@ -29,7 +29,7 @@ from lxml import html as lxml_html
 from kg.ingest.body import split_lines, text_key
 from kg.ingest.dates import find_date
 from kg.ingest.errors import IngestError
-from kg.ingest.text import TITLE_SEARCH_LINES, host_of, read_text, split_names
+from kg.ingest.text import TITLE_SEARCH_LINES, host_of, read_text, require_story, split_names
 from kg.records import Article
 
 # Where each field is stated, most trusted first. Keys are lower-cased
@@ -49,11 +49,13 @@ AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sail
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·•]\s+")
 
 
-def parse_html(path: Path, html: str) -> Article:
+def parse_html(path: Path, html: str, source_file: str | None = None) -> Article:
     """Read a decoded HTML page into an `Article` (see the module note on offsets).
 
+    `source_file` names the article (see `kg.ingest.ArticleFile`); by default the file's name.
+
     Raises:
-        IngestError: trafilatura finds no main text in the page.
+        IngestError: trafilatura finds no main text in the page, or only furniture.
     """
     document = _parse_document(html)
     meta = read_metadata(document) if document is not None else {}
@@ -77,14 +79,14 @@ def parse_html(path: Path, html: str) -> Article:
         text_key(line.text) == text_key(title) for line in split_lines(text)[:TITLE_SEARCH_LINES]
     ):
         text = f"{title}\n\n{text}"
-    parts = read_text(text, known_title=title)
+    parts = require_story(path, read_text(text, known_title=title))
 
     url = meta.get("url") or parts.url
     authors = tuple(split_names(meta["authors"])) if meta.get("authors") else parts.authors
     published = _date(meta.get("published")) or parts.published
     updated = _date(meta.get("updated")) or parts.updated
     return Article(
-        source_file=path.name,
+        source_file=path.name if source_file is None else source_file,
         source_text=text,
         body=parts.body,
         segments=parts.segments,

@@ -10,12 +10,13 @@ from __future__ import annotations
 import codecs
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from kg.ingest.errors import IngestError
+from kg.ingest.errors import DuplicateArticleError, IngestError
 from kg.ingest.html import parse_html
 from kg.ingest.text import parse_text
-from kg.records import Article
+from kg.records import Article, article_id
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
@@ -29,23 +30,39 @@ _SNIFF_BYTES = 8192
 _EMPTY = "nothing to extract. Remove it or add the article's text."
 
 
-def discover_articles(paths: Sequence[Path]) -> tuple[list[Path], list[IngestError]]:
-    """Expand files and directories into the article files to read, sorted.
+@dataclass(frozen=True, slots=True, order=True)
+class ArticleFile:
+    """An article file to read, and its name: its path under the folder given, or its own name.
+
+    The name becomes `Article.source_file`, and the article's id comes from it.
+    """
+
+    path: Path
+    name: str
+
+
+def discover_articles(paths: Sequence[Path]) -> tuple[list[ArticleFile], list[IngestError]]:
+    """Expand files and directories into the article files to read, sorted, each with its name.
 
     Directories are searched recursively; hidden files and directories
     (".git", ".DS_Store") are skipped. Files with an unsupported extension
     and paths that do not exist come back as errors, never silently dropped.
+    A file found twice under the same name is read once.
 
     Returns:
         The article files sorted by path, and the errors sorted by path.
+
+    Raises:
+        DuplicateArticleError: two files would get one article id
+            (`x.txt` beside `x.html`, or one relative path under two folders).
     """
-    found: set[Path] = set()
+    found: set[ArticleFile] = set()
     errors: dict[Path, IngestError] = {}
 
-    def consider(path: Path) -> None:
-        reason = _suffix_problem(path)
+    def consider(path: Path, name: str) -> None:
+        reason = _suffix_problem(path) or _name_problem(name)
         if reason is None:
-            found.add(path)
+            found.add(ArticleFile(path, name))
         else:
             errors.setdefault(path, IngestError(path, reason))
 
@@ -63,9 +80,10 @@ def discover_articles(paths: Sequence[Path]) -> tuple[list[Path], list[IngestErr
                 dirs[:] = [name for name in dirs if not name.startswith(".")]
                 for name in files:
                     if not name.startswith("."):
-                        consider(Path(root) / name)
+                        file = Path(root) / name
+                        consider(file, file.relative_to(path).as_posix())
         elif path.exists():
-            consider(path)
+            consider(path, path.name)
         else:
             errors.setdefault(
                 path,
@@ -74,11 +92,34 @@ def discover_articles(paths: Sequence[Path]) -> tuple[list[Path], list[IngestErr
                     f"does not exist; check the path (relative paths start at {Path.cwd()}).",
                 ),
             )
-    return sorted(found), [errors[path] for path in sorted(errors)]
+    listed = sorted(found)
+    _refuse_shared_ids(listed)
+    return listed, [errors[path] for path in sorted(errors)]
 
 
-def load_article(path: Path) -> Article:
+def _refuse_shared_ids(files: Sequence[ArticleFile]) -> None:
+    """Two files never become one article node: refuse any two that share an id."""
+    owners: dict[str, ArticleFile] = {}
+    for file in files:
+        key = article_id(file.name)
+        first = owners.setdefault(key, file)
+        if first is not file:
+            raise DuplicateArticleError(first.path, file.path, key)
+
+
+def _name_problem(name: str) -> str | None:
+    """Why a file's name cannot name an article, or None when it can."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "its name is not valid UTF-8 (a file from another system?); rename it."
+    return None
+
+
+def load_article(path: Path, name: str | None = None) -> Article:
     """Read one article file, choosing the text/Markdown or the HTML reader by suffix.
+
+    `name` is its `source_file` (see `ArticleFile`); by default the file's name.
 
     Raises:
         IngestError: the file cannot be read, is empty, binary, not UTF-8,
@@ -101,9 +142,10 @@ def load_article(path: Path) -> Article:
             f"cannot be read ({exc.strerror or exc}); check that it is a file you may read.",
         ) from exc
     text = decode_text(path, data)
+    source_file = path.name if name is None else name
     if path.suffix.lower() in HTML_SUFFIXES:
-        return parse_html(path, text)
-    return parse_text(path, text)
+        return parse_html(path, text, source_file)
+    return parse_text(path, text, source_file)
 
 
 def decode_text(path: Path, data: bytes) -> str:

@@ -9,7 +9,7 @@ metadata is kept out of the body.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from kg.ingest.body import Line, build_body, is_body_candidate, split_lines, text_key
 from kg.ingest.boilerplate import keep_spans
 from kg.ingest.dates import find_date, is_date_line, parse_date, split_trailing_date
+from kg.ingest.errors import IngestError
 from kg.records import Article, Segment
 
 # How far the header reaches: a date or byline further down is part of the story.
@@ -114,11 +115,18 @@ class TextParts:
     segments: tuple[Segment, ...]
 
 
-def parse_text(path: Path, source: str) -> Article:
-    """Read a decoded .txt or .md file into an `Article` whose offsets refer to `source`."""
-    parts = read_text(source)
+def parse_text(path: Path, source: str, source_file: str | None = None) -> Article:
+    """Read a decoded .txt or .md file into an `Article` whose offsets refer to `source`.
+
+    `source_file` names the article (see `kg.ingest.ArticleFile`); by default the file's name.
+
+    Raises:
+        IngestError: no line of it is story, only page furniture or metadata
+            (as an HTML page with no article text is refused).
+    """
+    parts = require_story(path, read_text(source))
     return Article(
-        source_file=path.name,
+        source_file=path.name if source_file is None else source_file,
         source_text=source,
         body=parts.body,
         segments=parts.segments,
@@ -128,6 +136,21 @@ def parse_text(path: Path, source: str) -> Article:
         authors=parts.authors,
         url=parts.url,
     )
+
+
+def require_story(path: Path, parts: TextParts) -> TextParts:
+    """`parts`, unless nothing in them is story: then the file is refused, never built empty.
+
+    Raises:
+        IngestError: every line was page furniture or metadata.
+    """
+    if not parts.segments:
+        raise IngestError(
+            path,
+            "has no article text: every line is page furniture (menus, share links, notices) "
+            "or metadata; check that it holds the article itself.",
+        )
+    return parts
 
 
 def read_text(source: str, *, known_title: str | None = None) -> TextParts:
@@ -140,6 +163,30 @@ def read_text(source: str, *, known_title: str | None = None) -> TextParts:
     """
     lines = split_lines(source)
     labels = {line.index: label for line in lines if (label := read_label(line)) is not None}
+    parts = _read_lines(source, lines, labels, known_title)
+    if parts.segments or not labels:
+        return parts
+    # Every line was taken for metadata, so no story would be read. A story whose
+    # lines open like labels ('Summary: …', 'Date: Troops crossed …') is still a
+    # story: read the labelled values as text, keeping any date they stated.
+    values = [
+        Line(line.index, label.start, label.end, label.value)
+        if (label := labels.get(line.index))
+        else line
+        for line in lines
+    ]
+    as_text = _read_lines(source, values, {}, known_title)
+    return replace(
+        as_text,
+        published=as_text.published or parts.published,
+        updated=as_text.updated or parts.updated,
+    )
+
+
+def _read_lines(
+    source: str, lines: list[Line], labels: dict[int, Label], known_title: str | None
+) -> TextParts:
+    """`read_text` over `source` split into `lines`, of which `labels` are metadata."""
     skip: set[int] = set(labels)
 
     title, title_span, title_index = _find_title(lines, labels, known_title)

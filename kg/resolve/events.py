@@ -5,7 +5,9 @@ contradicts (type, parties, places, dates, figures) and, across articles,
 when something ties them in time: compatible dates, the same starting troop
 level, the same person killed, or articles published close together.
 Within one article a plan and a past fact are never joined: the article's
-own tense separates them.
+own tense separates them. Syndicated copies (articles whose bodies are the
+same text, whitespace aside) are one story: what a copy states joins the
+events its first copy's same sentences went to, dated or not.
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ LABEL_WORDS: tuple[tuple[ArgumentRole, str], ...] = (
     ("location", "in"),
     ("destination", "to"),
 )
+
+
+# A statement within one story, as every copy makes it: the claim without its article
+# and offsets (spacing may differ between copies), the words of its triggers kept.
+_StoryKey = tuple[EventType, EventClaim]
 
 
 @dataclass
@@ -384,6 +391,34 @@ def _fits(group: _Group, claims: list[EventClaim], published: date | None, world
     )
 
 
+def _copied_home(
+    story: dict[_StoryKey, _Group], event_type: EventType, claims: list[EventClaim], world: _World
+) -> _Group | None:
+    """The event a syndicated copy's claims state: where an earlier copy's same statement went.
+
+    Being the same story ties a copy to that event in time, dated or not; it
+    must still not contradict any claim already on it.
+    """
+    for claim in claims:
+        home = story.get((event_type, _as_stated(claim)))
+        if home is not None and all(
+            _consistent(c, n, event_type, world) for c in home.claims for n in claims
+        ):
+            return home
+    return None
+
+
+def _as_stated(claim: EventClaim) -> EventClaim:
+    """The claim as any copy of its story states it (see `_StoryKey`)."""
+    return replace(
+        claim,
+        article="",
+        sentence_start=0,
+        sentence_end=0,
+        triggers=tuple((0, 0, word) for _, _, word in claim.triggers),
+    )
+
+
 def _event_key(group: _Group, taken: set[str]) -> str:
     arguments = sorted({a for c in group.claims for a in c.arguments if a[0] != "accordingTo"})
     dates = sorted({c.date for c in group.claims if c.date})
@@ -420,10 +455,15 @@ def resolve_events(
     world = _World(resolution.entities)
     groups: list[_Group] = []
     index = _GroupIndex()
+    stories: dict[str, dict[_StoryKey, _Group]] = {}  # body digest → where its claims went
     for extraction in sorted(extractions, key=lambda e: e.article.source_file):
         published = extraction.article.published
+        story = stories.setdefault(
+            extraction.article.body_digest or extraction.article.source_file, {}
+        )
+        stated: list[tuple[_StoryKey, _Group]] = []
         for event_type, claims in _article_groups(extraction, resolution, world):
-            home = next(
+            home = _copied_home(story, event_type, claims, world) or next(
                 (
                     g
                     for g in index.candidates(event_type, claims, published)
@@ -437,6 +477,9 @@ def resolve_events(
             home.claims.extend(claims)
             home.published.extend([published] * len(claims))
             index.add(home, claims, published)
+            stated.extend(((event_type, _as_stated(claim)), home) for claim in claims)
+        for statement, home in stated:  # for the next copies, never for this article itself
+            story.setdefault(statement, home)
     events: list[Event] = []
     taken: set[str] = set()
     for group in groups:

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import SUPPORTED_SUFFIXES, IngestError, discover_articles, load_article
+from kg.ingest import (
+    SUPPORTED_SUFFIXES,
+    ArticleFile,
+    IngestError,
+    discover_articles,
+    load_article,
+)
 
 STORY = "Troops leave Iraq\n\nThe United States will reduce its troop presence in Iraq.\n"
 
@@ -35,7 +41,8 @@ def test_reader_discover_expands_directories_recursively_and_sorted(tmp_path: Pa
 
     assert errors == []
     assert found == sorted(found)
-    assert [p.relative_to(tmp_path).as_posix() for p in found] == [
+    assert [f.path.relative_to(tmp_path).as_posix() for f in found] == [f.name for f in found]
+    assert [f.name for f in found] == [
         "F.TXT",
         "a.md",
         "b.txt",
@@ -54,7 +61,7 @@ def test_reader_discover_reports_unsupported_and_missing_paths(tmp_path: Path) -
 
     found, errors = discover_articles([tmp_path / "dir", docx, missing, good])
 
-    assert found == [good]  # given twice, listed once
+    assert found == [ArticleFile(good, "story.txt")]  # given twice, listed once
     by_path = {error.path: error for error in errors}
     assert list(by_path) == sorted(by_path)
     assert set(by_path) == {pdf, readme, docx, missing}
@@ -67,7 +74,7 @@ def test_reader_discover_reports_unsupported_and_missing_paths(tmp_path: Path) -
 
 def test_reader_discover_explicit_hidden_file_is_read(tmp_path: Path) -> None:
     hidden = write(tmp_path / ".draft.txt", STORY)
-    assert discover_articles([hidden]) == ([hidden], [])
+    assert discover_articles([hidden]) == ([ArticleFile(hidden, ".draft.txt")], [])
 
 
 def test_reader_discover_empty_input() -> None:

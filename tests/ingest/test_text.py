@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.ingest import load_article
+from kg.ingest import IngestError, load_article
 from kg.ingest.body import LINE_SEPARATOR, text_key
-from kg.ingest.text import parse_text
+from kg.ingest.text import parse_text, read_text
 from kg.records import Article
 
 ARTICLES = Path(__file__).resolve().parents[2] / "articles"
@@ -245,6 +245,41 @@ def test_text_body_opens_with_title_and_drops_header() -> None:
     article = parse(source)
     assert article.body == f"Troops leave Iraq\n\n{STORY}"
     assert_segments_copy_source(article)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        f"Date: {STORY}",
+        f"Source: {STORY}\n",
+        f"Summary: {STORY}",
+        f'  summary:  "{STORY}"\n\n',
+        f"Description: {STORY}\nKeywords: troops, Iraq",
+    ],
+)
+def test_text_a_story_on_labelled_lines_alone_is_still_read(source: str) -> None:
+    article = parse(source)
+    assert STORY in article.body
+    assert article.publisher is None
+    assert_segments_copy_source(article)
+
+
+def test_text_labelled_lines_alone_keep_the_date_they_state() -> None:
+    article = parse(f"Date: March 3, 2024\nSummary: {STORY}")
+    assert article.body == STORY
+    assert article.published == date(2024, 3, 3)
+
+
+def test_text_boilerplate_only_text_is_refused_like_its_html_twin(tmp_path: Path) -> None:
+    furniture = "Skip to content\n\nShare on Facebook\n\nAdvertisement\n\nAll rights reserved.\n"
+    (tmp_path / "page.txt").write_text(furniture, encoding="utf-8")
+    (tmp_path / "page.html").write_text(
+        "<html><body>" + "".join(f"<p>{line}</p>" for line in furniture.split("\n\n")),
+        encoding="utf-8",
+    )
+    for name in ("page.txt", "page.html"):
+        with pytest.raises(IngestError, match="no article text"):
+            load_article(tmp_path / name)
 
 
 def test_text_body_drops_repeated_title_and_doubled_caption() -> None:
@@ -504,7 +539,11 @@ newline = st.sampled_from(["\n", "\n\n", "\r\n", " \n\t", "\r"])
 @given(st.lists(st.tuples(line, newline), max_size=25))
 def test_text_segments_always_copy_the_source(parts: list[tuple[str, str]]) -> None:
     source = "".join(text + end for text, end in parts)
-    article = parse(source)
+    try:
+        article = parse(source)
+    except IngestError:
+        assert not read_text(source).segments  # refused only when no line is story
+        return
     assert_segments_copy_source(article)
     if article.title is not None and article.body:
         # The body opens with the headline, less any kicker ("Press Release – ").
