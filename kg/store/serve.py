@@ -16,72 +16,19 @@ Reference: https://www.w3.org/TR/sparql11-protocol/
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from pyoxigraph import (
-    NamedNode,
-    QueryBoolean,
-    QueryResultsFormat,
-    QuerySolutions,
-    RdfFormat,
-    Store,
-    serialize,
-)
+from pyoxigraph import NamedNode, Store
 
-from kg.query.run import QueryError, Results, run_query
+from kg.query.output import encode
+from kg.query.run import QueryError, run_query
 
 HOST = "127.0.0.1"
 QUERY_PATHS = frozenset({"/query", "/sparql"})
 UPDATE_PATH = "/update"
 MAX_BODY = 1_000_000  # bytes of a POSTed query
-
-# The first of each list is what a client gets when its Accept header names none.
-RESULT_FORMATS = (
-    QueryResultsFormat.JSON,
-    QueryResultsFormat.XML,
-    QueryResultsFormat.CSV,
-    QueryResultsFormat.TSV,
-)
-GRAPH_FORMATS = (RdfFormat.N_TRIPLES, RdfFormat.TURTLE, RdfFormat.RDF_XML, RdfFormat.JSON_LD)
-
-_Format = TypeVar("_Format", QueryResultsFormat, RdfFormat)
-
-
-def negotiate(
-    accept: str, offered: Sequence[_Format], parse: Callable[[str], _Format | None]
-) -> _Format:
-    """The offered format the Accept header prefers (by q, then order), else the first offered."""
-    ranges = []
-    for position, part in enumerate(accept.split(",")):
-        media, *options = (piece.strip() for piece in part.split(";"))
-        quality = 1.0
-        for option in options:
-            name, _, value = option.partition("=")
-            if name.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if quality > 0:
-            ranges.append((-quality, position, media))
-    for _, _, media in sorted(ranges):
-        found = parse(media) if "*" not in media else None
-        if found is not None and found in offered:
-            return found
-    return offered[0]
-
-
-def encode(results: Results, accept: str) -> tuple[bytes, str]:
-    """The body and Content-Type for `results` in the format `accept` asks for."""
-    if isinstance(results, QuerySolutions | QueryBoolean):
-        fmt = negotiate(accept, RESULT_FORMATS, QueryResultsFormat.from_media_type)
-        return results.serialize(format=fmt) or b"", fmt.media_type
-    rdf = negotiate(accept, GRAPH_FORMATS, RdfFormat.from_media_type)
-    return serialize(results, format=rdf) or b"", rdf.media_type
 
 
 class SparqlServer(ThreadingHTTPServer):
