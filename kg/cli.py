@@ -7,8 +7,10 @@ stopped by Ctrl-C (`kg query`).
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 import typer
 from pyoxigraph import Literal as RdfLiteral
@@ -46,6 +48,7 @@ from kg.query.guard import check_query
 from kg.query.library import NAME_PATTERN
 from kg.query.worker import DEFAULT_TIMEOUT, QueryWorker
 from kg.store import SparqlServer, StoreError, push_graphs, query_endpoint
+from kg.store.serve import DEFAULT_WORKERS
 from kg.validate import GraphFileError, load_graph_file, validate_graph
 from kg.view import write_html
 
@@ -384,6 +387,11 @@ def query_command(
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
+def _stop_serving(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM stops `kg serve` as Ctrl-C does, so its query workers are stopped with it."""
+    raise KeyboardInterrupt
+
+
 @app.command("serve")
 def serve_command(
     graph: Path = typer.Option(
@@ -396,29 +404,44 @@ def serve_command(
         max=65535,
         help="Port on 127.0.0.1; 0 picks a free one.",
     ),
+    timeout: float = typer.Option(
+        DEFAULT_TIMEOUT,
+        "--timeout",
+        min=0.1,
+        help="Seconds a query may run; then it is stopped and the client gets 503.",
+    ),
+    workers: int = typer.Option(
+        DEFAULT_WORKERS,
+        "--workers",
+        min=1,
+        help="Queries answered at once, each by a process that holds the graph in memory.",
+    ),
 ) -> None:
     """Serve the graph read-only as a SPARQL 1.1 Protocol endpoint on 127.0.0.1.
 
-    GET or POST queries to /query; updates are refused (403). Ctrl-C stops.
+    GET or POST queries to /query. Updates and SERVICE are refused (403), a
+    Host other than this address gets 421, a query past --timeout is
+    stopped (503). Ctrl-C stops.
     """
 
     try:
-        loaded = open_graph(graph)
-    except GraphLoadError as err:
-        raise _fail(str(err)) from err
-    if loaded.union_only:
-        _warn(loaded.union_only)
-    try:
-        server = SparqlServer(loaded.store, port=port)
+        server = SparqlServer(graph, port=port, workers=workers, timeout=timeout)
     except OSError as err:
         problem = f"cannot listen on 127.0.0.1:{port}: {err.strerror}; try another --port"
         raise _fail(problem) from err
-    typer.echo(
-        f"serving {loaded.path} ({loaded.quads} triples, {loaded.named_graphs} named graphs) "
-        f"read-only at {server.url}; updates are refused; Ctrl-C stops"
-    )
+    signal.signal(signal.SIGTERM, _stop_serving)
     try:
+        info = server.load()
+        if info.union_only:
+            _warn(info.union_only)
+        typer.echo(
+            f"serving {info.path} ({info.quads} triples, {info.named_graphs} named graphs) "
+            f"read-only at {server.url}; updates and SERVICE are refused; "
+            f"queries stop after {timeout:g} s; Ctrl-C stops"
+        )
         server.serve_forever()
+    except GraphLoadError as err:
+        raise _fail(str(err)) from err
     except KeyboardInterrupt:
         pass
     finally:
