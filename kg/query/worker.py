@@ -32,7 +32,6 @@ from typing import IO, Any
 
 from pyoxigraph import Literal, NamedNode, Store
 
-import kg
 from kg.query.dataset import GraphInfo, GraphLoadError, open_graph
 from kg.query.guard import QueryRefused, ServiceRefused, check_query
 from kg.query.output import OUTPUT_FORMATS, OutputFormat, encode, render
@@ -135,7 +134,7 @@ class QueryWorker:
         if self.allow_service:
             command.append("--allow-service")
         # The child imports this same kg, whatever the environment would find first.
-        here = str(Path(kg.__file__).resolve().parent.parent)
+        here = str(Path(__file__).resolve().parents[2])
         path = os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))
         self._process = subprocess.Popen(
             command,
