@@ -93,9 +93,12 @@ def _json_term(found: Mapping[str, str]) -> NamedNode | Literal:
 
 
 def _describe_exit(code: int) -> str:
-    if code < 0:
+    if code >= 0:
+        return f"exit status {code}"
+    try:
         return f"killed by {signal.Signals(-code).name}"
-    return f"exit status {code}"
+    except ValueError:
+        return f"killed by signal {-code}"
 
 
 class QueryWorker:
@@ -201,7 +204,7 @@ class QueryWorker:
             "named_graphs": [graph.value for graph in named_graphs],
         }
         self._send(request)
-        self._wait(time.monotonic() + timeout, timeout, cancelled)
+        self._wait(timeout, cancelled)
         header = self._read_header()
         if header is None:
             raise QueryCrashed(
@@ -251,8 +254,9 @@ class QueryWorker:
         self.stop()
         return code
 
-    def _wait(self, deadline: float, timeout: float, cancelled: Callable[[], bool]) -> None:
-        """Return once the child has begun to answer; stop it past `deadline` or when cancelled."""
+    def _wait(self, timeout: float, cancelled: Callable[[], bool]) -> None:
+        """Return once the child has begun to answer; stop it after `timeout` or when cancelled."""
+        deadline = time.monotonic() + timeout
         try:
             while True:
                 left = deadline - time.monotonic()
@@ -291,18 +295,21 @@ def _answer(store: Store, request: Mapping[str, Any], *, allow_service: bool) ->
     return Answer(body, media_type)
 
 
-def _error(err: BaseException) -> dict[str, str]:
+def _error(err: Exception) -> dict[str, str]:
+    """What the parent is told of a request that failed: which kind of error, and its message."""
     if isinstance(err, ServiceRefused):
-        return {"status": "error", "kind": "service", "message": str(err)}
-    if isinstance(err, QueryRefused):
-        return {"status": "error", "kind": "refused", "message": str(err)}
-    if isinstance(err, QueryError | ValueError):
-        return {"status": "error", "kind": "query", "message": str(err)}
-    if isinstance(err, MemoryError):
+        kind = "service"
+    elif isinstance(err, QueryRefused):
+        kind = "refused"
+    else:
+        kind = "query"
+    if isinstance(err, ValueError):  # ours, and the engine's for a malformed query
+        message = str(err)
+    elif isinstance(err, MemoryError):
         message = f"the query needs more memory than it may have: {err}"
-        return {"status": "error", "kind": "query", "message": message}
-    # A SERVICE call that failed, or the engine's own error, raised while reading rows.
-    return {"status": "error", "kind": "query", "message": f"the query failed: {err}"}
+    else:  # a SERVICE call that failed, or the engine's own error while reading rows
+        message = f"the query failed: {err}"
+    return {"status": "error", "kind": kind, "message": message}
 
 
 def _exit_with_parent(parent: int) -> None:
