@@ -1,15 +1,20 @@
 """The `kg` command: a thin layer over the library's build.
 
 Exit codes: 0 success, 1 validation failed, 2 bad input (no readable
-article, unknown model, unwritable output, unreadable graph file).
+article, unknown model, unwritable output, unreadable graph file), 130
+stopped by Ctrl-C (`kg query`).
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 import typer
+from pyoxigraph import Literal as RdfLiteral
+from pyoxigraph import NamedNode
 from rdflib import Dataset
 
 from kg import __version__
@@ -33,6 +38,7 @@ from kg.parallel import EXECUTORS, DaskNotInstalledError, stop_on_sigterm
 from kg.query import (
     OUTPUT_FORMATS,
     GraphLoadError,
+    OutputFormat,
     ParameterError,
     QueryError,
     UnknownQueryError,
@@ -40,16 +46,19 @@ from kg.query import (
     open_graph,
     parse_params,
     render,
-    run_query,
     shipped_queries,
 )
+from kg.query.guard import check_query
 from kg.query.library import NAME_PATTERN
+from kg.query.worker import DEFAULT_TIMEOUT, QueryWorker
 from kg.store import SparqlServer, StoreError, push_graphs, query_endpoint
+from kg.store.serve import DEFAULT_WORKERS
 from kg.validate import GraphFileError, load_graph_file, validate_graph
 from kg.view import write_html
 
 EXIT_INVALID = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 app = typer.Typer(
     name="kg",
@@ -302,6 +311,24 @@ def _query_text(query: str | None, file: Path | None) -> str:
         raise _fail(str(err)) from err
 
 
+def _ask_graph(
+    graph: Path,
+    text: str,
+    *,
+    fmt: OutputFormat,
+    params: dict[str, NamedNode | RdfLiteral],
+    timeout: float,
+    allow_service: bool,
+) -> bytes:
+    """The answer from a worker process that is killed at the timeout or on Ctrl-C."""
+    check_query(text, allow_service=allow_service)  # before the graph is even loaded
+    with QueryWorker(graph, allow_service=allow_service) as worker:
+        info = worker.start()
+        if info.union_only:
+            _warn(info.union_only)
+        return worker.ask(text, fmt=fmt, params=params, timeout=timeout).body
+
+
 def _print_query_list() -> None:
 
     queries = shipped_queries()
@@ -342,11 +369,21 @@ def query_command(
         "--param then keeps the rows where the variable has the value.",
     ),
     list_queries: bool = typer.Option(False, "--list", help="List the shipped queries."),
+    timeout: float = typer.Option(
+        DEFAULT_TIMEOUT, "--timeout", min=0.1, help="Seconds the query may run; then it is stopped."
+    ),
+    allow_service: bool = typer.Option(
+        False,
+        "--allow-service",
+        help="Let SERVICE clauses fetch from other endpoints, from this machine. Off by default.",
+    ),
 ) -> None:
     """Answer a SPARQL 1.1 query over the built graph: each article's named graph and their union.
 
-    Exit codes: 0 answered, 2 malformed query, bad parameter, unreadable
-    graph or unreachable endpoint.
+    The query runs in a worker process, stopped at --timeout or by Ctrl-C.
+    Exit codes: 0 answered, 2 malformed, refused (size, nesting, SERVICE)
+    or stopped query, bad parameter, unreadable graph or unreachable
+    endpoint, 130 stopped by Ctrl-C.
     """
 
     if list_queries:
@@ -354,19 +391,32 @@ def query_command(
         return
     if fmt not in OUTPUT_FORMATS:
         raise _fail(f"unknown format {fmt!r}; choose from {', '.join(OUTPUT_FORMATS)}")
+    chosen: OutputFormat = fmt  # type: ignore[assignment]  # checked against OUTPUT_FORMATS above
     text = _query_text(query, file)
     try:
         bound = parse_params(params or ())
         if endpoint is not None:
-            results = query_endpoint(endpoint, text, params=bound)
+            answer = render(query_endpoint(endpoint, text, params=bound, timeout=timeout), chosen)
         else:
-            loaded = open_graph(graph)
-            if loaded.union_only:
-                _warn(loaded.union_only)
-            results = run_query(loaded.store, text, params=bound)
-        typer.echo(render(results, fmt), nl=False)
+            answer = _ask_graph(
+                graph,
+                text,
+                fmt=chosen,
+                params=bound,
+                timeout=timeout,
+                allow_service=allow_service,
+            )
+        typer.echo(answer, nl=False)
     except (GraphLoadError, ParameterError, QueryError, StoreError, ValueError) as err:
-        raise _fail(str(err)) from err
+        raise _fail(str(err)) from err  # QueryRefused is a ValueError too
+    except KeyboardInterrupt:
+        typer.secho("stopped", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _stop_serving(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM stops `kg serve` as Ctrl-C does, so its query workers are stopped with it."""
+    raise KeyboardInterrupt
 
 
 @app.command("serve")
@@ -381,29 +431,44 @@ def serve_command(
         max=65535,
         help="Port on 127.0.0.1; 0 picks a free one.",
     ),
+    timeout: float = typer.Option(
+        DEFAULT_TIMEOUT,
+        "--timeout",
+        min=0.1,
+        help="Seconds a query may run; then it is stopped and the client gets 503.",
+    ),
+    workers: int = typer.Option(
+        DEFAULT_WORKERS,
+        "--workers",
+        min=1,
+        help="Queries answered at once, each by a process that holds the graph in memory.",
+    ),
 ) -> None:
     """Serve the graph read-only as a SPARQL 1.1 Protocol endpoint on 127.0.0.1.
 
-    GET or POST queries to /query; updates are refused (403). Ctrl-C stops.
+    GET or POST queries to /query. Updates and SERVICE are refused (403), a
+    Host other than this address gets 421, a query past --timeout is
+    stopped (503). Ctrl-C stops.
     """
 
     try:
-        loaded = open_graph(graph)
-    except GraphLoadError as err:
-        raise _fail(str(err)) from err
-    if loaded.union_only:
-        _warn(loaded.union_only)
-    try:
-        server = SparqlServer(loaded.store, port=port)
+        server = SparqlServer(graph, port=port, workers=workers, timeout=timeout)
     except OSError as err:
         problem = f"cannot listen on 127.0.0.1:{port}: {err.strerror}; try another --port"
         raise _fail(problem) from err
-    typer.echo(
-        f"serving {loaded.path} ({loaded.quads} triples, {loaded.named_graphs} named graphs) "
-        f"read-only at {server.url}; updates are refused; Ctrl-C stops"
-    )
+    signal.signal(signal.SIGTERM, _stop_serving)
     try:
+        info = server.load()
+        if info.union_only:
+            _warn(info.union_only)
+        typer.echo(
+            f"serving {info.path} ({info.quads} triples, {info.named_graphs} named graphs) "
+            f"read-only at {server.url}; updates and SERVICE are refused; "
+            f"queries stop after {timeout:g} s; Ctrl-C stops"
+        )
         server.serve_forever()
+    except GraphLoadError as err:
+        raise _fail(str(err)) from err
     except KeyboardInterrupt:
         pass
     finally:

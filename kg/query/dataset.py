@@ -23,19 +23,16 @@ class GraphLoadError(ValueError):
     def __init__(self, path: Path, problem: str) -> None:
         super().__init__(f"cannot read {path}: {problem}")
         self.path = path
+        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
-class LoadedGraph:
-    """A graph file loaded into an in-memory store, with what a user wants to know about it."""
+class GraphInfo:
+    """What a user wants to know about a loaded graph, wherever it was loaded."""
 
-    store: Store
     path: Path
+    quads: int
     named_graphs: int
-
-    @property
-    def quads(self) -> int:
-        return len(self.store)
 
     @property
     def union_only(self) -> str | None:
@@ -46,6 +43,28 @@ class LoadedGraph:
             f"{self.path} holds no named graphs, so nothing tells which article states what "
             "(GRAPH patterns find nothing); use graph.trig or graph.nq"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedGraph:
+    """A graph file loaded into an in-memory store."""
+
+    store: Store
+    path: Path
+    named_graphs: int
+
+    @property
+    def quads(self) -> int:
+        return len(self.store)
+
+    @property
+    def info(self) -> GraphInfo:
+        return GraphInfo(path=self.path, quads=self.quads, named_graphs=self.named_graphs)
+
+    @property
+    def union_only(self) -> str | None:
+        """A warning when the file has no named graphs (Turtle, JSON-LD), else None."""
+        return self.info.union_only
 
 
 def graph_file(path: Path) -> Path:
@@ -77,6 +96,10 @@ def open_graph(path: Path) -> LoadedGraph:
         store.load(path=file, format=fmt)
     except (SyntaxError, ValueError, OSError) as err:
         raise GraphLoadError(file, f"not valid {fmt.name}: {err}") from err
+    except MemoryError as err:  # pyoxigraph's parser holds no term over 16 MB
+        raise GraphLoadError(
+            file, f"too large to load: {err} (pyoxigraph reads no literal or IRI over 16 MB)"
+        ) from err
     return LoadedGraph(
         store=store,
         path=file,

@@ -3,16 +3,22 @@
 The machine formats are pyoxigraph's own serialisers, so they follow the
 W3C result formats exactly; only the table is ours. It shortens IRIs with
 the graph's prefixes and cuts long literals (evidence sentences) to keep a
-row on one line; the machine formats keep every value whole.
+row on one line; the machine formats keep every value whole. Text for a
+terminal (the table, and Turtle for triples) shows control characters from
+the articles as `\\u001B` escapes, so a headline cannot retitle or repaint
+the terminal; CSV, TSV and JSON keep the data exact. `encode` answers an
+endpoint's client in the format its Accept header prefers.
 
 Reference: https://www.w3.org/TR/sparql11-results-json/,
-https://www.w3.org/TR/sparql11-results-csv-tsv/
+https://www.w3.org/TR/sparql11-results-csv-tsv/,
+https://www.w3.org/TR/sparql11-protocol/#query-success
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Literal, get_args
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Literal, TypeVar, get_args
 
 from pyoxigraph import (
     BlankNode,
@@ -48,6 +54,27 @@ _GRAPH_FORMATS: dict[OutputFormat, RdfFormat] = {
 _NUMBERS = frozenset(
     f"http://www.w3.org/2001/XMLSchema#{name}" for name in ("integer", "decimal", "double", "float")
 )
+# C0 controls but the newline, DEL and C1 controls: ESC and CSI start terminal commands.
+_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+# The first of each list is what an endpoint's client gets when its Accept header names none.
+RESULT_FORMATS = (
+    QueryResultsFormat.JSON,
+    QueryResultsFormat.XML,
+    QueryResultsFormat.CSV,
+    QueryResultsFormat.TSV,
+)
+GRAPH_FORMATS = (RdfFormat.N_TRIPLES, RdfFormat.TURTLE, RdfFormat.RDF_XML, RdfFormat.JSON_LD)
+
+_Format = TypeVar("_Format", QueryResultsFormat, RdfFormat)
+
+
+def printable(text: str) -> str:
+    """`text` with each control character but the newline written as `\\uXXXX`.
+
+    The escape is Turtle's own, so Turtle stays valid Turtle with the same data.
+    """
+    return _CONTROLS.sub(lambda found: f"\\u{ord(found[0]):04X}", text)
 
 
 def render(results: Results, fmt: OutputFormat) -> bytes:
@@ -69,11 +96,45 @@ def render(results: Results, fmt: OutputFormat) -> bytes:
             "a CONSTRUCT or DESCRIBE query gives triples, not a table: "
             "use --format table (Turtle) or json (JSON-LD)"
         )
-    return serialize(results, format=_GRAPH_FORMATS[fmt], prefixes=_TURTLE_PREFIXES) or b""
+    data = serialize(results, format=_GRAPH_FORMATS[fmt], prefixes=_TURTLE_PREFIXES) or b""
+    return printable(data.decode("utf-8")).encode("utf-8") if fmt == "table" else data
+
+
+def negotiate(
+    accept: str, offered: Sequence[_Format], parse: Callable[[str], _Format | None]
+) -> _Format:
+    """The offered format the Accept header prefers (by q, then order), else the first offered."""
+    ranges = []
+    for position, part in enumerate(accept.split(",")):
+        media, *options = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for option in options:
+            name, _, value = option.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            ranges.append((-quality, position, media))
+    for _, _, media in sorted(ranges):
+        found = parse(media) if "*" not in media else None
+        if found is not None and found in offered:
+            return found
+    return offered[0]
+
+
+def encode(results: Results, accept: str) -> tuple[bytes, str]:
+    """The body and Content-Type for `results` in the format `accept` asks for."""
+    if isinstance(results, QuerySolutions | QueryBoolean):
+        fmt = negotiate(accept, RESULT_FORMATS, QueryResultsFormat.from_media_type)
+        return results.serialize(format=fmt) or b"", fmt.media_type
+    rdf = negotiate(accept, GRAPH_FORMATS, RdfFormat.from_media_type)
+    return serialize(results, format=rdf) or b"", rdf.media_type
 
 
 def cell(term: Term | None) -> str:
-    """How one value reads in a table: prefixed IRIs, bare literals, one line, at most MAX_CELL."""
+    """How one value reads in a table: prefixed IRIs, bare literals, one printable line, short."""
     if term is None:
         return ""
     if isinstance(term, NamedNode):
@@ -82,7 +143,7 @@ def cell(term: Term | None) -> str:
         return f"_:{term.value}"
     if isinstance(term, Triple):
         return f"<< {cell(term.subject)} {cell(term.predicate)} {cell(term.object)} >>"
-    text = " ".join(term.value.split())
+    text = printable(" ".join(term.value.split()))
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 

@@ -8,6 +8,10 @@ the same way once told to: Oxigraph with `--union-default-graph` or
 does by default. The union repeats a triple once per graph that holds it,
 which is why the shipped queries use DISTINCT and COUNT(DISTINCT …).
 
+Every query passes `kg.query.guard` first. This runs in the calling
+process, with no way to stop it; `kg.query.worker` runs queries where they
+can be stopped.
+
 Reference: https://github.com/w3c/sparql-dev/blob/main/SEP/SEP-0007/sep-0007.md
 (the substitution pyoxigraph applies for `--param`).
 """
@@ -20,6 +24,7 @@ from typing import TypeAlias
 
 from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Triple, Variable
 
+from kg.query.guard import check_query
 from kg.query.terms import Term
 
 # A CONSTRUCT or DESCRIBE answer is any iterable of triples: pyoxigraph's
@@ -50,6 +55,7 @@ def run_query(
     params: Mapping[str, NamedNode | Literal] | None = None,
     default_graphs: Sequence[NamedNode] = (),
     named_graphs: Sequence[NamedNode] = (),
+    allow_service: bool = False,
 ) -> Results:
     """Answer `query` from `store`, binding each `params` entry to the variable of that name.
 
@@ -58,12 +64,15 @@ def run_query(
     `kg.store.remote`). `default_graphs` and `named_graphs` are the SPARQL
     Protocol's dataset (`default-graph-uri`, `named-graph-uri`): either one
     given, the default graph is no longer the union but just the first, and
-    GRAPH sees only the second.
+    GRAPH sees only the second. SERVICE is refused unless `allow_service`.
 
     Raises:
+        QueryRefused: for a query over the size or nesting limit, or (as
+            ServiceRefused) one with SERVICE when not allowed.
         QueryError: for a malformed query (with line and column), a parameter
             the query does not return, or a failed SERVICE call.
     """
+    check_query(query, allow_service=allow_service)
     substitutions: dict[Variable, Term] = {
         Variable(name): term for name, term in (params or {}).items()
     }
