@@ -7,6 +7,7 @@ stopped by Ctrl-C (`kg query`).
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -86,10 +87,20 @@ def main(
     ),
 ) -> None:
     """newskg: news articles in, an RDF knowledge graph out."""
+    library = logging.getLogger("kg")
+    if not any(isinstance(h, _LibraryWarnings) for h in library.handlers):
+        library.addHandler(_LibraryWarnings(logging.WARNING))
 
 
 def _warn(message: str) -> None:
     typer.secho(f"warning: {message}", fg=typer.colors.YELLOW, err=True)
+
+
+class _LibraryWarnings(logging.Handler):
+    """What the library logs (a cache entry it could not use) said like the CLI's own warnings."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _warn(record.getMessage())
 
 
 def _fail(message: str) -> typer.Exit:
@@ -489,12 +500,14 @@ def push_command(
     ),
     timeout: float = typer.Option(60.0, "--timeout", min=1, help="Seconds to wait per request."),
 ) -> None:
-    """Upload the graph to a triple store, one named graph per article, each replaced with PUT.
+    """Upload the graph to a triple store: each article's graph replaced (PUT), the entity
+    graph merged entity by entity, so other builds' entities stay.
 
-    Pushing again replaces the same graphs, so the store ends up the same.
-    Basic auth comes from NEWSKG_STORE_USER and NEWSKG_STORE_PASSWORD, never
-    a flag. Exit codes: 0 pushed, 2 unreadable graph, or a store that is
-    unreachable or refuses.
+    Pushing again leaves the store the same. Credentials come from
+    NEWSKG_STORE_USER and NEWSKG_STORE_PASSWORD, never a flag, and are sent
+    only when the store asks: Digest when offered (Virtuoso's
+    /sparql-graph-crud-auth), else Basic. Exit codes: 0 pushed, 2 unreadable
+    graph, or a store that is unreachable or refuses.
     """
 
     try:

@@ -168,3 +168,17 @@ def test_cache_json_keeps_the_article_metadata(make_article):
     stored = extraction_from_json(extraction_to_json(ArticleExtraction(article)))
     assert stored.article == article.without_text()
     assert stored.article.published == date(2020, 9, 9)
+
+
+def test_cache_a_bad_entry_is_reported_like_the_cli_s_warnings(tmp_path):
+    """The library's warning reaches the user as 'warning: …' on stderr, like the CLI's own."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "story.txt").write_text("Troops left Kabul on Monday.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(app, ["build", str(folder), "--out", str(out)]).exit_code == 0
+    for entry in (out / ".cache").rglob("*.json"):
+        entry.write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(folder), "--out", str(out)])
+    assert result.exit_code == 0
+    assert "warning: ignoring the cache entry" in result.stderr

@@ -1,10 +1,11 @@
 """Put the graph where other tools can ask it: a triple store, or an endpoint of our own.
 
 `push_graphs` uploads a build to any SPARQL 1.1 Graph Store endpoint
-(Oxigraph, Fuseki, GraphDB), one named graph per article; `SparqlServer`
+(Oxigraph, Fuseki, GraphDB, Virtuoso), one named graph per article; `SparqlServer`
 serves a build read-only over the SPARQL 1.1 Protocol on loopback;
 `query_endpoint` asks any SPARQL endpoint the questions `kg query` asks.
-Credentials come from NEWSKG_STORE_USER and NEWSKG_STORE_PASSWORD.
+Credentials come from NEWSKG_STORE_USER and NEWSKG_STORE_PASSWORD, sent only
+when a store asks (Digest or Basic).
 """
 
 from kg.store.http import PASSWORD_VARIABLE, USER_VARIABLE, StoreError
