@@ -39,7 +39,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 # Source whose change alters extraction results.
 _EXTRACTION_CODE = (
     "extract", "recognize", "knowledge", "data", "nlp.py", "names.py", "gazetteer.py", "records.py",
-    "ingest", "long_articles.py", "record_json.py",
+    "ingest", "long_articles.py", "record_json.py", "doctext.py",
 )  # fmt: skip
 # Packages whose data decides extraction: a new release may know other places (the
 # gazetteer's sources) or spell another script otherwise (the transliteration tables).

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
+from kg.doctext import doc_text
 from kg.records import EntityMention
 
 OPENING = frozenset({"(", "["})
@@ -27,7 +28,7 @@ def with_acronyms(doc: Doc, mentions: Sequence[EntityMention]) -> list[EntityMen
         acronym = _defined_acronym(doc, token)
         if acronym is None or acronym in meaning:
             continue
-        before = doc.text[: token.idx].rstrip()
+        before = doc_text(doc)[: token.idx].rstrip()
         long_form = by_end.get(len(before))
         if long_form is not None and _spells(long_form.text, acronym):
             meaning[acronym] = long_form

@@ -8,11 +8,12 @@ news of the day it is published.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.doctext import doc_text
 from kg.extract.arguments import Draft
 from kg.extract.context import in_clause
 from kg.extract.dates import normalise_date, story_date
@@ -99,11 +100,13 @@ class Clock:
     story: date | None
     phrases: list[tuple[int, int]]  # character spans of date phrases, in text order
     named: list[tuple[int, str]]  # (offset, ISO date) of each dated phrase, in text order
+    dates: list[Span] = field(default_factory=list)  # the DATE entities, in text order
 
     @classmethod
     def of(cls, doc: Doc, published: date | None) -> Clock:
-        story = None if published else story_date(doc.text)
-        clock = cls(published, story, _date_phrases(doc), [])
+        story = None if published else story_date(doc_text(doc))
+        dates = [e for e in doc.ents if e.label_ == "DATE"]
+        clock = cls(published, story, _date_phrases(doc, dates), [], dates)
         for start, end in clock.phrases:
             value = clock.read(doc.char_span(start, end), past=True)
             if value:
@@ -118,15 +121,15 @@ class Clock:
             (span.start_char, span.end_char),
         )
         anchor = next((v for at, v in reversed(self.named) if at < start), None)
-        text = span.doc.text[start:end]
+        text = doc_text(span.doc)[start:end]
         return normalise_date(text, self.published, past=past, anchor=anchor, story=self.story)
 
 
-def _date_phrases(doc: Doc) -> list[tuple[int, int]]:
+def _date_phrases(doc: Doc, dates: list[Span]) -> list[tuple[int, int]]:
     """The character spans of date phrases, joining pieces the tagger split: 'October, 2020'."""
     phrases: list[tuple[int, int]] = []
-    for span in (e for e in doc.ents if e.label_ == "DATE"):
-        between = doc.text[phrases[-1][1] : span.start_char] if phrases else None
+    for span in dates:
+        between = doc_text(doc)[phrases[-1][1] : span.start_char] if phrases else None
         if between is not None and between.strip() in ("", ","):
             phrases[-1] = (phrases[-1][0], span.end_char)
         else:
@@ -159,7 +162,8 @@ def _attached_dates(token: Token, dates: list[Span]) -> list[Span]:
 
 def date_of(token: Token, clock: Clock, status: Status) -> str | None:
     """The date of the trigger's own phrase, or of the phrase or clause it depends on."""
-    dates = [e for e in token.sent.ents if e.label_ == "DATE"]
+    sentence = token.sent
+    dates = [e for e in clock.dates if sentence.start <= e.start < sentence.end]
     inside = [s for s in dates if token.is_ancestor(s.root) and not in_clause(s.root, token)]
     word = token
     candidates = _attached_dates(word, dates)

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Span
 
+from kg.doctext import doc_text
 from kg.extract.lexicon import load_lexicon
 from kg.gazetteer import Gazetteer
 from kg.recognize.candidates import ORDINAL
@@ -84,7 +85,7 @@ def _chains(doc: Doc, mentions: list[EntityMention]) -> list[EntityMention]:
         result.append(
             replace(
                 mention,
-                text=doc.text[mention.start : end],
+                text=doc_text(doc)[mention.start : end],
                 end=end,
                 name=", ".join(m.name for m in chain),
                 forms=(mention.name,),
@@ -98,7 +99,7 @@ def _next_unit(doc: Doc, mentions: list[EntityMention], index: int) -> EntityMen
     if index + 1 >= len(mentions):
         return None
     current, following = mentions[index], mentions[index + 1]
-    between = doc.text[current.end : following.start]
+    between = doc_text(doc)[current.end : following.start]
     return following if between.strip() == "," else None
 
 
@@ -160,7 +161,7 @@ def _preceding_state(
     states: dict[int, tuple[str, ...]],
 ) -> tuple[str, ...]:
     """The state named right before the unit: 'U.S. Army's 1st Cavalry Division'."""
-    before = doc.text[: mention.start].rstrip()
+    before = doc_text(doc)[: mention.start].rstrip()
     for suffix in ("'s", "’s"):
         before = before.removesuffix(suffix).rstrip()
     before = re.sub(r"(?i)\bthe$", "", before).rstrip()

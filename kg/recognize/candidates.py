@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
+from kg.doctext import doc_text
 from kg.gazetteer import Gazetteer
 from kg.recognize.words import recognition_words
 from kg.records import PLACE_CLASSES
@@ -106,7 +107,7 @@ class GazetteerMatcher:
 
     def __call__(self, doc: Doc) -> list[Candidate]:
         ends = {t.idx + len(t): t.i + 1 for t in doc}
-        texts = {False: doc.text, True: _loose_form(doc.text)}
+        texts = {False: doc_text(doc), True: _loose_form(doc_text(doc))}
         spans: dict[tuple[int, int], set[str]] = {}
         for token in doc:
             for loose, index in ((False, self.exact), (True, self.loose)):

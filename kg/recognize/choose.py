@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from kg.doctext import doc_text
 from kg.gazetteer import Gazetteer
 from kg.names import match_key, split_title, title_key, title_words
 from kg.recognize.candidates import Candidate
@@ -354,7 +355,7 @@ def title_case_tokens(doc: Doc) -> set[int]:
     few words after it would look like a headline. Lists and tables are no headlines.
     """
     tokens: set[int] = set()
-    for line in re.finditer(r"[^\n]+", doc.text):
+    for line in re.finditer(r"[^\n]+", doc_text(doc)):
         span = doc.char_span(line.start(), line.end(), alignment_mode="expand")
         if span is None:
             continue
