@@ -15,7 +15,6 @@ lines sorted after), and JSON-LD is written here from the sorted triples.
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
@@ -31,6 +30,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ConjunctiveGraph
 from rdflib.term import IdentifiedNode, Node
 
 from kg.atomic import atomic_write_bytes
+from kg.jsonld import write_jsonld
 from kg.namespaces import PREFIXES
 from kg.view import graph_to_networkx
 
@@ -50,9 +50,6 @@ FORMAT_NAMES: dict[str, Format] = {
     **{fmt: fmt for fmt in FORMATS},
 }
 
-# The JSON-LD `@context`: keys and types read "kg:agent", "rdfs:label", "xsd:date".
-JSONLD_PREFIXES = ("kg", "schema", "prov", "skos", "rdfs", "owl", "xsd")
-JSONLD_CONTEXT: dict[str, str] = {prefix: str(PREFIXES[prefix]) for prefix in JSONLD_PREFIXES}
 
 GraphName: TypeAlias = IdentifiedNode | None  # None is the default graph
 Triple: TypeAlias = tuple[Node, Node, Node]
@@ -191,7 +188,7 @@ class Serializer:
         if fmt == "json-ld":
             return _jsonld(self.sorted_triples)
         if fmt == "graphml":
-            return _graphml(self.union)
+            return graphml(self.union)
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
     def write(self, path: Path, fmt: Format) -> Path:
@@ -333,57 +330,16 @@ def _with_oxigraph(
     return b"\n".join([*sorted(header), *body])
 
 
-def _compact(iri: str) -> str:
-    """'https://w3id.org/newskg/ontology#agent' → 'kg:agent' for the context's prefixes."""
-    for prefix, namespace in JSONLD_CONTEXT.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
-
-
-def _jsonld_value(term: Node) -> Any:
-    """A JSON-LD value object, in compacted form ('text', {"@id": …}, {"@value": …, "@type": …})."""
-    if isinstance(term, RdfLiteral):
-        if term.language:
-            return {"@language": term.language, "@value": str(term)}
-        if term.datatype and term.datatype != XSD_STRING:
-            return {"@type": _compact(str(term.datatype)), "@value": str(term)}
-        return str(term)
-    if isinstance(term, BNode):
-        return {"@id": f"_:{term}"}
-    return {"@id": str(term)}
-
-
-def _node_id(term: Node) -> str:
-    return f"_:{term}" if isinstance(term, BNode) else str(term)
+def _oxigraph_triple(triple: Triple) -> ox.Triple:
+    s, p, o = (_oxigraph_term(term) for term in triple)
+    return ox.Triple(s, p, o)  # type: ignore[arg-type]  # RDF puts literals in object place only
 
 
 def _jsonld(triples: Iterable[Triple]) -> bytes:
-    """JSON-LD with a compact `@context`, one node object per subject, sorted by `@id`.
-
-    Written here rather than by rdflib's JSON-LD plugin, which is slow on large
-    graphs: with a context of prefixes only, compaction is a rename of IRIs.
-    """
-    nodes: dict[str, dict[str, list[Any]]] = {}
-    for s, p, o in triples:
-        properties = nodes.setdefault(_node_id(s), {})
-        if p == RDF_TYPE and isinstance(o, URIRef):
-            properties.setdefault("@type", []).append(_compact(str(o)))
-        else:
-            properties.setdefault(_compact(str(p)), []).append(_jsonld_value(o))
-    graph = []
-    for node_id in sorted(nodes):
-        node: dict[str, Any] = {"@id": node_id}
-        for key, values in nodes[node_id].items():
-            ordered = sorted(
-                values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False)
-            )
-            node[key] = ordered[0] if len(ordered) == 1 else ordered
-        graph.append(node)
-    text = json.dumps(
-        {"@context": JSONLD_CONTEXT, "@graph": graph}, indent=2, sort_keys=True, ensure_ascii=False
-    )
-    return (text + "\n").encode("utf-8")
+    """JSON-LD of sorted triples (see `kg.jsonld`)."""
+    out = io.StringIO()
+    write_jsonld((_oxigraph_triple(triple) for triple in triples), out)
+    return out.getvalue().encode("utf-8")
 
 
 def _graphml_value(value: Any) -> str | int | float | bool:
@@ -400,7 +356,7 @@ def _graphml_value(value: Any) -> str | int | float | bool:
     return _NOT_XML.sub("", str(value))
 
 
-def _graphml(graph: Graph) -> bytes:
+def graphml(graph: Graph) -> bytes:
     """GraphML of `kg.view.graph_to_networkx`'s projection (nodes and edges in IRI order)."""
     projection = graph_to_networkx(graph)
     out = nx.MultiDiGraph()

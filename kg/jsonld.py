@@ -1,0 +1,77 @@
+"""JSON-LD as newskg writes it: a compact `@context` of prefixes, one node object per subject.
+
+Written here rather than by a JSON-LD library, which is slow on large
+graphs: with a context of prefixes only, compaction is a rename of IRIs.
+The triples come sorted by subject, so a node's triples arrive together and
+a file of any size is written one node at a time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from itertools import groupby
+from typing import Any, TextIO
+
+import pyoxigraph as ox
+
+from kg.namespaces import PREFIXES
+
+# The `@context`: keys and types read "kg:agent", "rdfs:label", "xsd:date".
+JSONLD_PREFIXES = ("kg", "schema", "prov", "skos", "rdfs", "owl", "xsd")
+JSONLD_CONTEXT: dict[str, str] = {prefix: str(PREFIXES[prefix]) for prefix in JSONLD_PREFIXES}
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def write_jsonld(triples: Iterable[ox.Triple], out: TextIO) -> None:
+    """Write `triples`, sorted by subject, as one JSON-LD document with `@graph`."""
+    context = json.dumps(JSONLD_CONTEXT, indent=2, sort_keys=True, ensure_ascii=False)
+    out.write('{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": [')
+    first = True
+    for subject, group in groupby(triples, key=lambda t: t.subject):
+        text = json.dumps(_node(subject, group), indent=2, sort_keys=True, ensure_ascii=False)
+        out.write(("\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
+        first = False
+    out.write("]\n}\n" if first else "\n  ]\n}\n")
+
+
+def _node(subject: ox.NamedNode | ox.BlankNode, triples: Iterable[ox.Triple]) -> dict[str, Any]:
+    """One node object; a key's values sorted, a lone value written bare."""
+    properties: dict[str, list[Any]] = {}
+    for triple in triples:
+        if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+            properties.setdefault("@type", []).append(_compact(triple.object.value))
+        else:
+            key = _compact(triple.predicate.value)
+            properties.setdefault(key, []).append(_value(triple.object))
+    node: dict[str, Any] = {"@id": _node_id(subject)}
+    for key, values in properties.items():
+        ordered = sorted(values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        node[key] = ordered[0] if len(ordered) == 1 else ordered
+    return node
+
+
+def _compact(iri: str) -> str:
+    """'https://w3id.org/newskg/ontology#agent' → 'kg:agent' for the context's prefixes."""
+    for prefix, namespace in JSONLD_CONTEXT.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Any:
+    """A JSON-LD value in compacted form ('text', {"@id": …}, {"@value": …, "@type": …})."""
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"@language": term.language, "@value": term.value}
+        if term.datatype.value != XSD_STRING:
+            return {"@type": _compact(term.datatype.value), "@value": term.value}
+        return term.value
+    if isinstance(term, ox.Triple):
+        raise TypeError(f"quoted triples are not part of newskg's graphs: {term}")
+    return {"@id": _node_id(term)}
+
+
+def _node_id(term: ox.NamedNode | ox.BlankNode) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
