@@ -1,25 +1,32 @@
 """The build as a library call: article files in, a graph and its files out.
 
-Only this module (and the CLI above it) knows the whole chain of stages.
+Only this module (and the CLI above it) knows the whole chain of stages:
+read, extract (cached per article), resolve, write each graph into the
+build's store (`kg.buildstore`, only the graphs that changed), then write
+the files users read out of the store (`kg.dump`), swapped in as a set.
+A rebuild whose inputs, settings and outputs are as the last build left
+them stops before loading anything (`unchanged`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import spacy
-from rdflib import Dataset
 
 from kg.atomic import replace_as_set
-from kg.cache import ExtractionCache, pipeline_fingerprint
-from kg.export import FORMATS, SUFFIXES, Format, Serializer
+from kg.buildstore import BuildStore, Manifest
+from kg.cache import ExtractionCache, build_fingerprint, pipeline_fingerprint
+from kg.dump import view_graph, write_quads, write_union
+from kg.export import FORMATS, SUFFIXES, Format, graphml
 from kg.gazetteer import shipped_gazetteer
-from kg.graph import build_dataset
+from kg.graph import IriMinter, article_graphs, entity_graph
 from kg.ingest import IngestError, discover_articles, load_article
 from kg.namespaces import DEFAULT_BASE_IRI
 from kg.nlp import DEFAULT_MODEL, ModelNotFoundError, require_model
@@ -32,6 +39,7 @@ GRAPH_STEM = "graph"  # graph.ttl, graph.trig, graph.nq, graph.jsonld, graph.gra
 GRAPH_FILE = "graph.ttl"
 VIEW_FILE = "graph.html"
 CACHE_DIR = ".cache"  # inside the output folder, unless --cache says otherwise
+STORE_DIR = ".store"  # likewise, unless --store says otherwise
 
 
 class NoArticlesError(ValueError):
@@ -45,11 +53,14 @@ class BuildResult:
     articles: tuple[Article, ...]
     skipped: tuple[IngestError, ...]
     entities: tuple[Entity, ...]
-    graph: Dataset  # one named graph per article, plus the shared entity graph
+    store: BuildStore  # one named graph per article, plus the shared entity graph
     seconds: float
     events: tuple[Event, ...] = ()
     roles: tuple[Role, ...] = ()
     cache_hits: int = 0  # articles whose extraction came from the cache
+    changed: tuple[str, ...] = ()  # the graphs this build wrote (IRIs): all, or what changed
+    dropped: tuple[str, ...] = ()  # the graphs of articles that left the build
+    base_iri: str = DEFAULT_BASE_IRI
     timings: dict[str, float] = field(default_factory=dict)  # stage → seconds
 
     def entities_by_class(self) -> dict[str, int]:
@@ -83,6 +94,7 @@ class BuildOptions:
     executor: Executor = "local"
     scheduler: str | None = None  # a Dask scheduler address; none starts a local cluster
     cache_dir: Path | None = None  # None: no cache
+    store_dir: Path | None = None  # None: a store in a temporary folder, gone after the build
 
 
 def check_model(model: str) -> None:
@@ -149,10 +161,14 @@ def build(
     skipped: Sequence[IngestError] = (),
     options: BuildOptions = BuildOptions(),
     on_articles: Callable[[int], None] | None = None,
+    store: BuildStore | None = None,
 ) -> BuildResult:
-    """Run every stage after ingest over `articles` (see `read_articles`).
+    """Run every stage after ingest over `articles` (see `read_articles`), into a store.
 
-    `on_articles(n)` is told each time n more articles are extracted.
+    `on_articles(n)` is told each time n more articles are extracted. The
+    graphs go into `store` (default: the store at `options.store_dir`);
+    only those whose quads changed are rewritten, and the graphs of
+    articles no longer given are dropped.
 
     Raises:
         NoArticlesError: when there is no article to build from.
@@ -167,19 +183,40 @@ def build(
         resolution = resolve(extractions, shipped_gazetteer())
         events = resolve_events(extractions, resolution)
         roles = resolve_roles(extractions, resolution)
-    with _timed(timings, "graph"):
-        graph = build_dataset(extractions, resolution, events, roles, base_iri=options.base_iri)
+    store = store or open_store(options)
+    with _timed(timings, "store"):
+        minter = IriMinter(options.base_iri)
+        names, changed = set(), []
+        graphs = article_graphs(extractions, resolution, events, roles, minter=minter)
+        for name, quads in (entity_graph(resolution.entities, minter), *graphs):
+            names.add(name.value)
+            if store.replace(name, quads):
+                changed.append(name.value)
+        dropped = store.keep_only(names)
+        store.commit()
     return BuildResult(
         articles=tuple(e.article for e in extractions),
         skipped=tuple(skipped),
         entities=resolution.entities,
-        graph=graph,
+        store=store,
         seconds=time.perf_counter() - started,
         events=events,
         roles=roles,
         cache_hits=hits,
+        changed=tuple(sorted(changed)),
+        dropped=tuple(dropped),
+        base_iri=options.base_iri,
         timings=timings,
     )
+
+
+def open_store(options: BuildOptions) -> BuildStore:
+    """The store at `options.store_dir`, or a fresh one in a temporary folder."""
+    if options.store_dir is not None:
+        return BuildStore(options.store_dir)
+    import tempfile  # noqa: PLC0415 - only builds without a store folder need one
+
+    return BuildStore(Path(tempfile.mkdtemp(prefix="newskg-store-")))
 
 
 @contextmanager
@@ -201,18 +238,75 @@ def write_outputs(
 ) -> list[Path]:
     """Write the graph in each of `formats` (graph.ttl, graph.trig…) and the HTML view, as a set.
 
-    They are written into a staging folder and swapped into `out_dir`
-    together, replacing the previous build's files (graph files of formats
-    not chosen now are removed, so no file of an older build is left to
-    mislead), or, if any writer fails or the build is stopped, not at all.
+    The files are written out of the build's store into a staging folder
+    and swapped into `out_dir` together, replacing the previous build's
+    files (graph files of formats not chosen now are removed, so no file of
+    an older build is left to mislead), or, if any writer fails or the build
+    is stopped, not at all.
     """
-    with _timed(result.timings, "prepare writing"):
-        serializer = Serializer(result.graph)
     stale = [output_name(fmt) for fmt in FORMATS if fmt not in formats]
     with replace_as_set(out_dir, remove=stale) as staging:
         for fmt in formats:
             with _timed(result.timings, f"write {fmt}"):
-                (staging / output_name(fmt)).write_bytes(serializer.serialize(fmt))
+                path = staging / output_name(fmt)
+                if fmt in ("nquads", "trig"):
+                    write_quads(result.store, path, fmt)
+                elif fmt in ("turtle", "json-ld"):
+                    write_union(result.store, path, fmt, staging)
+        shown = None
+        if "graphml" in formats:
+            with _timed(result.timings, "write graphml"):
+                shown = view_graph(result.store, result.base_iri)
+                (staging / output_name("graphml")).write_bytes(graphml(shown))
         with _timed(result.timings, "write html"):
-            write_html(serializer.union, staging / VIEW_FILE)
-    return [*(out_dir / output_name(fmt) for fmt in formats), out_dir / VIEW_FILE]
+            write_html(shown or view_graph(result.store, result.base_iri), staging / VIEW_FILE)
+    written = [*(out_dir / output_name(fmt) for fmt in formats), out_dir / VIEW_FILE]
+    result.store.manifest.outputs = {path.name: _stamp(path) for path in written}
+    result.store.commit()
+    return written
+
+
+def input_digests(paths: Sequence[Path]) -> dict[str, str]:
+    """Each input file's article name → a digest of its bytes (unreadable files are left out)."""
+    files, _ = discover_articles(paths)
+    digests = {}
+    for file in files:
+        try:
+            digests[file.name] = hashlib.sha256(file.path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+    return digests
+
+
+def build_settings(options: BuildOptions, formats: Sequence[Format], *, validate: bool) -> str:
+    """A digest of what, besides the articles, decides a build's files."""
+    parts = [
+        build_fingerprint(options.model),
+        options.base_iri,
+        ",".join(sorted(formats)),
+        f"validate={validate}",
+    ]
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
+
+
+def unchanged(inputs: Mapping[str, str], settings: str, out_dir: Path, store_dir: Path) -> bool:
+    """Whether the last build into `out_dir` read exactly these inputs with these settings and
+    its files are still there as it wrote them: then there is nothing to do."""
+    manifest = Manifest.read(store_dir / "manifest.json")
+    if not manifest.outputs or manifest.settings != settings or manifest.inputs != inputs:
+        return False
+    return all(
+        (out_dir / name).is_file() and _stamp(out_dir / name) == stamp
+        for name, stamp in manifest.outputs.items()
+    )
+
+
+def record_inputs(store: BuildStore, inputs: Mapping[str, str], settings: str) -> None:
+    """Remember what this build read, for the next one's `unchanged`."""
+    store.manifest.inputs = dict(inputs)
+    store.manifest.settings = settings
+
+
+def _stamp(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]

@@ -77,6 +77,16 @@ def pipeline_fingerprint(model: str) -> str:
     return digest.hexdigest()
 
 
+def build_fingerprint(model: str) -> str:
+    """A hash of everything besides the articles that decides a build's files: the
+    extraction's inputs (`pipeline_fingerprint`) and all of newskg's code and ontology."""
+    digest = hashlib.sha256(pipeline_fingerprint(model).encode())
+    for path in _files([_PACKAGE_DIR, ontology_dir()]):
+        digest.update(str(path.relative_to(path.parent.parent)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def article_key(article: Article, fingerprint: str) -> str:
     """The cache key of one article under one pipeline."""
     content = repr(sorted(asdict(article).items())).encode()

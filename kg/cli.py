@@ -16,20 +16,26 @@ from types import FrameType
 import typer
 from pyoxigraph import Literal as RdfLiteral
 from pyoxigraph import NamedNode
-from rdflib import Dataset
+from rdflib import Graph
 
 from kg import __version__
 from kg.atomic import folder_problem
 from kg.build import (
     CACHE_DIR,
     GRAPH_FILE,
+    STORE_DIR,
     BuildOptions,
     NoArticlesError,
     build,
+    build_settings,
     check_model,
+    input_digests,
     read_articles,
+    record_inputs,
+    unchanged,
     write_outputs,
 )
+from kg.dump import store_dataset
 from kg.export import parse_formats, union_graph, union_view
 from kg.graph import check_base_iri
 from kg.ingest import DuplicateArticleError
@@ -141,13 +147,22 @@ def build_command(
     no_validate: bool = typer.Option(
         False, "--no-validate", help="Skip the SHACL check (slow on large graphs; see kg validate)."
     ),
+    store: Path | None = typer.Option(
+        None, "--store", help="Folder of the build's graph store. Default: OUT/.store"
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Build even when nothing changed since the last build."
+    ),
 ) -> None:
     """Read articles, extract and resolve entities and events, write the graph files and graph.html.
 
-    Each article's extraction is cached by its content and the pipeline's
-    version, so a rebuild parses only new or edited articles. The graph is
-    then checked against the SHACL shapes; violations are reported but do not
-    change the exit code (`kg validate` does).
+    The graph lives in an on-disk store (OUT/.store), one named graph per
+    article; each article's extraction is cached by its content and the
+    pipeline's version. A rebuild parses only new or edited articles,
+    rewrites only the graphs that changed, drops those of removed articles,
+    and does nothing at all when no input, setting or output changed. The
+    graph is then checked against the SHACL shapes; violations are reported
+    but do not change the exit code (`kg validate` does).
     """
     if executor not in EXECUTORS:
         raise _fail(f"unknown executor {executor!r}; choose from {', '.join(EXECUTORS)}")
@@ -162,9 +177,19 @@ def build_command(
         executor=executor,  # type: ignore[arg-type]  # checked against EXECUTORS above
         scheduler=scheduler,
         cache_dir=None if no_cache else (cache or out / CACHE_DIR),
+        store_dir=store or out / STORE_DIR,
     )
     _check_up_front(options, out)
     sources = paths or [Path("articles")]
+    assert options.store_dir is not None
+    try:
+        inputs = input_digests(sources)
+    except DuplicateArticleError as err:
+        raise _fail(str(err)) from err
+    settings = build_settings(options, chosen, validate=not no_validate)
+    if not (force or no_cache) and unchanged(inputs, settings, out, options.store_dir):
+        typer.echo(f"nothing changed since the last build; the files in {out} are up to date")
+        return
     with stop_on_sigterm():
         try:
             articles, skipped = read_articles(sources)
@@ -185,6 +210,7 @@ def build_command(
                 result = build(articles, skipped=skipped, options=options, on_articles=bar.update)
             except (NoArticlesError, ModelNotFoundError, DaskNotInstalledError) as err:
                 raise _fail(str(err)) from err
+        record_inputs(result.store, inputs, settings)
         try:
             written = write_outputs(result, out, formats=chosen)
         except OSError as err:
@@ -192,15 +218,15 @@ def build_command(
     by_class = ", ".join(f"{n} {cls}" for cls, n in result.entities_by_class().items())
     typer.echo(
         f"{len(result.articles)} articles read, {len(result.skipped)} skipped; "
-        # A Dataset's len() counts its default graph only; count every named graph.
         f"entities: {by_class}; {len(result.events)} events; "
-        f"{len(union_graph(result.graph))} triples; {result.seconds:.1f} s"
+        f"{len(result.store.store)} triples in {len(result.store.graph_names())} graphs "
+        f"({len(result.changed)} rewritten, {len(result.dropped)} dropped); {result.seconds:.1f} s"
         + (f" ({result.cache_hits} from the cache)" if result.cache_hits else "")
     )
     for path in written:
         typer.echo(f"wrote {path}")
     if not no_validate:
-        _report_validation(result.graph)
+        _report_validation(store_dataset(result.store, result.base_iri))
 
 
 def _check_up_front(options: BuildOptions, out: Path) -> None:
@@ -219,7 +245,7 @@ def _check_up_front(options: BuildOptions, out: Path) -> None:
             raise _fail(f"{flag} {folder} {problem}")
 
 
-def _report_validation(graph: Dataset) -> None:
+def _report_validation(graph: Graph) -> None:
     """Say whether the built graph meets the shapes; a violation does not fail the build."""
     report = validate_graph(graph)
     if report.conforms and not report.violations:

@@ -1,4 +1,4 @@
-"""Resolved records → an rdflib Dataset in the public vocabulary (VOCABULARY.md).
+"""Resolved records → RDF quads in the public vocabulary (VOCABULARY.md).
 
 Each article gets a named graph (named by the article's IRI) holding what
 that article supports: its metadata, the mentions it contains, its claims
@@ -7,6 +7,11 @@ people. What no single article owns (an entity's class, label, aliases,
 Wikidata link) sits in one shared graph, `<base>graph/entities`. Turtle and
 JSON-LD hold the union; TriG and N-Quads keep the graphs apart, so a
 `GRAPH ?g { … }` query tells which article says what.
+
+The quads are Oxigraph terms, made graph by graph, so a build can write
+each article's graph to its store as soon as it is resolved and hold no
+more of the graph in memory than one article's (`article_graphs`);
+`build_dataset` gathers them into an rdflib Dataset for callers that want one.
 
 Dates of one event: an article's graph states each date the article gives
 it, except one that another date of the same article refines ("2020" beside
@@ -19,23 +24,47 @@ which matters to stores such as Virtuoso that keep one value per instant.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, bind_prefixes
 from kg.records import Article, ArticleExtraction, Entity, Event, EventClaim, Figure, Role
 from kg.resolve import Resolution
 
-DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
+NamedGraph = tuple[ox.NamedNode, list[ox.Quad]]  # a graph's name and its quads
+
+
+def _term(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+A = _term(str(RDF.type))
+LABEL = _term(str(RDFS.label))
+ALT_LABEL = _term(str(SKOS.altLabel))
+SAME_AS = _term(str(OWL.sameAs))
+DERIVED_FROM = _term(str(PROV.wasDerivedFrom))
+XSD_INTEGER = _term(str(XSD.integer))
+XSD_DATE = _term(str(XSD.date))
+DATE_TYPES = {4: _term(str(XSD.gYear)), 7: _term(str(XSD.gYearMonth)), 10: XSD_DATE}
 FIGURES = (
-    ("troops_before", KG.troopsBefore, KG.troopsBeforeQualifier),
-    ("troops_after", KG.troopsAfter, KG.troopsAfterQualifier),
-    ("troop_count", KG.troopCount, KG.troopCountQualifier),
+    ("troops_before", _term(str(KG.troopsBefore)), _term(str(KG.troopsBeforeQualifier))),
+    ("troops_after", _term(str(KG.troopsAfter)), _term(str(KG.troopsAfterQualifier))),
+    ("troop_count", _term(str(KG.troopCount)), _term(str(KG.troopCountQualifier))),
 )
+
+
+def kg(name: str) -> ox.NamedNode:
+    """A term of newskg's ontology: kg('agent') → <…ontology#agent>."""
+    return _term(str(KG[name]))
+
+
+def schema(name: str) -> ox.NamedNode:
+    return _term(str(SCHEMA[name]))
 
 
 def check_base_iri(base_iri: str) -> str:
@@ -69,125 +98,219 @@ class IriMinter:
     """Stable, readable instance IRIs under a configurable base (see `check_base_iri`)."""
 
     def __init__(self, base_iri: str = DEFAULT_BASE_IRI) -> None:
-        self.base = Namespace(check_base_iri(base_iri))
+        self.base = check_base_iri(base_iri)
+        self._made: dict[str, ox.NamedNode] = {}
 
-    def entity(self, key: str) -> URIRef:
+    def entity(self, key: str) -> ox.NamedNode:
         """'country/iraq' → <base>country/iraq; events and roles likewise."""
-        return self.base[key]
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = ox.NamedNode(self.base + key)
+        return made
 
-    def article(self, article: Article) -> URIRef:
+    def article(self, article: Article) -> ox.NamedNode:
         """<base>article/<id>: the article's percent-encoded relative path (`Article.id`)."""
-        return self.base[f"article/{article.id}"]
+        return ox.NamedNode(f"{self.base}article/{article.id}")
 
-    def mention(self, article: Article, begin: int, end: int) -> URIRef:
+    def mention(self, article: Article, begin: int, end: int) -> ox.NamedNode:
         """A span of an article file: <base>mention/<id>/<begin>-<end>."""
-        return self.base[f"mention/{article.id}/{begin}-{end}"]
+        return ox.NamedNode(f"{self.base}mention/{article.id}/{begin}-{end}")
 
-    def entities_graph(self) -> URIRef:
-        return self.base["graph/entities"]
+    def entities_graph(self) -> ox.NamedNode:
+        return self.entity("graph/entities")
 
 
-def date_literal(value: str) -> Literal:
+def date_literal(value: str) -> ox.Literal:
     """'2020' → xsd:gYear, '2020-09' → xsd:gYearMonth, '2020-09-09' → xsd:date."""
-    return Literal(value, datatype=DATE_TYPES[len(value)])
+    return ox.Literal(value, datatype=DATE_TYPES[len(value)])
 
 
-def keep_most_precise_dates(graph: Graph) -> None:
-    """Drop each kg:date that another kg:date of the same node refines ('2020' < '2020-01').
-
-    Dates that disagree ('2020-09', '2020-11') all stay.
-    """
-    for node in set(graph.subjects(KG.date)):
-        dates = {str(value) for value in graph.objects(node, KG.date)}
-        for coarse in dates:
-            if any(fine != coarse and fine.startswith(coarse) for fine in dates):
-                graph.remove((node, KG.date, date_literal(coarse)))
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=XSD_INTEGER)
 
 
-def add_article(graph: Graph, article: Article, iri: URIRef) -> None:
+class _Graph:
+    """The quads of one named graph, without duplicates, in the order first added."""
+
+    def __init__(self, name: ox.NamedNode) -> None:
+        self.name = name
+        self._quads: dict[ox.Quad, None] = {}
+
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        self._quads[ox.Quad(s, p, o, self.name)] = None
+
+    def quads(self) -> list[ox.Quad]:
+        return list(self._quads)
+
+
+def entity_graph(entities: Iterable[Entity], minter: IriMinter) -> NamedGraph:
+    """One node per real entity: class, one label, every alias, what the gazetteer knows."""
+    graph = _Graph(minter.entities_graph())
+    for entity in entities:
+        iri = minter.entity(entity.key)
+        graph.add(iri, A, kg(entity.entity_class))
+        graph.add(iri, LABEL, ox.Literal(entity.label))
+        for alias in entity.alt_labels:
+            graph.add(iri, ALT_LABEL, ox.Literal(alias))
+        for demonym in entity.demonyms:
+            graph.add(iri, kg("demonym"), ox.Literal(demonym))
+        for same in entity.same_as:
+            graph.add(iri, SAME_AS, ox.NamedNode(same))
+        for container in entity.located_in:
+            graph.add(iri, kg("locatedIn"), minter.entity(container))
+        for state in entity.acts_for:
+            graph.add(iri, kg("actsFor"), minter.entity(state))
+    return graph.name, graph.quads()
+
+
+def article_graphs(
+    extractions: Iterable[ArticleExtraction],
+    resolution: Resolution,
+    events: Sequence[Event] = (),
+    roles: Sequence[Role] = (),
+    *,
+    minter: IriMinter,
+) -> Iterator[NamedGraph]:
+    """Each article's graph, one at a time, in the order of `extractions`."""
+    claims: dict[str, list[tuple[Event, EventClaim]]] = {}
+    for event in events:
+        for claim in event.claims:
+            claims.setdefault(claim.article, []).append((event, claim))
+    roles_by_article: dict[str, list[Role]] = {}
+    for role in roles:
+        for source in role.articles:
+            roles_by_article.setdefault(source, []).append(role)
+    for extraction in extractions:
+        source = extraction.article.source_file
+        yield _article_graph(
+            extraction,
+            resolution,
+            claims.get(source, []),
+            roles_by_article.get(source, []),
+            minter,
+        )
+
+
+def _article_graph(
+    extraction: ArticleExtraction,
+    resolution: Resolution,
+    claims: list[tuple[Event, EventClaim]],
+    roles: list[Role],
+    minter: IriMinter,
+) -> NamedGraph:
+    article = extraction.article
+    article_iri = minter.article(article)
+    graph = _Graph(article_iri)
+    _add_article(graph, article, article_iri)
+    for mention in extraction.mentions:
+        key = resolution.mention_entity.get((article.source_file, mention.start))
+        if key is None:
+            continue
+        entity_iri = minter.entity(key)
+        graph.add(entity_iri, kg("mentionedIn"), article_iri)
+        span = (mention.start, mention.end, mention.text)
+        graph.add(entity_iri, kg("denotedBy"), _add_mention(graph, minter, article, span))
+    for placement in extraction.placements:
+        inner = resolution.mention_entity.get((article.source_file, placement.inner))
+        outer = resolution.mention_entity.get((article.source_file, placement.outer))
+        if inner and outer and inner != outer:
+            graph.add(minter.entity(inner), kg("locatedIn"), minter.entity(outer))
+    for event, claim in claims:
+        _add_claim(graph, event, claim, minter, article)
+    for role in roles:
+        _add_role(graph, role, minter, article_iri)
+    return article_iri, _keep_most_precise_dates(graph.quads())
+
+
+def _add_article(graph: _Graph, article: Article, iri: ox.NamedNode) -> None:
     """The article node with what its text says about itself."""
-    graph.add((iri, RDF.type, KG.Article))
-    graph.add((iri, KG.sourceFile, Literal(article.source_file)))
+    graph.add(iri, A, kg("Article"))
+    graph.add(iri, kg("sourceFile"), ox.Literal(article.source_file))
     if article.title:
-        graph.add((iri, SCHEMA.headline, Literal(article.title)))
+        graph.add(iri, schema("headline"), ox.Literal(article.title))
     if article.published:
         graph.add(
-            (iri, SCHEMA.datePublished, Literal(article.published.isoformat(), datatype=XSD.date))
+            iri,
+            schema("datePublished"),
+            ox.Literal(article.published.isoformat(), datatype=XSD_DATE),
         )
     if article.publisher:
-        graph.add((iri, SCHEMA.publisher, Literal(article.publisher)))
+        graph.add(iri, schema("publisher"), ox.Literal(article.publisher))
     for author in article.authors:
-        graph.add((iri, SCHEMA.author, Literal(author)))
+        graph.add(iri, schema("author"), ox.Literal(author))
     if article.url:
-        graph.add((iri, SCHEMA.url, Literal(article.url)))
+        graph.add(iri, schema("url"), ox.Literal(article.url))
 
 
-def add_entity(graph: Graph, entity: Entity, minter: IriMinter) -> None:
-    """One node per real entity: class, one label, every alias, what the gazetteer knows."""
-    iri = minter.entity(entity.key)
-    graph.add((iri, RDF.type, KG[entity.entity_class]))
-    graph.add((iri, RDFS.label, Literal(entity.label)))
-    for alias in entity.alt_labels:
-        graph.add((iri, SKOS.altLabel, Literal(alias)))
-    for demonym in entity.demonyms:
-        graph.add((iri, KG.demonym, Literal(demonym)))
-    for same in entity.same_as:
-        graph.add((iri, OWL.sameAs, URIRef(same)))
-    for container in entity.located_in:
-        graph.add((iri, KG.locatedIn, minter.entity(container)))
-    for state in entity.acts_for:
-        graph.add((iri, KG.actsFor, minter.entity(state)))
-
-
-def add_mention(
-    graph: Graph, minter: IriMinter, article: Article, body_span: tuple[int, int, str]
-) -> URIRef:
+def _add_mention(
+    graph: _Graph, minter: IriMinter, article: Article, body_span: tuple[int, int, str]
+) -> ox.NamedNode:
     """A kg:Mention of `body_span` (start, end, text) of the body, offsets into the file."""
     begin = article.source_offset(body_span[0])
     end = article.source_offset(body_span[1])
     iri = minter.mention(article, begin, end)
-    graph.add((iri, RDF.type, KG.Mention))
-    graph.add((iri, KG.inArticle, minter.article(article)))
-    graph.add((iri, KG.beginIndex, Literal(begin, datatype=XSD.integer)))
-    graph.add((iri, KG.endIndex, Literal(end, datatype=XSD.integer)))
-    graph.add((iri, KG.anchorOf, Literal(body_span[2])))  # body and file agree inside a segment
+    graph.add(iri, A, kg("Mention"))
+    graph.add(iri, kg("inArticle"), minter.article(article))
+    graph.add(iri, kg("beginIndex"), _integer(begin))
+    graph.add(iri, kg("endIndex"), _integer(end))
+    graph.add(iri, kg("anchorOf"), ox.Literal(body_span[2]))  # body and file agree in a segment
     return iri
 
 
-def add_claim(
-    graph: Graph, event: Event, claim: EventClaim, minter: IriMinter, article: Article
+def _add_claim(
+    graph: _Graph, event: Event, claim: EventClaim, minter: IriMinter, article: Article
 ) -> None:
     """What one article says about an event, in that article's graph."""
     iri = minter.entity(event.key)
-    graph.add((iri, RDF.type, KG[event.event_type]))
-    graph.add((iri, RDFS.label, Literal(event.label)))
+    graph.add(iri, A, kg(event.event_type))
+    graph.add(iri, LABEL, ox.Literal(event.label))
     for role, key in claim.arguments:
-        graph.add((iri, KG[role], minter.entity(key)))
+        graph.add(iri, kg(role), minter.entity(key))
     if claim.date:
-        graph.add((iri, KG.date, date_literal(claim.date)))
+        graph.add(iri, kg("date"), date_literal(claim.date))
     for attribute, value_property, qualifier_property in FIGURES:
         figure: Figure | None = getattr(claim, attribute)
         if figure is None:
             continue
-        graph.add((iri, value_property, Literal(figure.value, datatype=XSD.integer)))
+        graph.add(iri, value_property, _integer(figure.value))
         if figure.qualifier:
-            graph.add((iri, qualifier_property, Literal(figure.qualifier)))
-    graph.add((iri, KG.status, Literal(claim.status)))
-    graph.add((iri, KG.evidence, Literal(claim.evidence)))
-    graph.add((iri, PROV.wasDerivedFrom, minter.article(article)))
+            graph.add(iri, qualifier_property, ox.Literal(figure.qualifier))
+    graph.add(iri, kg("status"), ox.Literal(claim.status))
+    graph.add(iri, kg("evidence"), ox.Literal(claim.evidence))
+    graph.add(iri, DERIVED_FROM, minter.article(article))
     for span in claim.triggers:
-        graph.add((iri, KG.denotedBy, add_mention(graph, minter, article, span)))
+        graph.add(iri, kg("denotedBy"), _add_mention(graph, minter, article, span))
 
 
-def add_role(graph: Graph, role: Role, minter: IriMinter, article_iri: URIRef) -> None:
+def _add_role(graph: _Graph, role: Role, minter: IriMinter, article_iri: ox.NamedNode) -> None:
     """A position a person holds, as the article states it."""
     iri = minter.entity(role.key)
-    graph.add((minter.entity(role.person), KG.hasRole, iri))
-    graph.add((iri, RDF.type, KG.Role))
-    graph.add((iri, KG.title, Literal(role.title)))
+    graph.add(minter.entity(role.person), kg("hasRole"), iri)
+    graph.add(iri, A, kg("Role"))
+    graph.add(iri, kg("title"), ox.Literal(role.title))
     for holder in role.of:
-        graph.add((iri, KG.roleOf, minter.entity(holder)))
-    graph.add((iri, PROV.wasDerivedFrom, article_iri))
+        graph.add(iri, kg("roleOf"), minter.entity(holder))
+    graph.add(iri, DERIVED_FROM, article_iri)
+
+
+def _keep_most_precise_dates(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """Without each kg:date that another kg:date of the same node refines ('2020' < '2020-01').
+
+    Dates that disagree ('2020-09', '2020-11') all stay.
+    """
+    date = kg("date")
+    dates: dict[str, set[str]] = {}
+    for quad in quads:
+        if quad.predicate == date and isinstance(quad.object, ox.Literal):
+            dates.setdefault(str(quad.subject), set()).add(quad.object.value)
+
+    def refined(quad: ox.Quad) -> bool:
+        if quad.predicate != date or not isinstance(quad.object, ox.Literal):
+            return False
+        coarse = quad.object.value
+        return any(fine != coarse and fine.startswith(coarse) for fine in dates[str(quad.subject)])
+
+    return [quad for quad in quads if not refined(quad)]
 
 
 def build_dataset(
@@ -198,42 +321,43 @@ def build_dataset(
     *,
     base_iri: str = DEFAULT_BASE_IRI,
 ) -> Dataset:
-    """The whole graph: one named graph per article plus the shared entity graph."""
+    """The whole graph as an rdflib Dataset: one named graph per article and the entity graph.
+
+    For callers that read a small graph with rdflib; a build writes the same
+    quads (`entity_graph`, `article_graphs`) to its store instead.
+    """
     minter = IriMinter(base_iri)
     dataset = Dataset()
-    bind_prefixes(dataset, str(minter.base))
-    shared = dataset.graph(minter.entities_graph())
-    for entity in resolution.entities:
-        add_entity(shared, entity, minter)
-    claims: dict[str, list[tuple[Event, EventClaim]]] = {}
-    for event in events:
-        for claim in event.claims:
-            claims.setdefault(claim.article, []).append((event, claim))
-    roles_by_article: dict[str, list[Role]] = {}
-    for role in roles:
-        for source in role.articles:
-            roles_by_article.setdefault(source, []).append(role)
-    for extraction in extractions:
-        article = extraction.article
-        article_iri = minter.article(article)
-        graph = dataset.graph(article_iri)
-        add_article(graph, article, article_iri)
-        for mention in extraction.mentions:
-            key = resolution.mention_entity.get((article.source_file, mention.start))
-            if key is None:
-                continue
-            entity_iri = minter.entity(key)
-            graph.add((entity_iri, KG.mentionedIn, article_iri))
-            span = (mention.start, mention.end, mention.text)
-            graph.add((entity_iri, KG.denotedBy, add_mention(graph, minter, article, span)))
-        for placement in extraction.placements:
-            inner = resolution.mention_entity.get((article.source_file, placement.inner))
-            outer = resolution.mention_entity.get((article.source_file, placement.outer))
-            if inner and outer and inner != outer:
-                graph.add((minter.entity(inner), KG.locatedIn, minter.entity(outer)))
-        for event, claim in claims.get(article.source_file, []):
-            add_claim(graph, event, claim, minter, article)
-        keep_most_precise_dates(graph)
-        for role in roles_by_article.get(article.source_file, []):
-            add_role(graph, role, minter, article_iri)
+    bind_prefixes(dataset, minter.base)
+    graphs = [entity_graph(resolution.entities, minter)]
+    graphs.extend(article_graphs(extractions, resolution, events, roles, minter=minter))
+    for name, quads in graphs:
+        graph = dataset.graph(URIRef(name.value))
+        for quad in quads:
+            graph.add(rdflib_triple(quad))
     return dataset
+
+
+def rdflib_triple(statement: ox.Quad | ox.Triple) -> tuple[Node, Node, Node]:
+    """rdflib's triple for an Oxigraph quad's or triple's subject, predicate and object."""
+    return (
+        rdflib_term(statement.subject),
+        rdflib_term(statement.predicate),
+        rdflib_term(statement.object),
+    )
+
+
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """rdflib's term for an Oxigraph term (newskg writes no quoted triples)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Triple):
+        raise TypeError(f"quoted triples are not part of newskg's graphs: {term}")
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype))

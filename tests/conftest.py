@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+from rdflib import Dataset
 from spacy.language import Language
 from typer.testing import CliRunner
 
+from kg.build import BuildOptions, BuildResult, open_store
 from kg.cli import app
 from kg.extract import extract_article
 from kg.gazetteer import Gazetteer, shipped_gazetteer
+from kg.graph import IriMinter
 from kg.nlp import build_pipeline
 from kg.records import Article, ArticleExtraction, Segment
 
@@ -63,3 +67,37 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code == 0, result.output
     (out / "build-output.txt").write_text(result.stdout)
     return out
+
+
+FakeBuild = Callable[..., BuildResult]
+
+
+@pytest.fixture
+def fake_build() -> Callable[[Dataset], FakeBuild]:
+    """A stand-in for `kg.build.build` that stores `dataset` instead of extracting.
+
+    For tests of how the CLI writes and checks a graph, where spaCy is not
+    what is under test: the fake puts the dataset's named graphs into the
+    build's store, as the real build does.
+    """
+
+    def make(dataset: Dataset) -> FakeBuild:
+        def run(articles: Sequence[Article], *, options: BuildOptions, **_: object) -> BuildResult:
+            store = open_store(options)
+            quads = ox.parse(dataset.serialize(format="nquads"), format=ox.RdfFormat.N_QUADS)
+            entities = IriMinter(options.base_iri).entities_graph()
+            by_graph: dict[ox.NamedNode, list[ox.Quad]] = {}
+            for quad in quads:
+                name = quad.graph_name if isinstance(quad.graph_name, ox.NamedNode) else entities
+                by_graph.setdefault(name, []).append(ox.Quad(*quad.triple, name))
+            for name, graph_quads in by_graph.items():
+                store.replace(name, graph_quads)
+            store.keep_only({name.value for name in by_graph})
+            store.commit()
+            return BuildResult(
+                articles=tuple(articles), skipped=(), entities=(), store=store, seconds=0.0
+            )
+
+        return run
+
+    return make

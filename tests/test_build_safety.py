@@ -17,8 +17,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 from typer.testing import CliRunner
 
-import kg.export
-from kg.build import BuildResult
+import kg.build
 from kg.cli import app
 from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA
 
@@ -39,21 +38,6 @@ def headline_dataset(headline: str) -> Dataset:
     return dataset
 
 
-def fake_build(headline: str):
-    """`kg.build.build` without spaCy: how outputs are written is what is under test."""
-
-    def run(articles, **_: object) -> BuildResult:
-        return BuildResult(
-            articles=tuple(articles),
-            skipped=(),
-            entities=(),
-            graph=headline_dataset(headline),
-            seconds=0.0,
-        )
-
-    return run
-
-
 def outputs(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in OUTPUTS}
 
@@ -62,56 +46,63 @@ def leftovers(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.name.endswith(".tmp")]
 
 
-def build_with(monkeypatch, headline: str, out: Path) -> int:
+def build_with(monkeypatch, fake_build, headline: str, out: Path) -> int:
     import kg.cli
 
-    monkeypatch.setattr(kg.cli, "build", fake_build(headline))
-    result = runner.invoke(app, ["build", ARTICLE, "--out", str(out), "--no-validate"])
-    return result.exit_code
+    monkeypatch.setattr(kg.cli, "build", fake_build(headline_dataset(headline)))
+    command = ["build", ARTICLE, "--out", str(out), "--no-validate", "--force"]
+    return runner.invoke(app, command).exit_code
 
 
 # --- outputs are replaced as a set ------------------------------------------------------
 
 
-def test_build_safety_control_characters_in_a_headline_write_every_file(monkeypatch, tmp_path):
+def test_build_safety_control_characters_in_a_headline_write_every_file(
+    monkeypatch, tmp_path, fake_build
+):
     out = tmp_path / "out"
-    assert build_with(monkeypatch, "Alarm\x07 in \x1b[31mBaghdad", out) == 0
+    assert build_with(monkeypatch, fake_build, "Alarm\x07 in \x1b[31mBaghdad", out) == 0
     graphml = nx.read_graphml(out / "graph.graphml")
     assert graphml.nodes[f"{DEFAULT_BASE_IRI}article/x"]["label"] == "Alarm in [31mBaghdad"
     assert not leftovers(tmp_path)
 
 
-def test_build_safety_a_failing_writer_leaves_the_previous_set_whole(monkeypatch, tmp_path):
+def test_build_safety_a_failing_writer_leaves_the_previous_set_whole(
+    monkeypatch, tmp_path, fake_build
+):
     out = tmp_path / "out"
-    assert build_with(monkeypatch, "first", out) == 0
+    assert build_with(monkeypatch, fake_build, "first", out) == 0
     before = outputs(out)
 
     def broken(_graph: object) -> bytes:
         raise ValueError("the GraphML writer failed")
 
-    monkeypatch.setattr(kg.export, "_graphml", broken)
-    assert build_with(monkeypatch, "second", out) != 0
+    monkeypatch.setattr(kg.build, "graphml", broken)
+    assert build_with(monkeypatch, fake_build, "second", out) != 0
     assert outputs(out) == before
     assert not leftovers(tmp_path)
 
 
-def test_build_safety_the_cache_is_left_alone(monkeypatch, tmp_path):
+def test_build_safety_the_cache_is_left_alone(monkeypatch, tmp_path, fake_build):
     out = tmp_path / "out"
     (out / ".cache" / "ab").mkdir(parents=True)
     (out / ".cache" / "ab" / "entry").write_bytes(b"cached")
     (out / "notes.txt").write_text("mine")
-    assert build_with(monkeypatch, "first", out) == 0
+    assert build_with(monkeypatch, fake_build, "first", out) == 0
     assert (out / ".cache" / "ab" / "entry").read_bytes() == b"cached"
     assert (out / "notes.txt").read_text() == "mine"
 
 
-def test_build_safety_fewer_formats_leave_no_older_graph_file(monkeypatch, tmp_path):
+def test_build_safety_fewer_formats_leave_no_older_graph_file(monkeypatch, tmp_path, fake_build):
     out = tmp_path / "out"
-    assert build_with(monkeypatch, "first", out) == 0
+    assert build_with(monkeypatch, fake_build, "first", out) == 0
     # build_with left the spaCy-free build in place.
     result = runner.invoke(app, ["build", ARTICLE, "--out", str(out), "--format", "ttl"])
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"graph.ttl", "graph.html"}
+    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {
+        "graph.ttl",
+        "graph.html",
+    }
 
 
 # Runs `kg build` with the graph made up (no spaCy) and, when asked, a GraphML writer
@@ -120,17 +111,20 @@ STOPPABLE_BUILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from rdflib import Dataset, Literal, URIRef
-    import kg.cli, kg.export
+    import pyoxigraph as ox
+    import kg.build, kg.cli
     from kg.build import BuildResult
 
     article, out, headline, marker = sys.argv[1:5]
 
-    def build(articles, **_):
-        iri = URIRef("https://w3id.org/newskg/id/article/x")
-        dataset = Dataset()
-        dataset.graph(iri).add((iri, URIRef("https://schema.org/headline"), Literal(headline)))
-        return BuildResult(articles=tuple(articles), skipped=(), entities=(), graph=dataset,
+    def build(articles, *, options, **_):
+        iri = ox.NamedNode("https://w3id.org/newskg/id/article/x")
+        headline_quad = ox.Quad(iri, ox.NamedNode("https://schema.org/headline"),
+                                ox.Literal(headline), iri)
+        store = kg.build.open_store(options)
+        store.replace(iri, [headline_quad])
+        store.commit()
+        return BuildResult(articles=tuple(articles), skipped=(), entities=(), store=store,
                            seconds=0.0)
 
     def hanging_graphml(graph):
@@ -139,8 +133,8 @@ STOPPABLE_BUILD = textwrap.dedent(
 
     kg.cli.build = build
     if marker != "-":
-        kg.export._graphml = hanging_graphml
-    kg.cli.app(["build", article, "--out", out, "--no-validate"])
+        kg.build.graphml = hanging_graphml
+    kg.cli.app(["build", article, "--out", out, "--no-validate", "--force"])
     """
 )
 
