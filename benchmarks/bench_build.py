@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus  # noqa: E402
 
 from kg.build import BuildOptions, BuildResult, build, read_articles, write_outputs  # noqa: E402
-from kg.nlp import DEFAULT_MODEL  # noqa: E402
+from kg.defaults import DEFAULT_MODEL  # noqa: E402
 from kg.parallel import load_pipeline  # noqa: E402
 from kg.validate import validate_graph  # noqa: E402
 

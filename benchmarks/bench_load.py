@@ -28,8 +28,10 @@ from rdflib.namespace import RDF, RDFS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.export import Format, serialize, union_view  # noqa: E402
-from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA  # noqa: E402
+from kg.defaults import DEFAULT_BASE_IRI
+from kg.export import serialize, union_view  # noqa: E402
+from kg.layout import Format  # noqa: E402
+from kg.namespaces import KG, SCHEMA  # noqa: E402
 from kg.validate import GraphFileError, load_graph_file, validate_graph  # noqa: E402
 from kg.view import render_page  # noqa: E402
 

@@ -42,9 +42,10 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+from kg.defaults import DEFAULT_MODEL
 from kg.extract.entities import entity_mentions
 from kg.gazetteer import Gazetteer, shipped_gazetteer
-from kg.nlp import DEFAULT_MODEL, build_pipeline
+from kg.nlp import build_pipeline
 from kg.records import EntityMention
 
 CLASSES = ("PER", "ORG", "LOC")

@@ -4,16 +4,18 @@ Only this module (and the CLI above it) knows the whole chain of stages:
 read, extract (cached per article), resolve, write each graph into the
 build's store (`kg.buildstore`, only the graphs that changed), then write
 the files users read out of the store (`kg.dump`), swapped in as a set.
-A rebuild whose inputs, settings and outputs are as the last build left
-them stops before loading anything (`unchanged`).
+Whether a rebuild has anything to do at all is decided before this module
+is imported (`kg.uptodate`).
 """
 
 from __future__ import annotations
 
-import hashlib
+import shutil
+import tempfile
 import time
+import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,25 +23,21 @@ from pathlib import Path
 import spacy
 
 from kg.atomic import replace_as_set
-from kg.buildstore import BuildStore, Manifest
-from kg.cache import ExtractionCache, build_fingerprint, pipeline_fingerprint
+from kg.buildstore import BuildStore
+from kg.cache import ExtractionCache, pipeline_fingerprint
+from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_MODEL, Executor
 from kg.dump import view_graph, write_quads, write_union
-from kg.export import FORMATS, SUFFIXES, Format, graphml
+from kg.export import graphml
 from kg.gazetteer import shipped_gazetteer
 from kg.graph import IriMinter, article_graphs, entity_graph
 from kg.ingest import IngestError, discover_articles, load_article
-from kg.namespaces import DEFAULT_BASE_IRI
-from kg.nlp import DEFAULT_MODEL, ModelNotFoundError, require_model
-from kg.parallel import Executor, run_extraction
+from kg.layout import FORMATS, VIEW_FILE, Format, output_name
+from kg.nlp import ModelNotFoundError, require_model
+from kg.parallel import run_extraction
 from kg.records import Article, ArticleExtraction, Entity, Event, Role
 from kg.resolve import resolve, resolve_events, resolve_roles
+from kg.uptodate import file_stamp
 from kg.view import write_html
-
-GRAPH_STEM = "graph"  # graph.ttl, graph.trig, graph.nq, graph.jsonld, graph.graphml
-GRAPH_FILE = "graph.ttl"
-VIEW_FILE = "graph.html"
-CACHE_DIR = ".cache"  # inside the output folder, unless --cache says otherwise
-STORE_DIR = ".store"  # likewise, unless --store says otherwise
 
 
 class NoArticlesError(ValueError):
@@ -214,9 +212,10 @@ def open_store(options: BuildOptions) -> BuildStore:
     """The store at `options.store_dir`, or a fresh one in a temporary folder."""
     if options.store_dir is not None:
         return BuildStore(options.store_dir)
-    import tempfile  # noqa: PLC0415 - only builds without a store folder need one
-
-    return BuildStore(Path(tempfile.mkdtemp(prefix="newskg-store-")))
+    folder = Path(tempfile.mkdtemp(prefix="newskg-store-"))
+    store = BuildStore(folder)
+    weakref.finalize(store, shutil.rmtree, folder, ignore_errors=True)
+    return store
 
 
 @contextmanager
@@ -226,11 +225,6 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         yield
     finally:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
-
-
-def output_name(fmt: Format) -> str:
-    """The graph file of one format: graph.ttl, graph.trig…"""
-    return f"{GRAPH_STEM}{SUFFIXES[fmt]}"
 
 
 def write_outputs(
@@ -261,52 +255,6 @@ def write_outputs(
         with _timed(result.timings, "write html"):
             write_html(shown or view_graph(result.store, result.base_iri), staging / VIEW_FILE)
     written = [*(out_dir / output_name(fmt) for fmt in formats), out_dir / VIEW_FILE]
-    result.store.manifest.outputs = {path.name: _stamp(path) for path in written}
+    result.store.manifest.outputs = {path.name: file_stamp(path) for path in written}
     result.store.commit()
     return written
-
-
-def input_digests(paths: Sequence[Path]) -> dict[str, str]:
-    """Each input file's article name → a digest of its bytes (unreadable files are left out)."""
-    files, _ = discover_articles(paths)
-    digests = {}
-    for file in files:
-        try:
-            digests[file.name] = hashlib.sha256(file.path.read_bytes()).hexdigest()
-        except OSError:
-            continue
-    return digests
-
-
-def build_settings(options: BuildOptions, formats: Sequence[Format], *, validate: bool) -> str:
-    """A digest of what, besides the articles, decides a build's files."""
-    parts = [
-        build_fingerprint(options.model),
-        options.base_iri,
-        ",".join(sorted(formats)),
-        f"validate={validate}",
-    ]
-    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
-
-
-def unchanged(inputs: Mapping[str, str], settings: str, out_dir: Path, store_dir: Path) -> bool:
-    """Whether the last build into `out_dir` read exactly these inputs with these settings and
-    its files are still there as it wrote them: then there is nothing to do."""
-    manifest = Manifest.read(store_dir / "manifest.json")
-    if not manifest.outputs or manifest.settings != settings or manifest.inputs != inputs:
-        return False
-    return all(
-        (out_dir / name).is_file() and _stamp(out_dir / name) == stamp
-        for name, stamp in manifest.outputs.items()
-    )
-
-
-def record_inputs(store: BuildStore, inputs: Mapping[str, str], settings: str) -> None:
-    """Remember what this build read, for the next one's `unchanged`."""
-    store.manifest.inputs = dict(inputs)
-    store.manifest.settings = settings
-
-
-def _stamp(path: Path) -> list[int]:
-    stat = path.stat()
-    return [stat.st_size, stat.st_mtime_ns]

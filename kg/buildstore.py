@@ -9,28 +9,23 @@ whose content changed and drops those of articles that left; and, per
 input file, a digest of its bytes and the settings of the build, so a
 rebuild of unchanged inputs can stop before loading anything.
 
-Crash safety: the store applies each graph's replacement in one
-transaction, and the manifest is written (atomically) only after every
-graph is in place. A build killed half-way leaves a manifest that does not
-vouch for what changed, so the next build finds the digests differ and
-writes those graphs again.
+Crash safety: before the first graph changes, the manifest on disk stops
+vouching for any graph (its digests are cleared); it vouches again, written
+atomically, only once every graph is in place (`commit`). A build killed
+half-way therefore leaves a store the next build rewrites graph by graph,
+whatever the inputs are by then; the extraction cache spares the parse.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.atomic import atomic_write_bytes
-
-MANIFEST = "manifest.json"
-FORMAT = "newskg-build-manifest"
-VERSION = 1
+from kg.manifest import MANIFEST, Manifest
 
 
 def graph_digest(quads: Iterable[ox.Quad]) -> str:
@@ -39,64 +34,38 @@ def graph_digest(quads: Iterable[ox.Quad]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
-@dataclass
-class Manifest:
-    """What the store and the last build's outputs hold, and from which inputs."""
-
-    settings: str = ""  # a digest of the build's settings and code
-    inputs: dict[str, str] = field(default_factory=dict)  # input path → digest of its bytes
-    graphs: dict[str, str] = field(default_factory=dict)  # graph IRI → digest of its quads
-    outputs: dict[str, list[int]] = field(default_factory=dict)  # file name → [size, mtime_ns]
-
-    @classmethod
-    def read(cls, path: Path) -> Manifest:
-        """The manifest at `path`; an empty one when absent or unreadable (all is rebuilt)."""
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls()
-        if not isinstance(data, dict) or (data.get("format"), data.get("version")) != (
-            FORMAT,
-            VERSION,
-        ):
-            return cls()
-        try:
-            return cls(
-                settings=str(data["settings"]),
-                inputs={str(k): str(v) for k, v in data["inputs"].items()},
-                graphs={str(k): str(v) for k, v in data["graphs"].items()},
-                outputs={str(k): [int(n) for n in v] for k, v in data["outputs"].items()},
-            )
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return cls()
-
-    def write(self, path: Path) -> None:
-        data = {
-            "format": FORMAT,
-            "version": VERSION,
-            "settings": self.settings,
-            "inputs": dict(sorted(self.inputs.items())),
-            "graphs": dict(sorted(self.graphs.items())),
-            "outputs": dict(sorted(self.outputs.items())),
-        }
-        atomic_write_bytes(path, json.dumps(data, indent=1).encode("utf-8"))
+class BuildStoreError(RuntimeError):
+    """The store cannot be opened: another build holds it, or the folder is unusable."""
 
 
 class BuildStore:
     """The on-disk store of one build folder, with its manifest."""
 
     def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        """Open (or create) the store in `folder`.
+
+        Raises:
+            BuildStoreError: when it cannot be, naming the folder and why.
+        """
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.store = ox.Store(str(folder / "oxigraph"))
+        except OSError as err:
+            busy = "lock" in str(err).lower()
+            why = "another build is using it; wait for that one to end" if busy else str(err)
+            raise BuildStoreError(f"cannot open the build store {folder}: {why}") from err
         self.folder = folder
-        self.store = ox.Store(str(folder / "oxigraph"))
         self.manifest = Manifest.read(folder / MANIFEST)
+        self._vouching = True  # whether the manifest on disk still vouches for the graphs
 
     def replace(self, name: ox.NamedNode, quads: list[ox.Quad]) -> bool:
         """Make the graph `name` hold exactly `quads`; whether anything changed."""
         digest = graph_digest(quads)
         if self.manifest.graphs.get(name.value) == digest and self.store.contains_named_graph(name):
             return False
-        self.store.remove_graph(name) if self.store.contains_named_graph(name) else None
+        self._stop_vouching()
+        if self.store.contains_named_graph(name):
+            self.store.remove_graph(name)
         self.store.extend(quads)
         if not quads:
             self.store.add_graph(name)
@@ -109,6 +78,7 @@ class BuildStore:
         present = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
         dropped = sorted(set(dropped) | (present - names))
         for name in dropped:
+            self._stop_vouching()
             node = ox.NamedNode(name)
             if self.store.contains_named_graph(node):
                 self.store.remove_graph(node)
@@ -130,6 +100,10 @@ class BuildStore:
         """Make the graphs durable, then vouch for them in the manifest."""
         self.store.flush()
         self.manifest.write(self.folder / MANIFEST)
+        self._vouching = True
 
-    def close(self) -> None:
-        del self.store
+    def _stop_vouching(self) -> None:
+        """Before a graph changes: the manifest on disk forgets every graph's digest."""
+        if self._vouching:
+            dataclasses.replace(self.manifest, graphs={}).write(self.folder / MANIFEST)
+            self._vouching = False

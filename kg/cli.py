@@ -1,5 +1,8 @@
 """The `kg` command: a thin layer over the library's build.
 
+Each command imports its machinery when it runs, so `kg --help`, and `kg
+build` when nothing changed, answer without loading spaCy or rdflib.
+
 Exit codes: 0 success, 1 validation failed, 2 bad input (no readable
 article, unknown model, unwritable output, unreadable graph file), 130
 stopped by Ctrl-C (`kg query`).
@@ -12,56 +15,30 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import typer
-from pyoxigraph import Literal as RdfLiteral
-from pyoxigraph import NamedNode
-from rdflib import Graph
 
 from kg import __version__
 from kg.atomic import folder_problem
-from kg.build import (
-    CACHE_DIR,
-    GRAPH_FILE,
-    STORE_DIR,
-    BuildOptions,
-    NoArticlesError,
-    build,
-    build_settings,
-    check_model,
-    input_digests,
-    read_articles,
-    record_inputs,
-    unchanged,
-    write_outputs,
+from kg.defaults import (
+    DEFAULT_BASE_IRI,
+    DEFAULT_MODEL,
+    DEFAULT_QUERY_TIMEOUT,
+    DEFAULT_SERVE_WORKERS,
+    EXECUTORS,
 )
-from kg.dump import store_dataset
-from kg.export import parse_formats, union_graph, union_view
-from kg.graph import check_base_iri
 from kg.ingest import DuplicateArticleError
-from kg.namespaces import DEFAULT_BASE_IRI
-from kg.nlp import DEFAULT_MODEL, ModelNotFoundError
-from kg.parallel import EXECUTORS, DaskNotInstalledError, stop_on_sigterm
-from kg.query import (
-    OUTPUT_FORMATS,
-    GraphLoadError,
-    OutputFormat,
-    ParameterError,
-    QueryError,
-    UnknownQueryError,
-    named_query,
-    open_graph,
-    parse_params,
-    render,
-    shipped_queries,
-)
-from kg.query.guard import check_query
-from kg.query.library import NAME_PATTERN
-from kg.query.worker import DEFAULT_TIMEOUT, QueryWorker
-from kg.store import SparqlServer, StoreError, push_graphs, query_endpoint
-from kg.store.serve import DEFAULT_WORKERS
-from kg.validate import GraphFileError, load_graph_file, validate_graph
-from kg.view import write_html
+from kg.layout import CACHE_DIR, GRAPH_FILE, STORE_DIR, Format, parse_formats
+from kg.uptodate import build_settings, input_digests, record_inputs, unchanged
+
+if TYPE_CHECKING:
+    from pyoxigraph import Literal as RdfLiteral
+    from pyoxigraph import NamedNode
+    from rdflib import Graph
+
+    from kg.build import BuildOptions, BuildResult
+    from kg.query import OutputFormat
 
 EXIT_INVALID = 1
 EXIT_BAD_INPUT = 2
@@ -170,6 +147,19 @@ def build_command(
         chosen = parse_formats(formats or ())
     except ValueError as err:
         raise _fail(str(err)) from err
+    sources = paths or [Path("articles")]
+    store_dir = store or out / STORE_DIR
+    try:
+        inputs = input_digests(sources)
+    except DuplicateArticleError as err:
+        raise _fail(str(err)) from err
+    settings = build_settings(model, base_iri, chosen, validate=not no_validate)
+    if not (force or no_cache) and unchanged(inputs, settings, out, store_dir):
+        typer.echo(f"nothing changed since the last build; the files in {out} are up to date")
+        return
+    # Only now that there is work to do are spaCy and rdflib loaded.
+    from kg.build import BuildOptions  # noqa: PLC0415
+
     options = BuildOptions(
         model=model,
         base_iri=base_iri,
@@ -177,19 +167,27 @@ def build_command(
         executor=executor,  # type: ignore[arg-type]  # checked against EXECUTORS above
         scheduler=scheduler,
         cache_dir=None if no_cache else (cache or out / CACHE_DIR),
-        store_dir=store or out / STORE_DIR,
+        store_dir=store_dir,
     )
     _check_up_front(options, out)
-    sources = paths or [Path("articles")]
-    assert options.store_dir is not None
-    try:
-        inputs = input_digests(sources)
-    except DuplicateArticleError as err:
-        raise _fail(str(err)) from err
-    settings = build_settings(options, chosen, validate=not no_validate)
-    if not (force or no_cache) and unchanged(inputs, settings, out, options.store_dir):
-        typer.echo(f"nothing changed since the last build; the files in {out} are up to date")
-        return
+    result = _build_and_write(sources, options, out, chosen)
+    record_inputs(result.store.manifest, inputs, settings)
+    result.store.commit()
+    if not no_validate:
+        from kg.dump import store_dataset  # noqa: PLC0415
+
+        _report_validation(store_dataset(result.store, result.base_iri))
+
+
+def _build_and_write(
+    sources: list[Path], options: BuildOptions, out: Path, formats: tuple[Format, ...]
+) -> BuildResult:
+    """Read, build and write, saying what was skipped, built and written."""
+    from kg.build import NoArticlesError, build, read_articles, write_outputs  # noqa: PLC0415
+    from kg.buildstore import BuildStoreError  # noqa: PLC0415
+    from kg.nlp import ModelNotFoundError  # noqa: PLC0415
+    from kg.parallel import DaskNotInstalledError, stop_on_sigterm  # noqa: PLC0415
+
     with stop_on_sigterm():
         try:
             articles, skipped = read_articles(sources)
@@ -208,11 +206,15 @@ def build_command(
         ) as bar:
             try:
                 result = build(articles, skipped=skipped, options=options, on_articles=bar.update)
-            except (NoArticlesError, ModelNotFoundError, DaskNotInstalledError) as err:
+            except (
+                NoArticlesError,
+                ModelNotFoundError,
+                DaskNotInstalledError,
+                BuildStoreError,
+            ) as err:
                 raise _fail(str(err)) from err
-        record_inputs(result.store, inputs, settings)
         try:
-            written = write_outputs(result, out, formats=chosen)
+            written = write_outputs(result, out, formats=formats)
         except OSError as err:
             raise _fail(f"cannot write to {out}: {err.strerror or err}") from err
     by_class = ", ".join(f"{n} {cls}" for cls, n in result.entities_by_class().items())
@@ -225,12 +227,15 @@ def build_command(
     )
     for path in written:
         typer.echo(f"wrote {path}")
-    if not no_validate:
-        _report_validation(store_dataset(result.store, result.base_iri))
+    return result
 
 
 def _check_up_front(options: BuildOptions, out: Path) -> None:
     """Refuse, before any article is read, what the build would only trip over after the parse."""
+    from kg.build import check_model  # noqa: PLC0415
+    from kg.graph import check_base_iri  # noqa: PLC0415
+    from kg.nlp import ModelNotFoundError  # noqa: PLC0415
+
     try:
         check_base_iri(options.base_iri)
     except ValueError as err:
@@ -239,7 +244,8 @@ def _check_up_front(options: BuildOptions, out: Path) -> None:
         check_model(options.model)
     except ModelNotFoundError as err:
         raise _fail(str(err)) from err
-    for flag, folder in (("--out", out), ("--cache", options.cache_dir)):
+    folders = (("--out", out), ("--cache", options.cache_dir), ("--store", options.store_dir))
+    for flag, folder in folders:
         problem = folder_problem(folder) if folder is not None else None
         if problem:
             raise _fail(f"{flag} {folder} {problem}")
@@ -247,6 +253,8 @@ def _check_up_front(options: BuildOptions, out: Path) -> None:
 
 def _report_validation(graph: Graph) -> None:
     """Say whether the built graph meets the shapes; a violation does not fail the build."""
+    from kg.validate import validate_graph  # noqa: PLC0415
+
     report = validate_graph(graph)
     if report.conforms and not report.violations:
         typer.echo(report.summary)
@@ -270,6 +278,9 @@ def validate_command(
     Prints one line per violation (focus node, property, message, shape) and a
     summary. Exit codes: 0 conforms, 1 does not conform, 2 unreadable file.
     """
+    from kg.export import union_graph  # noqa: PLC0415
+    from kg.validate import GraphFileError, load_graph_file, validate_graph  # noqa: PLC0415
+
     try:
         data = load_graph_file(graph)
     except GraphFileError as err:
@@ -304,6 +315,9 @@ def view_command(
     side panel with each node's evidence sentences and articles. Exit codes:
     0 written, 2 unreadable graph file or unwritable page.
     """
+    from kg.export import union_view  # noqa: PLC0415
+    from kg.validate import GraphFileError, load_graph_file  # noqa: PLC0415
+    from kg.view import write_html  # noqa: PLC0415
 
     try:
         data = load_graph_file(graph)
@@ -329,6 +343,8 @@ DEFAULT_SERVE_PORT = 7879  # beside Oxigraph's 7878, so both can run
 
 def _query_text(query: str | None, file: Path | None) -> str:
     """The SPARQL to run: a shipped query by name, the text given, or a file's."""
+    from kg.query import UnknownQueryError, named_query  # noqa: PLC0415
+    from kg.query.library import NAME_PATTERN  # noqa: PLC0415
 
     one = "give one query: SPARQL text, a shipped query's name (--list), or --file FILE"
     if file is not None:
@@ -358,6 +374,9 @@ def _ask_graph(
     allow_service: bool,
 ) -> bytes:
     """The answer from a worker process that is killed at the timeout or on Ctrl-C."""
+    from kg.query.guard import check_query  # noqa: PLC0415
+    from kg.query.worker import QueryWorker  # noqa: PLC0415
+
     check_query(text, allow_service=allow_service)  # before the graph is even loaded
     with QueryWorker(graph, allow_service=allow_service) as worker:
         info = worker.start()
@@ -367,6 +386,7 @@ def _ask_graph(
 
 
 def _print_query_list() -> None:
+    from kg.query import shipped_queries  # noqa: PLC0415
 
     queries = shipped_queries()
     width = max(len(query.name) for query in queries)
@@ -407,7 +427,10 @@ def query_command(
     ),
     list_queries: bool = typer.Option(False, "--list", help="List the shipped queries."),
     timeout: float = typer.Option(
-        DEFAULT_TIMEOUT, "--timeout", min=0.1, help="Seconds the query may run; then it is stopped."
+        DEFAULT_QUERY_TIMEOUT,
+        "--timeout",
+        min=0.1,
+        help="Seconds the query may run; then it is stopped.",
     ),
     allow_service: bool = typer.Option(
         False,
@@ -422,6 +445,15 @@ def query_command(
     or stopped query, bad parameter, unreadable graph or unreachable
     endpoint, 130 stopped by Ctrl-C.
     """
+    from kg.query import (  # noqa: PLC0415
+        OUTPUT_FORMATS,
+        GraphLoadError,
+        ParameterError,
+        QueryError,
+        parse_params,
+        render,
+    )
+    from kg.store import StoreError, query_endpoint  # noqa: PLC0415
 
     if list_queries:
         _print_query_list()
@@ -469,13 +501,13 @@ def serve_command(
         help="Port on 127.0.0.1; 0 picks a free one.",
     ),
     timeout: float = typer.Option(
-        DEFAULT_TIMEOUT,
+        DEFAULT_QUERY_TIMEOUT,
         "--timeout",
         min=0.1,
         help="Seconds a query may run; then it is stopped and the client gets 503.",
     ),
     workers: int = typer.Option(
-        DEFAULT_WORKERS,
+        DEFAULT_SERVE_WORKERS,
         "--workers",
         min=1,
         help="Queries answered at once, each by a process that holds the graph in memory.",
@@ -487,6 +519,8 @@ def serve_command(
     Host other than this address gets 421, a query past --timeout is
     stopped (503). Ctrl-C stops.
     """
+    from kg.query import GraphLoadError  # noqa: PLC0415
+    from kg.store import SparqlServer  # noqa: PLC0415
 
     try:
         server = SparqlServer(graph, port=port, workers=workers, timeout=timeout)
@@ -535,6 +569,8 @@ def push_command(
     /sparql-graph-crud-auth), else Basic. Exit codes: 0 pushed, 2 unreadable
     graph, or a store that is unreachable or refuses.
     """
+    from kg.query import GraphLoadError, open_graph  # noqa: PLC0415
+    from kg.store import StoreError, push_graphs  # noqa: PLC0415
 
     try:
         loaded = open_graph(graph)

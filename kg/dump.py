@@ -23,9 +23,9 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from kg.buildstore import BuildStore
-from kg.export import Format
 from kg.graph import rdflib_triple
 from kg.jsonld import write_jsonld
+from kg.layout import Format
 from kg.namespaces import PREFIXES, bind_prefixes
 
 RUN_LINES = 200_000  # lines sorted in memory at a time before they go to disk

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, TypeAlias, TypeGuard, get_args
+from typing import Any, TypeAlias, TypeGuard
 
 import networkx as nx
 import pyoxigraph as ox
@@ -31,25 +31,9 @@ from rdflib.term import IdentifiedNode, Node
 
 from kg.atomic import atomic_write_bytes
 from kg.jsonld import write_jsonld
+from kg.layout import FORMATS, Format
 from kg.namespaces import PREFIXES
 from kg.view import graph_to_networkx
-
-Format = Literal["turtle", "trig", "nquads", "json-ld", "graphml"]
-
-FORMATS: tuple[Format, ...] = get_args(Format)
-SUFFIXES: dict[Format, str] = {
-    "turtle": ".ttl",
-    "trig": ".trig",
-    "nquads": ".nq",
-    "json-ld": ".jsonld",
-    "graphml": ".graphml",
-}
-# What users may type for a format (`kg build --format`): its file suffix or its name.
-FORMAT_NAMES: dict[str, Format] = {
-    **{suffix.lstrip("."): fmt for fmt, suffix in SUFFIXES.items()},
-    **{fmt: fmt for fmt in FORMATS},
-}
-
 
 GraphName: TypeAlias = IdentifiedNode | None  # None is the default graph
 Triple: TypeAlias = tuple[Node, Node, Node]
@@ -68,36 +52,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Predicates that carry a quad's graph name through blank-node canonicalisation.
 _FOLD_NS = "urn:x-newskg:fold:"
-
-
-def parse_formats(names: Iterable[str]) -> tuple[Format, ...]:
-    """Formats from names such as "ttl", "nq,jsonld" or "json-ld", in `FORMATS` order.
-
-    No name at all means every format.
-
-    Raises:
-        ValueError: for a name that is no format, naming the choices.
-    """
-    chosen: set[Format] = set()
-    for value in names:
-        for name in value.split(","):
-            name = name.strip().lower()
-            if not name:
-                continue
-            if name not in FORMAT_NAMES:
-                choices = ", ".join(suffix.lstrip(".") for suffix in SUFFIXES.values())
-                raise ValueError(f"unknown format {name!r}; choose from {choices}")
-            chosen.add(FORMAT_NAMES[name])
-    return tuple(fmt for fmt in FORMATS if fmt in chosen) if chosen else FORMATS
-
-
-def format_for_path(path: Path) -> Format:
-    """The format a file name asks for by its suffix (`graph.nq` → "nquads")."""
-    by_suffix = {suffix: fmt for fmt, suffix in SUFFIXES.items()}
-    if path.suffix.lower() not in by_suffix:
-        choices = ", ".join(SUFFIXES.values())
-        raise ValueError(f"{path}: unknown suffix {path.suffix!r}; use one of {choices}")
-    return by_suffix[path.suffix.lower()]
 
 
 def is_dataset(graph: Graph) -> TypeGuard[ConjunctiveGraph]:

@@ -17,8 +17,9 @@ from typing import Literal
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from kg.defaults import DEFAULT_BASE_IRI
 from kg.names import match_key
-from kg.namespaces import DEFAULT_BASE_IRI, KG
+from kg.namespaces import KG
 from kg.records import ENTITY_CLASSES, EntityClass
 from kg.resources import ontology_dir
 

@@ -32,7 +32,8 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, bind_prefixes
+from kg.defaults import DEFAULT_BASE_IRI
+from kg.namespaces import KG, SCHEMA, bind_prefixes
 from kg.records import Article, ArticleExtraction, Entity, Event, EventClaim, Figure, Role
 from kg.resolve import Resolution
 

@@ -9,7 +9,7 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 from rdflib.term import URIRef
 
-DEFAULT_BASE_IRI = "https://w3id.org/newskg/id/"
+from kg.defaults import DEFAULT_BASE_IRI
 
 
 class KG(DefinedNamespace):

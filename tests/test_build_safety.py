@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 
 import kg.build
 from kg.cli import app
-from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA
+from kg.defaults import DEFAULT_BASE_IRI
+from kg.namespaces import KG, SCHEMA
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 ARTICLE = str(ARTICLES / "001_c34ed854f745c209.txt")
@@ -47,9 +48,9 @@ def leftovers(root: Path) -> list[Path]:
 
 
 def build_with(monkeypatch, fake_build, headline: str, out: Path) -> int:
-    import kg.cli
+    import kg.build
 
-    monkeypatch.setattr(kg.cli, "build", fake_build(headline_dataset(headline)))
+    monkeypatch.setattr(kg.build, "build", fake_build(headline_dataset(headline)))
     command = ["build", ARTICLE, "--out", str(out), "--no-validate", "--force"]
     return runner.invoke(app, command).exit_code
 
@@ -131,7 +132,7 @@ STOPPABLE_BUILD = textwrap.dedent(
         Path(marker).write_text("writing")
         time.sleep(120)
 
-    kg.cli.build = build
+    kg.build.build = build
     if marker != "-":
         kg.build.graphml = hanging_graphml
     kg.cli.app(["build", article, "--out", out, "--no-validate", "--force"])

@@ -21,19 +21,11 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.export import (
-    FORMATS,
-    SUFFIXES,
-    Format,
-    format_for_path,
-    named_graphs,
-    parse_formats,
-    serialize,
-    union_graph,
-    write_graph,
-)
+from kg.defaults import DEFAULT_BASE_IRI
+from kg.export import named_graphs, serialize, union_graph, write_graph
 from kg.jsonld import JSONLD_CONTEXT
-from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, WD, bind_prefixes
+from kg.layout import FORMATS, SUFFIXES, Format, format_for_path, parse_formats
+from kg.namespaces import KG, SCHEMA, WD, bind_prefixes
 from kg.validate import load_graph_file
 from kg.view import graph_to_networkx
 
@@ -335,9 +327,9 @@ def test_export_write_graph_keeps_turtle_default(tmp_path):
     ],
 )
 def test_export_cli_format_chooses_files(tmp_path, monkeypatch, fake_build, options, files):
-    import kg.cli
+    import kg.build
 
-    monkeypatch.setattr(kg.cli, "build", fake_build(make_dataset(article_quads())))
+    monkeypatch.setattr(kg.build, "build", fake_build(make_dataset(article_quads())))
     out = tmp_path / "out"
     article = str(ARTICLES / "001_c34ed854f745c209.txt")
     result = runner.invoke(app, ["build", article, "-o", str(out), *options])

@@ -9,9 +9,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
+from kg.defaults import DEFAULT_BASE_IRI
 from kg.export import named_graphs
 from kg.graph import build_dataset
-from kg.namespaces import DEFAULT_BASE_IRI, KG
+from kg.namespaces import KG
 from kg.records import ArticleExtraction, Event, EventClaim, EventType
 from kg.resolve import Resolution
 from kg.validate import load_graph_file

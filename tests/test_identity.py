@@ -14,9 +14,10 @@ from rdflib.namespace import RDF
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.defaults import DEFAULT_BASE_IRI
 from kg.graph import IriMinter
 from kg.ingest import DuplicateArticleError, discover_articles
-from kg.namespaces import DEFAULT_BASE_IRI, KG
+from kg.namespaces import KG
 from kg.records import article_id
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from kg.defaults import DEFAULT_MODEL
 from kg.long_articles import split_text
-from kg.nlp import DEFAULT_MODEL
 from kg.parallel import extract_chunk, load_pipeline
 
 SPACY_LIMIT = 1_000_000  # spaCy's default nlp.max_length

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from kg.cache import ExtractionCache, article_key, pipeline_fingerprint
 from kg.cli import app
+from kg.defaults import DEFAULT_MODEL
 from kg.ingest import load_article
-from kg.nlp import DEFAULT_MODEL
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 OUTPUTS = ("graph.ttl", "graph.trig", "graph.nq", "graph.jsonld", "graph.graphml", "graph.html")

@@ -19,7 +19,8 @@ from rdflib.term import URIRef
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, WD
+from kg.defaults import DEFAULT_BASE_IRI
+from kg.namespaces import KG, SCHEMA, WD
 from kg.view import graph_to_networkx, render_html, render_page, write_html
 from kg.view.details import date_interval, readable_date, web_link
 from kg.view.layout import EXACT_REPULSION, force_layout

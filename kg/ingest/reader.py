@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.ingest.errors import DuplicateArticleError, IngestError
-from kg.ingest.html import parse_html
 from kg.ingest.text import parse_text
 from kg.records import Article, article_id
 
@@ -144,6 +143,10 @@ def load_article(path: Path, name: str | None = None) -> Article:
     text = decode_text(path, data)
     source_file = path.name if name is None else name
     if path.suffix.lower() in HTML_SUFFIXES:
+        # trafilatura takes a fifth of a second to import: only for pages, and only
+        # when one is read (deciding whether a build has work to do reads none).
+        from kg.ingest.html import parse_html  # noqa: PLC0415
+
         return parse_html(path, text, source_file)
     return parse_text(path, text, source_file)
 

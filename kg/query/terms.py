@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from kg.namespaces import DEFAULT_BASE_IRI
+from kg.defaults import DEFAULT_BASE_IRI
 from kg.namespaces import PREFIXES as VOCABULARY_PREFIXES
 
 Term = NamedNode | BlankNode | Literal | Triple

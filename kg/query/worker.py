@@ -32,13 +32,13 @@ from typing import IO, Any
 
 from pyoxigraph import Literal, NamedNode, Store
 
+from kg.defaults import DEFAULT_QUERY_TIMEOUT
 from kg.query.dataset import GraphInfo, GraphLoadError, open_graph
 from kg.query.guard import QueryRefused, ServiceRefused, check_query
 from kg.query.output import OUTPUT_FORMATS, OutputFormat, encode, render
 from kg.query.run import QueryError, run_query
 from kg.query.sandbox import forbid_network
 
-DEFAULT_TIMEOUT = 60.0  # seconds a query may run before it is stopped
 POLL_SECONDS = 0.2  # how often a waiting parent asks whether the asker is still there
 _ORPHAN_CHECK_SECONDS = 1.0
 _MEDIA_TYPES: dict[OutputFormat, str] = {
@@ -178,7 +178,7 @@ class QueryWorker:
         params: Mapping[str, NamedNode | Literal] | None = None,
         default_graphs: Sequence[NamedNode] = (),
         named_graphs: Sequence[NamedNode] = (),
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_QUERY_TIMEOUT,
         cancelled: Callable[[], bool] = lambda: False,
     ) -> Answer:
         """The answer to `query`, written as `fmt`, or (without one) as the `accept` header asks.

@@ -33,23 +33,17 @@ from urllib.parse import parse_qs, urlsplit
 
 from pyoxigraph import NamedNode
 
+from kg.defaults import DEFAULT_QUERY_TIMEOUT, DEFAULT_SERVE_WORKERS
 from kg.query.dataset import GraphInfo, GraphLoadError
 from kg.query.guard import QueryRefused, ServiceRefused, check_query
 from kg.query.run import QueryError
-from kg.query.worker import (
-    DEFAULT_TIMEOUT,
-    QueryCancelled,
-    QueryCrashed,
-    QueryTimeout,
-    QueryWorker,
-)
+from kg.query.worker import QueryCancelled, QueryCrashed, QueryTimeout, QueryWorker
 
 HOST = "127.0.0.1"
 HOST_NAMES = (HOST, "localhost", "[::1]")  # what a client on this machine may call it
 QUERY_PATHS = frozenset({"/query", "/sparql"})
 UPDATE_PATH = "/update"
 MAX_BODY = 1_000_000  # bytes of a POSTed request; the query inside has its own limit
-DEFAULT_WORKERS = 2  # queries answered at once, each by a process holding the graph
 READ_TIMEOUT = 30.0  # seconds a client may take to send its request
 # Sec-Fetch-Site values of a request a page on another site made a browser send.
 _FOREIGN_SITES = frozenset({"cross-site", "same-site"})
@@ -66,8 +60,8 @@ class SparqlServer(ThreadingHTTPServer):
         graph: Path,
         *,
         port: int,
-        workers: int = DEFAULT_WORKERS,
-        timeout: float = DEFAULT_TIMEOUT,
+        workers: int = DEFAULT_SERVE_WORKERS,
+        timeout: float = DEFAULT_QUERY_TIMEOUT,
     ) -> None:
         self.query_timeout = timeout
         self.workers = [QueryWorker(graph) for _ in range(workers)]

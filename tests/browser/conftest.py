@@ -21,7 +21,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
-from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA, WD
+from kg.defaults import DEFAULT_BASE_IRI
+from kg.namespaces import KG, SCHEMA, WD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [

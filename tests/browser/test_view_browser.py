@@ -19,7 +19,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from kg.namespaces import DEFAULT_BASE_IRI, KG, SCHEMA
+from kg.defaults import DEFAULT_BASE_IRI
+from kg.namespaces import KG, SCHEMA
 from kg.view import graph_to_networkx, render_page, write_html
 
 if TYPE_CHECKING:  # fixtures bring the rest; only the type is needed here

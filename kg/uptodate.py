@@ -1,0 +1,66 @@
+"""Whether a build has anything to do, decided before anything heavy is loaded.
+
+A build records in its store's manifest a digest of every input file's
+bytes, a digest of its settings (the pipeline, newskg's own code and data,
+the base IRI, the formats) and the size and time of each file it wrote. When
+all three match, `kg build` stops there: nothing to parse, resolve or write,
+and neither spaCy nor rdflib is imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from kg.cache import build_fingerprint
+from kg.ingest import discover_articles
+from kg.layout import Format
+from kg.manifest import MANIFEST, Manifest
+
+
+def input_digests(paths: Sequence[Path]) -> dict[str, str]:
+    """Each input file's article name → a digest of its bytes (unreadable files are left out)."""
+    files, _ = discover_articles(paths)
+    digests = {}
+    for file in files:
+        try:
+            digests[file.name] = hashlib.sha256(file.path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+    return digests
+
+
+def build_settings(model: str, base_iri: str, formats: Sequence[Format], *, validate: bool) -> str:
+    """A digest of what, besides the articles, decides a build's files."""
+    parts = [
+        build_fingerprint(model),
+        base_iri,
+        ",".join(sorted(formats)),
+        f"validate={validate}",
+    ]
+    return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
+
+
+def unchanged(inputs: Mapping[str, str], settings: str, out_dir: Path, store_dir: Path) -> bool:
+    """Whether the last build into `out_dir` read exactly these inputs with these settings and
+    its files are still there as it wrote them: then there is nothing to do."""
+    manifest = Manifest.read(store_dir / MANIFEST)
+    if not manifest.outputs or manifest.settings != settings or manifest.inputs != inputs:
+        return False
+    return all(
+        (out_dir / name).is_file() and file_stamp(out_dir / name) == stamp
+        for name, stamp in manifest.outputs.items()
+    )
+
+
+def record_inputs(manifest: Manifest, inputs: Mapping[str, str], settings: str) -> None:
+    """Remember what this build read, for the next one's `unchanged`."""
+    manifest.inputs = dict(inputs)
+    manifest.settings = settings
+
+
+def file_stamp(path: Path) -> list[int]:
+    """What tells a file the build wrote from one changed since: its size and time."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]

@@ -1,0 +1,208 @@
+"""A rebuild touches only what changed and ends where a clean build of the same articles ends."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+
+ARTICLES = Path(__file__).resolve().parent.parent / "articles"
+OUTPUTS = ("graph.ttl", "graph.trig", "graph.nq", "graph.jsonld", "graph.graphml", "graph.html")
+runner = CliRunner()
+
+ADDED = """Marines arrive in Darwin for a six-month rotation
+
+CANBERRA, Australia, April 2, 2024 — About 2,000 U.S. Marines arrived in Darwin on Tuesday
+for their annual rotation, the Australian Department of Defence said.
+"""
+
+
+def _build(articles: Path, out: Path, *options: str) -> str:
+    result = runner.invoke(app, ["build", str(articles), "--out", str(out), *options])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in OUTPUTS}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """Three of the sample articles, in a folder the test may change."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in sorted(p.name for p in ARTICLES.iterdir())[:3]:
+        shutil.copy(ARTICLES / name, folder / name)
+    return folder
+
+
+def _clean_build(articles: Path, tmp_path: Path) -> dict[str, bytes]:
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    _build(articles, clean, "--no-cache")
+    return _files(clean)
+
+
+def test_incremental_add_edit_delete_equal_a_clean_build(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    _build(corpus, out)
+
+    (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")
+    summary = _build(corpus, out)
+    assert "4 articles read" in summary and "(3 from the cache)" in summary
+    assert _files(out) == _clean_build(corpus, tmp_path)
+    assert "Darwin" in (out / "graph.ttl").read_text(encoding="utf-8")
+
+    added = corpus / "100_marines.txt"
+    added.write_text(ADDED.replace("2,000", "2,500"), encoding="utf-8")
+    summary = _build(corpus, out)
+    assert "(3 from the cache)" in summary
+    assert _files(out) == _clean_build(corpus, tmp_path)
+    assert "kg:troopCount 2500 " in (out / "graph.ttl").read_text(encoding="utf-8")
+
+    first = sorted(corpus.iterdir())[0]
+    first.unlink()
+    summary = _build(corpus, out)
+    assert "3 articles read" in summary and "1 dropped" in summary
+    assert _files(out) == _clean_build(corpus, tmp_path)
+    assert first.name not in (out / "graph.nq").read_text(encoding="utf-8")
+
+
+def test_incremental_one_edit_rewrites_only_the_graphs_it_changes(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")
+    summary = _build(corpus, out)
+    # The new article's graph and the entity graph (new entities); the other three stay.
+    assert "in 5 graphs (2 rewritten, 0 dropped)" in summary
+
+
+# Run in a fresh interpreter: whether a module is imported is a fact of the process.
+UNCHANGED_BUILD = textwrap.dedent(
+    """
+    import sys
+    from kg.cli import app
+    try:
+        app(sys.argv[1:])
+    except SystemExit as stop:
+        assert not stop.code, stop.code
+    print("loaded:", sorted({"spacy", "rdflib", "pyoxigraph"} & set(sys.modules)))
+    """
+)
+
+
+def test_incremental_unchanged_rebuild_loads_nothing(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    before = {name: (out / name).stat().st_mtime_ns for name in OUTPUTS}
+    command = [sys.executable, "-c", UNCHANGED_BUILD, "build", str(corpus), "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "nothing changed since the last build" in done.stdout
+    assert "loaded: []" in done.stdout
+    assert {name: (out / name).stat().st_mtime_ns for name in OUTPUTS} == before
+
+
+def test_incremental_a_changed_output_file_is_written_again(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    expected = _files(out)
+    (out / "graph.ttl").write_text("# edited by hand\n", encoding="utf-8")
+    (out / "graph.html").unlink()
+    summary = _build(corpus, out)
+    assert "nothing changed" not in summary
+    assert _files(out) == expected
+
+
+def test_incremental_another_setting_rebuilds(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    summary = _build(corpus, out, "--base-iri", "https://example.org/news/")
+    assert "nothing changed" not in summary
+    assert "https://example.org/news/" in (out / "graph.ttl").read_text(encoding="utf-8")
+    assert "nothing changed" in _build(corpus, out, "--base-iri", "https://example.org/news/")
+    assert "nothing changed" not in _build(
+        corpus, out, "--base-iri", "https://example.org/news/", "--force"
+    )
+
+
+# A build killed (SIGKILL: no handler, no cleanup) after it has replaced some of the
+# store's graphs but before it vouched for them in the manifest or wrote any file.
+KILLED_BUILD = textwrap.dedent(
+    """
+    import os, signal, sys
+    import kg.buildstore
+    from kg.cli import app
+
+    replace = kg.buildstore.BuildStore.replace
+    done = []
+
+    def replace_then_die(self, name, quads):
+        changed = replace(self, name, quads)
+        done.append(name)
+        if len(done) == 2:
+            self.store.flush()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return changed
+
+    kg.buildstore.BuildStore.replace = replace_then_die
+    app(sys.argv[1:])
+    """
+)
+
+
+def test_incremental_a_killed_build_leaves_a_store_the_next_build_finishes(
+    corpus: Path, tmp_path: Path
+):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    first = sorted(corpus.iterdir())[0]
+    original = first.read_text(encoding="utf-8")
+    first.write_text(original + "\nAbout 750 soldiers left Camp Taji on Friday.\n", "utf-8")
+
+    # Killed after the entity graph and the first article's graph were replaced.
+    command = [sys.executable, "-c", KILLED_BUILD, "build", str(corpus), "--out", str(out)]
+    killed = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+
+    # The edit is undone and another article added: the store holds a graph of the
+    # killed build that no input asks for any more, and the next build must notice.
+    first.write_text(original, encoding="utf-8")
+    (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")
+    _build(corpus, out)
+    assert _files(out) == _clean_build(corpus, tmp_path)
+    assert "Camp Taji on Friday" not in (out / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_incremental_a_store_in_use_is_refused_clearly(corpus: Path, tmp_path: Path):
+    import pyoxigraph
+
+    out = tmp_path / "out"
+    (out / ".store").mkdir(parents=True)
+    holder = pyoxigraph.Store(str(out / ".store" / "oxigraph"))
+    result = runner.invoke(app, ["build", str(corpus), "--out", str(out)])
+    del holder
+    assert result.exit_code == 2, result.output
+    assert "another build is using it" in result.stderr
+    assert not any((out / name).exists() for name in OUTPUTS)
+
+
+def test_incremental_a_store_below_a_file_is_refused_up_front(corpus: Path, tmp_path: Path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder", encoding="utf-8")
+    store = blocker / "store"
+    result = runner.invoke(
+        app, ["build", str(corpus), "--out", str(tmp_path / "out"), "--store", str(store)]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"--store {store}" in result.stderr
+    assert "parsing articles" not in result.output
