@@ -25,15 +25,16 @@ import spacy
 from kg.atomic import replace_as_set
 from kg.buildstore import BuildStore
 from kg.cache import ExtractionCache, pipeline_fingerprint
+from kg.chunks import graph_chunks
 from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_MODEL, Executor
 from kg.dump import view_graph, write_quads, write_union
 from kg.export import graphml
 from kg.gazetteer import shipped_gazetteer
-from kg.graph import IriMinter, article_graphs, entity_graph
+from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, entity_graph
 from kg.ingest import IngestError, discover_articles, load_article
 from kg.layout import FORMATS, VIEW_FILE, Format, output_name
 from kg.nlp import ModelNotFoundError, require_model
-from kg.parallel import run_extraction
+from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.records import Article, ArticleExtraction, Entity, Event, Role
 from kg.resolve import resolve, resolve_events, resolve_roles
 from kg.uptodate import file_stamp
@@ -114,6 +115,7 @@ def extract_articles(
     articles: Sequence[Article],
     options: BuildOptions,
     timings: dict[str, float],
+    workers: Workers,
     on_articles: Callable[[int], None] | None = None,
 ) -> tuple[list[ArticleExtraction], int]:
     """Every article's extraction, in order, from the cache or the pipeline; and the cache hits."""
@@ -129,14 +131,7 @@ def extract_articles(
         on_articles(hits)
     missing = [a for a, e in zip(articles, found, strict=True) if e is None]
     started = time.perf_counter()
-    fresh, times = run_extraction(
-        missing,
-        options.model,
-        jobs=options.jobs,
-        executor=options.executor,
-        scheduler=options.scheduler,
-        on_chunk=on_articles,
-    )
+    fresh, times = run_extraction(missing, options.model, workers, on_chunk=on_articles)
     # Workers report the time they spent; the build waited less when they ran
     # side by side. Split the time waited in the workers' proportions.
     waited = time.perf_counter() - started
@@ -176,22 +171,18 @@ def build(
     if not articles:
         raise NoArticlesError("no readable article to build from; give .txt, .md or .html files")
     timings: dict[str, float] = {}
-    extractions, hits = extract_articles(articles, options, timings, on_articles)
-    with _timed(timings, "resolve"):
-        resolution = resolve(extractions, shipped_gazetteer())
-        events = resolve_events(extractions, resolution)
-        roles = resolve_roles(extractions, resolution)
-    store = store or open_store(options)
-    with _timed(timings, "store"):
-        minter = IriMinter(options.base_iri)
-        names, changed = set(), []
-        graphs = article_graphs(extractions, resolution, events, roles, minter=minter)
-        for name, quads in (entity_graph(resolution.entities, minter), *graphs):
-            names.add(name.value)
-            if store.replace(name, quads):
-                changed.append(name.value)
-        dropped = store.keep_only(names)
-        store.commit()
+    with open_workers(options.executor, options.jobs, options.scheduler) as workers:
+        extractions, hits = extract_articles(articles, options, timings, workers, on_articles)
+        with _timed(timings, "resolve"):
+            resolution = resolve(extractions, shipped_gazetteer())
+            events = resolve_events(extractions, resolution)
+            roles = resolve_roles(extractions, resolution)
+        store = store or open_store(options)
+        with _timed(timings, "store"):
+            records = list(article_records(extractions, resolution, events, roles))
+            changed, dropped = store_graphs(
+                store, workers, records, resolution.entities, options.base_iri
+            )
     return BuildResult(
         articles=tuple(e.article for e in extractions),
         skipped=tuple(skipped),
@@ -201,11 +192,41 @@ def build(
         events=events,
         roles=roles,
         cache_hits=hits,
-        changed=tuple(sorted(changed)),
+        changed=tuple(changed),
         dropped=tuple(dropped),
         base_iri=options.base_iri,
         timings=timings,
     )
+
+
+def store_graphs(
+    store: BuildStore,
+    workers: Workers,
+    records: Sequence[ArticleRecords],
+    entities: Sequence[Entity],
+    base_iri: str,
+) -> tuple[list[str], list[str]]:
+    """Put the entity graph and every article's graph in `store`, one graph at a time, and
+    drop the graphs of articles not in `records`; the graphs changed and those dropped.
+
+    On Dask the workers make the article graphs and send them back as
+    N-Quads chunks, which the store bulk-loads (`kg.chunks`).
+    """
+    minter = IriMinter(base_iri)
+    name, quads = entity_graph(entities, minter)
+    changed = [name.value] if store.replace(name, quads) else []
+    if workers.remote:
+        tasks = [(base_iri, batch) for batch in batches(records, workers.jobs)]
+        for chunks in workers.map(graph_chunks, tasks):
+            changed.extend(store.load_chunks(chunks))
+    else:
+        for name, quads in (article_graph(r, minter) for r in records):
+            if store.replace(name, quads):
+                changed.append(name.value)
+    articles = {minter.article(r.extraction.article).value for r in records}
+    dropped = store.keep_only({minter.entities_graph().value} | articles)
+    store.commit()
+    return sorted(changed), dropped
 
 
 def open_store(options: BuildOptions) -> BuildStore:

@@ -22,10 +22,14 @@ import dataclasses
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.manifest import MANIFEST, Manifest
+
+if TYPE_CHECKING:
+    from kg.chunks import GraphChunk
 
 
 def graph_digest(quads: Iterable[ox.Quad]) -> str:
@@ -71,6 +75,28 @@ class BuildStore:
             self.store.add_graph(name)
         self.manifest.graphs[name.value] = digest
         return True
+
+    def load_chunks(self, chunks: Iterable[GraphChunk]) -> list[str]:
+        """Make each chunk's graph hold its N-Quads, bulk-loading those whose digest changed;
+        the names of the graphs that changed."""
+        changed = [
+            chunk
+            for chunk in chunks
+            if self.manifest.graphs.get(chunk.name) != chunk.digest
+            or not self.store.contains_named_graph(ox.NamedNode(chunk.name))
+        ]
+        if not changed:
+            return []
+        self._stop_vouching()
+        for chunk in changed:
+            name = ox.NamedNode(chunk.name)
+            if self.store.contains_named_graph(name):
+                self.store.remove_graph(name)
+            self.store.add_graph(name)  # kept even when it has no quads
+        self.store.bulk_load(b"".join(c.nquads for c in changed), format=ox.RdfFormat.N_QUADS)
+        for chunk in changed:
+            self.manifest.graphs[chunk.name] = chunk.digest
+        return [chunk.name for chunk in changed]
 
     def keep_only(self, names: set[str]) -> list[str]:
         """Drop every graph not in `names` (articles that left the build); the dropped names."""

@@ -25,6 +25,7 @@ which matters to stores such as Virtuoso that keep one value per instant.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
@@ -164,15 +165,30 @@ def entity_graph(entities: Iterable[Entity], minter: IriMinter) -> NamedGraph:
     return graph.name, graph.quads()
 
 
-def article_graphs(
+@dataclass(frozen=True, slots=True)
+class ArticleRecords:
+    """What one article's graph is made from: its extraction and its share of the resolution.
+
+    Small and picklable, so the graph can be made where the article was
+    parsed (`kg.chunks`) as well as here.
+    """
+
+    extraction: ArticleExtraction
+    entity_of: dict[int, str]  # a mention's start → its Entity.key
+    claims: tuple[tuple[Event, EventClaim], ...] = ()
+    roles: tuple[Role, ...] = ()
+
+
+def article_records(
     extractions: Iterable[ArticleExtraction],
     resolution: Resolution,
     events: Sequence[Event] = (),
     roles: Sequence[Role] = (),
-    *,
-    minter: IriMinter,
-) -> Iterator[NamedGraph]:
-    """Each article's graph, one at a time, in the order of `extractions`."""
+) -> Iterator[ArticleRecords]:
+    """Each article's records, in the order of `extractions`."""
+    entity_of: dict[str, dict[int, str]] = {}
+    for (source, start), key in resolution.mention_entity.items():
+        entity_of.setdefault(source, {})[start] = key
     claims: dict[str, list[tuple[Event, EventClaim]]] = {}
     for event in events:
         for claim in event.claims:
@@ -183,42 +199,49 @@ def article_graphs(
             roles_by_article.setdefault(source, []).append(role)
     for extraction in extractions:
         source = extraction.article.source_file
-        yield _article_graph(
+        yield ArticleRecords(
             extraction,
-            resolution,
-            claims.get(source, []),
-            roles_by_article.get(source, []),
-            minter,
+            entity_of.get(source, {}),
+            tuple(claims.get(source, ())),
+            tuple(roles_by_article.get(source, ())),
         )
 
 
-def _article_graph(
-    extraction: ArticleExtraction,
+def article_graphs(
+    extractions: Iterable[ArticleExtraction],
     resolution: Resolution,
-    claims: list[tuple[Event, EventClaim]],
-    roles: list[Role],
+    events: Sequence[Event] = (),
+    roles: Sequence[Role] = (),
+    *,
     minter: IriMinter,
-) -> NamedGraph:
-    article = extraction.article
+) -> Iterator[NamedGraph]:
+    """Each article's graph, one at a time, in the order of `extractions`."""
+    for records in article_records(extractions, resolution, events, roles):
+        yield article_graph(records, minter)
+
+
+def article_graph(records: ArticleRecords, minter: IriMinter) -> NamedGraph:
+    """One article's named graph: the article, its mentions, its claims and roles."""
+    article = records.extraction.article
     article_iri = minter.article(article)
     graph = _Graph(article_iri)
     _add_article(graph, article, article_iri)
-    for mention in extraction.mentions:
-        key = resolution.mention_entity.get((article.source_file, mention.start))
+    for mention in records.extraction.mentions:
+        key = records.entity_of.get(mention.start)
         if key is None:
             continue
         entity_iri = minter.entity(key)
         graph.add(entity_iri, kg("mentionedIn"), article_iri)
         span = (mention.start, mention.end, mention.text)
         graph.add(entity_iri, kg("denotedBy"), _add_mention(graph, minter, article, span))
-    for placement in extraction.placements:
-        inner = resolution.mention_entity.get((article.source_file, placement.inner))
-        outer = resolution.mention_entity.get((article.source_file, placement.outer))
+    for placement in records.extraction.placements:
+        inner = records.entity_of.get(placement.inner)
+        outer = records.entity_of.get(placement.outer)
         if inner and outer and inner != outer:
             graph.add(minter.entity(inner), kg("locatedIn"), minter.entity(outer))
-    for event, claim in claims:
+    for event, claim in records.claims:
         _add_claim(graph, event, claim, minter, article)
-    for role in roles:
+    for role in records.roles:
         _add_role(graph, role, minter, article_iri)
     return article_iri, _keep_most_precise_dates(graph.quads())
 

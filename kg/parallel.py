@@ -1,9 +1,10 @@
-"""Run the per-article step — parse and extract — here, in worker processes, or on Dask.
+"""Run per-article steps here, in worker processes, or on Dask (`Workers`).
 
-The step is a pure function of a chunk of articles and the pipeline's name,
-so every executor runs the same `extract_chunk` and returns the same
-records, in the order of the articles. Each process loads the pipeline
-once and keeps it.
+Parse and extract is a pure function of a chunk of articles and the
+pipeline's name, so every executor runs the same `extract_chunk` and
+returns the same records, in the order of the articles. Each process loads
+the pipeline once and keeps it. On Dask the article graphs are made on the
+workers too (`kg.chunks`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import multiprocessing
 import signal
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from multiprocessing.pool import Pool
 from types import FrameType
+from typing import Any, TypeVar
 
 from spacy.language import Language
 
@@ -44,7 +47,8 @@ class StageTimes:
     extract: float = 0.0
 
 
-Parts = Generator[tuple[list[ArticleExtraction], StageTimes], None, None]  # chunk by chunk
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 def load_pipeline(model: str) -> tuple[Gazetteer, Language]:
@@ -81,62 +85,110 @@ def extract_chunk(
     return results, times
 
 
-def _chunks(articles: Sequence[Article], workers: int) -> list[Sequence[Article]]:
-    size = max(1, min(MAX_CHUNK, -(-len(articles) // (workers * CHUNKS_PER_WORKER))))
-    return [articles[i : i + size] for i in range(0, len(articles), size)]
+def batches(items: Sequence[T], workers: int) -> list[Sequence[T]]:
+    """`items` cut into runs small enough to keep `workers` busy, big enough to batch well."""
+    size = max(1, min(MAX_CHUNK, -(-len(items) // (workers * CHUNKS_PER_WORKER))))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+class Workers:
+    """Where per-article tasks run: here, in worker processes, or on Dask.
+
+    `map` runs a function over tasks and gives the results in task order.
+    Processes or a Dask client start at the first `map` (a build whose
+    articles all come from the cache starts none) and stop when the
+    `open_workers` block ends, at once if it ends early (an error,
+    Ctrl-C, SIGTERM turned into `SystemExit` by `stop_on_sigterm`).
+    """
+
+    def __init__(self, executor: Executor, jobs: int, scheduler: str | None) -> None:
+        self.executor = executor
+        self.jobs = jobs
+        self.scheduler = scheduler
+        self._stack = ExitStack()
+        self._pool: Pool | None = None
+        self._client: Any = None  # a distributed.Client, once started
+
+    @property
+    def remote(self) -> bool:
+        """Whether tasks may run on other machines (results then travel as bytes)."""
+        return self.executor == "dask"
+
+    def map(self, function: Callable[..., R], tasks: Sequence[tuple[Any, ...]]) -> Iterator[R]:
+        """`function(*task)` for every task, in order."""
+        if self.executor == "dask":
+            client = self._dask()
+            futures = client.map(function, *zip(*tasks, strict=True), pure=False)
+            return (future.result() for future in futures)
+        if self.jobs > 1:
+            return self._processes().imap(_call, [(function, task) for task in tasks])
+        return (function(*task) for task in tasks)
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def _processes(self) -> Pool:
+        if self._pool is None:
+            pool = multiprocessing.Pool(self.jobs, initializer=_worker_signals)
+            self._pool = self._stack.enter_context(pool)  # terminated, not joined, on exit
+        return self._pool
+
+    def _dask(self) -> Any:
+        if self._client is None:
+            try:
+                from distributed import Client, LocalCluster
+            except ImportError as err:
+                raise DaskNotInstalledError(
+                    "--executor dask needs the dask extra: pip install 'newskg[dask]'"
+                ) from err
+            if self.scheduler:
+                self._client = self._stack.enter_context(Client(self.scheduler))
+            else:
+                cluster = LocalCluster(
+                    n_workers=self.jobs, threads_per_worker=1, dashboard_address=None
+                )
+                self._stack.enter_context(cluster)
+                self._client = self._stack.enter_context(Client(cluster))
+        return self._client
+
+
+@contextmanager
+def open_workers(
+    executor: Executor = "local", jobs: int = 1, scheduler: str | None = None
+) -> Iterator[Workers]:
+    """Workers for one build; every process or client they started is stopped on leaving."""
+    workers = Workers(executor, jobs, scheduler)
+    try:
+        yield workers
+    finally:
+        workers.close()
 
 
 def run_extraction(
     articles: Sequence[Article],
     model: str,
+    workers: Workers,
     *,
-    jobs: int = 1,
-    executor: Executor = "local",
-    scheduler: str | None = None,
     on_chunk: Callable[[int], None] | None = None,
 ) -> tuple[list[ArticleExtraction], StageTimes]:
-    """Extract every article, in order, on the chosen executor.
-
-    `jobs` is the number of worker processes (local) or of local Dask workers
-    when no `scheduler` address is given.
-    """
+    """Extract every article, in order, on `workers`."""
     if not articles:
         return [], StageTimes()
-    chunks = _chunks(articles, jobs)
-    parts: Parts
-    if executor == "dask":
-        parts = _on_dask(model, chunks, scheduler, jobs)
-    elif jobs > 1:
-        parts = _on_processes(model, chunks, jobs)
-    else:
-        parts = (extract_chunk(model, chunk) for chunk in chunks)
+    tasks = [(model, chunk) for chunk in batches(articles, workers.jobs)]
     results: list[ArticleExtraction] = []
     total = StageTimes()
-    # Closed on any exit, so an interrupted build stops its workers at once.
-    with closing(parts):
-        for extractions, times in parts:
-            results.extend(extractions)
-            total.nlp += times.nlp
-            total.extract += times.extract
-            if on_chunk:
-                on_chunk(len(extractions))
+    for extractions, times in workers.map(extract_chunk, tasks):
+        results.extend(extractions)
+        total.nlp += times.nlp
+        total.extract += times.extract
+        if on_chunk:
+            on_chunk(len(extractions))
     return results, total
 
 
-def _on_processes(model: str, chunks: list[Sequence[Article]], jobs: int) -> Parts:
-    """Chunks on `jobs` worker processes, results in order; the pool is terminated on exit.
-
-    Leaving early (an error, Ctrl-C, SIGTERM turned into `SystemExit` by
-    `stop_on_sigterm`) kills the workers instead of waiting for their chunks.
-    """
-    with multiprocessing.Pool(jobs, initializer=_worker_signals) as pool:
-        yield from pool.imap(_extract_chunk, [(model, chunk) for chunk in chunks])
-
-
-def _extract_chunk(
-    task: tuple[str, Sequence[Article]],
-) -> tuple[list[ArticleExtraction], StageTimes]:
-    return extract_chunk(*task)
+def _call(job: tuple[Callable[..., R], tuple[Any, ...]]) -> R:
+    function, task = job
+    return function(*task)
 
 
 def _worker_signals() -> None:
@@ -166,28 +218,3 @@ def stop_on_sigterm() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _on_dask(
-    model: str, chunks: list[Sequence[Article]], scheduler: str | None, jobs: int
-) -> Parts:
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as err:
-        raise DaskNotInstalledError(
-            "--executor dask needs the dask extra: pip install 'newskg[dask]'"
-        ) from err
-    if scheduler:
-        client = Client(scheduler)
-        cluster = None
-    else:
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, dashboard_address=None)
-        client = Client(cluster)
-    try:
-        futures = client.map(extract_chunk, [model] * len(chunks), chunks, pure=False)
-        for future in futures:  # in submission order, as the articles came
-            yield future.result()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()

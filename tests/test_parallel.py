@@ -5,13 +5,19 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from typer.testing import CliRunner
 
+from kg.buildstore import graph_digest
 from kg.cache import ExtractionCache, article_key, pipeline_fingerprint
+from kg.chunks import graph_chunks
 from kg.cli import app
-from kg.defaults import DEFAULT_MODEL
+from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_MODEL
+from kg.gazetteer import shipped_gazetteer
+from kg.graph import IriMinter, article_graph, article_records
 from kg.ingest import load_article
+from kg.resolve import resolve, resolve_events
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 OUTPUTS = ("graph.ttl", "graph.trig", "graph.nq", "graph.jsonld", "graph.graphml", "graph.html")
@@ -39,6 +45,39 @@ def test_dask_local_cluster_builds_the_same_graph(sample_build: Path, tmp_path: 
     pytest.importorskip("distributed")
     _build(str(ARTICLES), "--out", str(tmp_path), "--executor", "dask", "--no-cache")
     _same_files(sample_build, tmp_path)
+
+
+def test_dask_chunks_and_local_graphs_share_digests(tmp_path: Path):
+    """A Dask build's bulk-loaded chunks are the graphs a local build stores: switching
+    executor on one store rewrites nothing."""
+    pytest.importorskip("distributed")
+    out = tmp_path / "out"
+    _build(str(ARTICLES), "--out", str(out), "--jobs", "2")
+    summary = _build(str(ARTICLES), "--out", str(out), "--executor", "dask", "--force")
+    assert "(0 rewritten, 0 dropped)" in summary
+    (out / ".store" / "manifest.json").unlink()  # now every graph is loaded from its chunk
+    summary = _build(str(ARTICLES), "--out", str(out), "--executor", "dask", "--jobs", "2")
+    assert "in 6 graphs (6 rewritten, 0 dropped)" in summary
+    assert "(5 from the cache)" in summary
+    fresh = tmp_path / "fresh"
+    _build(str(ARTICLES), "--out", str(fresh), "--no-cache")
+    _same_files(fresh, out)
+
+
+def test_graph_chunk_holds_the_article_graph(extract):
+    extraction = extract(
+        "Sweden sent 300 soldiers to Latvia on Monday, the Swedish Armed Forces said."
+    )
+    resolution = resolve([extraction], shipped_gazetteer())
+    events = resolve_events([extraction], resolution)
+    (records,) = article_records([extraction], resolution, events)
+    name, quads = article_graph(records, IriMinter(DEFAULT_BASE_IRI))
+    (chunk,) = graph_chunks(DEFAULT_BASE_IRI, [records])
+    assert chunk.name == name.value
+    assert chunk.digest == graph_digest(quads)
+    loaded = set(pyoxigraph.parse(chunk.nquads, format=pyoxigraph.RdfFormat.N_QUADS))
+    assert loaded == set(quads)
+    assert any(q.predicate.value.endswith("#troopCount") for q in loaded)
 
 
 def test_warm_cache_builds_the_same_graph_without_parsing(sample_build: Path, tmp_path: Path):
