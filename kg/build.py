@@ -15,9 +15,10 @@ import tempfile
 import time
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import spacy
@@ -25,7 +26,7 @@ import spacy
 from kg.atomic import replace_as_set
 from kg.buildstore import BuildStore
 from kg.cache import ExtractionCache, pipeline_fingerprint
-from kg.chunks import graph_chunks
+from kg.chunks import GraphChunk, graph_chunk, graph_chunks
 from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_MODEL, Executor
 from kg.dump import view_graph, write_quads, write_union
 from kg.export import graphml
@@ -209,20 +210,17 @@ def store_graphs(
     """Put the entity graph and every article's graph in `store`, one graph at a time, and
     drop the graphs of articles not in `records`; the graphs changed and those dropped.
 
-    On Dask the workers make the article graphs and send them back as
-    N-Quads chunks, which the store bulk-loads (`kg.chunks`).
+    Each graph goes in as an N-Quads chunk (`kg.chunks`); on Dask the
+    workers make the article graphs' chunks.
     """
     minter = IriMinter(base_iri)
-    name, quads = entity_graph(entities, minter)
-    changed = [name.value] if store.replace(name, quads) else []
+    chunks: Iterable[GraphChunk]
     if workers.remote:
         tasks = [(base_iri, batch) for batch in batches(records, workers.jobs)]
-        for chunks in workers.map(graph_chunks, tasks):
-            changed.extend(store.load_chunks(chunks))
+        chunks = (chunk for batch in workers.map(graph_chunks, tasks) for chunk in batch)
     else:
-        for name, quads in (article_graph(r, minter) for r in records):
-            if store.replace(name, quads):
-                changed.append(name.value)
+        chunks = (graph_chunk(*article_graph(r, minter)) for r in records)
+    changed = store.load(chain([graph_chunk(*entity_graph(entities, minter))], chunks))
     articles = {minter.article(r.extraction.article).value for r in records}
     dropped = store.keep_only({minter.entities_graph().value} | articles)
     store.commit()

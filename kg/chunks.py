@@ -1,43 +1,41 @@
-"""Article graphs made where the articles are, handed to the store as N-Quads chunks.
+"""Named graphs as the store loads them: N-Quads bytes with a digest (`GraphChunk`).
 
-On a cluster the driver should not make every article's triples itself.
-A worker turns a batch of `ArticleRecords` (an article's extraction and its
-share of the resolution) into one `GraphChunk` per article: the graph's
-name, the digest the store's manifest keys on, and its quads as N-Quads
-bytes. The driver bulk-loads the chunks whose digest changed
-(`BuildStore.load_chunks`, Oxigraph's `bulk_load`) and never holds their
-quads as objects. A local build makes the same graphs in process
-(`kg.graph.article_graph`); both give the same digests, so either may
-follow the other on one store.
+Every graph reaches the build's store as a chunk: its name, its quads as
+sorted N-Quads, and the digest of those bytes that the store's manifest
+compares (`BuildStore.load` bulk-loads the chunks whose digest changed).
+Bytes are compact and travel: on Dask each worker turns a batch of
+`ArticleRecords` (an article's extraction and its share of the
+resolution) into chunks (`graph_chunks`), so the driver never makes those
+quads; a local build makes the same chunks in process.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.buildstore import graph_digest
 from kg.graph import ArticleRecords, IriMinter, article_graph
 
 
 @dataclass(frozen=True, slots=True)
 class GraphChunk:
-    """One article's graph as a worker hands it back."""
+    """One named graph as the store loads it."""
 
     name: str  # the graph's IRI
-    digest: str  # `graph_digest` of its quads
-    nquads: bytes  # its quads, one per line, sorted
+    digest: str  # SHA-256 of `nquads`: what the store's manifest compares
+    nquads: bytes  # its quads as N-Quads, in a fixed order
+
+
+def graph_chunk(name: ox.NamedNode, quads: list[ox.Quad]) -> GraphChunk:
+    """A graph's quads as a chunk; the same quads in any order give the same bytes."""
+    nquads = ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS) or b""
+    return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
 
 
 def graph_chunks(base_iri: str, batch: Sequence[ArticleRecords]) -> list[GraphChunk]:
-    """The graph of every article in `batch`, in order, as N-Quads."""
+    """The graph of every article in `batch`, in order, as chunks (a task for `Workers`)."""
     minter = IriMinter(base_iri)
-    chunks = []
-    for records in batch:
-        name, quads = article_graph(records, minter)
-        quads.sort(key=str)
-        nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-        chunks.append(GraphChunk(name.value, graph_digest(quads), nquads))
-    return chunks
+    return [graph_chunk(*article_graph(records, minter)) for records in batch]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
@@ -60,11 +61,13 @@ FIGURES = (
 )
 
 
+@cache  # asked for hundreds of thousands of times in a large build
 def kg(name: str) -> ox.NamedNode:
     """A term of newskg's ontology: kg('agent') → <…ontology#agent>."""
     return _term(str(KG[name]))
 
 
+@cache
 def schema(name: str) -> ox.NamedNode:
     return _term(str(SCHEMA[name]))
 
@@ -102,6 +105,7 @@ class IriMinter:
     def __init__(self, base_iri: str = DEFAULT_BASE_IRI) -> None:
         self.base = check_base_iri(base_iri)
         self._made: dict[str, ox.NamedNode] = {}
+        self._article_ids: dict[str, str] = {}  # source file → id: every mention asks
 
     def entity(self, key: str) -> ox.NamedNode:
         """'country/iraq' → <base>country/iraq; events and roles likewise."""
@@ -112,11 +116,17 @@ class IriMinter:
 
     def article(self, article: Article) -> ox.NamedNode:
         """<base>article/<id>: the article's percent-encoded relative path (`Article.id`)."""
-        return ox.NamedNode(f"{self.base}article/{article.id}")
+        return self.entity(f"article/{self._id(article)}")
 
     def mention(self, article: Article, begin: int, end: int) -> ox.NamedNode:
         """A span of an article file: <base>mention/<id>/<begin>-<end>."""
-        return ox.NamedNode(f"{self.base}mention/{article.id}/{begin}-{end}")
+        return ox.NamedNode(f"{self.base}mention/{self._id(article)}/{begin}-{end}")
+
+    def _id(self, article: Article) -> str:
+        found = self._article_ids.get(article.source_file)
+        if found is None:
+            found = self._article_ids[article.source_file] = article.id
+        return found
 
     def entities_graph(self) -> ox.NamedNode:
         return self.entity("graph/entities")

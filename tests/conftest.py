@@ -12,6 +12,7 @@ from spacy.language import Language
 from typer.testing import CliRunner
 
 from kg.build import BuildOptions, BuildResult, open_store
+from kg.chunks import graph_chunk
 from kg.cli import app
 from kg.extract import extract_article
 from kg.gazetteer import Gazetteer, shipped_gazetteer
@@ -90,8 +91,7 @@ def fake_build() -> Callable[[Dataset], FakeBuild]:
             for quad in quads:
                 name = quad.graph_name if isinstance(quad.graph_name, ox.NamedNode) else entities
                 by_graph.setdefault(name, []).append(ox.Quad(*quad.triple, name))
-            for name, graph_quads in by_graph.items():
-                store.replace(name, graph_quads)
+            store.load(graph_chunk(name, graph_quads) for name, graph_quads in by_graph.items())
             store.keep_only({name.value for name in by_graph})
             store.commit()
             return BuildResult(

@@ -114,6 +114,7 @@ STOPPABLE_BUILD = textwrap.dedent(
     from pathlib import Path
     import pyoxigraph as ox
     import kg.build, kg.cli
+    from kg.chunks import graph_chunk
     from kg.build import BuildResult
 
     article, out, headline, marker = sys.argv[1:5]
@@ -123,7 +124,7 @@ STOPPABLE_BUILD = textwrap.dedent(
         headline_quad = ox.Quad(iri, ox.NamedNode("https://schema.org/headline"),
                                 ox.Literal(headline), iri)
         store = kg.build.open_store(options)
-        store.replace(iri, [headline_quad])
+        store.load([graph_chunk(iri, [headline_quad])])
         store.commit()
         return BuildResult(articles=tuple(articles), skipped=(), entities=(), store=store,
                            seconds=0.0)

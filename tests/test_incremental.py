@@ -140,21 +140,20 @@ def test_incremental_another_setting_rebuilds(corpus: Path, tmp_path: Path):
 KILLED_BUILD = textwrap.dedent(
     """
     import os, signal, sys
-    import kg.buildstore
+    import kg.build, kg.buildstore
     from kg.cli import app
 
-    replace = kg.buildstore.BuildStore.replace
-    done = []
+    kg.buildstore.LOAD_BATCH = 1  # each graph is loaded as soon as it is made
+    graph_chunk = kg.build.graph_chunk
+    made = []
 
-    def replace_then_die(self, name, quads):
-        changed = replace(self, name, quads)
-        done.append(name)
-        if len(done) == 2:
-            self.store.flush()
+    def chunk_or_die(name, quads):
+        if len(made) == 2:  # the entity graph and the first article's are in the store
             os.kill(os.getpid(), signal.SIGKILL)
-        return changed
+        made.append(name)
+        return graph_chunk(name, quads)
 
-    kg.buildstore.BuildStore.replace = replace_then_die
+    kg.build.graph_chunk = chunk_or_die
     app(sys.argv[1:])
     """
 )
