@@ -2,9 +2,9 @@
 
 Two ways in, one engine (`kg.validation.engine`): `validate_graph` checks an
 rdflib graph whole (`kg validate FILE`); `validate_store` checks some named
-graphs of an Oxigraph store, or all of them chunk by chunk, and reports for
-their nodes exactly what checking the whole graph would (`kg.validation.extract`
-says how), so a build validates only what changed, in bounded memory.
+graphs of an Oxigraph store, or all of them chunk by chunk, and reports what
+checking the whole graph says about them (`kg.validation.extract` says how),
+so a build validates only what changed, in bounded memory.
 
 The ontology's class tree is mixed into the data, so that `sh:targetClass
 kg:Event` reaches every event subclass through its `rdfs:subClassOf` triples.
@@ -97,28 +97,31 @@ def validate_store(
     nodes: Collection[ox.NamedNode] = (),
     chunk_triples: int = CHUNK_TRIPLES,
 ) -> ValidationReport:
-    """Validate the nodes of some named graphs of `store`, as the whole graph would judge them.
+    """Validate some named graphs of `store`, reporting what the whole graph says about them.
 
-    The nodes of a graph are those it describes and those it points at that
-    are described somewhere (an article's entities, described in the entity
-    graph). Each is checked with its whole description from every graph and
-    whatever else the shapes read for it, so the report holds exactly the
-    results a validation of the whole store gives for these nodes: an
-    incremental build validates the articles it rebuilt, a full build the
-    whole store chunk by chunk in bounded memory.
+    A result of the whole graph belongs to the graphs that state what it is
+    about: a result on one value (a class, a datatype) to the graphs stating
+    that statement; any other result on a node (a count, a comparison, its
+    type) to the graphs that describe the node or point at it (an article's
+    entities). The report holds exactly the results that belong to `graphs`,
+    reading from the rest of the store only what their checks need
+    (`kg.validation.extract`): an incremental build validates the articles it
+    rebuilt without reading the thousand other mentions of a country they
+    name, and a full build validates every graph chunk by chunk in bounded
+    memory, with the same report as a validation of the whole graph.
 
     Args:
         store: an Oxigraph store, e.g. the build's (one named graph per article
             plus the entity graph).
-        graphs: the graphs whose nodes to validate; None for every graph.
-        nodes: further nodes to validate, e.g. the entities an article that
-            left the build used to name.
+        graphs: the graphs to validate; None for every graph.
+        nodes: further nodes whose own results (counts, types) to report, e.g.
+            the entities an article that left the build used to name.
         chunk_triples: about how many triples of the graphs the engine checks
-            at a time (a hub entity's description comes on top, once).
+            at a time.
 
     Raises:
-        ValueError: a node to validate is a blank node (the engine renames
-            them, so a result on one cannot be traced back; kg build writes none).
+        ValueError: the graphs hold a blank node (a query cannot name one, and
+            the engine renames them; kg build writes none).
     """
     names: list[ox.NamedNode | ox.DefaultGraph] = (
         list(graphs) if graphs is not None else [*store.named_graphs(), ox.DefaultGraph()]  # type: ignore[list-item]
@@ -132,8 +135,8 @@ def validate_store(
     triples = 0
     for chunk in Extractor(store, needs(), chunk_triples).chunks(names, nodes):
         if chunk.focus:
-            results = engine.check(chunk.data)
-            violations += engine.violations(results, values_of, chunk.focus)
+            results = engine.violations(engine.check(chunk.data), values_of, chunk.focus)
+            violations += filter(chunk.keep, results)
             triples += chunk.triples
     return ValidationReport.of(violations, triples)
 

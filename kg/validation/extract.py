@@ -1,153 +1,317 @@
-"""A store's graphs cut into chunks, each with everything its focus nodes need (see `needs`).
+"""A store's graphs cut into chunks, each with what the engine needs to judge them (see `needs`).
 
-The focus nodes of some graphs are the nodes they describe (every subject)
-and the nodes they point at that are described somewhere (the entities an
-article names, described in the entity graph). Each is handed to the engine
-with its whole description from every graph of the store, the triples
-pointing at it by an inverse path, and the nodes its class-checked values
-lead to, described whole too (their types are what `sh:class` reads; given
-only those, a value node would be a focus node with nothing else, and the
-engine would spend its time reporting on it, results then dropped). With the
-class tree, the engine then reports for each focus node exactly what it
-reports on the whole graph.
+A chunk is some whole graphs of the store. A result of the whole graph
+belongs to the graphs that state what it is about: a result on one value
+(a class, a datatype) to the graphs stating that statement; any other result
+on a node (a count, a comparison, its type) to the graphs that describe the
+node or point at it. A chunk's results are those that belong to its graphs,
+each as the whole graph gives it:
 
-Chunks hold about `CHUNK_TRIPLES` triples of the graphs (a hub entity's
-description comes on top, once), so memory stays bounded however large the
-store. The triples read from a chunk's graphs are handed over as they are;
-only nodes described elsewhere too are looked up in the rest of the store.
-Such a node (an entity, an event two articles report) is validated in the
-first chunk that meets it and skipped after: the entities a thousand
-articles name are checked once, not a thousand times.
+- a node the chunk's graphs describe whole (an article, its events and
+  mentions) is checked in full; the store adds the triples that point at it
+  by an inverse path and the nodes its class-checked values lead to,
+  described whole;
+- for a node described elsewhere too (an entity; an event two articles
+  report), or only pointed at, the store adds its types, every value of the
+  `full` paths and `witnesses` of the other paths its own results read (a
+  count is decided by that many values), the chunk's values first.
+
+So a one-article chunk reads that article and a few triples around it, never
+the thousands of mentions of a country it names, and the chunks of all the
+graphs together report exactly what validating the whole graph reports (a
+node's own results once). Chunks hold about `CHUNK_TRIPLES` triples of the
+graphs, so memory stays bounded however large the store.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
-from kg.validation.needs import Needs
+from kg.validation.needs import AGGREGATE_COMPONENTS, Needs, Path
+from kg.validation.report import Violation
+from kg.validation.terms import oxigraph_term
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 OxNode = ox.NamedNode | ox.BlankNode
 
 # Triples of the graphs read into one chunk; the engine holds a chunk at a time.
 CHUNK_TRIPLES = 50_000
+# A node described in at most this many triples is read whole, in one look-up.
+_SMALL = 24
 
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """Focus nodes (in N-Triples syntax) and the N-Triples the engine needs to check them."""
+    """What the engine checks at once, and which of its results are the chunk's to report.
+
+    Attributes:
+        focus: the nodes reported on, in N-Triples syntax (`<iri>`).
+        data: N-Triples: the graphs' statements and what their checks read.
+        whole: IRIs of the nodes the graphs describe whole: every result on them counts.
+        due: IRIs of the other nodes whose results on themselves (counts,
+            types) are reported in this chunk.
+        statements: the graphs' statements about those other nodes.
+    """
 
     focus: frozenset[str]
     data: str
+    whole: frozenset[str] = frozenset()
+    due: frozenset[str] = frozenset()
+    statements: frozenset[ox.Triple] = frozenset()
 
     @property
     def triples(self) -> int:
         return self.data.count("\n")
 
+    def keep(self, violation: Violation) -> bool:
+        """Whether the result is this chunk's to report."""
+        focus = str(violation.focus_node)
+        if focus in self.whole:
+            return True
+        statement = _statement(violation)
+        if statement is not None:
+            return statement in self.statements
+        return focus in self.due
+
+
+def _statement(violation: Violation) -> ox.Triple | None:
+    """The one statement a result on one value is about; None for a result on the node."""
+    value, path = violation.value, violation.path
+    if value is None or path is None or violation.constraint in AGGREGATE_COMPONENTS:
+        return None
+    node, other = oxigraph_term(violation.focus_node), oxigraph_term(value)
+    if isinstance(path, URIRef):
+        return ox.Triple(node, ox.NamedNode(str(path)), other)  # type: ignore[arg-type]
+    text = str(path)  # an inverse path, "^<iri>"
+    if text.startswith("^<") and text.endswith(">"):
+        return ox.Triple(other, ox.NamedNode(text[2:-1]), node)  # type: ignore[arg-type]
+    return None
+
 
 class Extractor:
-    """Reads chunks of focus nodes and what they need out of one store."""
+    """Reads chunks out of one store; a node's own results are reported once per extractor."""
 
     def __init__(self, store: ox.Store, needs: Needs, chunk_triples: int = CHUNK_TRIPLES) -> None:
         self.store = store
         self.needs = needs
         self.chunk_triples = chunk_triples
-        self._done: set[OxNode] = set()  # validated nodes that another chunk may meet again
+        self._done: set[str] = set()  # IRIs of nodes whose own results were reported
 
     def chunks(
         self, graphs: Iterable[GraphName], nodes: Collection[OxNode] = ()
     ) -> Iterator[Chunk]:
-        """Chunks covering the focus nodes of `graphs`, then `nodes` not covered yet."""
-        batch: list[GraphName] = []
+        """Chunks covering the statements of `graphs`, then the own results of `nodes`."""
         texts: list[bytes] = []
         size = 0
         for graph in graphs:
             text = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
-            batch.append(graph)
             texts.append(text)
             size += text.count(b"\n")
             if size >= self.chunk_triples:
-                yield self._chunk(batch, b"".join(texts))
-                batch, texts, size = [], [], 0
-        if batch:
-            yield self._chunk(batch, b"".join(texts))
-        extra = set(nodes) - self._done
-        if extra:
-            self._done |= extra
-            yield self._chunk([], b"", extra)
+                yield self._chunk(b"".join(texts))
+                texts, size = [], 0
+        if texts:
+            yield self._chunk(b"".join(texts))
+        if nodes:
+            yield self._chunk(b"", nodes)
 
-    def _chunk(self, graphs: list[GraphName], text: bytes, extra: Collection[OxNode] = ()) -> Chunk:
-        """The focus nodes of `graphs` (whose triples are `text`) and `extra`, and their needs."""
-        statements = self._statements(graphs)
-        pointed_at = self._objects(graphs) - statements.keys()
-        _refuse_blank_nodes(statements.keys() | pointed_at | set(extra))
-        referenced = {node for node in pointed_at if self._described(node)}
-        local = self._local(statements)
-        focus = ((statements.keys() | referenced) - self._done) | set(extra)
-        self._done |= (statements.keys() - local) | referenced
+    def _chunk(self, text: bytes, extra: Collection[OxNode] = ()) -> Chunk:
+        """The chunk of these statements (all those of some graphs) and of the `extra` nodes."""
+        triples: list[ox.Triple] = []
+        if text:
+            triples = [quad.triple for quad in ox.parse(input=text, format=ox.RdfFormat.N_TRIPLES)]
+        _refuse_blank_nodes(
+            [t.subject for t in triples] + [t.object for t in triples] + list(extra)  # type: ignore[list-item]
+        )
+        inverse = {ox.NamedNode(p) for p in self.needs.inverse}
+        subjects: set[OxNode] = {t.subject for t in triples}  # type: ignore[misc]
+        pointed_back: set[OxNode] = {
+            t.object  # type: ignore[misc]
+            for t in triples
+            if t.predicate in inverse and isinstance(t.object, ox.NamedNode | ox.BlankNode)
+        }
+        pointed_at = {
+            t.object for t in triples if isinstance(t.object, ox.NamedNode | ox.BlankNode)
+        } - subjects
+        referenced = {
+            node
+            for node in pointed_at - pointed_back
+            if node.value not in self._done and self._described(node)
+        }
+        focus = subjects | pointed_back | referenced | set(extra)
+        whole = self._whole(triples)
+        others = focus - whole
+        due = {node.value for node in others} - self._done
+        self._done |= due
         if not focus:
             return Chunk(frozenset(), "")
-        remote = self._around((focus - local) | self._typed_values(graphs)) - local
-        data = text + self._describe(remote, pointed_at=focus | remote)
-        return Chunk(frozenset(str(node) for node in focus), data.decode() + self._class_tree)
+        statements = {
+            t
+            for t in triples
+            if t.subject in others or (t.object in others and t.predicate in inverse)
+        }
+        witnesses, full_values = self._witnesses(others, statements)
+        starts = (self._typed_values(triples, whole) | full_values) - whole
+        remote = self._around(starts) - whole
+        data = text + witnesses + self._describe(remote) + self._pointing_at(whole | remote)
+        return Chunk(
+            focus=frozenset(str(node) for node in focus),
+            data=data.decode() + self._class_tree,
+            whole=frozenset(node.value for node in whole),
+            due=frozenset(due),
+            statements=frozenset(statements),
+        )
 
-    def _select(self, query: str, graphs: list[GraphName] | None = None) -> ox.QuerySolutions:
-        """Rows of `query` over `graphs` as its default graph, or over the whole store (None)."""
-        if graphs is None:
-            rows = self.store.query(query, use_default_graph_as_union=True)
-        else:
-            rows = self.store.query(query, default_graph=graphs)
-        assert isinstance(rows, ox.QuerySolutions)
-        return rows
+    def _described(self, node: OxNode) -> bool:
+        return next(iter(self.store.quads_for_pattern(node, None, None)), None) is not None
 
-    def _construct(self, query: str) -> bytes:
-        """The triples `query` builds over the whole store, as N-Triples."""
-        triples = self.store.query(query, use_default_graph_as_union=True)
-        assert isinstance(triples, ox.QueryTriples)
-        return triples.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+    def _whole(self, triples: list[ox.Triple]) -> set[OxNode]:
+        """The subjects of `triples` (all of some graphs) that no other graph says anything about.
 
-    def _statements(self, graphs: list[GraphName]) -> dict[OxNode, int]:
-        """The subjects of `graphs`, each with its number of statements in them."""
-        if not graphs:
-            return {}
-        query = "SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s"
-        return _counts(self._select(query, graphs))
-
-    def _objects(self, graphs: list[GraphName]) -> set[OxNode]:
-        """The nodes (not literals) `graphs` point at."""
-        if not graphs:
-            return set()
-        query = "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(!isLiteral(?o)) }"
-        return _nodes(self._select(query, graphs))
-
-    def _local(self, statements: dict[OxNode, int]) -> set[OxNode]:
-        """The nodes described whole by the chunk: the store holds no more statements on them."""
-        candidates = statements.keys() - self._done
-        if not candidates:
+        A subject met in an earlier chunk is not: it was described there too.
+        """
+        here: Counter[OxNode] = Counter(
+            t.subject
+            for t in triples
+            if isinstance(t.subject, ox.NamedNode | ox.BlankNode)
+            and t.subject.value not in self._done
+        )
+        if not here:
             return set()
         query = (
             f"SELECT ?s (COUNT(*) AS ?n) "
-            f"WHERE {{ VALUES ?s {{ {_values(candidates)} }} ?s ?p ?o }} GROUP BY ?s"
+            f"WHERE {{ VALUES ?s {{ {_values(here)} }} ?s ?p ?o }} GROUP BY ?s"
         )
-        in_store = _counts(self._select(query))
-        return {node for node, count in in_store.items() if count == statements[node]}
+        rows = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)
+        return {
+            node
+            for row in rows
+            if isinstance(node := row[0], ox.NamedNode | ox.BlankNode)
+            and isinstance(count := row[1], ox.Literal)
+            and int(count.value) == here[node]
+        }
 
-    def _typed_values(self, graphs: list[GraphName]) -> set[OxNode]:
-        """The values `graphs` give to class-checked paths: what a local node's check reads."""
-        if not graphs or not self.needs.typed_values:
-            return set()
-        ends = " UNION ".join(
-            f"{{ ?n <{predicate}> ?x }}" if inverse else f"{{ ?x <{predicate}> ?n }}"
-            for predicate, inverse in sorted(self.needs.typed_values)
+    def _witnesses(
+        self, nodes: set[OxNode], statements: set[ox.Triple]
+    ) -> tuple[bytes, set[OxNode]]:
+        """What the results on `nodes` themselves read, beyond the chunk's `statements`.
+
+        Their types, every value of the `full` paths, and of every other path
+        such a result reads, its `witnesses` (a count is decided by that many
+        values, a target by one): the chunk's own values first, so that as
+        few as possible come bare from elsewhere. Also the class-checked
+        values among the `full` ones, whose types their checks read.
+        """
+        have: dict[tuple[OxNode, str, bool], set[ox.Triple]] = defaultdict(set)
+        for t in statements:
+            have[(t.subject, t.predicate.value, False)].add(t)  # type: ignore[index]
+            have[(t.object, t.predicate.value, True)].add(t)  # type: ignore[index]
+        found: list[ox.Triple] = []
+        large: list[OxNode] = []
+        for node in nodes:
+            head = list(islice(self.store.quads_for_pattern(node, None, None), _SMALL + 1))
+            if len(head) > _SMALL:
+                large.append(node)
+                continue
+            described: dict[Path, list[ox.Triple]] = defaultdict(list)  # the whole description
+            for quad in head:
+                described[(quad.predicate.value, False)].append(quad.triple)
+            found += described.pop((_TYPE.value, False), ())
+            for path, values in described.items():
+                if path in self._sampled:
+                    found += self._sample(node, path, values, have)
+            for path in self._sampled_backward:
+                found += self._sample(node, path, self._read(node, path), have)
+        for node, path in self._present(large):
+            found += self._sample(node, path, self._read(node, path), have)
+        typed_full = self.needs.full & self.needs.typed_values
+        typed: set[OxNode] = set()
+        for t in found:
+            if (t.predicate.value, False) in typed_full:
+                typed.add(t.object)  # type: ignore[arg-type]
+            if (t.predicate.value, True) in typed_full:
+                typed.add(t.subject)  # type: ignore[arg-type]
+        return ox.serialize(found, format=ox.RdfFormat.N_TRIPLES) or b"", typed
+
+    @cached_property
+    def _sampled(self) -> frozenset[Path]:
+        """The paths a result on the node itself reads."""
+        return self.needs.full | self.needs.witnesses.keys()
+
+    @cached_property
+    def _sampled_backward(self) -> list[Path]:
+        return sorted(path for path in self._sampled if path[1])
+
+    def _sample(
+        self,
+        node: OxNode,
+        path: Path,
+        values: Iterable[ox.Triple],
+        have: dict[tuple[OxNode, str, bool], set[ox.Triple]],
+    ) -> Iterator[ox.Triple]:
+        """All `values` of a `full` path; else the witnesses the chunk does not have already."""
+        if path in self.needs.full or path[0] == _TYPE.value:
+            return _distinct(values)
+        known = have[(node, *path)]
+        wanted = max(self.needs.witnesses[path] - len(known), 0)
+        return islice((t for t in _distinct(values) if t not in known), wanted)
+
+    def _present(self, nodes: list[OxNode]) -> Iterator[tuple[OxNode, Path]]:
+        """For each node, its types' path and the sampled paths it has a value for."""
+        if not nodes:
+            return
+        forward = sorted(p for p, inverse in self._sampled if not inverse) + [_TYPE.value]
+        backward = [p for p, _ in self._sampled_backward]
+        branches = [f"{{ VALUES ?p {{ {_iris(forward)} }} FILTER EXISTS {{ ?n ?p ?o }} }}"]
+        if backward:
+            branches.append(
+                f"{{ VALUES ?p {{ {_iris(backward)} }} FILTER EXISTS {{ ?o ?p ?n }} "
+                "BIND(true AS ?inverse) }"
+            )
+        query = (
+            f"SELECT ?n ?p ?inverse "
+            f"WHERE {{ VALUES ?n {{ {_values(nodes)} }} {' UNION '.join(branches)} }}"
         )
-        query = f"SELECT DISTINCT ?n WHERE {{ {ends} }}"
-        return _nodes(self._select(query, graphs))
+        rows = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)
+        for row in rows:
+            node, predicate = row[0], row[1]
+            if isinstance(node, ox.NamedNode | ox.BlankNode) and isinstance(
+                predicate, ox.NamedNode
+            ):
+                yield node, (predicate.value, row[2] is not None)
+
+    def _read(self, node: OxNode, path: Path) -> Iterator[ox.Triple]:
+        """The store's triples of `node` by the path's predicate (pointing at it, if inverse)."""
+        predicate = ox.NamedNode(path[0])
+        quads = (
+            self.store.quads_for_pattern(None, predicate, node)
+            if path[1]
+            else self.store.quads_for_pattern(node, predicate, None)
+        )
+        return (quad.triple for quad in quads)
+
+    def _typed_values(self, triples: list[ox.Triple], whole: set[OxNode]) -> set[OxNode]:
+        """The class-checked values of the chunk's statements and of the `whole` nodes."""
+        forward = {ox.NamedNode(p) for p, inverse in self.needs.typed_values if not inverse}
+        backward = {ox.NamedNode(p) for p, inverse in self.needs.typed_values if inverse}
+        values: set[OxNode] = {t.object for t in triples if t.predicate in forward}  # type: ignore[misc]
+        values |= {t.subject for t in triples if t.predicate in backward}  # type: ignore[misc]
+        for predicate in backward:
+            for node in whole:
+                values |= {q.subject for q in self.store.quads_for_pattern(None, predicate, node)}  # type: ignore[misc]
+        return values
 
     def _around(self, nodes: set[OxNode]) -> set[OxNode]:
         """`nodes` and every node their class-checked values lead to."""
@@ -158,32 +322,44 @@ class Extractor:
             for predicate, inverse in sorted(self.needs.typed_values)
         )
         query = f"SELECT DISTINCT ?n WHERE {{ VALUES ?f {{ {_values(nodes)} }} ?f ({steps})* ?n }}"
-        around = _nodes(self._select(query))
+        rows = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)
+        around = _nodes(rows)
         _refuse_blank_nodes(around)
         return around
 
-    def _describe(self, nodes: set[OxNode], pointed_at: set[OxNode]) -> bytes:
-        """Every triple about `nodes`, and those pointing at `pointed_at` by an inverse path."""
-        template, branches = [], []
-        if nodes:
-            template.append("?n ?p ?o .")
-            branches.append(f"{{ VALUES ?n {{ {_values(nodes)} }} ?n ?p ?o }}")
-        for i, predicate in enumerate(sorted(self.needs.inverse)):
-            template.append(f"?x{i} <{predicate}> ?m .")
-            branches.append(f"{{ VALUES ?m {{ {_values(pointed_at)} }} ?x{i} <{predicate}> ?m }}")
-        if not branches:
+    def _describe(self, nodes: set[OxNode]) -> bytes:
+        """Every triple about `nodes`."""
+        if not nodes:
             return b""
-        query = f"CONSTRUCT {{ {' '.join(template)} }} WHERE {{ {' UNION '.join(branches)} }}"
-        return self._construct(query)
+        return self._construct(
+            f"CONSTRUCT {{ ?n ?p ?o }} WHERE {{ VALUES ?n {{ {_values(nodes)} }} ?n ?p ?o }}"
+        )
 
-    def _described(self, node: OxNode) -> bool:
-        return next(iter(self.store.quads_for_pattern(node, None, None, None)), None) is not None
+    def _pointing_at(self, nodes: set[OxNode]) -> bytes:
+        """Every triple pointing at `nodes` by the predicate of an inverse path."""
+        if not nodes or not self.needs.inverse:
+            return b""
+        return self._construct(
+            f"CONSTRUCT {{ ?x ?p ?n }} WHERE {{ VALUES ?n {{ {_values(nodes)} }} "
+            f"VALUES ?p {{ {' '.join(f'<{p}>' for p in sorted(self.needs.inverse))} }} ?x ?p ?n }}"
+        )
+
+    def _construct(self, query: str) -> bytes:
+        triples = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(triples, ox.QueryTriples)
+        return triples.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
     @cached_property
     def _class_tree(self) -> str:
         """The store's own rdfs:subClassOf triples (the ontology's come with every check)."""
-        query = f"CONSTRUCT {{ ?a {_SUBCLASS} ?b }} WHERE {{ ?a {_SUBCLASS} ?b }}"
-        return self._construct(query).decode()
+        return self._construct(
+            f"CONSTRUCT {{ ?a {_SUBCLASS} ?b }} WHERE {{ ?a {_SUBCLASS} ?b }}"
+        ).decode()
+
+
+def _iris(iris: Iterable[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
 
 
 def _values(nodes: Iterable[OxNode]) -> str:
@@ -195,17 +371,16 @@ def _nodes(rows: ox.QuerySolutions) -> set[OxNode]:
     return {node for row in rows if isinstance(node := row[0], ox.NamedNode | ox.BlankNode)}
 
 
-def _counts(rows: ox.QuerySolutions) -> dict[OxNode, int]:
-    """Node (first column) → count (second column)."""
-    return {
-        node: int(count.value)
-        for row in rows
-        if isinstance(node := row[0], ox.NamedNode | ox.BlankNode)
-        and isinstance(count := row[1], ox.Literal)
-    }
+def _distinct(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+    """Each triple once: the store holds a triple once per graph that states it."""
+    seen: set[ox.Triple] = set()
+    for triple in triples:
+        if triple not in seen:
+            seen.add(triple)
+            yield triple
 
 
-def _refuse_blank_nodes(nodes: Iterable[OxNode]) -> None:
+def _refuse_blank_nodes(nodes: Iterable[object]) -> None:
     """Blank nodes cannot be named in a query, nor traced through the engine (it renames them)."""
     blank = next((node for node in nodes if isinstance(node, ox.BlankNode)), None)
     if blank is not None:

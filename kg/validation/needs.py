@@ -1,20 +1,25 @@
 """Which triples the shapes read around a focus node, so a store can hand over only those.
 
-Validating a few graphs of a large store must report what validating the whole
-graph reports for their nodes. The engine sees a focus node as the whole graph
-shows it when it is given:
+Validating some graphs of a large store must report what validating the whole
+graph reports, without reading an entity's thousands of mentions each time
+one article is checked. SHACL results are of two kinds:
 
-- every triple whose subject is the node: its types (so its targets), the
-  values of every forward path, the values a pair constraint compares;
-- every triple that points at the node by a predicate of an inverse path;
-- the types of the values of every path whose values `sh:class` checks;
-- the class tree (`rdfs:subClassOf`).
+- a result on one value (`sh:datatype`, `sh:class`, `sh:nodeKind`… of a
+  property shape): it depends on one statement (focus node, path, value),
+  on the value's types (`sh:class`) and on the focus node being a target;
+- any other result (`sh:minCount`, `sh:maxCount`, `sh:lessThanOrEquals`, a
+  constraint on the node itself, an `sh:or` of property shapes): it depends
+  on the node's types and on its values for a few paths; a count is decided
+  by a few values of its path (`witnesses`), and a target by one.
 
-`needs()` reads the shapes and names the predicates of the last two points. A
-shape that reads farther (a property shape on a value node, a sequence or
-transitive path, a SPARQL constraint, a target other than `sh:targetClass`
-and `sh:targetSubjectsOf`) is refused with `UnsupportedShape`: a new shape
-must not silently make a partial validation miss a violation.
+`needs()` reads the shapes and says which paths a check reads (`paths`),
+which values are class-checked (`typed_values`), which paths a result of the
+second kind reads whole (`full`: compared, or checked value by value inside
+an `sh:or`), and how many values of the other paths it reads (`witnesses`). A shape that reads
+farther (a property shape on a value node, a sequence or transitive path, a
+SPARQL constraint, a target other than `sh:targetClass` and
+`sh:targetSubjectsOf`) is refused with `UnsupportedShape`: a new shape must
+not silently make a partial validation miss a violation.
 
 Reference: https://www.w3.org/TR/shacl/#core-components
 """
@@ -41,27 +46,45 @@ class UnsupportedShape(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Needs:
-    """What the shapes read beyond a focus node's own triples.
+    """What the shapes read around a focus node.
 
     Attributes:
-        inverse: predicates of inverse paths: triples `?x p focus` are needed.
-        typed_values: paths whose value nodes `sh:class` checks: their types are needed.
+        paths: every path a shape reads, and every predicate whose subjects a shape targets.
+        typed_values: paths whose value nodes `sh:class` checks: their types are read.
+        full: paths whose every value a result of the second kind reads.
+        witnesses: for each path a result of the second kind reads, how many
+            of its values decide it: the largest sh:minCount or sh:maxCount + 1,
+            and 1 for a predicate whose subjects a shape targets.
     """
 
-    inverse: frozenset[str]
+    paths: frozenset[Path]
     typed_values: frozenset[Path]
+    full: frozenset[Path]
+    witnesses: dict[Path, int]
 
+    @property
+    def inverse(self) -> frozenset[str]:
+        """Predicates of inverse paths: the triples pointing at a node by them are read."""
+        return frozenset(predicate for predicate, inverse in self.paths if inverse)
+
+
+# The components of results of the second kind: not about one value alone.
+AGGREGATE_COMPONENTS = frozenset(
+    "MinCount MaxCount UniqueLang HasValue Equals Disjoint LessThan LessThanOrEquals".split()
+)
 
 # Constraints on one value node's term, read from nothing but the term.
 _ON_TERM = frozenset(
     SH[name]
     for name in (
-        "datatype nodeKind in hasValue minInclusive maxInclusive minExclusive maxExclusive "
+        "datatype nodeKind in minInclusive maxInclusive minExclusive maxExclusive "
         "pattern flags minLength maxLength languageIn"
     ).split()
 )
 # Constraints on all the values of the shape's path at the focus node.
-_ON_COUNT = frozenset({SH.minCount, SH.maxCount, SH.uniqueLang})
+_ON_COUNT = frozenset({SH.minCount, SH.maxCount})
+# Constraints on all the values of the path together.
+_ON_ALL_VALUES = frozenset({SH.uniqueLang, SH.hasValue})
 # Constraints comparing with the values of a predicate at the focus node itself.
 _ON_PAIR = frozenset({SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals})
 _LOGICAL_LISTS = frozenset({SH["or"], SH["and"], SH.xone})
@@ -95,58 +118,97 @@ def read_needs(shapes: Graph) -> Needs:
     walk = _Walk(shapes)
     for target in _TARGETS:
         for shape in sorted(set(shapes.subjects(target, None)), key=str):
-            walk.shape(shape, at=None)
-    return Needs(inverse=frozenset(walk.inverse), typed_values=frozenset(walk.typed_values))
+            walk.shape(shape, at=None, folded=False)
+        for targeted in shapes.objects(None, SH.targetSubjectsOf):
+            walk.paths.add((str(targeted), False))
+            walk.count((str(targeted), False), 1)
+    return Needs(
+        paths=frozenset(walk.paths),
+        typed_values=frozenset(walk.typed_values),
+        full=frozenset(walk.full),
+        witnesses=dict(sorted(walk.witnesses.items())),
+    )
 
 
 class _Walk:
-    """Visits shapes from their targets, noting what each constraint reads."""
+    """Visits shapes from their targets, noting what each constraint reads.
+
+    `at` is None for a shape applied to the focus node, the path for a shape
+    applied to its values; `folded` says the shape's results fold into one
+    result on the node (a member of an `sh:or` on the node), which then reads
+    every value the shape checks.
+    """
 
     def __init__(self, shapes: Graph) -> None:
         self.shapes = shapes
-        self.inverse: set[str] = set()
+        self.paths: set[Path] = set()
         self.typed_values: set[Path] = set()
-        self.seen: set[tuple[Node, Path | None]] = set()
+        self.full: set[Path] = set()
+        self.witnesses: dict[Path, int] = {}
+        self.seen: set[tuple[Node, Path | None, bool]] = set()
 
-    def shape(self, shape: Node, at: Path | None) -> None:
+    def shape(self, shape: Node, at: Path | None, folded: bool) -> None:
         """Visit `shape` applied to the focus node (`at` None) or to the values of path `at`."""
-        if (shape, at) in self.seen:
+        if (shape, at, folded) in self.seen:
             return
-        self.seen.add((shape, at))
+        self.seen.add((shape, at, folded))
         path_node = self.shapes.value(shape, SH.path)  # type: ignore[arg-type]
         values_at = at
         if path_node is not None:
             if at is not None:
                 raise UnsupportedShape(f"{shape}: a property shape on a value node reads 2 hops")
             values_at = self._path(shape, path_node)
+            self.paths.add(values_at)
         for predicate, value in self.shapes.predicate_objects(shape):  # type: ignore[arg-type]
             if not str(predicate).startswith(str(SH)) or predicate in _ANNOTATIONS:
                 continue
-            self._constraint(shape, predicate, value, at, values_at)
+            self._constraint(shape, predicate, value, at, values_at, folded)
 
     def _constraint(
-        self, shape: Node, predicate: Node, value: Node, at: Path | None, values_at: Path | None
+        self,
+        shape: Node,
+        predicate: Node,
+        value: Node,
+        at: Path | None,
+        values_at: Path | None,
+        folded: bool,
     ) -> None:
-        if predicate in _TARGETS or predicate in _ON_TERM or predicate == SH.path:
+        if predicate in _TARGETS or predicate == SH.path:
             return
-        if predicate in _ON_COUNT or predicate in _ON_PAIR:
-            if at is not None:  # counted or compared at a value node: 2 hops
+        on_values = values_at is not None and at is None  # a property shape's own constraint
+        if predicate in _ON_COUNT or predicate in _ON_PAIR or predicate in _ON_ALL_VALUES:
+            if not on_values and not (at is None and predicate in _ON_PAIR | {SH.hasValue}):
                 raise UnsupportedShape(f"{shape}: {predicate} on a value node reads 2 hops")
+            if predicate in _ON_COUNT and values_at is not None:
+                count = int(value)  # type: ignore[call-overload]
+                self.count(values_at, count + 1 if predicate == SH.maxCount else count)
+            elif values_at is not None:
+                self.full.add(values_at)
+            if predicate in _ON_PAIR:
+                self.full.add((str(value), False))
             return
-        if predicate == SH["class"]:
+        if predicate in _ON_TERM or predicate == SH["class"]:
             if values_at is not None:
-                self.typed_values.add(values_at)
+                if predicate == SH["class"]:
+                    self.typed_values.add(values_at)
+                if folded:
+                    self.full.add(values_at)
             return
         if predicate == SH.property:
             if values_at is not None:
                 raise UnsupportedShape(f"{shape}: sh:property on a value node reads 2 hops")
-            self.shape(value, at=None)
+            self.shape(value, at=None, folded=folded)
             return
         if predicate in _LOGICAL_LISTS or predicate in _LOGICAL_ONE:
             for member in self._members(predicate, value):
-                self.shape(member, at=values_at)
+                self.shape(member, at=values_at, folded=folded or values_at is None)
             return
         raise UnsupportedShape(f"{shape}: {predicate} is not read by kg.validation.needs")
+
+    def count(self, path: Path, values: int) -> None:
+        """Note that `values` values of `path` decide a count or a target."""
+        if values > 0:
+            self.witnesses[path] = max(self.witnesses.get(path, 0), values)
 
     def _members(self, predicate: Node, value: Node) -> Iterator[Node]:
         if predicate in _LOGICAL_ONE:
@@ -159,6 +221,5 @@ class _Walk:
             return (str(path), False)
         inverse = self.shapes.value(path, SH.inversePath)  # type: ignore[arg-type]
         if isinstance(inverse, URIRef) and len(list(self.shapes.predicate_objects(path))) == 1:  # type: ignore[arg-type]
-            self.inverse.add(str(inverse))
             return (str(inverse), True)
         raise UnsupportedShape(f"{shape}: only a predicate or its sh:inversePath as sh:path")

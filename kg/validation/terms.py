@@ -34,6 +34,21 @@ def rdflib_term(term: object) -> Node:
     raise UnsupportedTerm(f"cannot hold the term {term}")
 
 
+def oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as Oxigraph's (the inverse of `rdflib_term`)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise UnsupportedTerm(f"cannot convert the term {term!r}")
+
+
 def parse_terms(texts: Iterable[str]) -> dict[str, Node]:
     """Terms written in N-Triples syntax (`<iri>`, `_:b0`, `"5"^^<…#integer>`) as rdflib terms.
 

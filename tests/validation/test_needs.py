@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph
+from rdflib.namespace import RDFS, SKOS
 
 from kg.namespaces import KG
-from kg.validation.needs import Needs, UnsupportedShape, needs, read_needs
+from kg.validation.needs import Needs, Path, UnsupportedShape, needs, read_needs
 
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 PREFIXES = """
@@ -22,54 +23,80 @@ def _needs(turtle: str) -> Needs:
 
 
 def test_needs_of_the_newskg_shapes():
-    """Class-checked values are typed; kg:actsFor is read backwards (an acted-for state)."""
-    assert needs() == Needs(
-        inverse=frozenset({str(KG.actsFor)}),
-        typed_values=frozenset(
-            {
-                (str(KG.mentionedIn), False),
-                (str(KG.denotedBy), False),
-                (str(KG.hasRole), False),
-                (str(KG.inArticle), False),
-                (PROV_DERIVED, False),
-            }
-        ),
-    )
+    """Class-checked values are typed; kg:actsFor is read backwards (an acted-for state);
+    mention indexes are compared; one label too many is seen in two values."""
+    found = needs()
+    assert found.inverse == {str(KG.actsFor)}
+    assert found.typed_values == {
+        (str(KG.mentionedIn), False),
+        (str(KG.denotedBy), False),
+        (str(KG.hasRole), False),
+        (str(KG.inArticle), False),
+        (PROV_DERIVED, False),
+    }
+    assert found.full == {(str(KG.beginIndex), False), (str(KG.endIndex), False)}
+    assert found.witnesses[(str(RDFS.label), False)] == 2
+    assert found.witnesses[(str(KG.actsFor), True)] == 1
+    assert found.witnesses[(str(KG.agent), False)] == 1  # a target of the event type shape
+    assert (str(SKOS.altLabel), False) not in found.witnesses  # checked value by value only
 
 
-# shapes (after the prefixes) → what they need
-SUPPORTED: dict[str, tuple[Needs, str]] = {
-    "term constraints only": (
-        Needs(frozenset(), frozenset()),
+P, Q, R = "http://example.org/p", "http://example.org/q", "http://example.org/r"
+
+# shapes (after the prefixes) → (class-checked paths, full paths, witnesses)
+SUPPORTED: dict[str, tuple[set[Path], set[Path], dict[Path, int], str]] = {
+    "counts and a pair": (
+        set(),
+        {(P, False), (Q, False)},
+        {(P, False): 3},
         """ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:datatype xsd:string ;
            sh:minCount 1 ; sh:maxCount 2 ; sh:lessThan ex:q ] .""",
     ),
     "class on a value": (
-        Needs(frozenset(), frozenset({("http://example.org/p", False)})),
-        "ex:S sh:targetSubjectsOf ex:x ; sh:property [ sh:path ex:p ; sh:class ex:C ] .",
+        {(P, False)},
+        set(),
+        {(R, False): 1},
+        "ex:S sh:targetSubjectsOf ex:r ; sh:property [ sh:path ex:p ; sh:class ex:C ] .",
     ),
     "class on the node itself": (
-        Needs(frozenset(), frozenset()),
+        set(),
+        set(),
+        {(P, False): 1},
         "ex:S sh:targetSubjectsOf ex:p ; sh:class ex:C .",
     ),
     "class inside sh:or on a value": (
-        Needs(frozenset(), frozenset({("http://example.org/p", False)})),
+        {(P, False)},
+        set(),
+        {},
         """ex:S sh:targetClass ex:C ;
            sh:property [ sh:path ex:p ; sh:or ( [ sh:class ex:D ] [ sh:datatype xsd:date ] ) ] .""",
     ),
     "class on an inverse path": (
-        Needs(frozenset({"http://example.org/p"}), frozenset({("http://example.org/p", True)})),
+        {(P, True)},
+        set(),
+        {},
         """ex:S sh:targetClass ex:C ;
            sh:property [ sh:path [ sh:inversePath ex:p ] ; sh:class ex:D ] .""",
     ),
-    "property shapes inside sh:or on the node": (
-        Needs(frozenset({"http://example.org/q"}), frozenset()),
+    "counts inside sh:or on the node": (
+        set(),
+        set(),
+        {(P, False): 1, (Q, True): 2},
         """ex:S sh:targetClass ex:C ; sh:or ( ex:A ex:B ) .
            ex:A sh:path ex:p ; sh:minCount 1 .
-           ex:B sh:path [ sh:inversePath ex:q ] ; sh:minCount 1 .""",
+           ex:B sh:path [ sh:inversePath ex:q ] ; sh:maxCount 1 .""",
+    ),
+    "values checked inside sh:or on the node": (
+        {(P, False)},
+        {(P, False)},
+        {},
+        """ex:S sh:targetClass ex:C ;
+           sh:or ( [ sh:path ex:p ; sh:class ex:D ] [ sh:path ex:q ; sh:minCount 0 ] ) .""",
     ),
     "an untargeted shape is not read": (
-        Needs(frozenset(), frozenset()),
+        set(),
+        set(),
+        {},
         "ex:S sh:property [ sh:path [ sh:inversePath ex:p ] ; sh:class ex:D ] .",
     ),
 }
@@ -77,8 +104,9 @@ SUPPORTED: dict[str, tuple[Needs, str]] = {
 
 @pytest.mark.parametrize("name", sorted(SUPPORTED))
 def test_needs_supported_shapes(name):
-    expected, turtle = SUPPORTED[name]
-    assert _needs(turtle) == expected
+    typed, full, witnesses, turtle = SUPPORTED[name]
+    found = _needs(turtle)
+    assert (found.typed_values, found.full, found.witnesses) == (typed, full, witnesses)
 
 
 # shapes that read farther than a node's own triples, its inverse-path neighbours and
