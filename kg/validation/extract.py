@@ -111,25 +111,19 @@ class Extractor:
         self, graphs: Iterable[GraphName], nodes: Collection[OxNode] = ()
     ) -> Iterator[Chunk]:
         """Chunks covering the statements of `graphs`, then the own results of `nodes`."""
-        texts: list[bytes] = []
-        size = 0
-        for graph in graphs:
-            text = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
-            texts.append(text)
-            size += text.count(b"\n")
-            if size >= self.chunk_triples:
-                yield self._chunk(b"".join(texts))
-                texts, size = [], 0
-        if texts:
-            yield self._chunk(b"".join(texts))
-        if nodes:
-            yield self._chunk(b"", nodes)
-
-    def _chunk(self, text: bytes, extra: Collection[OxNode] = ()) -> Chunk:
-        """The chunk of these statements (all those of some graphs) and of the `extra` nodes."""
         triples: list[ox.Triple] = []
-        if text:
-            triples = [quad.triple for quad in ox.parse(input=text, format=ox.RdfFormat.N_TRIPLES)]
+        for graph in graphs:
+            triples += (q.triple for q in self.store.quads_for_pattern(None, None, None, graph))
+            if len(triples) >= self.chunk_triples:
+                yield self._chunk(triples)
+                triples = []
+        if triples:
+            yield self._chunk(triples)
+        if nodes:
+            yield self._chunk([], nodes)
+
+    def _chunk(self, triples: list[ox.Triple], extra: Collection[OxNode] = ()) -> Chunk:
+        """The chunk of these statements (all those of some graphs) and of the `extra` nodes."""
         _refuse_blank_nodes(
             [t.subject for t in triples] + [t.object for t in triples] + list(extra)  # type: ignore[list-item]
         )
@@ -160,9 +154,10 @@ class Extractor:
             for t in triples
             if t.subject in others or (t.object in others and t.predicate in inverse)
         }
-        witnesses, full_values = self._witnesses(others, statements)
+        witnesses, full_values = self._witnesses(others, statements, due)
         starts = (self._typed_values(triples, whole) | full_values) - whole
         remote = self._around(starts) - whole
+        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         data = text + witnesses + self._describe(remote) + self._pointing_at(whole | remote)
         return Chunk(
             focus=frozenset(str(node) for node in focus),
@@ -203,15 +198,17 @@ class Extractor:
         }
 
     def _witnesses(
-        self, nodes: set[OxNode], statements: set[ox.Triple]
+        self, nodes: set[OxNode], statements: set[ox.Triple], due: set[str]
     ) -> tuple[bytes, set[OxNode]]:
-        """What the results on `nodes` themselves read, beyond the chunk's `statements`.
+        """What the results on `nodes` read, beyond the chunk's `statements`.
 
-        Their types, every value of the `full` paths, and of every other path
-        such a result reads, its `witnesses` (a count is decided by that many
-        values, a target by one): the chunk's own values first, so that as
-        few as possible come bare from elsewhere. Also the class-checked
-        values among the `full` ones, whose types their checks read.
+        Their types; for the `due` nodes, whose own results are reported
+        here, every value of the `full` paths, and of every other path such
+        a result reads its `witnesses` (a count is decided by that many
+        values, a target by one), the chunk's own values first, so that as
+        few as possible come bare from elsewhere; for the others, a witness
+        of the `targeting` paths. Also the class-checked values among the
+        `full` ones, whose types their checks read.
         """
         have: dict[tuple[OxNode, str, bool], set[ox.Triple]] = defaultdict(set)
         for t in statements:
@@ -220,6 +217,11 @@ class Extractor:
         found: list[ox.Triple] = []
         large: list[OxNode] = []
         for node in nodes:
+            if node.value not in due:  # its own results were reported in an earlier chunk
+                found += self._read(node, (_TYPE.value, False))
+                for path in sorted(self.needs.targeting):
+                    found += islice(self._read(node, path), 1)
+                continue
             head = list(islice(self.store.quads_for_pattern(node, None, None), _SMALL + 1))
             if len(head) > _SMALL:
                 large.append(node)

@@ -55,12 +55,16 @@ class Needs:
         witnesses: for each path a result of the second kind reads, how many
             of its values decide it: the largest sh:minCount or sh:maxCount + 1,
             and 1 for a predicate whose subjects a shape targets.
+        targeting: predicates whose subjects a shape targets that checks other
+            paths value by value: a result on one value reads whether the node
+            has one of them (one witness).
     """
 
     paths: frozenset[Path]
     typed_values: frozenset[Path]
     full: frozenset[Path]
     witnesses: dict[Path, int]
+    targeting: frozenset[Path] = frozenset()
 
     @property
     def inverse(self) -> frozenset[str]:
@@ -127,7 +131,21 @@ def read_needs(shapes: Graph) -> Needs:
         typed_values=frozenset(walk.typed_values),
         full=frozenset(walk.full),
         witnesses=dict(sorted(walk.witnesses.items())),
+        targeting=frozenset(_targeting(shapes, walk)),
     )
+
+
+def _targeting(shapes: Graph, walk: _Walk) -> Iterator[Path]:
+    """The target predicates of each shape checking, value by value, a path it does not target."""
+    for shape in set(shapes.subjects(SH.targetSubjectsOf, None)):
+        targets = {(str(q), False) for q in shapes.objects(shape, SH.targetSubjectsOf)}
+        checked = {
+            walk.path_of(member, path)
+            for member in shapes.objects(shape, SH.property)  # type: ignore[arg-type]
+            if (path := shapes.value(member, SH.path)) is not None  # type: ignore[arg-type]
+        }
+        if checked - targets:
+            yield from targets
 
 
 class _Walk:
@@ -157,7 +175,7 @@ class _Walk:
         if path_node is not None:
             if at is not None:
                 raise UnsupportedShape(f"{shape}: a property shape on a value node reads 2 hops")
-            values_at = self._path(shape, path_node)
+            values_at = self.path_of(shape, path_node)
             self.paths.add(values_at)
         for predicate, value in self.shapes.predicate_objects(shape):  # type: ignore[arg-type]
             if not str(predicate).startswith(str(SH)) or predicate in _ANNOTATIONS:
@@ -216,7 +234,7 @@ class _Walk:
         else:
             yield from Collection(self.shapes, value)  # type: ignore[arg-type]
 
-    def _path(self, shape: Node, path: Node) -> Path:
+    def path_of(self, shape: Node, path: Node) -> Path:
         if isinstance(path, URIRef):
             return (str(path), False)
         inverse = self.shapes.value(path, SH.inversePath)  # type: ignore[arg-type]

@@ -39,6 +39,7 @@ def test_needs_of_the_newskg_shapes():
     assert found.witnesses[(str(KG.actsFor), True)] == 1
     assert found.witnesses[(str(KG.agent), False)] == 1  # a target of the event type shape
     assert (str(SKOS.altLabel), False) not in found.witnesses  # checked value by value only
+    assert found.targeting == set()  # each shape targeting subjects checks what it targets
 
 
 P, Q, R = "http://example.org/p", "http://example.org/q", "http://example.org/r"
@@ -100,6 +101,13 @@ SUPPORTED: dict[str, tuple[set[Path], set[Path], dict[Path, int], str]] = {
         "ex:S sh:property [ sh:path [ sh:inversePath ex:p ] ; sh:class ex:D ] .",
     ),
 }
+
+
+def test_needs_targeting_when_a_shape_checks_a_path_it_does_not_target():
+    found = _needs(
+        "ex:S sh:targetSubjectsOf ex:p ; sh:property [ sh:path ex:q ; sh:datatype xsd:date ] ."
+    )
+    assert found.targeting == {(P, False)}
 
 
 @pytest.mark.parametrize("name", sorted(SUPPORTED))
