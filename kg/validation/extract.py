@@ -25,7 +25,7 @@ graphs, so memory stays bounded however large the store.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -111,19 +111,23 @@ class Extractor:
         self, graphs: Iterable[GraphName], nodes: Collection[OxNode] = ()
     ) -> Iterator[Chunk]:
         """Chunks covering the statements of `graphs`, then the own results of `nodes`."""
+        batch: list[GraphName] = []
         triples: list[ox.Triple] = []
         for graph in graphs:
+            batch.append(graph)
             triples += (q.triple for q in self.store.quads_for_pattern(None, None, None, graph))
             if len(triples) >= self.chunk_triples:
-                yield self._chunk(triples)
-                triples = []
-        if triples:
-            yield self._chunk(triples)
+                yield self._chunk(batch, triples)
+                batch, triples = [], []
+        if batch:
+            yield self._chunk(batch, triples)
         if nodes:
-            yield self._chunk([], nodes)
+            yield self._chunk([], [], nodes)
 
-    def _chunk(self, triples: list[ox.Triple], extra: Collection[OxNode] = ()) -> Chunk:
-        """The chunk of these statements (all those of some graphs) and of the `extra` nodes."""
+    def _chunk(
+        self, graphs: list[GraphName], triples: list[ox.Triple], extra: Collection[OxNode] = ()
+    ) -> Chunk:
+        """The chunk of `graphs` (whose statements are `triples`) and of the `extra` nodes."""
         _refuse_blank_nodes(
             [t.subject for t in triples] + [t.object for t in triples] + list(extra)  # type: ignore[list-item]
         )
@@ -143,7 +147,7 @@ class Extractor:
             if node.value not in self._done and self._described(node)
         }
         focus = subjects | pointed_back | referenced | set(extra)
-        whole = self._whole(triples)
+        whole = self._whole(subjects, graphs)
         others = focus - whole
         due = {node.value for node in others} - self._done
         self._done |= due
@@ -170,32 +174,29 @@ class Extractor:
     def _described(self, node: OxNode) -> bool:
         return next(iter(self.store.quads_for_pattern(node, None, None)), None) is not None
 
-    def _whole(self, triples: list[ox.Triple]) -> set[OxNode]:
-        """The subjects of `triples` (all of some graphs) that no other graph says anything about.
+    def _whole(self, subjects: set[OxNode], graphs: list[GraphName]) -> set[OxNode]:
+        """The `subjects` of `graphs` that no other graph says anything about.
 
         A subject met in an earlier chunk is not: it was described there too.
+        The query stops at a node's first statement elsewhere, so an entity
+        named in a thousand articles costs no more than one named in two.
         """
-        here: Counter[OxNode] = Counter(
-            t.subject
-            for t in triples
-            if isinstance(t.subject, ox.NamedNode | ox.BlankNode)
-            and t.subject.value not in self._done
-        )
-        if not here:
+        candidates = {node for node in subjects if node.value not in self._done}
+        if not candidates:
             return set()
+        named = [str(graph) for graph in graphs if isinstance(graph, ox.NamedNode)]
+        elsewhere = "GRAPH ?g { ?s ?p ?o }"
+        if named:
+            elsewhere += f" FILTER(?g NOT IN ({', '.join(named)}))"
+        if ox.DefaultGraph() not in graphs:
+            elsewhere = f"{{ {elsewhere} }} UNION {{ ?s ?p ?o }}"
         query = (
-            f"SELECT ?s (COUNT(*) AS ?n) "
-            f"WHERE {{ VALUES ?s {{ {_values(here)} }} ?s ?p ?o }} GROUP BY ?s"
+            f"SELECT ?s WHERE {{ VALUES ?s {{ {_values(candidates)} }} "
+            f"FILTER NOT EXISTS {{ {elsewhere} }} }}"
         )
-        rows = self.store.query(query, use_default_graph_as_union=True)
+        rows = self.store.query(query)
         assert isinstance(rows, ox.QuerySolutions)
-        return {
-            node
-            for row in rows
-            if isinstance(node := row[0], ox.NamedNode | ox.BlankNode)
-            and isinstance(count := row[1], ox.Literal)
-            and int(count.value) == here[node]
-        }
+        return _nodes(rows)
 
     def _witnesses(
         self, nodes: set[OxNode], statements: set[ox.Triple], due: set[str]
@@ -275,24 +276,24 @@ class Extractor:
             return
         forward = sorted(p for p, inverse in self._sampled if not inverse) + [_TYPE.value]
         backward = [p for p, _ in self._sampled_backward]
-        branches = [f"{{ VALUES ?p {{ {_iris(forward)} }} FILTER EXISTS {{ ?n ?p ?o }} }}"]
-        if backward:
-            branches.append(
-                f"{{ VALUES ?p {{ {_iris(backward)} }} FILTER EXISTS {{ ?o ?p ?n }} "
-                "BIND(true AS ?inverse) }"
+        for predicates, pattern, inverse in (
+            (forward, "?n ?p ?o", False),
+            (backward, "?o ?p ?n", True),
+        ):
+            if not predicates:
+                continue
+            query = (
+                f"SELECT ?n ?p WHERE {{ VALUES ?n {{ {_values(nodes)} }} "
+                f"VALUES ?p {{ {_iris(predicates)} }} FILTER EXISTS {{ {pattern} }} }}"
             )
-        query = (
-            f"SELECT ?n ?p ?inverse "
-            f"WHERE {{ VALUES ?n {{ {_values(nodes)} }} {' UNION '.join(branches)} }}"
-        )
-        rows = self.store.query(query, use_default_graph_as_union=True)
-        assert isinstance(rows, ox.QuerySolutions)
-        for row in rows:
-            node, predicate = row[0], row[1]
-            if isinstance(node, ox.NamedNode | ox.BlankNode) and isinstance(
-                predicate, ox.NamedNode
-            ):
-                yield node, (predicate.value, row[2] is not None)
+            rows = self.store.query(query, use_default_graph_as_union=True)
+            assert isinstance(rows, ox.QuerySolutions)
+            for row in rows:
+                node, predicate = row[0], row[1]
+                if isinstance(node, ox.NamedNode | ox.BlankNode) and isinstance(
+                    predicate, ox.NamedNode
+                ):
+                    yield node, (predicate.value, inverse)
 
     def _read(self, node: OxNode, path: Path) -> Iterator[ox.Triple]:
         """The store's triples of `node` by the path's predicate (pointing at it, if inverse)."""
