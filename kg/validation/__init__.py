@@ -4,6 +4,6 @@
 modules are its parts: `shapes` (the shapes and the ontology's class tree,
 read once), `needs` (which triples the shapes read around a focus node),
 `engine` (the Rust engine and its results as `Violation`s), `extract` (a
-store's graphs cut into chunks with everything their focus nodes need) and
-`report` (the report types).
+store's graphs cut into chunks with what their checks read), `report` (the
+report types) and `terms` (Oxigraph's, the engine's and rdflib's terms).
 """

@@ -2,11 +2,10 @@
 
 Chosen over pySHACL after checking both on the shapes' test cases and on
 thousands of defects planted in a 300-article graph (focus node, path and
-shape agree on every one): it is about a hundred times faster
-(benchmarks/bench_validate.py). Where the two differ
-the engine follows the SHACL specification: `sh:lessThanOrEquals` reports a
-pair of values that cannot be compared (an index typed as a date), which
-pySHACL passes silently.
+shape agree on every one): the check itself is about eighty times faster
+(benchmarks/bench_validate.py). Where the two differ the engine follows the
+SHACL specification: `sh:lessThanOrEquals` reports a pair of values that
+cannot be compared (an index typed as a date), which pySHACL passes silently.
 """
 
 from __future__ import annotations
