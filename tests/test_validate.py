@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
+import pyoxigraph as ox
+import pyshacl
 import pytest
 import rdflib.namespace
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SH, SKOS
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -27,6 +29,7 @@ from kg.validate import (
     load_graph_file,
     show_term,
     validate_graph,
+    validate_store,
 )
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
@@ -700,3 +703,222 @@ def test_validate_term_longer_than_the_readers_take_exit_2(tmp_path, command):
     result = runner.invoke(app, [command, str(path)])
     assert result.exit_code == 2, result.output
     assert f"cannot read {path}: a term in it is longer than kg reads" in result.stderr
+
+
+# --- the engine against pySHACL, the reference it replaced ---------------------------------
+
+
+def _pyshacl_results(graph: Graph) -> set[tuple[object, object, object]]:
+    """(focus node, path, shape) of every result pySHACL gives, the ontology mixed in as before."""
+    data = Graph()
+    for triple in (*graph, *Graph().parse(ontology_dir() / "newskg.ttl")):
+        data.add(triple)
+    shapes = Graph().parse(ontology_dir() / "shapes.ttl")
+    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", inplace=True)
+    return {
+        (
+            results.value(r, SH.focusNode),
+            results.value(r, SH.resultPath),
+            results.value(r, SH.sourceShape),
+        )
+        for r in results.objects(None, SH.result)
+    }
+
+
+@pytest.mark.parametrize("name", ["conforming", *sorted(BROKEN)])
+def test_validate_engine_agrees_with_pyshacl(name):
+    graph = valid_graph() if name == "conforming" else broken_graph(name)
+    ours = {(v.focus_node, v.path, v.shape) for v in validate_graph(graph).violations}
+    assert ours == _pyshacl_results(graph)
+
+
+def test_validate_incomparable_mention_indexes_are_reported():
+    """SHACL reports a pair that sh:lessThanOrEquals cannot compare; pySHACL let it pass."""
+    graph = valid_graph()
+    _replace(MENTION, KG.endIndex, Literal("the end"))(graph)
+    report = validate_graph(graph)
+    assert ("MentionBeginShape", "LessThanOrEquals") in {
+        (str(v.shape).rsplit("#")[-1], v.constraint) for v in report.violations
+    }
+
+
+# --- validate_store: a store's graphs, alone or chunk by chunk, as the whole graph judges them --
+
+
+ENTITY_GRAPH = ox.NamedNode(str(ID["graph/entities"]))
+_OX_KG = "https://w3id.org/newskg/ontology#"
+
+
+@pytest.fixture(scope="module")
+def sample_quads(sample_build: Path) -> list[ox.Quad]:
+    return list(ox.parse(path=sample_build / "graph.trig", format=ox.RdfFormat.TRIG))
+
+
+def _store(quads: list[ox.Quad]) -> ox.Store:
+    store = ox.Store()
+    store.extend(quads)
+    return store
+
+
+def _one(store: ox.Store, query: str) -> ox.NamedNode:
+    """The first binding of ?x (in IRI order) of a query over the whole store."""
+    rows = store.query(f"PREFIX kg: <{_OX_KG}> {query}", use_default_graph_as_union=True)
+    return sorted((row["x"] for row in rows), key=str)[0]  # type: ignore[union-attr, index]
+
+
+def _article_of(store: ox.Store, node: ox.NamedNode) -> ox.NamedNode:
+    """The first article graph that describes `node`."""
+    graphs = {q.graph_name for q in store.quads_for_pattern(node, None, None, None)}
+    return sorted((g for g in graphs if g != ENTITY_GRAPH), key=str)[0]  # type: ignore[return-value]
+
+
+def _p(name: str) -> ox.NamedNode:
+    return ox.NamedNode(_OX_KG + name)
+
+
+# A defect planted in the store: it changes quads and returns (graph, focus node, shape).
+Plant = Callable[[ox.Store], tuple[ox.NamedNode, ox.NamedNode, URIRef]]
+
+
+def _event_without_evidence(store: ox.Store) -> tuple[ox.NamedNode, ox.NamedNode, URIRef]:
+    event = _one(store, "SELECT ?x WHERE { ?x kg:evidence ?e }")
+    for quad in list(store.quads_for_pattern(event, _p("evidence"), None, None)):
+        store.remove(quad)
+    return _article_of(store, event), event, KGSH.EventEvidenceShape
+
+
+def _mention_begins_after_end(store: ox.Store) -> tuple[ox.NamedNode, ox.NamedNode, URIRef]:
+    mention = _one(store, "SELECT ?x WHERE { ?x kg:beginIndex ?b }")
+    graph = _article_of(store, mention)
+    (begin,) = store.quads_for_pattern(mention, _p("beginIndex"), None, None)
+    store.remove(begin)
+    store.add(
+        ox.Quad(mention, _p("beginIndex"), ox.Literal("999999", datatype=_XSD_INTEGER), graph)
+    )
+    return graph, mention, KGSH.MentionBeginShape
+
+
+def _hub_mentioned_in_a_non_article(store: ox.Store) -> tuple[ox.NamedNode, ox.NamedNode, URIRef]:
+    """The entity most articles name, pointed at a non-article from one article's graph."""
+    entity = _one(
+        store,
+        "SELECT ?x WHERE { ?x kg:mentionedIn ?a } GROUP BY ?x HAVING (COUNT(DISTINCT ?a) = 5)",
+    )
+    graph = _article_of(store, entity)
+    store.add(ox.Quad(entity, _p("mentionedIn"), ox.NamedNode(str(ID["article/missing"])), graph))
+    return graph, entity, KGSH.EntityMentionedInShape
+
+
+def _entity_with_two_labels(store: ox.Store) -> tuple[ox.NamedNode, ox.NamedNode, URIRef]:
+    entity = _one(store, "SELECT ?x WHERE { GRAPH ?g { ?x kg:mentionedIn ?a } }")
+    store.add(
+        ox.Quad(entity, ox.NamedNode(str(RDFS.label)), ox.Literal("Another Name"), ENTITY_GRAPH)
+    )
+    return ENTITY_GRAPH, entity, KGSH.EntityLabelShape
+
+
+def _role_without_title(store: ox.Store) -> tuple[ox.NamedNode, ox.NamedNode, URIRef]:
+    role = _one(store, "SELECT ?x WHERE { ?x kg:title ?t }")
+    for quad in list(store.quads_for_pattern(role, _p("title"), None, None)):
+        store.remove(quad)
+    return _article_of(store, role), role, KGSH.RoleTitleShape
+
+
+_XSD_INTEGER = ox.NamedNode(str(XSD.integer))
+PLANTS: dict[str, Plant] = {
+    "event without evidence": _event_without_evidence,
+    "mention begins after its end": _mention_begins_after_end,
+    "hub entity mentioned in a non-article": _hub_mentioned_in_a_non_article,
+    "entity with two labels": _entity_with_two_labels,
+    "role without title": _role_without_title,
+}
+
+
+def _whole(store: ox.Store, tmp_path: Path) -> set[object]:
+    path = tmp_path / "whole.trig"
+    store.dump(path, format=ox.RdfFormat.TRIG)
+    return set(validate_graph(load_graph_file(path)).violations)
+
+
+@pytest.mark.parametrize("name", sorted(PLANTS))
+def test_validate_store_planted_defect_found_in_its_graph_alone(sample_quads, name):
+    store = _store(sample_quads)
+    graph, focus, shape = PLANTS[name](store)
+    report = validate_store(store, [graph])
+    assert (URIRef(focus.value), shape) in {(v.focus_node, v.shape) for v in report.violations}
+    assert not report.conforms
+
+
+@pytest.mark.parametrize("name", ["nothing planted", *sorted(PLANTS)])
+def test_validate_store_graph_by_graph_as_the_whole_graph(sample_quads, tmp_path, name):
+    store = _store(sample_quads)
+    if name in PLANTS:
+        PLANTS[name](store)
+    whole = _whole(store, tmp_path)
+    by_graph: set[object] = set()
+    for graph in store.named_graphs():
+        by_graph |= set(validate_store(store, [graph]).violations)
+    assert by_graph == whole
+    assert set(validate_store(store).violations) == whole
+    # chunks of a few hundred triples: entities met in one chunk are skipped in the next
+    assert set(validate_store(store, chunk_triples=300).violations) == whole
+    assert (name == "nothing planted") == (whole == set())
+
+
+def test_validate_store_state_acted_for_needs_no_mention_in_any_graph(sample_quads):
+    """A state named nowhere but acted for: each article that points at it sees who acts for it."""
+    store = _store(sample_quads)
+    state = _one(store, "SELECT ?x WHERE { ?y kg:actsFor ?x }")
+    for quad in list(store.quads_for_pattern(state, _p("mentionedIn"), None, None)):
+        store.remove(quad)
+    articles = [graph for graph in store.named_graphs() if graph != ENTITY_GRAPH]
+    assert any(
+        state in {q.subject for q in store.quads_for_pattern(None, None, None, g)} for g in articles
+    )
+    for graph in articles:
+        assert validate_store(store, [graph]).conforms, graph
+
+
+def test_validate_store_entity_graph_alone_reports_its_own_violations(sample_quads):
+    store = _store(sample_quads)
+    entity = _one(store, "SELECT ?x WHERE { GRAPH ?g { ?x kg:mentionedIn ?a } }")
+    store.add(ox.Quad(entity, ox.NamedNode(str(OWL.sameAs)), ox.Literal("Q1"), ENTITY_GRAPH))
+    report = validate_store(store, [ENTITY_GRAPH])
+    assert [(v.focus_node, v.shape) for v in report.violations] == [
+        (URIRef(entity.value), KGSH.EntitySameAsShape)
+    ]
+
+
+def test_validate_store_nodes_of_an_article_that_left(sample_quads):
+    """An entity whose only article left: checked when given in `nodes`, no graph names it."""
+    store = _store(sample_quads)
+    entity = _one(
+        store,
+        "SELECT ?x WHERE { ?x kg:mentionedIn ?a ; a ?c } GROUP BY ?x "
+        "HAVING (COUNT(DISTINCT ?a) = 1)",
+    )
+    for quad in list(store.quads_for_pattern(entity, _p("mentionedIn"), None, None)):
+        store.remove(quad)
+    assert validate_store(store, []).violations == ()
+    report = validate_store(store, [], nodes=[entity])
+    assert {(v.focus_node, v.shape) for v in report.violations} == {
+        (URIRef(entity.value), KGSH.EntityMentionedShape)
+    }
+
+
+def test_validate_store_refuses_a_blank_focus_node():
+    store = ox.Store()
+    store.add(
+        ox.Quad(ox.BlankNode(), _p("status"), ox.Literal("rumoured"), ox.NamedNode(str(ARTICLE)))
+    )
+    with pytest.raises(ValueError, match="blank nodes"):
+        validate_store(store)
+
+
+def test_validate_graph_reports_on_blank_nodes():
+    graph = Graph()
+    graph.add((BNode(), KG.status, Literal("rumoured")))
+    assert {v.shape for v in validate_graph(graph).violations} == {
+        KGSH.StatusValueShape,
+        KGSH.EventTypeShape,
+    }

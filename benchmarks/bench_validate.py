@@ -1,0 +1,154 @@
+"""How long does the SHACL check take per article, before and after the Rust engine?
+
+    python benchmarks/bench_validate.py --articles 300
+    python benchmarks/bench_validate.py --graph output/graph.trig --alone 20
+
+Builds a generated corpus (benchmarks/corpus.py, validation off) or reads a
+built graph.trig, loads it into an on-disk Oxigraph store as the build keeps
+it (one named graph per article and the entity graph), and times:
+
+- pySHACL on the whole graph, the way `kg build` validated before (skipped
+  with --no-pyshacl, or when pySHACL, now a test dependency, is missing);
+- `validate_graph` on the whole graph (what `kg validate FILE` does);
+- `validate_store` over the whole store, chunk by chunk (a full build);
+- `validate_store` of one article graph at a time (an incremental build),
+  for --alone article graphs.
+
+Prints wall and CPU milliseconds per article (the machine may be shared: CPU
+time says what the check itself costs) and whether every path reports the
+same results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import SH
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_corpus  # noqa: E402
+
+from kg.build import BuildOptions, build, read_articles, write_outputs  # noqa: E402
+from kg.export import union_graph  # noqa: E402
+from kg.resources import ontology_dir  # noqa: E402
+from kg.validate import load_graph_file, validate_graph, validate_store  # noqa: E402
+
+Result = set[tuple[str, str, str]]  # (focus node, path, shape)
+
+
+def _timed(run: Callable[[], Result]) -> tuple[Result, float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    results = run()
+    return results, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _built_graph(articles: int, work: Path) -> Path:
+    corpus = work / "corpus"
+    write_corpus(corpus, articles)
+    found, skipped = read_articles([corpus])
+    result = build(found, skipped=skipped, options=BuildOptions())
+    write_outputs(result, work / "out", formats=("trig",))
+    return work / "out" / "graph.trig"
+
+
+def _pyshacl(graph: Graph) -> Result:
+    """pySHACL as kg.validate ran it before: the union, the ontology mixed in, no inference."""
+    import pyshacl
+
+    data = Graph()
+    for triple in (*union_graph(graph), *Graph().parse(ontology_dir() / "newskg.ttl")):
+        data.add(triple)
+    shapes = Graph().parse(ontology_dir() / "shapes.ttl")
+    _, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", inplace=True, allow_warnings=True
+    )
+    assert isinstance(report, Graph)
+    return {
+        (
+            str(report.value(r, SH.focusNode)),
+            str(report.value(r, SH.resultPath)),
+            str(report.value(r, SH.sourceShape)),
+        )
+        for r in report.objects(None, SH.result)
+    }
+
+
+def _keys(violations: object) -> Result:
+    return {(str(v.focus_node), str(v.path), str(v.shape)) for v in violations}  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--articles", type=int, default=300, help="generated articles to build")
+    source.add_argument("--graph", type=Path, help="a built graph.trig instead")
+    parser.add_argument("--alone", type=int, default=20, help="article graphs validated alone")
+    parser.add_argument("--no-pyshacl", action="store_true", help="skip the old path")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="newskg-bench-validate-") as tmp:
+        work = Path(tmp)
+        path = args.graph or _built_graph(args.articles, work)
+        graph = load_graph_file(path)
+        store = ox.Store(str(work / "store"))
+        store.bulk_load(path=path, format=ox.RdfFormat.TRIG)
+        names = sorted(store.named_graphs(), key=str)
+        articles = [name for name in names if "/article/" in name.value]
+        n = len(articles)
+        print(f"{path}: {n} articles, {len(store)} quads")
+        print(f"{'path':<44}{'ms/article':>11}{'CPU ms/art':>11}{'results':>9}")
+
+        rows: list[tuple[str, Result, float, float, int]] = []
+        try:
+            import pyshacl  # noqa: F401
+
+            have_pyshacl = not args.no_pyshacl
+        except ImportError:
+            have_pyshacl = False
+        if have_pyshacl:
+            rows.append(("pySHACL, whole graph (before)", *_timed(lambda: _pyshacl(graph)), n))
+        rows.append(
+            (
+                "engine, whole graph (validate_graph)",
+                *_timed(lambda: _keys(validate_graph(graph).violations)),
+                n,
+            )
+        )
+        rows.append(
+            (
+                "engine, store in chunks (validate_store)",
+                *_timed(lambda: _keys(validate_store(store).violations)),
+                n,
+            )
+        )
+        alone = articles[: args.alone]
+        rows.append(
+            (
+                "engine, one article graph (incremental)",
+                *_timed(
+                    lambda: set().union(
+                        *(_keys(validate_store(store, [g]).violations) for g in alone)
+                    )
+                ),
+                len(alone),
+            )
+        )
+        for label, results, wall, cpu, per in rows:
+            print(
+                f"{label:<44}{1000 * wall / per:>11.1f}{1000 * cpu / per:>11.1f}{len(results):>9}"
+            )
+        whole = rows[-2][1]
+        same = all(results == whole for _, results, *_ in rows[:-1])
+        print(f"same results (focus node, path, shape) on every whole-graph path: {same}")
+
+
+if __name__ == "__main__":
+    main()
