@@ -1,160 +1,342 @@
-"""How fast is a build next to spaCy itself, stage by stage?
+"""How fast is `kg build` next to spaCy alone, what does a rebuild cost, how much memory?
 
-    python benchmarks/bench_build.py --articles 1000 [--jobs 2] [--incremental]
-    python benchmarks/bench_build.py --sample-repeat 200
+    python benchmarks/bench_build.py --articles 1000
+    python benchmarks/bench_build.py --articles 10000 --only memory   # long: in the background
+    python benchmarks/bench_build.py --corpus /tmp/corpus-1k          # a corpus.py folder, reused
 
-Builds a generated corpus (benchmarks/corpus.py) or the sample articles
-repeated, the way `kg build` does (ingest, parse and extract, resolve,
-graph, every output format, the HTML view, SHACL validation), and runs bare
-`nlp.pipe` of the same pipeline over the same texts in the same process as
-the baseline. Prints seconds and share per stage, articles/s, words/s, peak
-memory, and the ratio of the build's throughput to the baseline's. Model
-loading is left out of both. With --incremental it then edits one article
-and rebuilds from the cache, and prints that rebuild's share of a full build.
+One run prints, on this machine's cores (`--only` picks parts):
+
+- ratio: bare `nlp.pipe` of the plain model (`spacy.load`, no newskg
+  component, its default batch size) over the article bodies, then `kg build
+  --jobs 1` with validation and with `--no-validate`, each through the CLI
+  in this process into a fresh folder. Model loading is left out of all
+  three: the build's by a one-article warm-up build before the clock starts
+  (it loads the pipeline, the gazetteer and the shapes, which the process
+  keeps). Each ratio is bare seconds / build seconds, the share of spaCy's
+  own throughput the build keeps; in wall time and in this process's CPU
+  time, which other work on a shared machine disturbs less.
+- rebuild: one article edited and `kg build` run again into the full
+  build's folder, in this process; then `kg build` with nothing changed, in
+  a new process (benchmarks/timed_kg.py times it from inside: interpreter
+  start not counted, every import counted). Each as a share of the full build.
+- memory: a full `kg build --jobs 2` in a new process. Its peak is the
+  largest sum of RSS over the process and all its descendants, sampled from
+  /proc every 0.05 s, or the main process's own high-water mark (VmHWM) if
+  higher: a short peak can fall between two samples. (Not ru_maxrss: a child
+  started by a large parent inherits the parent's figure across exec.)
+- stages: seconds and share of each stage of the in-process builds: what the
+  build reports (BuildResult.timings), plus the CLI's calls to read the
+  articles and to validate, timed in the modules kg.cli takes them from; 'other' is the
+  rest of the command (its summary line, the progress bar).
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import io
+import json
+import os
+import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import spacy
+import typer
+from corpus import WIDE, default_folders, read_sources, write_corpus
 
-from corpus import write_corpus  # noqa: E402
+import kg.build
+import kg.build_validation
+import kg.cli
+from kg.build import read_articles
+from kg.defaults import DEFAULT_MODEL
 
-from kg.build import BuildOptions, BuildResult, build, read_articles, write_outputs  # noqa: E402
-from kg.defaults import DEFAULT_MODEL  # noqa: E402
-from kg.parallel import load_pipeline  # noqa: E402
-from kg.validate import validate_graph  # noqa: E402
-
-SAMPLES = Path(__file__).resolve().parent.parent / "articles"
-
-
-def _peak_rss_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024  # Linux reports KiB
-
-
-def _repeat_samples(folder: Path, times: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for copy in range(times):
-        for sample in sorted(SAMPLES.iterdir()):
-            shutil.copy(sample, folder / f"r{copy:04d}_{sample.name}")
+TIMED_KG = Path(__file__).resolve().parent / "timed_kg.py"
+PARTS = ("ratio", "rebuild", "memory")
+EDIT = "\n\nOfficials said another 300 troops would arrive within weeks.\n"
+SAMPLE_EVERY = 0.05  # seconds between two looks at the memory of the build's processes
+# What the CLI calls (it imports each from its module when it runs) → the stage it is.
+CLI_CALLS = {
+    (kg.build, "read_articles"): "ingest",
+    (kg.build_validation, "validate_build"): "validate",
+    (kg.build, "build"): "build",
+}
 
 
-def _baseline(texts: list[str], model: str) -> float:
-    """Seconds for bare nlp.pipe of the same pipeline over the same texts."""
-    _, nlp = load_pipeline(model)
-    started = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=32):
+@dataclass
+class Run:
+    """One `kg build` (or bare nlp.pipe): wall and CPU seconds, stages, the summary it printed."""
+
+    seconds: float
+    cpu: float
+    stages: dict[str, float] = field(default_factory=dict)
+    summary: str = ""
+
+
+@contextmanager
+def _clocked_cli(stages: dict[str, float], built: list[Any]) -> Iterator[None]:
+    """Time the CLI's reading and validation calls, and keep what its build returned."""
+    originals = {(module, name): getattr(module, name) for module, name in CLI_CALLS}
+
+    def clocked(stage: str, call: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            result = call(*args, **kwargs)
+            if stage == "build":
+                built.append(result)
+            else:
+                stages[stage] = time.perf_counter() - started
+            return result
+
+        return run
+
+    for (module, name), call in originals.items():
+        setattr(module, name, clocked(CLI_CALLS[module, name], call))
+    try:
+        yield
+    finally:
+        for (module, name), call in originals.items():
+            setattr(module, name, call)
+
+
+def kg_here(*args: str) -> Run:
+    """`kg ARGS` in this process, with its stages."""
+    stages: dict[str, float] = {}
+    built: list[Any] = []
+    printed = io.StringIO()
+    command = typer.main.get_command(kg.cli.app)
+    with _clocked_cli(stages, built), redirect_stdout(printed), redirect_stderr(printed):
+        started, cpu = time.perf_counter(), time.process_time()
+        code = command.main(list(args), prog_name="kg", standalone_mode=False)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if code:
+        raise SystemExit(f"kg {' '.join(args)} failed ({code}):\n{printed.getvalue()}")
+    reported = dict(getattr(built[0], "timings", {})) if built else {}
+    ordered = {"ingest": stages.pop("ingest", 0.0), **reported, **stages}
+    ordered["other"] = seconds - sum(ordered.values())
+    return Run(seconds, cpu, ordered, _summary(printed.getvalue()))
+
+
+def kg_process(work: Path, *args: str) -> tuple[dict[str, Any], TreeMemory, str]:
+    """`kg ARGS` in a new process: what it reports of itself, its tree's memory, its summary."""
+    with (work / "stdout.txt").open("w") as out, (work / "stderr.txt").open("w") as err:
+        process = subprocess.Popen([sys.executable, str(TIMED_KG), *args], stdout=out, stderr=err)
+        memory = TreeMemory(process.pid)
+        while process.poll() is None:
+            memory.sample()
+            time.sleep(SAMPLE_EVERY)
+    report = json.loads((work / "stderr.txt").read_text().splitlines()[-1])
+    if report["exit_code"]:
+        raise SystemExit(f"kg {' '.join(args)} failed:\n{(work / 'stderr.txt').read_text()}")
+    return report, memory, _summary((work / "stdout.txt").read_text())
+
+
+def _summary(printed: str) -> str:
+    """The line `kg build` sums itself up in: articles, entities, events, triples."""
+    return next((line for line in printed.splitlines() if "articles read" in line), "")
+
+
+@dataclass
+class TreeMemory:
+    """The memory of a process and all its descendants, watched from outside through /proc.
+
+    `total_mb` is the largest sum of their RSS seen at one look; `peaks_mb`
+    each process's own high-water mark (VmHWM), which no look can miss.
+    Forked workers count the pages they still share with their parent twice.
+    """
+
+    root: int
+    total_mb: float = 0.0
+    peaks_mb: dict[int, float] = field(default_factory=dict)
+
+    def sample(self) -> None:
+        now = 0.0
+        for pid in self._tree():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue  # it ended meanwhile
+            fields = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.MULTILINE))
+            if fields:
+                now += int(fields["VmRSS"]) / 1024
+                self.peaks_mb[pid] = int(fields["VmHWM"]) / 1024
+        self.total_mb = max(self.total_mb, now)
+
+    def _tree(self) -> set[int]:
+        parents: dict[int, int] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:  # the command name may hold spaces and brackets: the fields follow the last ')'
+                parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+        tree, grown = {self.root}, True
+        while grown:
+            children = {pid for pid, parent in parents.items() if parent in tree} - tree
+            tree |= children
+            grown = bool(children)
+        return tree
+
+
+def bare_pipe(texts: list[str], model: str) -> Run:
+    """The plain model alone over `texts`, loading left out."""
+    nlp = spacy.load(model)
+    started, cpu = time.perf_counter(), time.process_time()
+    for _ in nlp.pipe(texts):
         pass
-    return time.perf_counter() - started
+    return Run(time.perf_counter() - started, time.process_time() - cpu)
 
 
-def _full_build(
-    corpus: Path, out: Path, options: BuildOptions, *, validate: bool = True
-) -> tuple[BuildResult, dict[str, float]]:
-    """What `kg build` does, with every stage timed."""
-    started = time.perf_counter()
-    articles, skipped = read_articles([corpus])
-    ingest = time.perf_counter() - started
-    result = build(articles, skipped=skipped, options=options)
-    write_outputs(result, out)
-    stages = {"ingest": ingest, **result.timings}
-    if validate:
-        started = time.perf_counter()
-        validate_graph(result.graph)
-        stages["validate"] = time.perf_counter() - started
-    return result, stages
-
-
-def _print_stages(stages: dict[str, float]) -> float:
-    total = sum(stages.values())
-    print(f"{'stage':<16}{'seconds':>10}{'share':>9}")
-    for stage, seconds in stages.items():
-        print(f"{stage:<16}{seconds:>10.2f}{seconds / total:>9.1%}")
-    print(f"{'total':<16}{total:>10.2f}")
-    return total
-
-
-def _incremental(
-    corpus: Path, work: Path, options: BuildOptions, full: float, *, validate: bool
-) -> None:
-    cached = replace(options, cache_dir=work / "cache")
-    _full_build(corpus, work / "warm-up", cached, validate=validate)
-    edited = sorted(corpus.iterdir())[0]
-    edited.write_text(
-        edited.read_text(encoding="utf-8") + "\nTurkey will send 300 troops to Qatar.\n",
-        encoding="utf-8",
+def _machine() -> str:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if "model name" in line),
+        "unknown CPU",
     )
-    result, stages = _full_build(corpus, work / "incremental", cached, validate=validate)
-    rebuild = sum(stages.values())
+    memory = next(int(line.split()[1]) for line in open("/proc/meminfo") if "MemTotal" in line)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} cores, {cpu}, {memory / 2**20:.0f} GB; load average {load}"
+
+
+def _print_stages(runs: dict[str, Run]) -> None:
+    names = list(dict.fromkeys(stage for run in runs.values() for stage in run.stages))
+    print(f"\n{'stage':<18}" + "".join(f"{title:>22}" for title in runs))
+    for stage in names:
+        cells = []
+        for run in runs.values():
+            seconds = run.stages.get(stage)
+            cells.append(f"{seconds:>12.2f} s {seconds / run.seconds:>6.1%}" if seconds else "")
+        print(f"{stage:<18}" + "".join(f"{cell:>22}" for cell in cells))
+    print(f"{'total':<18}" + "".join(f"{run.seconds:>12.2f} s {1:>6.1%}" for run in runs.values()))
+
+
+def _corpus(args: argparse.Namespace, folder: Path) -> None:
+    if args.corpus:  # copied: the rebuild edits an article
+        shutil.copytree(args.corpus, folder)
+    else:
+        sources = read_sources(default_folders(args.wide), args.model)
+        write_corpus(folder, args.articles, seed=args.seed, sources=sources)
+
+
+@dataclass(frozen=True)
+class Bench:
+    """One corpus in a scratch folder, and the `kg build` arguments every measurement shares."""
+
+    work: Path
+    corpus: Path
+    articles: int
+    model: str
+
+    def build(self, out: str, *options: str, jobs: int = 1) -> tuple[str, ...]:
+        return (
+            "build",
+            str(self.corpus),
+            "--out",
+            str(self.work / out),
+            "--model",
+            self.model,
+            "--jobs",
+            str(jobs),
+            *options,
+        )
+
+
+def measure_ratio(bench: Bench, texts: list[str], full: Run) -> Run:
+    """Bare nlp.pipe, then the build with and without validation; returns the latter."""
+    bare = bare_pipe(texts, bench.model)
+    unvalidated = kg_here(*bench.build("unvalidated", "--no-validate"))
+    print(f"{'':<40}{'wall s':>9}{'CPU s':>9}{'ms/article':>12}{'bare/build':>12}{'(CPU)':>7}")
+    for label, run in (
+        ("bare nlp.pipe (plain model)", bare),
+        ("kg build --jobs 1", full),
+        ("kg build --jobs 1 --no-validate", unvalidated),
+    ):
+        ratio = (
+            f"{bare.seconds / run.seconds:>12.2f}{bare.cpu / run.cpu:>7.2f}"
+            if run is not bare
+            else ""
+        )
+        print(
+            f"{label:<40}{run.seconds:>9.1f}{run.cpu:>9.1f}"
+            f"{1000 * run.seconds / bench.articles:>12.1f}{ratio}"
+        )
+    print(f"  {full.summary}")
+    return unvalidated
+
+
+def measure_rebuild(bench: Bench, full: Run) -> Run:
+    """Edit one article and build again here; then build again, unchanged, in a new process."""
+    edited = sorted(bench.corpus.iterdir())[bench.articles // 2]
+    edited.write_text(edited.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
+    rebuilt = kg_here(*bench.build("full"))
+    report, _, summary = kg_process(bench.work, *bench.build("full"))
+    unchanged = Run(report["seconds"], report["cpu_seconds"])
+    print(f"\n{'':<40}{'wall s':>9}{'CPU s':>9}{'of full build':>15}{'(CPU)':>7}")
+    for label, run in (
+        (f"rebuild, 1 of {bench.articles:,} articles edited", rebuilt),
+        ("rebuild, nothing changed (new process)", unchanged),
+    ):
+        print(
+            f"{label:<40}{run.seconds:>9.1f}{run.cpu:>9.1f}"
+            f"{run.seconds / full.seconds:>15.1%}{run.cpu / full.cpu:>7.1%}"
+        )
+    print(f"  the unchanged rebuild's imports: {report['import_seconds']:.1f} s; {summary}")
+    return rebuilt
+
+
+def measure_memory(bench: Bench) -> None:
+    """A full build on two worker processes, in a new process, its memory watched from here."""
+    report, memory, _ = kg_process(bench.work, *bench.build("memory", jobs=2))
+    worker = max((mb for pid, mb in memory.peaks_mb.items() if pid != memory.root), default=0)
+    # The main process's own peak can fall between two looks; its VmHWM cannot miss it.
+    peak = max(memory.total_mb, report["peak_mb"])
     print(
-        f"\nincremental: 1 of {len(result.articles)} articles edited, "
-        f"{result.cache_hits} from the cache"
+        f"\nkg build --jobs 2 (new process, {report['seconds']:.0f} s): peak RSS {peak:,.0f} MB"
+        f" (largest sum over the process tree: {memory.total_mb:,.0f} MB; own peak of the main"
+        f" process {report['peak_mb']:,.0f} MB, of the largest worker {worker:,.0f} MB)"
     )
-    _print_stages(stages)
-    print(f"incremental rebuild / full build: {rebuild / full:.1%}")
-
-
-def _print_baseline(
-    baseline: float, total: float, stages: dict[str, float], articles: int, words: int
-) -> None:
-    print(f"bare nlp.pipe: {articles / baseline:.1f} articles/s, {words / baseline:.0f} words/s")
-    print(f"build throughput / bare nlp.pipe: {baseline / total:.2f}")
-    if "validate" in stages:
-        without = total - stages["validate"]
-        print(f"  without the SHACL check (kg build --no-validate): {baseline / without:.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--articles", type=int, default=1000, help="generated articles")
-    source.add_argument("--sample-repeat", type=int, help="build the sample articles N times over")
-    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--articles", type=int, default=1000, help="how many to generate")
+    parser.add_argument("--corpus", type=Path, help="build this folder instead (see corpus.py)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--wide", type=Path, default=WIDE, help="the wide set, a source of texts")
     parser.add_argument("--model", default=DEFAULT_MODEL)
-    parser.add_argument("--incremental", action="store_true")
-    parser.add_argument("--no-validate", action="store_true", help="as kg build --no-validate")
-    parser.add_argument(
-        "--no-baseline", action="store_true", help="skip bare nlp.pipe (for long scale runs)"
-    )
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=PARTS)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="newskg-bench-") as tmp:
         work = Path(tmp)
-        corpus = work / "corpus"
-        if args.sample_repeat:
-            _repeat_samples(corpus, args.sample_repeat)
-        else:
-            write_corpus(corpus, args.articles)
-        articles, _ = read_articles([corpus])
+        _corpus(args, work / "corpus")
+        articles, _ = read_articles([work / "corpus"])
         texts = [a.body for a in articles]
-        words = sum(len(t.split()) for t in texts)
-        load_pipeline(args.model)  # loading is left out of both measurements
-        baseline = None if args.no_baseline else _baseline(texts, args.model)
-        options = BuildOptions(model=args.model, jobs=args.jobs)
-        result, stages = _full_build(corpus, work / "out", options, validate=not args.no_validate)
-
-        print(f"{len(articles)} articles, {words} words, jobs={args.jobs}, model={args.model}")
-        total = _print_stages(stages)
-        print(
-            f"\nbuild: {len(articles) / total:.1f} articles/s, {words / total:.0f} words/s; "
-            f"{len(result.events)} events, {len(result.entities)} entities"
-        )
-        print(f"per article: {1000 * total / len(articles):.0f} ms")
-        if baseline is not None:
-            _print_baseline(baseline, total, stages, len(articles), words)
-        print(f"peak RSS: {_peak_rss_mb():.0f} MB")
-        if args.incremental:
-            _incremental(corpus, work, options, total, validate=not args.no_validate)
+        bench = Bench(work, work / "corpus", len(articles), args.model)
+        del articles
+        print(f"corpus: {bench.articles:,} articles, {sum(len(t.split()) for t in texts):,} words")
+        print(f"machine: {_machine()}\nmodel: {args.model}\n")
+        runs: dict[str, Run] = {}
+        if {"ratio", "rebuild"} & set(args.only):
+            warm = work / "warm"  # the pipeline, gazetteer and shapes load here, untimed
+            warm.mkdir()
+            shutil.copy(sorted(bench.corpus.iterdir())[0], warm)
+            kg_here("build", str(warm), "--out", str(work / "warm-out"), "--model", args.model)
+            runs["full build"] = kg_here(*bench.build("full"))
+        if "ratio" in args.only:
+            runs["--no-validate"] = measure_ratio(bench, texts, runs["full build"])
+        if "rebuild" in args.only:
+            runs["edited rebuild"] = measure_rebuild(bench, runs["full build"])
+        if "memory" in args.only:
+            measure_memory(bench)
+        if runs:
+            _print_stages(runs)
+        print(f"\nload average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
