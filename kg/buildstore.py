@@ -55,6 +55,7 @@ class BuildStore:
             raise BuildStoreError(f"cannot open the build store {folder}: {why}") from err
         self.folder = folder
         self.manifest = Manifest.read(folder / MANIFEST)
+        self.previous_graphs = dict(self.manifest.graphs)  # as the last build left them
         self._vouching = True  # whether the manifest on disk still vouches for the graphs
 
     def load(self, chunks: Iterable[GraphChunk]) -> list[str]:

@@ -35,10 +35,10 @@ from kg.uptodate import build_settings, input_digests, record_inputs, unchanged
 if TYPE_CHECKING:
     from pyoxigraph import Literal as RdfLiteral
     from pyoxigraph import NamedNode
-    from rdflib import Graph
 
     from kg.build import BuildOptions, BuildResult
     from kg.query import OutputFormat
+    from kg.validate import ValidationReport
 
 EXIT_INVALID = 1
 EXIT_BAD_INPUT = 2
@@ -174,9 +174,10 @@ def build_command(
     record_inputs(result.store.manifest, inputs, settings)
     result.store.commit()
     if not no_validate:
-        from kg.dump import store_dataset  # noqa: PLC0415
+        from kg.build_validation import validate_build  # noqa: PLC0415
 
-        _report_validation(store_dataset(result.store, result.base_iri))
+        checked = validate_build(result.store, result.changed, result.dropped)
+        _report_validation(checked.report, checked.summary)
 
 
 def _build_and_write(
@@ -251,19 +252,16 @@ def _check_up_front(options: BuildOptions, out: Path) -> None:
             raise _fail(f"{flag} {folder} {problem}")
 
 
-def _report_validation(graph: Graph) -> None:
+def _report_validation(report: ValidationReport, summary: str) -> None:
     """Say whether the built graph meets the shapes; a violation does not fail the build."""
-    from kg.validate import validate_graph  # noqa: PLC0415
-
-    report = validate_graph(graph)
     if report.conforms and not report.violations:
-        typer.echo(report.summary)
+        typer.echo(summary)
     else:
         # The files are written and stay: a violation is a finding about the
         # extraction, not a failed build.
         for violation in report.violations:
             typer.echo(violation.line(), err=True)
-        _warn(f"{report.summary}; the files were written anyway")
+        _warn(f"{summary}; the files were written anyway")
 
 
 @app.command("validate")

@@ -1,0 +1,160 @@
+"""The build's SHACL report, whole after every build, checking only what changed.
+
+A build with no usable earlier report validates every graph of its store
+(`validate_store`, chunk by chunk). It keeps the report beside the store,
+each result with the graphs it belongs to: those that state its triple or
+describe or point at its focus node (a superset of the rule
+`validate_store` reports by, so nothing is kept that a changed graph could
+have changed). The next build validates only the graphs it rewrote and
+carries over the results that belong to none of the graphs it rewrote or
+dropped: the report it prints is still the whole graph's.
+
+The kept report vouches for one state of the store, named by a digest of
+the manifest's graph digests; a report of any other state (a killed
+build, a store changed by hand) is not used. What this cannot see: a
+result that a change elsewhere would create in a graph left alone, say a
+value whose class another article changed without changing its IRI. IRIs
+carry the class, so the build writes none; `kg validate` checks a whole
+file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain
+
+import pyoxigraph as ox
+from rdflib.term import Node, URIRef
+from rdflib.util import from_n3
+
+from kg.atomic import atomic_write_bytes
+from kg.buildstore import BuildStore
+from kg.validate import Severity, ValidationReport, Violation, validate_store
+
+REPORT = "validation.json"
+FORMAT = "newskg-validation"
+VERSION = 1
+SEVERITIES: tuple[Severity, ...] = typing.get_args(Severity)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildValidation:
+    """The whole graph's report, and how much of the store this build checked."""
+
+    report: ValidationReport
+    checked: int  # graphs validated by this build
+    graphs: int  # graphs in the store
+
+    @property
+    def summary(self) -> str:
+        if self.checked == self.graphs:
+            return self.report.summary
+        return f"{self.report.summary} ({self.checked} of {self.graphs} graphs checked again)"
+
+
+def validate_build(
+    store: BuildStore, changed: Sequence[str], dropped: Sequence[str]
+) -> BuildValidation:
+    """The report for everything in `store`, validating only `changed` when it can."""
+    names = [graph.value for graph in store.graph_names()]
+    kept = _read(store, state_digest(store.previous_graphs))
+    if kept is None:
+        report = validate_store(store.store)
+        carried: list[Violation] = []
+        checked = len(names)
+    else:
+        stale = set(changed) | set(dropped)
+        carried = [v for v, graphs in kept if graphs and not graphs & stale]
+        present = set(names)
+        fresh = [ox.NamedNode(name) for name in changed if name in present]
+        report = validate_store(store.store, fresh) if fresh else ValidationReport.of([], 0)
+        checked = len(fresh)
+    whole = ValidationReport.of([*carried, *report.violations], report.triples)
+    _write(store, whole)
+    return BuildValidation(whole, checked, len(names))
+
+
+def state_digest(graphs: Mapping[str, str]) -> str:
+    """Names one state of a store: the digests of all its graphs."""
+    return hashlib.sha256(json.dumps(sorted(graphs.items())).encode("utf-8")).hexdigest()
+
+
+def _belongs_to(store: ox.Store, violation: Violation) -> set[str]:
+    """The graphs that state the result's triple, or describe or point at its focus node."""
+    if not isinstance(violation.focus_node, URIRef):
+        return set()  # belongs nowhere it can be found: never carried over
+    focus = ox.NamedNode(str(violation.focus_node))
+    quads = chain(
+        store.quads_for_pattern(focus, None, None, None),
+        store.quads_for_pattern(None, None, focus, None),
+    )
+    return {quad.graph_name.value for quad in quads if isinstance(quad.graph_name, ox.NamedNode)}
+
+
+def _read(store: BuildStore, state: str) -> list[tuple[Violation, set[str]]] | None:
+    """The kept results of the store in `state`, or None when there is no such report."""
+    try:
+        data = json.loads((store.folder / REPORT).read_text(encoding="utf-8"))
+        if (data["format"], data["version"], data["state"]) != (FORMAT, VERSION, state):
+            return None
+        return [(_violation(entry), set(entry["graphs"])) for entry in data["results"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write(store: BuildStore, report: ValidationReport) -> None:
+    results = [
+        {**_fields(violation), "graphs": sorted(_belongs_to(store.store, violation))}
+        for violation in report.violations
+    ]
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "state": state_digest(store.manifest.graphs),
+        "results": results,
+    }
+    atomic_write_bytes(store.folder / REPORT, json.dumps(data, indent=1).encode("utf-8"))
+
+
+def _fields(violation: Violation) -> dict[str, object]:
+    return {
+        "focus": violation.focus_node.n3(),
+        "path": violation.path.n3() if violation.path is not None else None,
+        "shape": violation.shape.n3(),
+        "shape_label": violation.shape_label,
+        "message": violation.message,
+        "severity": violation.severity,
+        "value": violation.value.n3() if violation.value is not None else None,
+        "constraint": violation.constraint,
+        "found": [term.n3() for term in violation.found],
+    }
+
+
+def _violation(entry: Mapping[str, object]) -> Violation:
+    def term(text: object) -> Node:
+        node = from_n3(str(text))
+        if not isinstance(node, Node):
+            raise ValueError(f"not an RDF term: {text!r}")
+        return node
+
+    def optional(text: object) -> Node | None:
+        return None if text is None else term(text)
+
+    found, severity = entry["found"], entry["severity"]
+    if not isinstance(found, Iterable) or severity not in SEVERITIES:
+        raise ValueError("not a result newskg wrote")
+    return Violation(
+        focus_node=term(entry["focus"]),
+        path=optional(entry["path"]),
+        shape=term(entry["shape"]),
+        shape_label=str(entry["shape_label"]),
+        message=str(entry["message"]),
+        severity=severity,  # type: ignore[arg-type]  # one of SEVERITIES, checked above
+        value=optional(entry["value"]),
+        constraint=str(entry["constraint"]),
+        found=tuple(term(text) for text in found),
+    )
