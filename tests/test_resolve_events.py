@@ -333,3 +333,52 @@ def test_resolve_events_thirty_copies_of_the_samples_give_the_samples_events(
     once, thirty = events_of(1), events_of(30)
     assert len(thirty) == len(once)
     assert {e.label for e in thirty} == {e.label for e in once}
+
+
+# --- across articles: joined whatever the precision of their dates, kept apart across years ---
+
+
+def test_resolve_events_dates_of_different_precision_are_one_event(corpus):
+    found = corpus(
+        (
+            "The United States withdrew 2,000 troops from Syria on September 9, 2020.",
+            date(2020, 9, 10),
+        ),
+        (
+            "The United States withdrew troops from Syria in September 2020, officials said.",
+            date(2020, 10, 2),
+        ),
+    )
+    (event,) = found.of_type("Withdrawal")
+    assert sorted(c.date for c in event.claims) == ["2020-09", "2020-09-09"]
+
+
+def test_resolve_events_withdrawals_years_apart_stay_apart(corpus):
+    found = corpus(
+        (
+            "The United States withdrew its last troops from Iraq in December 2011.",
+            date(2011, 12, 19),
+        ),
+        ("The United States withdrew troops from Iraq in September 2020.", date(2020, 9, 12)),
+        ("The US withdrawal of troops from Iraq angered the militias.", date(2020, 9, 30)),
+    )
+    dates = {
+        claim.article: sorted({c.date for c in event.claims if c.date})
+        for event in found.of_type("Withdrawal")
+        for claim in event.claims
+    }
+    assert dates == {"a0.txt": ["2011-12"], "a1.txt": ["2020-09"], "a2.txt": ["2020-09"]}
+
+
+@pytest.mark.parametrize("undated_first", [False, True])
+def test_resolve_events_an_undated_claim_joins_the_event_published_within_a_month(
+    corpus, undated_first
+):
+    dated = ("Turkey sent 500 troops to Qatar on March 3, 2021.", date(2021, 3, 4))
+    undated = (
+        "Turkey's deployment of troops to Qatar drew criticism from its neighbours.",
+        date(2021, 3, 25),
+    )
+    found = corpus(*((undated, dated) if undated_first else (dated, undated)))
+    (event,) = found.of_type("Deployment")
+    assert len(event.claims) == 2

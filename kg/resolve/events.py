@@ -3,45 +3,49 @@
 Two statements are taken for the same event when nothing they say
 contradicts (type, parties, places, dates, figures) and, across articles,
 when something ties them in time: compatible dates, the same starting troop
-level, the same person killed, or articles published close together.
-Within one article a plan and a past fact are never joined: the article's
-own tense separates them. Syndicated copies (articles whose bodies are the
-same text, whitespace aside) are one story: what a copy states joins the
-events its first copy's same sentences went to, dated or not.
+level, the same person killed, or articles published close together (the
+rules: kg/resolve/ties.py). Within one article a plan and a past fact are
+never joined: the article's own tense separates them. Syndicated copies
+(articles whose bodies are the same text, whitespace aside) are one story:
+what a copy states joins the events its first copy's same sentences went
+to, dated or not.
+
+Each article's statements join the first event, in order of creation, that
+they fit. The events they could fit are found through blocks by type, place
+and time (kg/resolve/blocks.py), and weighed against what differs among
+their claims, so the work grows with the corpus, not with its square.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 from kg.records import (
-    PLACE_CLASSES,
     PLACE_ROLES,
     ArgumentRole,
     ArticleExtraction,
-    Entity,
     Event,
     EventArgument,
     EventClaim,
     EventMention,
     EventType,
 )
+from kg.resolve.blocks import Blocks
 from kg.resolve.entities import Resolution
+from kg.resolve.ties import (
+    ACTING_ROLES,
+    Facts,
+    World,
+    consistent,
+    keys,
+    shares_argument,
+    tied_in_time,
+)
 
-SYMMETRIC: frozenset[EventType] = frozenset({"Meeting", "Agreement"})
-ACTING_ROLES: frozenset[ArgumentRole] = frozenset({"agent", "participant"})
-# Whom or where it happened to: what two statements of one event must not disagree on.
-AFFECTED_ROLES: frozenset[ArgumentRole] = frozenset({"target", "location"})
-LINKING_ROLES: frozenset[ArgumentRole] = frozenset({"agent", "participant", "target", "location"})
-AGENT_ROLES: frozenset[ArgumentRole] = frozenset({"agent"})
 SOURCE_ROLES: frozenset[ArgumentRole] = frozenset({"accordingTo"})
-CLOSE_PUBLICATION_DAYS = 31
-# How far from its article's publication an undated plan or report may lie.
-UNDATED_REACH_DAYS = 366
 LABEL_WORDS: tuple[tuple[ArgumentRole, str], ...] = (
     ("target", "of"),
     ("agent", "by"),
@@ -54,114 +58,43 @@ LABEL_WORDS: tuple[tuple[ArgumentRole, str], ...] = (
 # A statement within one story, as every copy makes it: the claim without its article
 # and offsets (spacing may differ between copies), the words of its triggers kept.
 _StoryKey = tuple[EventType, EventClaim]
+_Stated = list[tuple[EventClaim, Facts]]  # an article's claims of one event, with their facts
+
+
+@dataclass
+class EventStats:
+    """The work event resolution did: events weighed for a claim, and pairs of facts compared."""
+
+    candidates: int = 0
+    comparisons: int = 0
 
 
 @dataclass
 class _Group:
-    """Claims taken for one event while resolving."""
+    """Claims taken for one event while resolving.
 
-    event_type: EventType
-    number: int  # creation order: the first fitting group wins, whatever the index returns
-    claims: list[EventClaim] = field(default_factory=list)
-    published: list[date | None] = field(default_factory=list)
-
-
-def _years(claim: EventClaim, published: date | None) -> set[int | None]:
-    """The years a claim is about: its date's, else its article's; None when neither is known."""
-    if claim.date:
-        return {int(claim.date[:4])}
-    return {published.year} if published else {None}
-
-
-class _GroupIndex:
-    """Groups by (type, a party or place, year), so a claim meets only groups it could join.
-
-    A claim can only join a group that shares an argument with it and is tied
-    to it in time (within a year of its date or publication, or undated), so
-    resolution's cost grows with the events of the same story, not the corpus.
-    A claim with no year at all (an undated article) may still be tied by a
-    figure or a person killed, so it meets every group sharing an argument.
+    Besides the claims, one `Facts` per distinct value of what contradicts
+    and of what ties: weighing a claim against these is weighing it against
+    every claim, however many articles repeat the same.
     """
 
-    def __init__(self) -> None:
-        self._buckets: dict[tuple[EventType, str, int | None], dict[int, _Group]] = {}
-        self._any_year: dict[tuple[EventType, str], dict[int, _Group]] = {}
+    event_type: EventType
+    number: int  # creation order: the first fitting group wins, whatever the blocks return
+    claims: list[EventClaim] = field(default_factory=list)
+    articles: set[str] = field(default_factory=set)
+    contradictions: dict[tuple[object, ...], Facts] = field(default_factory=dict)
+    ties: dict[tuple[object, ...], Facts] = field(default_factory=dict)
 
-    def add(self, group: _Group, claims: list[EventClaim], published: date | None) -> None:
-        for claim in claims:
-            for key in _keys(claim, LINKING_ROLES):
-                self._any_year.setdefault((group.event_type, key), {})[group.number] = group
-                for year in _years(claim, published):
-                    bucket = self._buckets.setdefault((group.event_type, key, year), {})
-                    bucket[group.number] = group
-
-    def candidates(
-        self, event_type: EventType, claims: list[EventClaim], published: date | None
-    ) -> list[_Group]:
-        found: dict[int, _Group] = {}
-        for claim in claims:
-            if _years(claim, published) == {None}:
-                for key in _keys(claim, LINKING_ROLES):
-                    found.update(self._any_year.get((event_type, key), {}))
-                continue
-            years: set[int | None] = {None}
-            for year in _years(claim, published):
-                if year is not None:
-                    years.update(range(year - 1, year + 2))
-            for key in _keys(claim, LINKING_ROLES):
-                for year in years:
-                    found.update(self._buckets.get((event_type, key, year), {}))
-        return [found[n] for n in sorted(found)]
-
-
-class _World:
-    """What resolution knows about entities: who acts for whom, what lies inside what."""
-
-    def __init__(self, entities: Iterable[Entity]) -> None:
-        self.entities = {e.key: e for e in entities}
-
-    @functools.cache  # noqa: B019 - one _World per resolution; entities are few
-    def acting_for(self, key: str) -> tuple[str, ...]:
-        """Every body or state `key` acts for, transitively: a brigade for its army, the
-        army for its state."""
-        found: list[str] = []
-        todo = [key]
-        while todo:
-            entity = self.entities.get(todo.pop())
-            for principal in entity.acts_for if entity else ():
-                if principal not in found and principal != key:
-                    found.append(principal)
-                    todo.append(principal)
-        return tuple(found)
-
-    @functools.cache  # noqa: B019 - one _World per resolution; entities are few
-    def containers(self, key: str) -> frozenset[str]:
-        """Every place `key` lies in, transitively."""
-        found: set[str] = set()
-        todo = [key]
-        while todo:
-            entity = self.entities.get(todo.pop())
-            for parent in entity.located_in if entity else ():
-                if parent not in found:
-                    found.add(parent)
-                    todo.append(parent)
-        return frozenset(found)
-
-    def is_place(self, key: str) -> bool:
-        entity = self.entities.get(key)
-        return entity is not None and entity.entity_class in PLACE_CLASSES
-
-    def is_person(self, key: str) -> bool:
-        entity = self.entities.get(key)
-        return entity is not None and entity.entity_class == "Person"
-
-    def label(self, key: str) -> str:
-        entity = self.entities.get(key)
-        return entity.label if entity else key
+    def add(self, stated: _Stated) -> None:
+        for claim, facts in stated:
+            self.claims.append(claim)
+            self.articles.add(claim.article)
+            self.contradictions.setdefault(facts.contradiction(), facts)
+            self.ties.setdefault(facts.tie(), facts)
 
 
 def _arguments(
-    mention: EventMention, source: str, resolution: Resolution, world: _World
+    mention: EventMention, source: str, resolution: Resolution, world: World
 ) -> tuple[EventArgument, ...]:
     """Entity keys for a mention's arguments.
 
@@ -181,7 +114,7 @@ def _arguments(
 
 
 def _claim(
-    mention: EventMention, extraction: ArticleExtraction, resolution: Resolution, world: _World
+    mention: EventMention, extraction: ArticleExtraction, resolution: Resolution, world: World
 ) -> EventClaim:
     article = extraction.article
     return EventClaim(
@@ -199,25 +132,6 @@ def _claim(
     )
 
 
-def _keys(claim: EventClaim, roles: frozenset[ArgumentRole]) -> set[str]:
-    return {key for role, key in claim.arguments if role in roles}
-
-
-def _parties(claim: EventClaim, event_type: EventType) -> set[str]:
-    return _keys(claim, ACTING_ROLES if event_type in SYMMETRIC else AGENT_ROLES)
-
-
-def _dates_agree(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or a.startswith(b) or b.startswith(a)
-
-
-def _places_agree(a: set[str], b: set[str], world: _World) -> bool:
-    """Either is unknown, or they share a place, or one lies in the other (al-Asad in Iraq)."""
-    if not a or not b or a & b:
-        return True
-    return any(x in world.containers(y) or y in world.containers(x) for x in a for y in b)
-
-
 def _figures_agree(a: EventClaim, b: EventClaim) -> bool:
     pairs = (
         (a.troops_before, b.troops_before),
@@ -225,73 +139,6 @@ def _figures_agree(a: EventClaim, b: EventClaim) -> bool:
         (a.troop_count, b.troop_count),
     )
     return all(x is None or y is None or x.value == y.value for x, y in pairs)
-
-
-def _same_baseline(a: EventClaim, b: EventClaim) -> bool:
-    """Two reports of a change from the same troop level in the same year ('from 5,200')."""
-    if a.troops_before is None or b.troops_before is None:
-        return False
-    same_year = a.date is None or b.date is None or a.date[:4] == b.date[:4]
-    return a.troops_before.value == b.troops_before.value and same_year
-
-
-def _consistent(a: EventClaim, b: EventClaim, event_type: EventType, world: _World) -> bool:
-    """Nothing the two claims say contradicts the other."""
-    parties_a, parties_b = _parties(a, event_type), _parties(b, event_type)
-    if parties_a and parties_b and not parties_a & parties_b:
-        return False
-    if not _places_agree(_keys(a, AFFECTED_ROLES), _keys(b, AFFECTED_ROLES), world):
-        return False
-    destinations_a, destinations_b = (
-        _keys(a, frozenset({"destination"})),
-        _keys(b, frozenset({"destination"})),
-    )
-    if not _places_agree(destinations_a, destinations_b, world):
-        return False
-    return _dates_agree(a.date, b.date) or _same_baseline(a, b)
-
-
-def _within_reach(claim_date: str, published: date, status: str) -> bool:
-    """Whether a dated event fits an undated claim from an article published on `published`."""
-    when = date.fromisoformat((claim_date + "-01-01")[:10] if len(claim_date) < 10 else claim_date)
-    if status == "planned":
-        # A plan points ahead: its date is at or after publication, at the date's precision.
-        ahead = claim_date >= published.isoformat()[: len(claim_date)]
-        return ahead and (when - published).days <= UNDATED_REACH_DAYS
-    behind = claim_date <= published.isoformat()[: len(claim_date)]
-    return behind and (published - when).days <= UNDATED_REACH_DAYS
-
-
-def _tied_in_time(
-    a: EventClaim,
-    pub_a: date | None,
-    b: EventClaim,
-    pub_b: date | None,
-    event_type: EventType,
-    world: _World,
-) -> bool:
-    """Positive evidence, beyond the absence of contradiction, that two articles mean one event."""
-    if a.date and b.date:
-        return True  # consistent dates, checked before
-    if _same_baseline(a, b):
-        return True
-    if event_type == "Killing" and any(
-        world.is_person(k) for k in _keys(a, AFFECTED_ROLES) & _keys(b, AFFECTED_ROLES)
-    ):
-        return True  # a person is killed once
-    if a.date and pub_b:
-        return _within_reach(a.date, pub_b, b.status)
-    if b.date and pub_a:
-        return _within_reach(b.date, pub_a, a.status)
-    if pub_a and pub_b:
-        return abs((pub_a - pub_b).days) <= CLOSE_PUBLICATION_DAYS
-    return False
-
-
-def _shares_argument(a: EventClaim, b: EventClaim, event_type: EventType) -> bool:
-    """Whether the claims name a common party or place; a statement is defined by its speaker."""
-    roles = AGENT_ROLES if event_type == "Statement" else LINKING_ROLES
-    return bool(_keys(a, roles) & _keys(b, roles))
 
 
 def _merge_claims(claims: Sequence[EventClaim]) -> EventClaim:
@@ -329,8 +176,8 @@ def _disputed(a: EventClaim, b: EventClaim) -> bool:
     Two figures without two sources ('5,000 US troops and 2,500 coalition
     forces') count different things, not a dispute.
     """
-    sources_a = _keys(a, SOURCE_ROLES)
-    sources_b = _keys(b, SOURCE_ROLES)
+    sources_a = keys(a, SOURCE_ROLES)
+    sources_b = keys(b, SOURCE_ROLES)
     return (
         a.sentence_start == b.sentence_start
         and not _figures_agree(a, b)
@@ -352,60 +199,84 @@ def _variants(members: list[EventClaim]) -> list[EventClaim]:
     return [_merge_claims(v) for v in variants]
 
 
-def _article_groups(
-    extraction: ArticleExtraction, resolution: Resolution, world: _World
-) -> list[tuple[EventType, list[EventClaim]]]:
+def _article_events(
+    extraction: ArticleExtraction, resolution: Resolution, world: World
+) -> list[tuple[EventType, _Stated]]:
     """An article's event mentions joined into the events it states, with their claims.
 
     An event has one claim per article, or one per figure when the article
     itself reports sources that disagree.
     """
-    groups: list[tuple[EventType, list[EventClaim]]] = []
+    published = extraction.article.published
+    groups: list[tuple[EventType, _Stated]] = []
     for mention in sorted(extraction.events, key=lambda m: m.start):
         claim = _claim(mention, extraction, resolution, world)
+        facts = Facts.of(claim, published, mention.event_type)
         for event_type, members in groups:
             if event_type == mention.event_type and all(
                 m.status == claim.status
                 and (_figures_agree(m, claim) or _disputed(m, claim))
-                and _consistent(m, claim, event_type, world)
-                for m in members
+                and consistent(f, facts, world)
+                for m, f in members
             ):
-                members.append(claim)
+                members.append((claim, facts))
                 break
         else:
-            groups.append((mention.event_type, [claim]))
-    return [(t, _variants(members)) for t, members in groups]
+            groups.append((mention.event_type, [(claim, facts)]))
+    return [
+        (t, [(v, Facts.of(v, published, t)) for v in _variants([m for m, _ in members])])
+        for t, members in groups
+    ]
 
 
-def _fits(group: _Group, claims: list[EventClaim], published: date | None, world: _World) -> bool:
+def _fits(group: _Group, stated: _Stated, world: World, stats: EventStats) -> bool:
     """Whether one article's claims state the event `group` holds from other articles."""
-    if any(c.article == claims[0].article for c in group.claims):
+    if stated[0][0].article in group.articles:
         return False
-    if not all(_consistent(c, n, group.event_type, world) for c in group.claims for n in claims):
-        return False
-    return any(
-        _shares_argument(c, n, group.event_type)
-        and _tied_in_time(c, pub, n, published, group.event_type, world)
-        for c, pub in zip(group.claims, group.published, strict=True)
-        for n in claims
-    )
+    stats.candidates += 1
+    for held in group.contradictions.values():
+        for _, facts in stated:
+            stats.comparisons += 1
+            if not consistent(held, facts, world):
+                return False
+    for held in group.ties.values():
+        for _, facts in stated:
+            stats.comparisons += 1
+            if shares_argument(held, facts) and tied_in_time(held, facts, world):
+                return True
+    return False
 
 
 def _copied_home(
-    story: dict[_StoryKey, _Group], event_type: EventType, claims: list[EventClaim], world: _World
+    story: dict[_StoryKey, _Group],
+    event_type: EventType,
+    stated: _Stated,
+    world: World,
+    stats: EventStats,
 ) -> _Group | None:
     """The event a syndicated copy's claims state: where an earlier copy's same statement went.
 
     Being the same story ties a copy to that event in time, dated or not; it
     must still not contradict any claim already on it.
     """
-    for claim in claims:
+    for claim, _ in stated:
         home = story.get((event_type, _as_stated(claim)))
-        if home is not None and all(
-            _consistent(c, n, event_type, world) for c in home.claims for n in claims
-        ):
+        if home is None:
+            continue
+        stats.comparisons += len(home.contradictions) * len(stated)
+        if all(consistent(c, f, world) for c in home.contradictions.values() for _, f in stated):
             return home
     return None
+
+
+def _copied_bodies(extractions: Sequence[ArticleExtraction]) -> set[str]:
+    """The bodies more than one article has: only their statements need remembering."""
+    counts = Counter(_body(e) for e in extractions)
+    return {body for body, count in counts.items() if count > 1}
+
+
+def _body(extraction: ArticleExtraction) -> str:
+    return extraction.article.body_digest or extraction.article.source_file
 
 
 def _as_stated(claim: EventClaim) -> EventClaim:
@@ -432,7 +303,7 @@ def _event_key(group: _Group, taken: set[str]) -> str:
     raise AssertionError("two events from one trigger")  # pragma: no cover
 
 
-def _label(group: _Group, world: _World) -> str:
+def _label(group: _Group, world: World) -> str:
     """'Withdrawal by United States in Iraq (2020-09)': readable without opening the node."""
     arguments = {a for c in group.claims for a in c.arguments}
     parts: list[str] = [group.event_type]
@@ -449,37 +320,44 @@ def _label(group: _Group, world: _World) -> str:
 
 
 def resolve_events(
-    extractions: Sequence[ArticleExtraction], resolution: Resolution
+    extractions: Sequence[ArticleExtraction],
+    resolution: Resolution,
+    stats: EventStats | None = None,
 ) -> tuple[Event, ...]:
-    """Every event in the corpus, statements of the same event joined across articles."""
-    world = _World(resolution.entities)
+    """Every event in the corpus, statements of the same event joined across articles.
+
+    `stats`, when given, counts the work it took.
+    """
+    stats = stats if stats is not None else EventStats()
+    world = World(resolution.entities)
     groups: list[_Group] = []
-    index = _GroupIndex()
-    stories: dict[str, dict[_StoryKey, _Group]] = {}  # body digest → where its claims went
+    blocks: Blocks[_Group] = Blocks(world)
+    copied = _copied_bodies(extractions)
+    stories: dict[str, dict[_StoryKey, _Group]] = {}  # copied body → where its claims went
     for extraction in sorted(extractions, key=lambda e: e.article.source_file):
-        published = extraction.article.published
-        story = stories.setdefault(
-            extraction.article.body_digest or extraction.article.source_file, {}
-        )
-        stated: list[tuple[_StoryKey, _Group]] = []
-        for event_type, claims in _article_groups(extraction, resolution, world):
-            home = _copied_home(story, event_type, claims, world) or next(
+        body = _body(extraction)
+        story = stories.setdefault(body, {}) if body in copied else None
+        statements: list[tuple[_StoryKey, _Group]] = []
+        for event_type, stated in _article_events(extraction, resolution, world):
+            home = (story and _copied_home(story, event_type, stated, world, stats)) or next(
                 (
                     g
-                    for g in index.candidates(event_type, claims, published)
-                    if _fits(g, claims, published, world)
+                    for g in blocks.candidates(event_type, [f for _, f in stated])
+                    if _fits(g, stated, world, stats)
                 ),
                 None,
             )
             if home is None:
                 home = _Group(event_type, number=len(groups))
                 groups.append(home)
-            home.claims.extend(claims)
-            home.published.extend([published] * len(claims))
-            index.add(home, claims, published)
-            stated.extend(((event_type, _as_stated(claim)), home) for claim in claims)
-        for statement, home in stated:  # for the next copies, never for this article itself
-            story.setdefault(statement, home)
+            home.add(stated)
+            for _, facts in stated:
+                blocks.add(home, event_type, facts)
+            if story is not None:
+                statements.extend(((event_type, _as_stated(claim)), home) for claim, _ in stated)
+        if story is not None:  # for the next copies, never for this article itself
+            for statement, home in statements:
+                story.setdefault(statement, home)
     events: list[Event] = []
     taken: set[str] = set()
     for group in groups:

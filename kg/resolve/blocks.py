@@ -1,0 +1,280 @@
+"""Which events a claim could join: groups blocked by type, where and when.
+
+Resolution joins a claim to the first event (in order of creation) that it
+fits (see kg/resolve/ties.py); these blocks name every event it could fit
+and few others, so its cost grows with what happened at the same place and
+time, not with the corpus.
+
+Where: two statements of one event agree on whom or where it happened to,
+and on who acts when both say. So a claim is filed under each place or
+target it names and each place containing one (Iraq agrees with al-Asad
+inside it), with each party it names, and meets the groups at the same
+place, at one containing it or inside it, with a party in common or none
+stated. A claim that names no place is filed under the places its event
+names elsewhere, once it has any: it agrees with them. Until then, and for
+claims that name no place at all, parties are the only link: such claims
+are filed under their parties, and a claim naming no place also reads a
+secondary index of the parties of events that do name one. Only such
+claims read it, so a hub party (the United States, in thousands of claims)
+never makes a block for a claim that says where.
+
+When: blocks follow the ties of `tied_in_time`. A dated claim meets claims
+of a compatible date ('2020' and '2020-09-09'), and undated ones published
+within reach of it in events of the same year or still undated; an undated
+claim meets dated claims within reach of its publication and undated ones
+published within a month; the same starting troop level and the same
+person killed meet within a year.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Generic, Protocol, TypeVar
+
+from kg.records import EventType
+from kg.resolve.ties import (
+    CLOSE_PUBLICATION_DAYS,
+    UNDATED_REACH_DAYS,
+    Facts,
+    World,
+    dates_agree,
+)
+
+REACH = timedelta(days=UNDATED_REACH_DAYS)
+CLOSE = timedelta(days=CLOSE_PUBLICATION_DAYS)
+
+Spot = tuple[str, str]  # ("at", place or target), ("in", a place containing one)
+# (*spot, party), ("by", party, ""), ("placed-by", party, ""), ("killed", person, "")
+Where = tuple[str, str, str]
+NOBODY = ""  # the party of a claim that names none
+ANYBODY = "*"  # what a claim that names no party reads
+# ("on", date), ("within", a shorter date), ("month", month of the date),
+# ("published", the event's date, month), ("published-within", a shorter date, month),
+# ("close", month), ("from", level, year),
+# ("killed", year); a year of "any" is read from any year
+When = tuple[str | int | None, ...]
+Span = tuple[When, range]  # the times `head + (month,)` for each month in the range
+
+
+class Numbered(Protocol):
+    """A group of claims, numbered in order of creation."""
+
+    @property
+    def number(self) -> int: ...
+
+
+G = TypeVar("G", bound=Numbered)
+
+
+@dataclass
+class _Filing:
+    """What a group's claims are filed by besides their own facts: the places they name,
+    and the date they give, the most precise of a chain ('2020', '2020-09-09'), or None
+    (undated, or `mixed`: two dates that disagree, or a date with a starting level, which
+    may agree with a claim whose date does not)."""
+
+    claims: list[Facts] = field(default_factory=list)
+    spots: frozenset[Spot] = frozenset()
+    date: str | None = None
+    mixed: bool = False
+
+    def with_claim(
+        self, facts: Facts, spots: frozenset[Spot]
+    ) -> tuple[frozenset[Spot], str | None, bool]:
+        """The spots, date and mixing the group has once `facts` is one of its claims."""
+        spots = self.spots | spots
+        given = facts.claim_date
+        if not given or self.mixed:
+            return spots, self.date, self.mixed
+        if facts.before is not None or not dates_agree(given, self.date):
+            return spots, None, True
+        return spots, max(given, self.date or "", key=len), False
+
+
+class Blocks(Generic[G]):
+    """Groups filed by (type, where, when); a claim's candidates come out in creation order."""
+
+    def __init__(self, world: World) -> None:
+        self._world = world
+        self._blocks: dict[tuple[EventType, Where], dict[When, list[G]]] = {}
+        self._filings: dict[int, _Filing] = {}
+
+    def add(self, group: G, event_type: EventType, facts: Facts) -> None:
+        """File `group` under everything a new claim of it could be tied by."""
+        filing = self._filings.setdefault(group.number, _Filing())
+        state = filing.with_claim(facts, self._spots(facts))
+        if state != (filing.spots, filing.date, filing.mixed):
+            # The group's claims are filed by what it says: anew when that grows (a few
+            # times for each event, at most: its places agree, its dates form a chain).
+            for held in filing.claims:
+                self._file(group, event_type, held, filing, remove=True)
+            filing.spots, filing.date, filing.mixed = state
+            for held in filing.claims:
+                self._file(group, event_type, held, filing)
+        self._file(group, event_type, facts, filing)
+        filing.claims.append(facts)
+
+    def candidates(self, event_type: EventType, claims: list[Facts]) -> Iterator[G]:
+        """Every group that one of `claims` could be tied to, once each, oldest first.
+
+        Lazily: the caller stops at the first that fits, so a big block costs
+        only what is read of it.
+        """
+        found: list[list[G]] = []
+        for facts in claims:
+            for where, whens, spans in self._sought(facts):
+                block = self._blocks.get((event_type, where))
+                if block:
+                    found.extend(_read(block, whens, spans))
+        last = -1
+        for group in heapq.merge(*found, key=_number):
+            if group.number != last:
+                last = group.number
+                yield group
+
+    def _file(
+        self, group: G, event_type: EventType, facts: Facts, filing: _Filing, remove: bool = False
+    ) -> None:
+        for where, whens in self._filed(facts, filing):
+            block = self._blocks.setdefault((event_type, where), {})
+            for when in whens:
+                bucket = block.setdefault(when, [])
+                if remove:
+                    _remove(bucket, group)
+                else:
+                    _insert(bucket, group)
+
+    def _spots(self, facts: Facts) -> frozenset[Spot]:
+        spots: set[Spot] = {("at", place) for place in facts.places}
+        spots |= {("in", c) for p in facts.places for c in self._world.containers(p)}
+        return frozenset(spots)
+
+    def _filed(self, facts: Facts, filing: _Filing) -> Iterator[tuple[Where, list[When]]]:
+        """Where a claim of a group is filed, and under which times."""
+        spots = self._spots(facts) if facts.places else filing.spots
+        who = [*(facts.parties or [NOBODY]), ANYBODY]
+        wheres = [(*spot, party) for spot in spots for party in who]
+        wheres += [("placed-by" if spots else "by", party, "") for party in facts.acting]
+        # Dates as the group gives them: a claim fits it only if its date agrees with all.
+        date = None if filing.mixed else filing.date
+        whens: list[When] = []
+        if facts.claim_date:
+            own = date or facts.claim_date
+            whens.append(("on", own))
+            whens += [("within", own[:n]) for n in (4, 7) if n < len(own)]
+            whens.append(("month", _month(_first_day(facts.claim_date))))
+        elif facts.published:
+            month = _month(facts.published)
+            whens += [("published", date, month), ("close", month)]
+            if date:
+                whens += [("published-within", date[:n], month) for n in (4, 7) if n < len(date)]
+        if facts.before is not None:
+            whens += [("from", facts.before, facts.year), ("from", facts.before, "any")]
+        for where in wheres:
+            yield where, whens
+        for person in self._killed(facts):
+            yield ("killed", person, ""), [("killed", facts.year), ("killed", "any")]
+
+    def _sought(self, facts: Facts) -> Iterator[tuple[Where, list[When], list[Span]]]:
+        """Where and when to look for the claims `facts` could be tied to (see `_filed`)."""
+        around = facts.places | {c for p in facts.places for c in self._world.containers(p)}
+        spots: list[Spot] = [("at", place) for place in around]
+        spots += [("in", place) for place in facts.places]
+        parties = list(facts.acting)
+        if facts.places_link:  # one's party may be another's place: 'talks with Iraq', 'in Iraq'
+            parties += facts.places
+            if not facts.places:
+                spots += [("at", party) for party in facts.acting]
+        who = [*facts.parties, NOBODY] if facts.parties else [ANYBODY]
+        wheres = [(*spot, party) for spot in spots for party in who]
+        wheres += [("by", party, "") for party in parties]
+        if not facts.places:
+            wheres += [("placed-by", party, "") for party in facts.acting]
+        whens: list[When] = []
+        spans: list[Span] = []
+        if facts.claim_date:
+            given = facts.claim_date
+            prefixes = [given[:n] for n in (4, 7, 10) if n <= len(given)]
+            whens += [("on", prefix) for prefix in prefixes]
+            whens.append(("within", given))
+            reach = _months(_first_day(given) - REACH, _first_day(given) + REACH)
+            spans += [(("published", date), reach) for date in (None, *prefixes)]
+            spans.append((("published-within", given), reach))
+        elif facts.published:
+            pub = facts.published
+            ahead = pub + REACH if facts.status == "planned" else pub
+            spans.append((("month",), _months(pub - REACH, ahead)))
+            spans.append((("close",), _months(pub - CLOSE, pub + CLOSE)))
+        years = _near_years(facts.year)
+        if facts.before is not None:
+            whens += [("from", facts.before, year) for year in years]
+        for where in wheres:
+            yield where, whens, spans
+        for person in self._killed(facts):
+            yield ("killed", person, ""), [("killed", year) for year in years], []
+
+    def _killed(self, facts: Facts) -> list[str]:
+        if not facts.killing:
+            return []
+        return [k for k in facts.places if self._world.is_person(k)]
+
+
+def _read(block: dict[When, list[G]], whens: list[When], spans: list[Span]) -> Iterator[list[G]]:
+    """The lists of a block under `whens` and within `spans`, walking whichever is shorter."""
+    for when in whens:
+        if found := block.get(when):
+            yield found
+    for head, months in spans:
+        if len(months) <= len(block):
+            for month in months:
+                if found := block.get((*head, month)):
+                    yield found
+        else:
+            size = len(head)
+            for when, found in block.items():
+                if when[:size] == head and len(when) == size + 1 and when[size] in months:
+                    yield found
+
+
+def _near_years(year: int | None) -> list[int | str | None]:
+    """The year slots a claim of `year` reads for ties that reach a year either way."""
+    if year is None:
+        return ["any"]
+    return [year - 1, year, year + 1, None]
+
+
+def _first_day(claim_date: str) -> date:
+    """The first day an ISO date of any precision covers ('2020-09' → 2020-09-01)."""
+    return date.fromisoformat((claim_date + "-01-01")[:10])
+
+
+def _month(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _months(first: date, last: date) -> range:
+    return range(_month(first), _month(last) + 1)
+
+
+def _number(group: Numbered) -> int:
+    return group.number
+
+
+def _insert(bucket: list[G], group: G) -> None:
+    """Add `group` to a list kept in creation order, once."""
+    if not bucket or bucket[-1].number < group.number:
+        bucket.append(group)
+        return
+    at = bisect.bisect_left(bucket, group.number, key=_number)
+    if bucket[at] is not group:
+        bucket.insert(at, group)
+
+
+def _remove(bucket: list[G], group: G) -> None:
+    at = bisect.bisect_left(bucket, group.number, key=_number)
+    if at < len(bucket) and bucket[at] is group:
+        del bucket[at]

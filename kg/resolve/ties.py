@@ -1,0 +1,203 @@
+"""When two statements may be one event: what contradicts, and what ties them in time.
+
+The rules compare `Facts`, what resolution weighs of a claim, read once per
+claim: so a group of claims can keep one `Facts` per distinct value and weigh
+a new claim against those, not against every article that repeats them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from kg.records import PLACE_CLASSES, ArgumentRole, Entity, EventClaim, EventType, Status
+
+SYMMETRIC: frozenset[EventType] = frozenset({"Meeting", "Agreement"})
+ACTING_ROLES: frozenset[ArgumentRole] = frozenset({"agent", "participant"})
+# Whom or where it happened to: what two statements of one event must not disagree on.
+AFFECTED_ROLES: frozenset[ArgumentRole] = frozenset({"target", "location"})
+LINKING_ROLES: frozenset[ArgumentRole] = frozenset({"agent", "participant", "target", "location"})
+AGENT_ROLES: frozenset[ArgumentRole] = frozenset({"agent"})
+DESTINATION_ROLES: frozenset[ArgumentRole] = frozenset({"destination"})
+CLOSE_PUBLICATION_DAYS = 31
+# How far from its article's publication an undated plan or report may lie.
+UNDATED_REACH_DAYS = 366
+
+
+class World:
+    """What resolution knows about entities: who acts for whom, what lies inside what."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self.entities = {e.key: e for e in entities}
+
+    @functools.cache  # noqa: B019 - one World per resolution, as long-lived as its entities
+    def acting_for(self, key: str) -> tuple[str, ...]:
+        """Every body or state `key` acts for, transitively: a brigade for its army, the
+        army for its state."""
+        found: list[str] = []
+        todo = [key]
+        while todo:
+            entity = self.entities.get(todo.pop())
+            for principal in entity.acts_for if entity else ():
+                if principal not in found and principal != key:
+                    found.append(principal)
+                    todo.append(principal)
+        return tuple(found)
+
+    @functools.cache  # noqa: B019 - one World per resolution, as long-lived as its entities
+    def containers(self, key: str) -> frozenset[str]:
+        """Every place `key` lies in, transitively."""
+        found: set[str] = set()
+        todo = [key]
+        while todo:
+            entity = self.entities.get(todo.pop())
+            for parent in entity.located_in if entity else ():
+                if parent not in found:
+                    found.add(parent)
+                    todo.append(parent)
+        return frozenset(found)
+
+    def is_place(self, key: str) -> bool:
+        entity = self.entities.get(key)
+        return entity is not None and entity.entity_class in PLACE_CLASSES
+
+    def is_person(self, key: str) -> bool:
+        entity = self.entities.get(key)
+        return entity is not None and entity.entity_class == "Person"
+
+    def label(self, key: str) -> str:
+        entity = self.entities.get(key)
+        return entity.label if entity else key
+
+
+def keys(claim: EventClaim, roles: frozenset[ArgumentRole]) -> set[str]:
+    return {key for role, key in claim.arguments if role in roles}
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the rules read of a claim of an event of a given type, and of its article."""
+
+    parties: frozenset[str]  # who acts, as far as two statements must agree on it
+    acting: frozenset[str]  # who acts, as far as it ties two statements
+    places: frozenset[str]  # whom or where it happened to
+    destinations: frozenset[str]
+    linking: frozenset[str]  # every key that ties it to a statement naming it too
+    places_link: bool  # whether its places are among them (a statement is tied by its speaker)
+    claim_date: str | None  # ISO, at the precision stated
+    before: int | None  # the troop level a change starts from
+    status: Status
+    published: date | None  # its article's
+    killing: bool
+
+    @classmethod
+    def of(cls, claim: EventClaim, published: date | None, event_type: EventType) -> Facts:
+        """A statement is defined by its speaker, a meeting by all who meet, else by who acts."""
+        statement = event_type == "Statement"
+        return cls(
+            parties=frozenset(
+                keys(claim, ACTING_ROLES if event_type in SYMMETRIC else AGENT_ROLES)
+            ),
+            acting=frozenset(keys(claim, AGENT_ROLES if statement else ACTING_ROLES)),
+            places=frozenset(keys(claim, AFFECTED_ROLES)),
+            destinations=frozenset(keys(claim, DESTINATION_ROLES)),
+            linking=frozenset(keys(claim, AGENT_ROLES if statement else LINKING_ROLES)),
+            places_link=not statement,
+            claim_date=claim.date,
+            before=claim.troops_before.value if claim.troops_before else None,
+            status=claim.status,
+            published=published,
+            killing=event_type == "Killing",
+        )
+
+    @property
+    def year(self) -> int | None:
+        """The year it is about: its date's, else its article's; None when neither is known."""
+        if self.claim_date:
+            return int(self.claim_date[:4])
+        return self.published.year if self.published else None
+
+    def contradiction(self) -> tuple[object, ...]:
+        """All that `consistent` reads: claims equal in it contradict the same claims."""
+        return (self.parties, self.places, self.destinations, self.claim_date, self.before)
+
+    def tie(self) -> tuple[object, ...]:
+        """All that `shares_argument` and `tied_in_time` read."""
+        killed = self.places if self.killing else None
+        return (self.linking, killed, self.claim_date, self.before, self.published, self.status)
+
+
+def dates_agree(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a.startswith(b) or b.startswith(a)
+
+
+def places_agree(a: frozenset[str], b: frozenset[str], world: World) -> bool:
+    """Either is unknown, or they share a place, or one lies in the other (al-Asad in Iraq)."""
+    if not a or not b or a & b:
+        return True
+    return any(x in world.containers(y) or y in world.containers(x) for x in a for y in b)
+
+
+def same_baseline(a: Facts, b: Facts) -> bool:
+    """Two reports of a change from the same troop level in the same year ('from 5,200')."""
+    if a.before is None or b.before is None:
+        return False
+    same_year = a.claim_date is None or b.claim_date is None or a.claim_date[:4] == b.claim_date[:4]
+    return a.before == b.before and same_year
+
+
+def consistent(a: Facts, b: Facts, world: World) -> bool:
+    """Nothing the two claims say contradicts the other."""
+    if a.parties and b.parties and not a.parties & b.parties:
+        return False
+    if not places_agree(a.places, b.places, world):
+        return False
+    if not places_agree(a.destinations, b.destinations, world):
+        return False
+    return dates_agree(a.claim_date, b.claim_date) or same_baseline(a, b)
+
+
+def within_reach(claim_date: str, published: date, status: str) -> bool:
+    """Whether a dated event fits an undated claim from an article published on `published`."""
+    when = date.fromisoformat((claim_date + "-01-01")[:10] if len(claim_date) < 10 else claim_date)
+    if status == "planned":
+        # A plan points ahead: its date is at or after publication, at the date's precision.
+        ahead = claim_date >= published.isoformat()[: len(claim_date)]
+        return ahead and (when - published).days <= UNDATED_REACH_DAYS
+    behind = claim_date <= published.isoformat()[: len(claim_date)]
+    return behind and (published - when).days <= UNDATED_REACH_DAYS
+
+
+def near(a: int | None, b: int | None) -> bool:
+    """Whether two claims' years lie within a year of each other; an unknown one is near any."""
+    return a is None or b is None or abs(a - b) <= 1
+
+
+def tied_in_time(a: Facts, b: Facts, world: World) -> bool:
+    """Positive evidence, beyond the absence of contradiction, that two articles mean one event.
+
+    Every tie reaches at most into the year before or after: a person is killed
+    once, but a drawdown 'from 5,200' told in 2011 and another told in 2020 are two.
+    """
+    if not near(a.year, b.year):
+        return False
+    if a.claim_date and b.claim_date:
+        return True  # consistent dates, checked before
+    if same_baseline(a, b):
+        return True
+    if a.killing and any(world.is_person(k) for k in a.places & b.places):
+        return True  # a person is killed once
+    if a.claim_date and b.published:
+        return within_reach(a.claim_date, b.published, b.status)
+    if b.claim_date and a.published:
+        return within_reach(b.claim_date, a.published, a.status)
+    if a.published and b.published:
+        return abs((a.published - b.published).days) <= CLOSE_PUBLICATION_DAYS
+    return False
+
+
+def shares_argument(a: Facts, b: Facts) -> bool:
+    """Whether the claims name a common party or place; a statement is defined by its speaker."""
+    return not a.linking.isdisjoint(b.linking)
