@@ -27,8 +27,8 @@ from kg.atomic import replace_as_set
 from kg.buildstore import BuildStore
 from kg.cache import ExtractionCache, pipeline_fingerprint
 from kg.chunks import GraphChunk, graph_chunk, graph_chunks
-from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_MODEL, Executor
-from kg.dump import view_graph, write_quads, write_union
+from kg.defaults import BUILD_VIEW_NODES, DEFAULT_BASE_IRI, DEFAULT_MODEL, Executor
+from kg.dump import sorted_union, view_graph, write_quads, write_union
 from kg.export import graphml
 from kg.gazetteer import shipped_gazetteer
 from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, entity_graph
@@ -39,11 +39,14 @@ from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.records import Article, ArticleExtraction, Entity, Event, Role
 from kg.resolve import resolve, resolve_events, resolve_roles
 from kg.uptodate import file_stamp
-from kg.view import write_html
+from kg.view import ViewStats, graph_to_networkx, write_html
 
 
 class NoArticlesError(ValueError):
     """Nothing readable was given to build from."""
+
+
+UNION_SCRATCH = "union.nt.part"  # the sorted union, read by the Turtle and JSON-LD writers
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,10 +249,21 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
 
 
+@dataclass(frozen=True)
+class Outputs:
+    """The files a build wrote, and what its HTML view draws."""
+
+    paths: list[Path]
+    view: ViewStats
+
+
 def write_outputs(
     result: BuildResult, out_dir: Path, *, formats: Sequence[Format] = FORMATS
-) -> list[Path]:
+) -> Outputs:
     """Write the graph in each of `formats` (graph.ttl, graph.trig…) and the HTML view, as a set.
+
+    The view draws the `BUILD_VIEW_NODES` most connected nodes: a browser
+    cannot lay out a whole archive (`kg view --max-nodes` draws more).
 
     The files are written out of the build's store into a staging folder
     and swapped into `out_dir` together, replacing the previous build's
@@ -259,21 +273,30 @@ def write_outputs(
     """
     stale = [output_name(fmt) for fmt in FORMATS if fmt not in formats]
     with replace_as_set(out_dir, remove=stale) as staging:
-        for fmt in formats:
-            with _timed(result.timings, f"write {fmt}"):
-                path = staging / output_name(fmt)
-                if fmt in ("nquads", "trig"):
-                    write_quads(result.store, path, fmt)
-                elif fmt in ("turtle", "json-ld"):
-                    write_union(result.store, path, fmt, staging)
-        shown = None
+        quads: tuple[Format, ...] = ("nquads", "trig")
+        for fmt in quads:
+            if fmt in formats:
+                with _timed(result.timings, f"write {fmt}"):
+                    write_quads(result.store, staging / output_name(fmt), fmt)
+        union: list[Format] = [fmt for fmt in ("turtle", "json-ld") if fmt in formats]
+        if union:
+            with _timed(result.timings, "write union"):
+                lines = sorted_union(result.store, staging / UNION_SCRATCH)
+            for fmt in union:
+                with _timed(result.timings, f"write {fmt}"):
+                    write_union(lines, staging / output_name(fmt), fmt)
+            lines.unlink()
+        with _timed(result.timings, "write projection"):
+            shown = view_graph(result.store, result.base_iri)
+            projection = graph_to_networkx(shown)
         if "graphml" in formats:
             with _timed(result.timings, "write graphml"):
-                shown = view_graph(result.store, result.base_iri)
-                (staging / output_name("graphml")).write_bytes(graphml(shown))
+                (staging / output_name("graphml")).write_bytes(graphml(projection))
         with _timed(result.timings, "write html"):
-            write_html(shown or view_graph(result.store, result.base_iri), staging / VIEW_FILE)
+            view = write_html(
+                shown, staging / VIEW_FILE, projection=projection, max_nodes=BUILD_VIEW_NODES
+            )
     written = [*(out_dir / output_name(fmt) for fmt in formats), out_dir / VIEW_FILE]
     result.store.manifest.outputs = {path.name: file_stamp(path) for path in written}
     result.store.commit()
-    return written
+    return Outputs(written, view)

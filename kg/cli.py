@@ -29,7 +29,7 @@ from kg.defaults import (
     EXECUTORS,
 )
 from kg.ingest import DuplicateArticleError
-from kg.layout import CACHE_DIR, GRAPH_FILE, STORE_DIR, Format, parse_formats
+from kg.layout import CACHE_DIR, GRAPH_FILE, STORE_DIR, VIEW_FILE, Format, parse_formats
 from kg.uptodate import build_settings, input_digests, record_inputs, unchanged
 
 if TYPE_CHECKING:
@@ -215,7 +215,7 @@ def _build_and_write(
             ) as err:
                 raise _fail(str(err)) from err
         try:
-            written = write_outputs(result, out, formats=formats)
+            outputs = write_outputs(result, out, formats=formats)
         except OSError as err:
             raise _fail(f"cannot write to {out}: {err.strerror or err}") from err
     by_class = ", ".join(f"{n} {cls}" for cls, n in result.entities_by_class().items())
@@ -226,8 +226,13 @@ def _build_and_write(
         f"({len(result.changed)} rewritten, {len(result.dropped)} dropped); {result.seconds:.1f} s"
         + (f" ({result.cache_hits} from the cache)" if result.cache_hits else "")
     )
-    for path in written:
+    for path in outputs.paths:
         typer.echo(f"wrote {path}")
+    if outputs.view.dropped_nodes:
+        _warn(
+            f"{VIEW_FILE}: {outputs.view.dropped_text()}; "
+            f"`kg view {out / GRAPH_FILE} --max-nodes N` draws more"
+        )
     return result
 
 

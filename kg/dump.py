@@ -11,19 +11,19 @@ GraphML and the HTML view are drawn from an rdflib graph of the union
 from __future__ import annotations
 
 import heapq
-import io
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import ExitStack
 from itertools import groupby
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph
+from rdflib.term import Node
 
 from kg.buildstore import BuildStore
-from kg.graph import rdflib_triple
+from kg.graph import rdflib_term
 from kg.jsonld import write_jsonld
 from kg.layout import Format
 from kg.namespaces import PREFIXES, bind_prefixes
@@ -37,35 +37,65 @@ def write_quads(store: BuildStore, path: Path, fmt: Format) -> None:
     _serialize(quads, path, ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.N_QUADS)
 
 
-def write_union(store: BuildStore, path: Path, fmt: Format, scratch: Path) -> None:
-    """Turtle or JSON-LD of the union of every graph, each triple once, in N-Triples order."""
-    with _SortedUnion(store, scratch) as lines:
+def write_union(lines: Path, path: Path, fmt: Format) -> None:
+    """Turtle or JSON-LD of the union, from its sorted N-Triples (`sorted_union`)."""
+    with lines.open("rb") as source:
+        triples = ox.parse(source, format=ox.RdfFormat.N_TRIPLES)
         if fmt == "turtle":
-            triples = ox.parse(_reader(lines), format=ox.RdfFormat.N_TRIPLES)
             _serialize(triples, path, ox.RdfFormat.TURTLE)
         else:
             with path.open("w", encoding="utf-8") as out:
-                write_jsonld(ox.parse(_reader(lines), format=ox.RdfFormat.N_TRIPLES), out)
+                write_jsonld(triples, out)
+
+
+def sorted_union(store: BuildStore, path: Path) -> Path:
+    """Write the union of every graph to `path` as N-Triples: each triple once, lines sorted.
+
+    An external merge sort (sorted runs on disk next to `path`, merged), so
+    memory stays bounded whatever the corpus; Turtle and JSON-LD both read it.
+    """
+    with ExitStack() as stack:
+        runs: list[IO[str]] = []
+        lines: list[str] = []
+        for quad in store.store.quads_for_pattern(None, None, None):
+            lines.append(str(quad.triple) + " .\n")
+            if len(lines) >= RUN_LINES:
+                runs.append(_sorted_run(stack, lines, path.parent))
+                lines = []
+        runs.append(_sorted_run(stack, lines, path.parent))
+        with path.open("w", encoding="utf-8") as out:
+            out.writelines(line for line, _ in groupby(heapq.merge(*runs)))
+    return path
+
+
+def _sorted_run(stack: ExitStack, lines: list[str], scratch: Path) -> IO[str]:
+    """One sorted run, written to a scratch file and read back lazily."""
+    run = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", dir=scratch))
+    run.writelines(sorted(set(lines)))
+    run.seek(0)
+    return run
 
 
 def view_graph(store: BuildStore, base_iri: str) -> Graph:
-    """What GraphML and the HTML view draw from: the union, as an rdflib graph."""
+    """What GraphML and the HTML view draw from: the union, as an rdflib graph.
+
+    Terms are converted once each (a corpus names the same IRIs again and
+    again) and go straight into the graph's store.
+    """
     graph = Graph()
     bind_prefixes(graph, base_iri)
+    terms: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, Node] = {}
+
+    def term(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+        converted = terms.get(node)
+        if converted is None:
+            converted = terms[node] = rdflib_term(node)
+        return converted
+
+    memory = graph.store
     for quad in store.store.quads_for_pattern(None, None, None):
-        graph.add(rdflib_triple(quad))
+        memory.add((term(quad.subject), term(quad.predicate), term(quad.object)), graph)
     return graph
-
-
-def store_dataset(store: BuildStore, base_iri: str) -> Dataset:
-    """The whole store as an rdflib Dataset, for what reads rdflib (the SHACL check)."""
-    dataset = Dataset()
-    bind_prefixes(dataset, base_iri)
-    for name in store.graph_names():
-        graph = dataset.graph(URIRef(name.value))
-        for quad in store.store.quads_for_pattern(None, None, None, name):
-            graph.add(rdflib_triple(quad))
-    return dataset
 
 
 def _serialize(
@@ -87,63 +117,3 @@ def _serialize(
         while chunk := source.read(1 << 20):
             target.write(chunk)
     draft.unlink()
-
-
-class _SortedUnion:
-    """The union's N-Triples lines, sorted and without repeats (a context manager)."""
-
-    def __init__(self, store: BuildStore, scratch: Path) -> None:
-        self.store = store
-        self.scratch = scratch
-        self.stack = ExitStack()
-
-    def __enter__(self) -> Iterator[str]:
-        runs: list[IO[str]] = []
-        lines: list[str] = []
-        for quad in self.store.store.quads_for_pattern(None, None, None):
-            lines.append(str(quad.triple) + " .\n")
-            if len(lines) >= RUN_LINES:
-                runs.append(self._run(lines))
-                lines = []
-        runs.append(self._run(lines))
-        merged = heapq.merge(*runs)
-        return (line for line, _ in groupby(merged))
-
-    def _run(self, lines: list[str]) -> IO[str]:
-        """One sorted run, written to a scratch file and read back lazily."""
-        run = self.stack.enter_context(
-            tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.scratch)
-        )
-        run.writelines(sorted(set(lines)))
-        run.seek(0)
-        return run
-
-    def __exit__(self, *exc: object) -> None:
-        self.stack.close()
-
-
-def _reader(lines: Iterator[str]) -> IO[bytes]:
-    """Lines of text as a binary file object, read as the parser asks."""
-    return io.BufferedReader(_LineReader(lines))
-
-
-class _LineReader(io.RawIOBase):
-    """A binary stream over an iterator of text lines, for Oxigraph's parser."""
-
-    def __init__(self, lines: Iterator[str]) -> None:
-        self.lines = lines
-        self.pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self.pending:
-            line = next(self.lines, None)
-            if line is None:
-                return 0
-            self.pending = line.encode("utf-8")
-        size = min(len(buffer), len(self.pending))
-        buffer[:size] = self.pending[:size]
-        self.pending = self.pending[size:]
-        return size

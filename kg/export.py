@@ -142,7 +142,7 @@ class Serializer:
         if fmt == "json-ld":
             return _jsonld(self.sorted_triples)
         if fmt == "graphml":
-            return graphml(self.union)
+            return graphml(graph_to_networkx(self.union))
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
     def write(self, path: Path, fmt: Format) -> Path:
@@ -310,9 +310,8 @@ def _graphml_value(value: Any) -> str | int | float | bool:
     return _NOT_XML.sub("", str(value))
 
 
-def graphml(graph: Graph) -> bytes:
-    """GraphML of `kg.view.graph_to_networkx`'s projection (nodes and edges in IRI order)."""
-    projection = graph_to_networkx(graph)
+def graphml(projection: nx.MultiDiGraph) -> bytes:
+    """GraphML of a `kg.view.graph_to_networkx` projection (nodes and edges in IRI order)."""
     out = nx.MultiDiGraph()
     for node, data in projection.nodes(data=True):
         out.add_node(node, **{k: _graphml_value(v) for k, v in data.items() if v is not None})

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
@@ -623,6 +624,29 @@ def test_cli_view_max_nodes_says_what_it_dropped(graph_file: Path, tmp_path: Pat
     assert "kept the 3 most connected of 8 nodes; dropped 5 (1 Article, 1 Country" in result.stderr
     assert "wrote" in result.stdout and "3 nodes" in result.stdout
     assert len(page_data(target.read_text(encoding="utf-8"))["nodes"]) == 3
+
+
+def test_cli_build_view_draws_the_most_connected_nodes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "rotation.txt").write_text(
+        "Marines leave Darwin\n\nDARWIN, Australia, March 3, 2025 - About 1,500 U.S. Marines "
+        "left Darwin for Guam on Monday, the Pentagon said. Japan and the Philippines will "
+        "host the next exercise, officials in Canberra said.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("kg.build.BUILD_VIEW_NODES", 4)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(articles), "--out", str(out), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    data = page_data((out / "graph.html").read_text(encoding="utf-8"))
+    assert len(data["nodes"]) == 4
+    assert data["dropped"].startswith("kept the 4 most connected of ")
+    assert f"kg view {out / 'graph.ttl'} --max-nodes N" in result.stderr
+    whole = nx.read_graphml(out / "graph.graphml")
+    assert whole.number_of_nodes() > 4  # the GraphML keeps every node
 
 
 @pytest.mark.parametrize(

@@ -288,9 +288,14 @@ def _date_range(nodes: list[JSON]) -> list[str] | None:
     return [min(days)[:7], max(days)[:7]] if days else None
 
 
-def page_data(graph: Graph, *, max_nodes: int | None = None) -> tuple[JSON, ViewStats]:
-    """Everything the page's script needs, and a summary of what it draws."""
-    full = graph_to_networkx(graph)
+def page_data(
+    graph: Graph, *, max_nodes: int | None = None, projection: nx.MultiDiGraph | None = None
+) -> tuple[JSON, ViewStats]:
+    """Everything the page's script needs, and a summary of what it draws.
+
+    `projection` is `graph_to_networkx(graph)` when the caller has it already.
+    """
+    full = graph_to_networkx(graph) if projection is None else projection
     degrees = dict(full.degree())
     trimmed = keep_most_connected(full, max_nodes)
     projection = trimmed.projection
@@ -325,10 +330,14 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 
 def render_page(
-    graph: Graph, *, title: str = "newskg", max_nodes: int | None = None
+    graph: Graph,
+    *,
+    title: str = "newskg",
+    max_nodes: int | None = None,
+    projection: nx.MultiDiGraph | None = None,
 ) -> tuple[str, ViewStats]:
-    """The page's HTML and what it draws (see `render_html`)."""
-    data, stats = page_data(graph, max_nodes=max_nodes)
+    """The page's HTML and what it draws (see `render_html` and `page_data`)."""
+    data, stats = page_data(graph, max_nodes=max_nodes, projection=projection)
     vis, app, css = _vis_script(), _asset("view.js"), _asset("view.css")
     csp = (
         "default-src 'none'; "
@@ -363,9 +372,14 @@ def render_html(graph: Graph, *, title: str = "newskg", max_nodes: int | None = 
 
 
 def write_html(
-    graph: Graph, path: Path, *, title: str = "newskg", max_nodes: int | None = None
+    graph: Graph,
+    path: Path,
+    *,
+    title: str = "newskg",
+    max_nodes: int | None = None,
+    projection: nx.MultiDiGraph | None = None,
 ) -> ViewStats:
-    """Render `graph` (see `render_html`), write it to `path` atomically, say what it draws."""
-    page, stats = render_page(graph, title=title, max_nodes=max_nodes)
+    """Render `graph` (see `render_page`), write it to `path` atomically, say what it draws."""
+    page, stats = render_page(graph, title=title, max_nodes=max_nodes, projection=projection)
     atomic_write_text(path, page)
     return stats
