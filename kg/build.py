@@ -28,7 +28,7 @@ from kg.buildstore import BuildStore
 from kg.cache import ExtractionCache, pipeline_fingerprint
 from kg.chunks import GraphChunk, graph_chunk, graph_chunks
 from kg.defaults import BUILD_VIEW_NODES, DEFAULT_BASE_IRI, DEFAULT_MODEL, Executor
-from kg.dump import sorted_union, view_graph, write_quads, write_union
+from kg.dump import ViewGraph, dump_store, write_union
 from kg.export import graphml
 from kg.gazetteer import shipped_gazetteer
 from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, entity_graph
@@ -273,28 +273,29 @@ def write_outputs(
     """
     stale = [output_name(fmt) for fmt in FORMATS if fmt not in formats]
     with replace_as_set(out_dir, remove=stale) as staging:
-        quads: tuple[Format, ...] = ("nquads", "trig")
-        for fmt in quads:
-            if fmt in formats:
-                with _timed(result.timings, f"write {fmt}"):
-                    write_quads(result.store, staging / output_name(fmt), fmt)
         union: list[Format] = [fmt for fmt in ("turtle", "json-ld") if fmt in formats]
-        if union:
-            with _timed(result.timings, "write union"):
-                lines = sorted_union(result.store, staging / UNION_SCRATCH)
-            for fmt in union:
-                with _timed(result.timings, f"write {fmt}"):
-                    write_union(lines, staging / output_name(fmt), fmt)
-            lines.unlink()
+        lines = staging / UNION_SCRATCH
+        shown = ViewGraph(result.base_iri)
+        with _timed(result.timings, "write nquads+trig+union+view"):
+            dump_store(
+                result.store,
+                nquads=staging / output_name("nquads") if "nquads" in formats else None,
+                trig=staging / output_name("trig") if "trig" in formats else None,
+                union=lines if union else None,
+                view=shown,
+            )
+        for fmt in union:
+            with _timed(result.timings, f"write {fmt}"):
+                write_union(lines, staging / output_name(fmt), fmt)
+        lines.unlink(missing_ok=True)
         with _timed(result.timings, "write projection"):
-            shown = view_graph(result.store, result.base_iri)
-            projection = graph_to_networkx(shown)
+            projection = graph_to_networkx(shown.graph)
         if "graphml" in formats:
             with _timed(result.timings, "write graphml"):
                 (staging / output_name("graphml")).write_bytes(graphml(projection))
         with _timed(result.timings, "write html"):
             view = write_html(
-                shown, staging / VIEW_FILE, projection=projection, max_nodes=BUILD_VIEW_NODES
+                shown.graph, staging / VIEW_FILE, projection=projection, max_nodes=BUILD_VIEW_NODES
             )
     written = [*(out_dir / output_name(fmt) for fmt in formats), out_dir / VIEW_FILE]
     result.store.manifest.outputs = {path.name: file_stamp(path) for path in written}

@@ -112,10 +112,6 @@ class BuildStore:
             key=lambda g: g.value,
         )
 
-    def quads(self, name: ox.NamedNode) -> list[ox.Quad]:
-        """The quads of one graph, in a fixed order (the store's own order is not)."""
-        return sorted(self.store.quads_for_pattern(None, None, None, name), key=str)
-
     def commit(self) -> None:
         """Make the graphs durable, then vouch for them in the manifest."""
         self.store.flush()

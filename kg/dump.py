@@ -3,16 +3,17 @@
 N-Quads and TriG go graph by graph (each graph's quads sorted); Turtle and
 JSON-LD hold the union, whose triples are sorted with an external merge
 sort (sorted runs on disk, merged), so a corpus far larger than memory
-writes in bounded memory. The same store always gives the same bytes.
-GraphML and the HTML view are drawn from an rdflib graph of the union
-(`view_graph`).
+writes in bounded memory. One pass over the store feeds all four. The
+same store always gives the same bytes. GraphML and the HTML view are
+drawn from an rdflib graph of the union (`ViewGraph`), filled in that pass.
 """
 
 from __future__ import annotations
 
+import collections
 import heapq
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from itertools import groupby
 from pathlib import Path
@@ -31,14 +32,47 @@ from kg.namespaces import PREFIXES, bind_prefixes
 RUN_LINES = 200_000  # lines sorted in memory at a time before they go to disk
 
 
-def write_quads(store: BuildStore, path: Path, fmt: Format) -> None:
-    """N-Quads or TriG: every graph in IRI order, each graph's quads in N-Quads order."""
-    quads = (quad for name in store.graph_names() for quad in store.quads(name))
-    _serialize(quads, path, ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.N_QUADS)
+def dump_store(
+    store: BuildStore,
+    *,
+    nquads: Path | None = None,
+    trig: Path | None = None,
+    union: Path | None = None,
+    view: ViewGraph | None = None,
+) -> None:
+    """Write N-Quads, TriG and the union's sorted N-Triples (for `write_union`), and fill
+    `view`, in one pass over the store (reading it is the slow part), each that is given.
+
+    N-Quads and TriG hold every graph in IRI order, each graph's quads in
+    N-Quads order (the lines are the sort keys, written as they are). The
+    union's lines, each triple once, are sorted with an external merge sort
+    (sorted runs on disk beside `union`, merged), in bounded memory.
+    """
+    with ExitStack() as stack:
+        lines = stack.enter_context(nquads.open("w", encoding="utf-8")) if nquads else None
+        runs = _Runs(stack, union.parent) if union else None
+
+        def graphs() -> Iterator[list[tuple[str, ox.Quad]]]:
+            for name in store.graph_names():
+                graph = _sorted_graph(store, name)
+                if lines is not None:
+                    lines.writelines(line for line, _ in graph)
+                if runs is not None:
+                    runs.add(_triple_line(line) for line, _ in graph)
+                if view is not None:
+                    view.add(quad for _, quad in graph)
+                yield graph
+
+        if trig is None:
+            collections.deque(graphs(), maxlen=0)
+        else:
+            _serialize((quad for graph in graphs() for _, quad in graph), trig, ox.RdfFormat.TRIG)
+        if union is not None and runs is not None:
+            runs.merge_into(union)
 
 
 def write_union(lines: Path, path: Path, fmt: Format) -> None:
-    """Turtle or JSON-LD of the union, from its sorted N-Triples (`sorted_union`)."""
+    """Turtle or JSON-LD of the union, from its sorted N-Triples (see `dump_store`)."""
     with lines.open("rb") as source:
         triples = ox.parse(source, format=ox.RdfFormat.N_TRIPLES)
         if fmt == "turtle":
@@ -48,54 +82,73 @@ def write_union(lines: Path, path: Path, fmt: Format) -> None:
                 write_jsonld(triples, out)
 
 
-def sorted_union(store: BuildStore, path: Path) -> Path:
-    """Write the union of every graph to `path` as N-Triples: each triple once, lines sorted.
+def _sorted_graph(store: BuildStore, name: ox.NamedNode) -> list[tuple[str, ox.Quad]]:
+    """One graph's quads with their N-Quads lines, in line order."""
+    return sorted(
+        (f"{quad} .\n", quad) for quad in store.store.quads_for_pattern(None, None, None, name)
+    )
 
-    An external merge sort (sorted runs on disk next to `path`, merged), so
-    memory stays bounded whatever the corpus; Turtle and JSON-LD both read it.
-    """
-    with ExitStack() as stack:
-        runs: list[IO[str]] = []
-        lines: list[str] = []
-        for quad in store.store.quads_for_pattern(None, None, None):
-            lines.append(str(quad.triple) + " .\n")
-            if len(lines) >= RUN_LINES:
-                runs.append(_sorted_run(stack, lines, path.parent))
-                lines = []
-        runs.append(_sorted_run(stack, lines, path.parent))
+
+def _triple_line(quad_line: str) -> str:
+    """'<s> <p> <o> <g> .' → '<s> <p> <o> .': the graph is the last term, an IRI (no spaces)."""
+    return quad_line[: quad_line.rindex(" <")] + " .\n"
+
+
+class _Runs:
+    """Lines sorted in runs of `RUN_LINES` on scratch files, merged once, each line once."""
+
+    def __init__(self, stack: ExitStack, scratch: Path) -> None:
+        self.stack = stack
+        self.scratch = scratch
+        self.runs: list[IO[str]] = []
+        self.pending: list[str] = []
+
+    def add(self, lines: Iterable[str]) -> None:
+        self.pending.extend(lines)
+        if len(self.pending) >= RUN_LINES:
+            self._spill()
+
+    def merge_into(self, path: Path) -> None:
+        self._spill()
         with path.open("w", encoding="utf-8") as out:
-            out.writelines(line for line, _ in groupby(heapq.merge(*runs)))
-    return path
+            out.writelines(line for line, _ in groupby(heapq.merge(*self.runs)))
+
+    def _spill(self) -> None:
+        run = self.stack.enter_context(
+            tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.scratch)
+        )
+        run.writelines(sorted(set(self.pending)))
+        run.seek(0)
+        self.runs.append(run)
+        self.pending = []
 
 
-def _sorted_run(stack: ExitStack, lines: list[str], scratch: Path) -> IO[str]:
-    """One sorted run, written to a scratch file and read back lazily."""
-    run = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", dir=scratch))
-    run.writelines(sorted(set(lines)))
-    run.seek(0)
-    return run
-
-
-def view_graph(store: BuildStore, base_iri: str) -> Graph:
+class ViewGraph:
     """What GraphML and the HTML view draw from: the union, as an rdflib graph.
 
-    Terms are converted once each (a corpus names the same IRIs again and
-    again) and go straight into the graph's store.
+    Filled quad by quad (`dump_store`); each term is converted once (a corpus
+    names the same IRIs again and again) and goes straight into a store
+    without named graphs, half the cost of rdflib's default one.
     """
-    graph = Graph()
-    bind_prefixes(graph, base_iri)
-    terms: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, Node] = {}
 
-    def term(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
-        converted = terms.get(node)
+    def __init__(self, base_iri: str) -> None:
+        self.graph = Graph(store="SimpleMemory")
+        bind_prefixes(self.graph, base_iri)
+        self._terms: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, Node] = {}
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        memory, graph = self.graph.store, self.graph
+        for quad in quads:
+            memory.add(
+                (self._term(quad.subject), self._term(quad.predicate), self._term(quad.object)),
+                graph,
+            )
+
+    def _term(self, node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+        converted = self._terms.get(node)
         if converted is None:
-            converted = terms[node] = rdflib_term(node)
+            converted = self._terms[node] = rdflib_term(node)
         return converted
-
-    memory = graph.store
-    for quad in store.store.quads_for_pattern(None, None, None):
-        memory.add((term(quad.subject), term(quad.predicate), term(quad.object)), graph)
-    return graph
 
 
 def _serialize(
