@@ -28,7 +28,7 @@ from kg.buildstore import BuildStore
 from kg.cache import ExtractionCache, pipeline_fingerprint
 from kg.chunks import GraphChunk, graph_chunk, graph_chunks
 from kg.defaults import BUILD_VIEW_NODES, DEFAULT_BASE_IRI, DEFAULT_MODEL, Executor
-from kg.dump import ViewGraph, dump_store, write_union
+from kg.dump import dump_store, write_union
 from kg.export import graphml
 from kg.gazetteer import shipped_gazetteer
 from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, entity_graph
@@ -38,6 +38,7 @@ from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.records import Article, ArticleExtraction, Entity, Event, Role
 from kg.resolve import resolve, resolve_events, resolve_roles
+from kg.storegraph import union_graph_of
 from kg.uptodate import file_stamp
 from kg.view import ViewStats, graph_to_networkx, write_html
 
@@ -275,27 +276,26 @@ def write_outputs(
     with replace_as_set(out_dir, remove=stale) as staging:
         union: list[Format] = [fmt for fmt in ("turtle", "json-ld") if fmt in formats]
         lines = staging / UNION_SCRATCH
-        shown = ViewGraph(result.base_iri)
-        with _timed(result.timings, "write nquads+trig+union+view"):
+        with _timed(result.timings, "write nquads+trig+union"):
             dump_store(
                 result.store,
                 nquads=staging / output_name("nquads") if "nquads" in formats else None,
                 trig=staging / output_name("trig") if "trig" in formats else None,
                 union=lines if union else None,
-                view=shown,
             )
         for fmt in union:
             with _timed(result.timings, f"write {fmt}"):
                 write_union(lines, staging / output_name(fmt), fmt)
         lines.unlink(missing_ok=True)
+        shown = union_graph_of(result.store.store)  # read in place: memory stays flat
         with _timed(result.timings, "write projection"):
-            projection = graph_to_networkx(shown.graph)
+            projection = graph_to_networkx(shown)
         if "graphml" in formats:
             with _timed(result.timings, "write graphml"):
                 (staging / output_name("graphml")).write_bytes(graphml(projection))
         with _timed(result.timings, "write html"):
             view = write_html(
-                shown.graph, staging / VIEW_FILE, projection=projection, max_nodes=BUILD_VIEW_NODES
+                shown, staging / VIEW_FILE, projection=projection, max_nodes=BUILD_VIEW_NODES
             )
     written = [*(out_dir / output_name(fmt) for fmt in formats), out_dir / VIEW_FILE]
     result.store.manifest.outputs = {path.name: file_stamp(path) for path in written}

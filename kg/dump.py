@@ -4,8 +4,8 @@ N-Quads and TriG go graph by graph (each graph's quads sorted); Turtle and
 JSON-LD hold the union, whose triples are sorted with an external merge
 sort (sorted runs on disk, merged), so a corpus far larger than memory
 writes in bounded memory. One pass over the store feeds all four. The
-same store always gives the same bytes. GraphML and the HTML view are
-drawn from an rdflib graph of the union (`ViewGraph`), filled in that pass.
+same store always gives the same bytes. (GraphML and the HTML view read
+the store in place, `kg.storegraph`.)
 """
 
 from __future__ import annotations
@@ -20,14 +20,11 @@ from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
-from rdflib import Graph
-from rdflib.term import Node
 
 from kg.buildstore import BuildStore
-from kg.graph import rdflib_term
 from kg.jsonld import write_jsonld
 from kg.layout import Format
-from kg.namespaces import PREFIXES, bind_prefixes
+from kg.namespaces import PREFIXES
 
 RUN_LINES = 200_000  # lines sorted in memory at a time before they go to disk
 
@@ -38,10 +35,9 @@ def dump_store(
     nquads: Path | None = None,
     trig: Path | None = None,
     union: Path | None = None,
-    view: ViewGraph | None = None,
 ) -> None:
-    """Write N-Quads, TriG and the union's sorted N-Triples (for `write_union`), and fill
-    `view`, in one pass over the store (reading it is the slow part), each that is given.
+    """Write N-Quads, TriG and the union's sorted N-Triples (for `write_union`), each that
+    is given a path, in one pass over the store (reading it is the slow part).
 
     N-Quads and TriG hold every graph in IRI order, each graph's quads in
     N-Quads order (the lines are the sort keys, written as they are). The
@@ -59,8 +55,6 @@ def dump_store(
                     lines.writelines(line for line, _ in graph)
                 if runs is not None:
                     runs.add(_triple_line(line) for line, _ in graph)
-                if view is not None:
-                    view.add(quad for _, quad in graph)
                 yield graph
 
         if trig is None:
@@ -121,34 +115,6 @@ class _Runs:
         run.seek(0)
         self.runs.append(run)
         self.pending = []
-
-
-class ViewGraph:
-    """What GraphML and the HTML view draw from: the union, as an rdflib graph.
-
-    Filled quad by quad (`dump_store`); each term is converted once (a corpus
-    names the same IRIs again and again) and goes straight into a store
-    without named graphs, half the cost of rdflib's default one.
-    """
-
-    def __init__(self, base_iri: str) -> None:
-        self.graph = Graph(store="SimpleMemory")
-        bind_prefixes(self.graph, base_iri)
-        self._terms: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, Node] = {}
-
-    def add(self, quads: Iterable[ox.Quad]) -> None:
-        memory, graph = self.graph.store, self.graph
-        for quad in quads:
-            memory.add(
-                (self._term(quad.subject), self._term(quad.predicate), self._term(quad.object)),
-                graph,
-            )
-
-    def _term(self, node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
-        converted = self._terms.get(node)
-        if converted is None:
-            converted = self._terms[node] = rdflib_term(node)
-        return converted
 
 
 def _serialize(
