@@ -1,6 +1,7 @@
 """Does corpus-wide resolution grow linearly? Synthetic extraction records, straight in.
 
     python benchmarks/bench_resolve.py --articles 1000 10000 100000 [--seed 0]
+    python benchmarks/bench_resolve.py --articles 1000 10000 --stages   # and what follows
 
 Parsing is linear and measured by bench_build.py; this measures the stage
 that sees the whole corpus at once. It generates ArticleExtraction records
@@ -19,6 +20,10 @@ shipped gazetteer (names and links as the recognizer gives them) and from
 invented persons and units that resolution has to join by name. The same
 seed gives the same records.
 
+With `--stages` each size then goes through the rest of `kg build` as it
+runs after extraction: the on-disk store, every output file (Turtle, TriG,
+N-Quads, JSON-LD, GraphML, the HTML view) and the SHACL check.
+
 Prints per size: records, CPU seconds per 1,000 articles for each call
 (CPU time, so that other work on the machine does not count), the events
 weighed and pairs of facts compared per claim (`EventStats`), and peak RSS
@@ -35,25 +40,38 @@ import random
 import resource
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from pathlib import Path
 
+from kg.build import BuildResult, store_graphs, write_outputs
+from kg.build_validation import validate_build
+from kg.buildstore import BuildStore
+from kg.defaults import DEFAULT_BASE_IRI
 from kg.gazetteer import Gazetteer, GazetteerEntry, shipped_gazetteer
+from kg.graph import article_records
+from kg.parallel import open_workers
 from kg.records import (
     ArgumentRole,
     Article,
     ArticleExtraction,
     EntityClass,
     EntityMention,
+    Event,
     EventMention,
     EventType,
     Figure,
+    Role,
     RoleMention,
+    Segment,
     Status,
     story_digest,
 )
 from kg.resolve import EventStats, resolve, resolve_events, resolve_roles
+from kg.resolve.entities import Resolution
 
 FIRST_DAY = date(2015, 1, 1)
 SPAN_DAYS = 3650
@@ -372,7 +390,7 @@ def synthetic_corpus(
             source_file=source,
             source_text="",
             body="",
-            segments=(),
+            segments=(Segment(0, 0, writer.cursor),),  # the body as extracted, text dropped
             published=published,
             body_digest=story_digest(source),
         )
@@ -388,8 +406,13 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def measure(articles: int, seed: int) -> dict[str, float]:
-    """Resolve one synthetic corpus; seconds per call, counts and peak memory."""
+def measure(articles: int, seed: int, stages: bool = False) -> dict[str, float]:
+    """Resolve one synthetic corpus; seconds per call, counts and peak memory.
+
+    With `stages`, the build's later stages run on the result as `kg build`
+    runs them: the store (an on-disk Oxigraph store in a temporary folder),
+    every output file, and the SHACL check of every graph.
+    """
     gazetteer = shipped_gazetteer()
     gazetteer.lookup("warm up", PERSON)  # build its name index outside the timing
     extractions = synthetic_corpus(articles, gazetteer, seed)
@@ -415,21 +438,64 @@ def measure(articles: int, seed: int) -> dict[str, float]:
         roles=len(roles),
         candidates=stats.candidates / found["claims"],
         comparisons=stats.comparisons / found["claims"],
-        peak_rss_mb=_peak_rss_mb(),
     )
+    if stages:
+        found.update(_later_stages(extractions, resolution, events, roles))
+    found["peak_rss_mb"] = _peak_rss_mb()
+    return found
+
+
+def _later_stages(
+    extractions: list[ArticleExtraction],
+    resolution: Resolution,
+    events: Sequence[Event],
+    roles: Sequence[Role],
+) -> dict[str, float]:
+    """CPU seconds of the store, the writers and validation, as kg/build.py runs them."""
+    found: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-resolve-") as folder:
+        work = Path(folder)
+        store = BuildStore(work / "store")
+        started = time.process_time()
+        with open_workers() as workers:
+            records = list(article_records(extractions, resolution, events, roles))
+            changed, dropped = store_graphs(
+                store, workers, records, resolution.entities, DEFAULT_BASE_IRI
+            )
+        found["store_s"] = time.process_time() - started
+        found["quads"] = len(store.store)
+        result = BuildResult(
+            articles=tuple(e.article for e in extractions),
+            skipped=(),
+            entities=resolution.entities,
+            store=store,
+            seconds=0.0,
+            events=tuple(events),
+            roles=tuple(roles),
+            changed=tuple(changed),
+            dropped=tuple(dropped),
+        )
+        started = time.process_time()
+        write_outputs(result, work / "out")
+        found["write_s"] = time.process_time() - started
+        started = time.process_time()
+        validate_build(store, changed, dropped)
+        found["validate_s"] = time.process_time() - started
     return found
 
 
 def _report(row: dict[str, float]) -> None:
     per = 1000 / row["articles"]
     total = row["resolve_s"] + row["events_s"] + row["roles_s"]
+    later = ("store_s", "write_s", "validate_s")
+    after = "".join(f" {row[key] * per:>9.3f}" for key in later if key in row)
     print(
         f"{int(row['articles']):>8} {int(row['mentions']):>9} {int(row['claims']):>8}"
         f" {int(row['entities']):>8} {int(row['events']):>8}"
         f" {row['resolve_s'] * per:>9.3f} {row['events_s'] * per:>9.3f}"
         f" {row['roles_s'] * per:>9.3f} {total * per:>9.3f}"
         f" {row['candidates']:>7.2f} {row['comparisons']:>7.2f}"
-        f" {row['records_rss_mb']:>9.0f} {row['peak_rss_mb']:>9.0f}",
+        f" {row['records_rss_mb']:>9.0f} {row['peak_rss_mb']:>9.0f}" + after,
         flush=True,
     )
 
@@ -438,20 +504,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--stages", action="store_true", help="also the store, every output file and validation"
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:  # a child measuring one size
-        print(json.dumps(measure(args.articles[0], args.seed)))
+        print(json.dumps(measure(args.articles[0], args.seed, args.stages)))
         return
     print("CPU seconds per 1,000 articles; RSS in MB (the records alone, then the peak)")
     print(
         f"{'articles':>8} {'mentions':>9} {'claims':>8} {'entities':>8} {'events':>8}"
         f" {'resolve':>9} {'events':>9} {'roles':>9} {'total':>9}"
         f" {'weighed':>7} {'pairs':>7} {'records':>9} {'peak':>9}"
+        + (f" {'store':>9} {'write':>9} {'validate':>9}" if args.stages else "")
     )
     for size in args.articles:
         child = subprocess.run(
-            [sys.executable, __file__, "--one", "--articles", str(size), "--seed", str(args.seed)],
+            [
+                *(sys.executable, __file__, "--one", "--articles", str(size)),
+                *("--seed", str(args.seed), *(["--stages"] if args.stages else [])),
+            ],
             check=True,
             capture_output=True,
             text=True,

@@ -38,15 +38,13 @@ class OxigraphUnion(Store):
         self, triple_pattern: tuple[Any, Any, Any], context: Any = None
     ) -> Iterator[tuple[tuple[Node, Node, Node], Iterator[None]]]:
         subject, predicate, obj = (_pattern_term(term) for term in triple_pattern)
-        seen: set[ox.Triple] = set()
+        seen: set[tuple[Node, Node, Node]] = set()
         # rdflib's patterns put literals only in object place, as RDF does.
         for quad in self.oxigraph.quads_for_pattern(subject, predicate, obj):  # type: ignore[arg-type]
-            triple = quad.triple
-            if triple in seen:
-                continue
-            seen.add(triple)
-            converted = (_term(quad.subject), _term(quad.predicate), _term(quad.object))
-            yield converted, iter(())
+            triple = (_term(quad.subject), _term(quad.predicate), _term(quad.object))
+            if triple not in seen:
+                seen.add(triple)
+                yield triple, iter(())
 
     def __len__(self, context: Any = None) -> int:
         return sum(1 for _ in self.triples((None, None, None)))

@@ -153,34 +153,53 @@ def graph_to_networkx(graph: Graph) -> nx.MultiDiGraph:
         and edges are added in IRI order, so the result is deterministic.
     """
     kinds = drawn_kinds(graph)
+    labels = _values_by_subject(graph, RDFS.label, kinds)
+    headlines = _values_by_subject(graph, SCHEMA.headline, kinds)
+    aliases = _values_by_subject(graph, SKOS.altLabel, kinds)
+    same_as = _values_by_subject(graph, OWL.sameAs, kinds)
     projection = nx.MultiDiGraph()
     for subject in sorted(kinds, key=str):
         kind = kinds[subject]
         iri = str(subject)
-        label = first_literal(graph, subject, RDFS.label)
+        label = _smallest_text(labels.get(subject, ()))
         if kind == ARTICLE_KIND:
-            label = first_literal(graph, subject, SCHEMA.headline) or label
+            label = _smallest_text(headlines.get(subject, ())) or label
         projection.add_node(
             iri,
             label=label or local_name(iri),
             kind=kind,
-            aliases=sorted({str(alias) for alias in graph.objects(subject, SKOS.altLabel)}),
-            same_as=sorted({str(other) for other in graph.objects(subject, OWL.sameAs)}),
+            aliases=sorted(set(aliases.get(subject, ()))),
+            same_as=sorted(set(same_as.get(subject, ()))),
             iri=iri,
         )
     edges: set[tuple[str, str, str]] = set()
-    for subject, kind in kinds.items():
-        properties = ENTITY_EDGE_PROPERTIES
-        if is_event_kind(kind):
-            properties += EVENT_EDGE_PROPERTIES
-        for predicate in properties:
-            for obj in graph.objects(subject, predicate):
-                if obj in kinds:
-                    edges.add((str(subject), str(predicate), str(obj)))
+    for predicate in (*ENTITY_EDGE_PROPERTIES, *EVENT_EDGE_PROPERTIES):
+        from_any = predicate in ENTITY_EDGE_PROPERTIES
+        for subject, obj in graph.subject_objects(predicate):
+            source_kind = kinds.get(subject)
+            if source_kind and obj in kinds and (from_any or is_event_kind(source_kind)):
+                edges.add((str(subject), str(predicate), str(obj)))
     for source, predicate_iri, target in sorted(edges):
         name = local_name(predicate_iri)
         projection.add_edge(source, target, key=name, label=name, predicate=predicate_iri)
     return projection
+
+
+def _values_by_subject(
+    graph: Graph, predicate: URIRef, subjects: dict[Node, str]
+) -> dict[Node, list[str]]:
+    """Every value of `predicate` on each of `subjects`, as text: one scan of the predicate
+    instead of a lookup per node, which a graph read in place from a store pays for."""
+    found: dict[Node, list[str]] = {}
+    for subject, value in graph.subject_objects(predicate):
+        if subject in subjects:
+            found.setdefault(subject, []).append(str(value))
+    return found
+
+
+def _smallest_text(values: Iterable[str]) -> str | None:
+    """As `first_literal`: the smallest non-empty value, or None."""
+    return min((value for value in values if value.strip()), default=None)
 
 
 @dataclass(frozen=True)
