@@ -33,6 +33,7 @@ from kg.atomic import atomic_write_bytes
 from kg.jsonld import write_jsonld
 from kg.layout import FORMATS, Format
 from kg.namespaces import PREFIXES
+from kg.rdfterms import oxigraph_term
 from kg.view import graph_to_networkx
 
 GraphName: TypeAlias = IdentifiedNode | None  # None is the default graph
@@ -116,7 +117,7 @@ class Serializer:
         """Oxigraph's term for `term`, made once: the same IRIs recur throughout a graph."""
         found = self._terms.get(term)
         if found is None:
-            found = self._terms[term] = _oxigraph_term(term)
+            found = self._terms[term] = oxigraph_term(term)
         return found
 
     def _triple(self, triple: Triple) -> ox.Triple:
@@ -250,20 +251,6 @@ def _canonical_blank_nodes(
 # --- formats -----------------------------------------------------------------
 
 
-def _oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, RdfLiteral):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot serialise {term!r}")
-
-
 def _with_oxigraph(
     source: Graph, statements: list[ox.Triple] | list[ox.Quad], fmt: Format
 ) -> bytes:
@@ -285,7 +272,7 @@ def _with_oxigraph(
 
 
 def _oxigraph_triple(triple: Triple) -> ox.Triple:
-    s, p, o = (_oxigraph_term(term) for term in triple)
+    s, p, o = (oxigraph_term(term) for term in triple)
     return ox.Triple(s, p, o)  # type: ignore[arg-type]  # RDF puts literals in object place only
 
 

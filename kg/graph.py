@@ -30,12 +30,12 @@ from functools import cache
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import Dataset, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.term import Node
 
 from kg.defaults import DEFAULT_BASE_IRI
 from kg.namespaces import KG, SCHEMA, bind_prefixes
+from kg.rdfterms import rdflib_triple
 from kg.records import Article, ArticleExtraction, Entity, Event, EventClaim, Figure, Role
 from kg.resolve import Resolution
 
@@ -370,28 +370,3 @@ def build_dataset(
         for quad in quads:
             graph.add(rdflib_triple(quad))
     return dataset
-
-
-def rdflib_triple(statement: ox.Quad | ox.Triple) -> tuple[Node, Node, Node]:
-    """rdflib's triple for an Oxigraph quad's or triple's subject, predicate and object."""
-    return (
-        rdflib_term(statement.subject),
-        rdflib_term(statement.predicate),
-        rdflib_term(statement.object),
-    )
-
-
-def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
-    """rdflib's term for an Oxigraph term (newskg writes no quoted triples)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Triple):
-        raise TypeError(f"quoted triples are not part of newskg's graphs: {term}")
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    if datatype == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))

@@ -16,9 +16,9 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.store import Store
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import Node
 
-from kg.graph import rdflib_term
+from kg.rdfterms import oxigraph_term, rdflib_term
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -63,16 +63,4 @@ def _term(term: OxTerm) -> Node:
 @functools.lru_cache(maxsize=1 << 16)
 def _pattern_term(term: Node | None) -> OxTerm | None:
     """Oxigraph's term for one place of an rdflib triple pattern (None: any)."""
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot look up {term!r} in an Oxigraph store")
+    return None if term is None else oxigraph_term(term)

@@ -23,11 +23,11 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from kg.export import is_dataset
+from kg.rdfterms import UnsupportedTerm, rdflib_term
 from kg.validation import engine
 from kg.validation.extract import CHUNK_TRIPLES, Extractor
 from kg.validation.needs import needs
 from kg.validation.report import Severity, ValidationReport, Violation, show_term
-from kg.validation.terms import UnsupportedTerm, rdflib_term
 
 __all__ = [
     "GRAPH_FILE_FORMATS",

@@ -34,9 +34,9 @@ from itertools import islice
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from kg.rdfterms import oxigraph_term
 from kg.validation.needs import AGGREGATE_COMPONENTS, Needs, Path
 from kg.validation.report import Violation
-from kg.validation.terms import oxigraph_term
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 OxNode = ox.NamedNode | ox.BlankNode
