@@ -1,7 +1,8 @@
 """The build's SHACL report, whole after every build, checking only what changed.
 
-A build with no usable earlier report validates every graph of its store
-(`validate_store`, chunk by chunk). It keeps the report beside the store,
+A build with no usable earlier report validates every graph of its store:
+the union in one pass when it is small enough (`validate_union`), else
+chunk by chunk (`validate_store`). It keeps the report beside the store,
 each result with the graphs it belongs to: those that state its triple or
 describe or point at its focus node (a superset of the rule
 `validate_store` reports by, so nothing is kept that a changed graph could
@@ -33,9 +34,12 @@ from rdflib.util import from_n3
 
 from kg.atomic import atomic_write_bytes
 from kg.buildstore import BuildStore
-from kg.validate import Severity, ValidationReport, Violation, validate_store
+from kg.validate import Severity, ValidationReport, Violation, validate_store, validate_union
 
 REPORT = "validation.json"
+# Up to this many quads a first build validates the union in one pass of the engine (about
+# 2,600 articles, 0.7 GB at its peak); beyond, graph by graph in chunks of bounded memory.
+WHOLE_UNION_QUADS = 1_000_000
 FORMAT = "newskg-validation"
 VERSION = 1
 SEVERITIES: tuple[Severity, ...] = typing.get_args(Severity)
@@ -63,7 +67,8 @@ def validate_build(
     names = [graph.value for graph in store.graph_names()]
     kept = _read(store, state_digest(store.previous_graphs))
     if kept is None:
-        report = validate_store(store.store)
+        small = len(store.store) <= WHOLE_UNION_QUADS
+        report = validate_union(store.store) if small else validate_store(store.store)
         carried: list[Violation] = []
         checked = len(names)
     else:

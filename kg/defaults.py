@@ -14,4 +14,4 @@ EXECUTORS: tuple[Executor, ...] = ("local", "dask")
 
 DEFAULT_QUERY_TIMEOUT = 60.0  # seconds a query may run before it is stopped
 DEFAULT_SERVE_WORKERS = 2  # queries `kg serve` answers at once, each by a process holding the graph
-BUILD_VIEW_NODES = 5000  # nodes the build's graph.html draws at most (the most connected)
+BUILD_VIEW_NODES = 2000  # nodes the build's graph.html draws at most: the most connected

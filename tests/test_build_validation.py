@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from rdflib import URIRef
 
 from kg.build import store_graphs
-from kg.build_validation import BuildValidation, validate_build
+from kg.build_validation import REPORT, BuildValidation, validate_build
 from kg.buildstore import BuildStore
 from kg.chunks import graph_chunk
 from kg.defaults import DEFAULT_BASE_IRI
@@ -123,3 +124,16 @@ def test_build_validation_checks_everything_after_an_unchecked_build(store: Path
     assert later is not None
     assert later.checked == later.graphs == 3  # the kept report is of another state
     assert len(later.report.violations) == 1
+
+
+def test_build_validation_first_build_reports_alike_whole_or_in_chunks(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+):
+    whole = _next_build(store, "a", negative_count)  # two small stories: the union in one pass
+    assert whole is not None
+    (store / REPORT).unlink()  # no earlier report: the next build checks everything again
+    monkeypatch.setattr("kg.build_validation.WHOLE_UNION_QUADS", 0)  # as for a large store
+    chunked = validate_build(BuildStore(store), [], [])
+    assert chunked.checked == whole.checked == 3
+    assert chunked.report.violations == whole.report.violations
+    assert json.loads((store / REPORT).read_text())["results"][0]["graphs"]
