@@ -68,7 +68,11 @@ def validate_build(
     kept = _read(store, state_digest(store.previous_graphs))
     if kept is None:
         small = len(store.store) <= WHOLE_UNION_QUADS
-        report = validate_union(store.store) if small else validate_store(store.store)
+        report = (
+            validate_union(store.store, store.union_ntriples())
+            if small
+            else validate_store(store.store)
+        )
         carried: list[Violation] = []
         checked = len(names)
     else:

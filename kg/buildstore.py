@@ -9,6 +9,13 @@ whose content changed and drops those of articles that left; and, per
 input file, a digest of its bytes and the settings of the build, so a
 rebuild of unchanged inputs can stop before loading anything.
 
+Beside the store, each graph's N-Quads (the chunk it was loaded from,
+sorted, named by its digest) is kept as a file: the graph files are
+written from these without reading the store, whose reads cost a few
+microseconds a quad. A chunk file is only ever read after its digest is
+checked, so a missing or damaged one costs a read of the store, never a
+wrong output.
+
 Crash safety: before the first graph changes, the manifest on disk stops
 vouching for any graph (its digests are cleared); it vouches again, written
 atomically, only once every graph is in place (`commit`). A build killed
@@ -19,15 +26,18 @@ whatever the inputs are by then; the extraction cache spares the parse.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from kg.atomic import atomic_write_bytes
 from kg.manifest import MANIFEST, Manifest
 
 LOAD_BATCH = 32 * 2**20  # bytes of N-Quads bulk-loaded at once
+CHUNKS_DIR = "chunks"  # each graph's sorted N-Quads, as <digest>.nq
 
 if TYPE_CHECKING:
     from kg.chunks import GraphChunk
@@ -79,6 +89,7 @@ class BuildStore:
                 self.store.remove_graph(name)
             self.store.add_graph(name)  # kept even when it has no quads
             self.manifest.graphs[chunk.name] = chunk.digest
+            self._keep_chunk(chunk.digest, chunk.nquads)
             changed.append(chunk.name)
             batch.append(chunk.nquads)
             size += len(chunk.nquads)
@@ -105,6 +116,38 @@ class BuildStore:
             self.manifest.graphs.pop(name, None)
         return dropped
 
+    def graph_nquads(self, name: ox.NamedNode) -> bytes:
+        """One graph's quads as N-Quads, sorted: its chunk file, or read from the store."""
+        digest = self.manifest.graphs.get(name.value) if self._vouching else None
+        if digest is not None:
+            try:
+                kept = self._chunk_path(digest).read_bytes()
+            except OSError:
+                kept = None
+            if kept is not None and hashlib.sha256(kept).hexdigest() == digest:
+                return kept
+        lines = sorted(
+            f"{quad} .\n" for quad in self.store.quads_for_pattern(None, None, None, name)
+        )
+        nquads = "".join(lines).encode("utf-8")
+        if digest is not None and hashlib.sha256(nquads).hexdigest() == digest:
+            atomic_write_bytes(self._chunk_path(digest), nquads)  # mended: next time, fast
+        return nquads
+
+    def union_ntriples(self) -> str:
+        """Every graph's triples as N-Triples (a triple stated in several graphs repeats)."""
+        return "".join(
+            line for name in self.graph_names() for line in triple_lines(self.graph_nquads(name))
+        )
+
+    def _keep_chunk(self, digest: str, nquads: bytes) -> None:
+        path = self._chunk_path(digest)
+        if not path.exists():
+            atomic_write_bytes(path, nquads)
+
+    def _chunk_path(self, digest: str) -> Path:
+        return self.folder / CHUNKS_DIR / f"{digest}.nq"
+
     def graph_names(self) -> list[ox.NamedNode]:
         """Every named graph, in IRI order."""
         return sorted(
@@ -113,13 +156,30 @@ class BuildStore:
         )
 
     def commit(self) -> None:
-        """Make the graphs durable, then vouch for them in the manifest."""
+        """Make the graphs durable, then vouch for them in the manifest; forget the chunk
+        files of graphs that changed or left."""
         self.store.flush()
         self.manifest.write(self.folder / MANIFEST)
         self._vouching = True
+        wanted = {f"{digest}.nq" for digest in self.manifest.graphs.values()}
+        folder = self.folder / CHUNKS_DIR
+        for path in folder.iterdir() if folder.is_dir() else ():
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
 
     def _stop_vouching(self) -> None:
         """Before a graph changes: the manifest on disk forgets every graph's digest."""
         if self._vouching:
             dataclasses.replace(self.manifest, graphs={}).write(self.folder / MANIFEST)
             self._vouching = False
+
+
+def triple_lines(nquads: bytes) -> Iterator[str]:
+    """N-Quads lines as N-Triples lines: '<s> <p> <o> <g> .' → '<s> <p> <o> .'.
+
+    The graph is the last term, an IRI, and IRIs hold no spaces. Lines end at
+    "\\n" only: a literal may hold U+2028, which `str.splitlines` would split at.
+    """
+    for line in nquads.decode("utf-8").split("\n"):
+        if line:
+            yield line[: line.rindex(" <")] + " .\n"

@@ -3,8 +3,9 @@
 N-Quads and TriG go graph by graph (each graph's quads sorted); Turtle and
 JSON-LD hold the union, whose triples are sorted with an external merge
 sort (sorted runs on disk, merged), so a corpus far larger than memory
-writes in bounded memory. One pass over the store feeds all four. The
-same store always gives the same bytes. (GraphML and the HTML view read
+writes in bounded memory. One pass over the graphs' N-Quads (the chunk
+files kept beside the store) feeds all four. The same store always gives
+the same bytes. (GraphML and the HTML view read
 the store in place, `kg.storegraph`.)
 """
 
@@ -21,7 +22,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from kg.buildstore import BuildStore
+from kg.buildstore import BuildStore, triple_lines
 from kg.jsonld import write_jsonld
 from kg.layout import Format
 from kg.namespaces import PREFIXES
@@ -37,30 +38,31 @@ def dump_store(
     union: Path | None = None,
 ) -> None:
     """Write N-Quads, TriG and the union's sorted N-Triples (for `write_union`), each that
-    is given a path, in one pass over the store (reading it is the slow part).
+    is given a path, in one pass over the graphs.
 
     N-Quads and TriG hold every graph in IRI order, each graph's quads in
-    N-Quads order (the lines are the sort keys, written as they are). The
+    N-Quads order (`BuildStore.graph_nquads`: the chunk it was loaded from). The
     union's lines, each triple once, are sorted with an external merge sort
     (sorted runs on disk beside `union`, merged), in bounded memory.
     """
     with ExitStack() as stack:
-        lines = stack.enter_context(nquads.open("w", encoding="utf-8")) if nquads else None
+        out = stack.enter_context(nquads.open("wb")) if nquads else None
         runs = _Runs(stack, union.parent) if union else None
 
-        def graphs() -> Iterator[list[tuple[str, ox.Quad]]]:
+        def graphs() -> Iterator[bytes]:
             for name in store.graph_names():
-                graph = _sorted_graph(store, name)
-                if lines is not None:
-                    lines.writelines(line for line, _ in graph)
+                graph = store.graph_nquads(name)
+                if out is not None:
+                    out.write(graph)
                 if runs is not None:
-                    runs.add(_triple_line(line) for line, _ in graph)
+                    runs.add(triple_lines(graph))
                 yield graph
 
         if trig is None:
             collections.deque(graphs(), maxlen=0)
         else:
-            _serialize((quad for graph in graphs() for _, quad in graph), trig, ox.RdfFormat.TRIG)
+            quads = (q for g in graphs() for q in ox.parse(g, format=ox.RdfFormat.N_QUADS))
+            _serialize(quads, trig, ox.RdfFormat.TRIG)
         if union is not None and runs is not None:
             runs.merge_into(union)
 
@@ -74,18 +76,6 @@ def write_union(lines: Path, path: Path, fmt: Format) -> None:
         else:
             with path.open("w", encoding="utf-8") as out:
                 write_jsonld(triples, out)
-
-
-def _sorted_graph(store: BuildStore, name: ox.NamedNode) -> list[tuple[str, ox.Quad]]:
-    """One graph's quads with their N-Quads lines, in line order."""
-    return sorted(
-        (f"{quad} .\n", quad) for quad in store.store.quads_for_pattern(None, None, None, name)
-    )
-
-
-def _triple_line(quad_line: str) -> str:
-    """'<s> <p> <o> <g> .' → '<s> <p> <o> .': the graph is the last term, an IRI (no spaces)."""
-    return quad_line[: quad_line.rindex(" <")] + " .\n"
 
 
 class _Runs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import signal
 import subprocess
@@ -205,3 +206,21 @@ def test_incremental_a_store_below_a_file_is_refused_up_front(corpus: Path, tmp_
     assert result.exit_code == 2, result.output
     assert f"--store {store}" in result.stderr
     assert "parsing articles" not in result.output
+
+
+def test_incremental_chunk_files_follow_the_graphs_and_a_damaged_one_is_not_trusted(
+    corpus: Path, tmp_path: Path
+):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    chunks = out / ".store" / "chunks"
+    assert len(list(chunks.iterdir())) == 4  # three articles and the entity graph
+    (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")
+    _build(corpus, out)
+    assert len(list(chunks.iterdir())) == 5  # the entity graph's old chunk is gone
+    for path in chunks.iterdir():
+        path.write_bytes(b"<urn:x> <urn:y> <urn:z> <urn:g> .\n")  # damaged behind our back
+    _build(corpus, out, "--force")
+    assert _files(out) == _clean_build(corpus, tmp_path)
+    for path in chunks.iterdir():  # mended from the store
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == path.stem
