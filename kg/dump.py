@@ -5,8 +5,8 @@ JSON-LD hold the union, whose triples are sorted with an external merge
 sort (sorted runs on disk, merged), so a corpus far larger than memory
 writes in bounded memory. One pass over the graphs' N-Quads (the chunk
 files kept beside the store) feeds all four. The same store always gives
-the same bytes. (GraphML and the HTML view read
-the store in place, `kg.storegraph`.)
+the same bytes. (GraphML and the HTML view read the store in place,
+`kg.storegraph`.)
 """
 
 from __future__ import annotations
@@ -99,7 +99,8 @@ class _Runs:
 
     def _spill(self) -> None:
         run = self.stack.enter_context(
-            tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.scratch)
+            # newline="\n": lines end there only, whatever else a literal holds
+            tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=self.scratch)
         )
         run.writelines(sorted(set(self.pending)))
         run.seek(0)
