@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from kg.records import (
     Article,
@@ -23,6 +24,8 @@ from kg.records import (
     RoleMention,
     Segment,
 )
+
+M = TypeVar("M", EntityMention, EventMention, RoleMention, PlacementMention)
 
 # A piece holds a few pages of text: the steps whose cost grows faster than the text stay fast.
 PIECE_CHARS = 10_000
@@ -90,41 +93,25 @@ def join_pieces(article: Article, parts: list[tuple[int, ArticleExtraction]]) ->
 
 
 def _entity(mention: EntityMention, by: int) -> EntityMention:
-    return replace(
-        mention,
-        start=mention.start + by,
-        end=mention.end + by,
-        sentence_start=mention.sentence_start + by,
-        sentence_end=mention.sentence_end + by,
-    )
+    return _shifted(mention, by, "start", "end")
 
 
 def _event(mention: EventMention, by: int) -> EventMention:
-    return replace(
-        mention,
-        start=mention.start + by,
-        end=mention.end + by,
-        sentence_start=mention.sentence_start + by,
-        sentence_end=mention.sentence_end + by,
-        arguments=tuple((role, start + by) for role, start in mention.arguments),
-    )
+    arguments = tuple((role, start + by) for role, start in mention.arguments)
+    return _shifted(mention, by, "start", "end", arguments=arguments)
 
 
 def _role(mention: RoleMention, by: int) -> RoleMention:
-    return replace(
-        mention,
-        person=mention.person + by,
-        of=tuple(start + by for start in mention.of),
-        sentence_start=mention.sentence_start + by,
-        sentence_end=mention.sentence_end + by,
-    )
+    return _shifted(mention, by, "person", of=tuple(start + by for start in mention.of))
 
 
 def _placement(mention: PlacementMention, by: int) -> PlacementMention:
-    return replace(
-        mention,
-        inner=mention.inner + by,
-        outer=mention.outer + by,
-        sentence_start=mention.sentence_start + by,
-        sentence_end=mention.sentence_end + by,
-    )
+    return _shifted(mention, by, "inner", "outer")
+
+
+def _shifted(mention: M, by: int, *offsets: str, **changed: Any) -> M:
+    """`mention` with its sentence and the named offsets moved `by` characters."""
+    moved = {
+        name: getattr(mention, name) + by for name in (*offsets, "sentence_start", "sentence_end")
+    }
+    return replace(mention, **moved, **changed)

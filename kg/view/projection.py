@@ -55,8 +55,12 @@ def local_name(iri: str) -> str:
 
 def first_literal(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
     """The smallest (so: deterministic) non-empty value of `predicate`, or None."""
-    values = sorted(str(value) for value in graph.objects(subject, predicate) if str(value).strip())
-    return values[0] if values else None
+    return smallest_text(str(value) for value in graph.objects(subject, predicate))
+
+
+def smallest_text(values: Iterable[str]) -> str | None:
+    """The smallest non-empty value, or None: the same pick whatever the order."""
+    return min((value for value in values if value.strip()), default=None)
 
 
 @dataclass(frozen=True)
@@ -161,9 +165,9 @@ def graph_to_networkx(graph: Graph) -> nx.MultiDiGraph:
     for subject in sorted(kinds, key=str):
         kind = kinds[subject]
         iri = str(subject)
-        label = _smallest_text(labels.get(subject, ()))
+        label = smallest_text(labels.get(subject, ()))
         if kind == ARTICLE_KIND:
-            label = _smallest_text(headlines.get(subject, ())) or label
+            label = smallest_text(headlines.get(subject, ())) or label
         projection.add_node(
             iri,
             label=label or local_name(iri),
@@ -195,11 +199,6 @@ def _values_by_subject(
         if subject in subjects:
             found.setdefault(subject, []).append(str(value))
     return found
-
-
-def _smallest_text(values: Iterable[str]) -> str | None:
-    """As `first_literal`: the smallest non-empty value, or None."""
-    return min((value for value in values if value.strip()), default=None)
 
 
 @dataclass(frozen=True)
