@@ -29,18 +29,17 @@ from kg.cache import ExtractionCache, pipeline_fingerprint
 from kg.chunks import GraphChunk, graph_chunk, graph_chunks
 from kg.defaults import BUILD_VIEW_NODES, DEFAULT_BASE_IRI, DEFAULT_MODEL, Executor
 from kg.dump import dump_store, write_union
-from kg.export import graphml
 from kg.gazetteer import shipped_gazetteer
 from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, entity_graph
+from kg.graphml import write_graphml
 from kg.ingest import IngestError, discover_articles, load_article
 from kg.layout import FORMATS, VIEW_FILE, Format, output_name
 from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.records import Article, ArticleExtraction, Entity, Event, Role
 from kg.resolve import resolve, resolve_events, resolve_roles
-from kg.storegraph import union_graph_of
 from kg.uptodate import file_stamp
-from kg.view import ViewStats, graph_to_networkx, write_html
+from kg.view import GraphSource, ViewStats, project, write_html
 
 
 class NoArticlesError(ValueError):
@@ -287,12 +286,13 @@ def write_outputs(
             with _timed(result.timings, f"write {fmt}"):
                 write_union(lines, staging / output_name(fmt), fmt)
         lines.unlink(missing_ok=True)
-        shown = union_graph_of(result.store.store)  # read in place: memory stays flat
+        shown = GraphSource(result.store.store)  # read in place: memory stays flat
         with _timed(result.timings, "write projection"):
-            projection = graph_to_networkx(shown)
+            projection = project(shown)
         if "graphml" in formats:
             with _timed(result.timings, "write graphml"):
-                (staging / output_name("graphml")).write_bytes(graphml(projection))
+                with (staging / output_name("graphml")).open("wb") as out:
+                    write_graphml(projection, out)
         with _timed(result.timings, "write html"):
             view = write_html(
                 shown, staging / VIEW_FILE, projection=projection, max_nodes=BUILD_VIEW_NODES

@@ -15,13 +15,11 @@ lines sorted after), and JSON-LD is written here from the sorted triples.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeAlias, TypeGuard
+from typing import TypeAlias, TypeGuard
 
-import networkx as nx
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib import Literal as RdfLiteral
@@ -30,11 +28,12 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ConjunctiveGraph
 from rdflib.term import IdentifiedNode, Node
 
 from kg.atomic import atomic_write_bytes
+from kg.graphml import graphml
 from kg.jsonld import write_jsonld
 from kg.layout import FORMATS, Format
 from kg.namespaces import PREFIXES
 from kg.rdfterms import oxigraph_term
-from kg.view import graph_to_networkx
+from kg.view import GraphSource, project
 
 GraphName: TypeAlias = IdentifiedNode | None  # None is the default graph
 Triple: TypeAlias = tuple[Node, Node, Node]
@@ -47,9 +46,6 @@ OXIGRAPH_FORMATS: dict[Format, ox.RdfFormat] = {
 
 RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
-
-# What XML 1.0 cannot hold: C0 controls but tab and line ends, lone surrogates, U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # Predicates that carry a quad's graph name through blank-node canonicalisation.
 _FOLD_NS = "urn:x-newskg:fold:"
@@ -143,7 +139,7 @@ class Serializer:
         if fmt == "json-ld":
             return _jsonld(self.sorted_triples)
         if fmt == "graphml":
-            return graphml(graph_to_networkx(self.union))
+            return graphml(project(GraphSource.of_rdflib(self.union)))
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
     def write(self, path: Path, fmt: Format) -> Path:
@@ -281,32 +277,3 @@ def _jsonld(triples: Iterable[Triple]) -> bytes:
     out = io.StringIO()
     write_jsonld((_oxigraph_triple(triple) for triple in triples), out)
     return out.getvalue().encode("utf-8")
-
-
-def _graphml_value(value: Any) -> str | int | float | bool:
-    """GraphML holds scalars only: lists become "a; b", anything else its string.
-
-    Characters XML 1.0 cannot hold even escaped (control characters such as
-    BEL or ESC in a scraped headline) are dropped.
-    """
-    if isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [str(item) for item in value]
-        value = "; ".join(items if isinstance(value, list | tuple) else sorted(items))
-    return _NOT_XML.sub("", str(value))
-
-
-def graphml(projection: nx.MultiDiGraph) -> bytes:
-    """GraphML of a `kg.view.graph_to_networkx` projection (nodes and edges in IRI order)."""
-    out = nx.MultiDiGraph()
-    for node, data in projection.nodes(data=True):
-        out.add_node(node, **{k: _graphml_value(v) for k, v in data.items() if v is not None})
-    # networkx writes multigraph keys as edge ids; the projection keys edges by
-    # property name, which repeats, and Gephi merges edges that share an id.
-    for index, (source, target, data) in enumerate(projection.edges(data=True)):
-        attributes = {k: _graphml_value(v) for k, v in data.items() if v is not None}
-        out.add_edge(source, target, key=f"e{index}", **attributes)
-    buffer = io.BytesIO()
-    nx.write_graphml(out, buffer, encoding="utf-8", prettyprint=True)
-    return buffer.getvalue()

@@ -5,6 +5,8 @@ Every `kg:` term here is declared in `ontology/newskg.ttl` (a test checks it).
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Namespace
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 from rdflib.term import URIRef
@@ -92,3 +94,9 @@ def bind_prefixes(graph: Graph, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
         graph.bind(prefix, namespace, override=True, replace=True)
     graph.bind("id", Namespace(base_iri), override=True, replace=True)
     return graph
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after its last `#` or `/`."""
+    tail = re.split(r"[#/]", iri.rstrip("/#"))[-1]
+    return tail or iri

@@ -75,10 +75,10 @@ def test_build_safety_a_failing_writer_leaves_the_previous_set_whole(
     assert build_with(monkeypatch, fake_build, "first", out) == 0
     before = outputs(out)
 
-    def broken(_graph: object) -> bytes:
+    def broken(_projection: object, _out: object) -> None:
         raise ValueError("the GraphML writer failed")
 
-    monkeypatch.setattr(kg.build, "graphml", broken)
+    monkeypatch.setattr(kg.build, "write_graphml", broken)
     assert build_with(monkeypatch, fake_build, "second", out) != 0
     assert outputs(out) == before
     assert not leftovers(tmp_path)
@@ -129,13 +129,13 @@ STOPPABLE_BUILD = textwrap.dedent(
         return BuildResult(articles=tuple(articles), skipped=(), entities=(), store=store,
                            seconds=0.0)
 
-    def hanging_graphml(graph):
+    def hanging_graphml(projection, out):
         Path(marker).write_text("writing")
         time.sleep(120)
 
     kg.build.build = build
     if marker != "-":
-        kg.build.graphml = hanging_graphml
+        kg.build.write_graphml = hanging_graphml
     kg.cli.app(["build", article, "--out", out, "--no-validate", "--force"])
     """
 )

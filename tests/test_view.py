@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.defaults import DEFAULT_BASE_IRI
 from kg.namespaces import KG, SCHEMA, WD
-from kg.view import graph_to_networkx, render_html, render_page, write_html
+from kg.view import GraphSource, graph_to_networkx, project, render_html, render_page, write_html
 from kg.view.details import date_interval, readable_date, web_link
 from kg.view.layout import EXACT_REPULSION, force_layout
 from kg.view.page import script_json
@@ -267,19 +267,19 @@ def test_view_projection_empty_graph() -> None:
 
 
 def test_view_keep_most_connected_reports_what_it_drops() -> None:
-    projection = graph_to_networkx(event_graph())
+    projection = project(GraphSource.of_rdflib(event_graph()))
     trimmed = keep_most_connected(projection, 3)
     kept = set(trimmed.projection.nodes)
     # the article and the withdrawal (5 links each), then Iraq (3)
     assert kept == {str(ARTICLE), str(WITHDRAWAL), str(IRAQ)}
     assert trimmed.dropped_kinds == {"Article": 1, "Country": 1, "MilitaryBase": 1, "Person": 2}
-    kept_edges = [(s, t) for s, t in projection.edges() if s in kept and t in kept]
-    assert trimmed.projection.number_of_edges() == len(kept_edges) == 3
-    assert trimmed.dropped_edges == projection.number_of_edges() - 3
+    kept_edges = [(s, t) for s, _, t in projection.edges if s in kept and t in kept]
+    assert len(trimmed.projection.edges) == len(kept_edges) == 3
+    assert trimmed.dropped_edges == len(projection.edges) - 3
 
 
 def test_view_keep_most_connected_without_limit_keeps_all() -> None:
-    projection = graph_to_networkx(event_graph())
+    projection = project(GraphSource.of_rdflib(event_graph()))
     assert keep_most_connected(projection, None).projection is projection
     assert keep_most_connected(projection, 100).dropped_kinds == {}
 

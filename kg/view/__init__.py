@@ -7,6 +7,17 @@ node's sources; `write_html` saves it atomically.
 """
 
 from kg.view.page import PALETTE, ViewStats, render_html, render_page, write_html
-from kg.view.projection import graph_to_networkx
+from kg.view.projection import Projection, graph_to_networkx, project
+from kg.view.source import GraphSource
 
-__all__ = ["PALETTE", "ViewStats", "graph_to_networkx", "render_html", "render_page", "write_html"]
+__all__ = [
+    "PALETTE",
+    "GraphSource",
+    "Projection",
+    "ViewStats",
+    "graph_to_networkx",
+    "project",
+    "render_html",
+    "render_page",
+    "write_html",
+]

@@ -19,54 +19,55 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from rdflib import Graph, Literal
-from rdflib.namespace import OWL, PROV, RDF, RDFS
-from rdflib.term import Node, URIRef
+import pyoxigraph as ox
+from rdflib.namespace import OWL, PROV, RDFS
 
 from kg.namespaces import KG, SCHEMA
-from kg.view.projection import (
-    ARTICLE_KIND,
-    event_label,
-    first_literal,
-    is_event_kind,
-    local_name,
-)
+from kg.view.projection import ARTICLE_KIND, RDF_TYPE, event_label, is_event_kind, local_name
+from kg.view.source import GraphSource, Subject, Term, integer, named
 
 JSON = dict[str, Any]
 
+
+_AGENT, _TARGET, _PARTICIPANT = named(KG.agent), named(KG.target), named(KG.participant)
+_LOCATION, _DESTINATION = named(KG.location), named(KG.destination)
+_HEADLINE, _LABEL = named(SCHEMA.headline), named(RDFS.label)
+_PUBLISHED, _DERIVED_FROM = named(SCHEMA.datePublished), named(PROV.wasDerivedFrom)
+_ARTICLE = named(KG.Article)
+
 # How an event reads: a verb, the argument that follows it, then the other
 # arguments with a preposition. Types not listed read "<agents>: <type label>".
-_VERBS: dict[str, tuple[str, URIRef | None]] = {
-    "Withdrawal": ("withdrew from", KG.location),
-    "Handover": ("handed over", KG.target),
-    "Deployment": ("deployed to", KG.destination),
-    "Attack": ("attacked", KG.target),
-    "Killing": ("killed", KG.target),
-    "Meeting": ("met", KG.participant),
-    "Agreement": ("agreed with", KG.participant),
+_VERBS: dict[str, tuple[str, ox.NamedNode | None]] = {
+    "Withdrawal": ("withdrew from", _LOCATION),
+    "Handover": ("handed over", _TARGET),
+    "Deployment": ("deployed to", _DESTINATION),
+    "Attack": ("attacked", _TARGET),
+    "Killing": ("killed", _TARGET),
+    "Meeting": ("met", _PARTICIPANT),
+    "Agreement": ("agreed with", _PARTICIPANT),
     "Statement": ("made a statement", None),
-    "Invasion": ("invaded", KG.target),
-    "TroopPresence": ("had troops in", KG.location),
+    "Invasion": ("invaded", _TARGET),
+    "TroopPresence": ("had troops in", _LOCATION),
 }
-_PREPOSITIONS: tuple[tuple[URIRef, str], ...] = (
-    (KG.target, "on"),
-    (KG.participant, "with"),
-    (KG.location, "in"),
-    (KG.destination, "to"),
+_PREPOSITIONS: tuple[tuple[ox.NamedNode, str], ...] = (
+    (_TARGET, "on"),
+    (_PARTICIPANT, "with"),
+    (_LOCATION, "in"),
+    (_DESTINATION, "to"),
 )
 # Panel headings of the event arguments, in panel order.
-ARGUMENT_NAMES: tuple[tuple[URIRef, str], ...] = (
-    (KG.agent, "by"),
-    (KG.target, "target"),
-    (KG.participant, "with"),
-    (KG.location, "where"),
-    (KG.destination, "to"),
-    (KG.accordingTo, "according to"),
+ARGUMENT_NAMES: tuple[tuple[ox.NamedNode, str], ...] = (
+    (_AGENT, "by"),
+    (_TARGET, "target"),
+    (_PARTICIPANT, "with"),
+    (_LOCATION, "where"),
+    (_DESTINATION, "to"),
+    (named(KG.accordingTo), "according to"),
 )
-FIGURES: tuple[tuple[URIRef, URIRef, str], ...] = (
-    (KG.troopsBefore, KG.troopsBeforeQualifier, "troops before"),
-    (KG.troopsAfter, KG.troopsAfterQualifier, "troops after"),
-    (KG.troopCount, KG.troopCountQualifier, "troop count"),
+FIGURES: tuple[tuple[ox.NamedNode, ox.NamedNode, str], ...] = (
+    (named(KG.troopsBefore), named(KG.troopsBeforeQualifier), "troops before"),
+    (named(KG.troopsAfter), named(KG.troopsAfterQualifier), "troops after"),
+    (named(KG.troopCount), named(KG.troopCountQualifier), "troop count"),
 )
 _NAMES_IN_LABEL = 2  # "A, B +3"
 _QUIET_STATUS = "reported"  # the usual status, not worth a word in the label
@@ -111,17 +112,12 @@ def readable_date(value: str) -> str:
     return f"{int(day)} {name}" if day else name
 
 
-def _sorted_strings(values: Iterable[Node]) -> list[str]:
-    return sorted({str(value) for value in values if str(value).strip()})
+def _sorted_strings(values: Iterable[Term]) -> list[str]:
+    return sorted({value.value for value in values if value.value.strip()})
 
 
-def _numbers(values: Iterable[Node]) -> list[int]:
-    numbers = set()
-    for value in values:
-        number = value.toPython() if isinstance(value, Literal) else None
-        if isinstance(number, int) and not isinstance(number, bool):
-            numbers.add(number)
-    return sorted(numbers)
+def _numbers(values: Iterable[Term]) -> list[int]:
+    return sorted({number for number in map(integer, values) if number is not None})
 
 
 def _names(labels: list[str]) -> str:
@@ -142,104 +138,115 @@ class _Mention:
 
 
 class DetailReader:
-    """Reads panel details from `graph`; refers to drawn nodes by their page ids."""
+    """Reads panel details from `source`; refers to drawn nodes by their page ids.
 
-    def __init__(self, graph: Graph, node_ids: dict[str, int]) -> None:
-        self.graph = graph
+    Everything is looked up for the drawn nodes only, so the cost follows the
+    page, not the archive behind it.
+    """
+
+    def __init__(self, source: GraphSource, node_ids: dict[str, int]) -> None:
+        self.source = source
         self.node_ids = node_ids
-        self.article_iris = sorted(
-            str(subject) for subject in set(graph.subjects(RDF.type, KG.Article))
-        )
+        self.article_iris = sorted(node.value for node in source.subjects(RDF_TYPE, _ARTICLE))
         self._article_index = {iri: index for index, iri in enumerate(self.article_iris)}
-        self._mention_table: dict[Node, tuple[_Mention | None, list[int]]] | None = None
-        self._mentions: dict[int, list[_Mention]] | None = None
+        self._mentions_in: dict[int, list[_Mention]] = {}
 
     # --- shared pieces ---------------------------------------------------------
 
-    def label(self, node: Node) -> str:
+    def text(self, subject: Subject, predicate: ox.NamedNode) -> str | None:
+        return self.source.first_text(subject, predicate)
+
+    def label(self, node: Term) -> str:
         """A node's name: its rdfs:label, an article's headline, else its IRI's last part."""
-        headline = first_literal(self.graph, node, SCHEMA.headline)
-        return headline or first_literal(self.graph, node, RDFS.label) or local_name(str(node))
+        if isinstance(node, ox.Literal):
+            return node.value
+        return self.text(node, _HEADLINE) or self.text(node, _LABEL) or local_name(node.value)
 
-    def ref(self, node: Node) -> JSON:
+    def ref(self, node: Term) -> JSON:
         """A link to another node: its name, and its page id when it is drawn."""
-        return {"label": self.label(node), "node": self.node_ids.get(str(node))}
+        return {"label": self.label(node), "node": self.node_ids.get(node.value)}
 
-    def refs(self, subject: Node, predicate: URIRef) -> list[JSON]:
-        refs = [self.ref(obj) for obj in set(self.graph.objects(subject, predicate))]
+    def refs(self, subject: Subject, predicate: ox.NamedNode) -> list[JSON]:
+        refs = [self.ref(obj) for obj in self.source.objects(subject, predicate)]
         return sorted(refs, key=lambda ref: (ref["label"], str(ref["node"])))
 
-    def article_ids(self, nodes: Iterable[Node]) -> list[int]:
-        return sorted({self._article_index[str(n)] for n in nodes if str(n) in self._article_index})
+    def article_ids(self, nodes: Iterable[Term]) -> list[int]:
+        index = self._article_index
+        return sorted({index[node.value] for node in nodes if node.value in index})
 
     def articles(self) -> list[JSON]:
         """Every article of the graph, indexed by position; evidence points here."""
-        return [self._article(URIRef(iri)) for iri in self.article_iris]
+        return [self._article(ox.NamedNode(iri)) for iri in self.article_iris]
 
-    def _article(self, article: URIRef) -> JSON:
-        url = first_literal(self.graph, article, SCHEMA.url)
+    def _article(self, article: ox.NamedNode) -> JSON:
+        url = self.text(article, named(SCHEMA.url))
         return {
             "headline": self.label(article),
-            "date": first_literal(self.graph, article, SCHEMA.datePublished),
+            "date": self.text(article, _PUBLISHED),
             "url": web_link(url) if url else None,
-            "file": first_literal(self.graph, article, KG.sourceFile),
-            "publisher": first_literal(self.graph, article, SCHEMA.publisher),
-            "author": ", ".join(_sorted_strings(self.graph.objects(article, SCHEMA.author))),
+            "file": self.text(article, named(KG.sourceFile)),
+            "publisher": self.text(article, named(SCHEMA.publisher)),
+            "author": ", ".join(
+                _sorted_strings(self.source.objects(article, named(SCHEMA.author)))
+            ),
         }
 
-    def dates(self, subject: Node, kind: str) -> list[str]:
+    def dates(self, subject: Subject, kind: str) -> list[str]:
         """The dates a node stands at: an event's kg:date, an article's publication date."""
-        predicate = SCHEMA.datePublished if kind == ARTICLE_KIND else KG.date
-        return _sorted_strings(self.graph.objects(subject, predicate))
+        predicate = _PUBLISHED if kind == ARTICLE_KIND else named(KG.date)
+        return _sorted_strings(self.source.objects(subject, predicate))
 
     # --- per node ----------------------------------------------------------------
 
-    def details(self, subject: Node, kind: str) -> JSON:
+    def details(self, subject: Subject, kind: str) -> JSON:
         """The panel data of one node of the given kind."""
         if kind == ARTICLE_KIND:
-            return {"article": self._article_index.get(str(subject))}
+            return {"article": self._article_index.get(subject.value)}
         if is_event_kind(kind):
             return self._event(subject, kind)
         return self._entity(subject)
 
-    def _entity(self, subject: Node) -> JSON:
-        links = [web_link(iri) for iri in _sorted_strings(self.graph.objects(subject, OWL.sameAs))]
+    def _entity(self, subject: Subject) -> JSON:
+        same_as = _sorted_strings(self.source.objects(subject, named(OWL.sameAs)))
+        links = [web_link(iri) for iri in same_as]
         return {
             "sameAs": [link for link in links if link],
             "roles": self._roles(subject),
-            "locatedIn": self.refs(subject, KG.locatedIn),
-            "actsFor": self.refs(subject, KG.actsFor),
+            "locatedIn": self.refs(subject, named(KG.locatedIn)),
+            "actsFor": self.refs(subject, named(KG.actsFor)),
             "mentions": self._surface_forms(subject),
         }
 
-    def _roles(self, person: Node) -> list[JSON]:
+    def _roles(self, person: Subject) -> list[JSON]:
         roles = [
             {
-                "title": first_literal(self.graph, role, KG.title) or "",
-                "of": self.refs(role, KG.roleOf),
-                "articles": self.article_ids(self.graph.objects(role, PROV.wasDerivedFrom)),
+                "title": self.text(role, named(KG.title)) or "",
+                "of": self.refs(role, named(KG.roleOf)),
+                "articles": self.article_ids(self.source.objects(role, _DERIVED_FROM)),
             }
-            for role in set(self.graph.objects(person, KG.hasRole))
+            for role in self.source.objects(person, named(KG.hasRole))
+            if not isinstance(role, ox.Literal)
         ]
         return sorted(roles, key=lambda role: (role["title"], [r["label"] for r in role["of"]]))
 
-    def _surface_forms(self, subject: Node) -> list[JSON]:
+    def _surface_forms(self, subject: Subject) -> list[JSON]:
         """Per article that names the entity, the words it used."""
-        forms: dict[int, set[str]] = {
-            index: set() for index in self.article_ids(self.graph.objects(subject, KG.mentionedIn))
-        }
-        for mention in self.graph.objects(subject, KG.denotedBy):
-            found, indexes = self._mentions_read().get(mention, (None, []))
-            for index in indexes:
-                forms.setdefault(index, set()).update([found.anchor] if found else [])
-        return [{"article": index, "forms": sorted(forms[index])} for index in sorted(forms)]
+        mentioned_in = self.source.objects(subject, named(KG.mentionedIn))
+        forms: dict[int, set[str]] = {index: set() for index in self.article_ids(mentioned_in)}
+        for _, anchor, article in self.source.select(_FORMS, subject=subject):
+            for index in self.article_ids([article] if article is not None else []):
+                forms.setdefault(index, set()).add(anchor.value if anchor is not None else "")
+        return [
+            {"article": index, "forms": sorted(form for form in forms[index] if form)}
+            for index in sorted(forms)
+        ]
 
-    def _event(self, event: Node, kind: str) -> JSON:
+    def _event(self, event: Subject, kind: str) -> JSON:
         figures = [
             {
                 "name": name,
-                "values": _numbers(self.graph.objects(event, value)),
-                "qualifiers": _sorted_strings(self.graph.objects(event, qualifier)),
+                "values": _numbers(self.source.objects(event, value)),
+                "qualifiers": _sorted_strings(self.source.objects(event, qualifier)),
             }
             for value, qualifier, name in FIGURES
         ]
@@ -251,7 +258,7 @@ class DetailReader:
             "reading": self.reading(event, kind),
             "type": event_label(kind),
             "dates": self.dates(event, kind),
-            "status": _sorted_strings(self.graph.objects(event, KG.status)),
+            "status": _sorted_strings(self.source.objects(event, named(KG.status))),
             "figures": [figure for figure in figures if figure["values"]],
             "arguments": [argument for argument in arguments if argument["refs"]],
             "evidence": self._evidence(event),
@@ -259,16 +266,16 @@ class DetailReader:
 
     # --- event labels ------------------------------------------------------------
 
-    def _labels(self, event: Node, predicate: URIRef) -> list[str]:
-        return sorted({self.label(obj) for obj in self.graph.objects(event, predicate)})
+    def _labels(self, event: Subject, predicate: ox.NamedNode) -> list[str]:
+        return sorted({self.label(obj) for obj in self.source.objects(event, predicate)})
 
-    def reading(self, event: Node, kind: str) -> str:
+    def reading(self, event: Subject, kind: str) -> str:
         """What the event says, in two lines: who did what to whom; when and how many.
 
         "United States withdrew from Iraq" / "Sep 2020 · 5,200 → 3,000 · planned".
         Without an agent, the event's own label says it ("Handover of Camp Taji").
         """
-        agents = self._labels(event, KG.agent)
+        agents = self._labels(event, _AGENT)
         verb, object_role = _VERBS.get(kind, (event_label(kind).lower(), None))
         words = [_names(agents), verb] if agents else [_UNDATED.sub("", self.label(event))]
         if agents and object_role is not None:
@@ -277,7 +284,7 @@ class DetailReader:
             others = self._labels(event, role) if role != object_role else []
             if others:
                 words += [preposition, _names(others)]
-        statuses = _sorted_strings(self.graph.objects(event, KG.status))
+        statuses = _sorted_strings(self.source.objects(event, named(KG.status)))
         facts = [
             ", ".join(readable_date(date) for date in self.dates(event, kind)),
             self._figures_text(event),
@@ -287,10 +294,10 @@ class DetailReader:
         second = " · ".join(fact for fact in facts if fact)
         return f"{first}\n{second}" if second else first
 
-    def _figures_text(self, event: Node) -> str:
-        before = _numbers(self.graph.objects(event, KG.troopsBefore))
-        after = _numbers(self.graph.objects(event, KG.troopsAfter))
-        count = _numbers(self.graph.objects(event, KG.troopCount))
+    def _figures_text(self, event: Subject) -> str:
+        before, after, count = (
+            _numbers(self.source.objects(event, value)) for value, _, _ in FIGURES
+        )
         parts = []
         if before or after:
             parts.append(f"{_thousands(before) or '?'} → {_thousands(after) or '?'}")
@@ -300,64 +307,41 @@ class DetailReader:
 
     # --- evidence ----------------------------------------------------------------
 
-    def _evidence(self, event: Node) -> list[JSON]:
+    def _evidence(self, event: Subject) -> list[JSON]:
         """Each evidence sentence with the article(s) it was read from.
 
         The union graph does not say which article gave which sentence, so
         the event's trigger mentions place the sentence in each candidate
         article (see `_sources`); with one source article there is no doubt.
         """
-        sources = self.article_ids(self.graph.objects(event, PROV.wasDerivedFrom))
+        sources = self.article_ids(self.source.objects(event, _DERIVED_FROM))
         triggers = self._triggers(event)
         items = []
-        for sentence in _sorted_strings(self.graph.objects(event, KG.evidence)):
+        for sentence in _sorted_strings(self.source.objects(event, named(KG.evidence))):
             found = self._sources(sentence, triggers) if len(sources) > 1 else sources
             items.append({"text": sentence, "articles": found or sources})
         return sorted(items, key=lambda item: (item["articles"], item["text"]))
 
-    def _triggers(self, event: Node) -> list[tuple[int, _Mention]]:
+    def _triggers(self, event: Subject) -> list[tuple[int, _Mention]]:
+        """The words that denote `event` in each of its articles, with their offsets."""
         triggers = []
-        for mention in self.graph.objects(event, KG.denotedBy):
-            found, indexes = self._mentions_read().get(mention, (None, []))
-            if found is not None:
-                triggers += [(index, found) for index in indexes]
+        for _, begin, end, anchor, article in self.source.select(_TRIGGERS, event=event):
+            found = _read_mention(begin, end, anchor)
+            if found is not None and article is not None:
+                triggers += [(index, found) for index in self.article_ids([article])]
         return triggers
 
-    def _mentions_read(self) -> dict[Node, tuple[_Mention | None, list[int]]]:
-        """Every mention: its offsets and words (None if incomplete), and its articles.
-
-        Read once, a property at a time: four scans instead of a lookup per
-        mention and property, which a graph read in place from a store pays
-        for (`kg.storegraph`).
-        """
-        if self._mention_table is None:
-            begins = dict(self.graph.subject_objects(KG.beginIndex))
-            ends = dict(self.graph.subject_objects(KG.endIndex))
-            anchors = dict(self.graph.subject_objects(KG.anchorOf))
-            articles: dict[Node, list[Node]] = {}
-            for mention, article in self.graph.subject_objects(KG.inArticle):
-                articles.setdefault(mention, []).append(article)
-            self._mention_table = {
-                mention: (
-                    _mention(begins.get(mention), ends.get(mention), anchors.get(mention)),
-                    self.article_ids(articles.get(mention, [])),
-                )
-                for mention in articles.keys() | begins.keys()
-            }
-        return self._mention_table
-
-    def _all_mentions(self) -> dict[int, list[_Mention]]:
-        """Every mention of every article, by article index, in offset order (read once)."""
-        if self._mentions is None:
-            by_article: dict[int, set[_Mention]] = {}
-            for found, indexes in self._mentions_read().values():
-                for index in indexes:
-                    if found is not None:
-                        by_article.setdefault(index, set()).add(found)
-            self._mentions = {
-                index: sorted(found, key=_offsets) for index, found in by_article.items()
-            }
-        return self._mentions
+    def _article_mentions(self, index: int) -> list[_Mention]:
+        """Every mention in the article at `index`, in offset order (read once)."""
+        found = self._mentions_in.get(index)
+        if found is None:
+            article = ox.NamedNode(self.article_iris[index])
+            rows = self.source.select(_ARTICLE_MENTIONS, article=article)
+            mentions = {_read_mention(begin, end, anchor) for _, begin, end, anchor in rows}
+            found = self._mentions_in[index] = sorted(
+                (mention for mention in mentions if mention is not None), key=_offsets
+            )
+        return found
 
     def _sources(self, sentence: str, triggers: list[tuple[int, _Mention]]) -> list[int]:
         """The articles in which `sentence` lines up with everything mentioned around a trigger.
@@ -369,7 +353,7 @@ class DetailReader:
         """
         scores: dict[int, int] = {}
         for index, trigger in triggers:
-            mentions = self._all_mentions().get(index, [])
+            mentions = self._article_mentions(index)
             for position in _occurrences(sentence, trigger.anchor):
                 start = trigger.begin - position
                 score = _alignment(sentence, start, mentions)
@@ -379,14 +363,31 @@ class DetailReader:
         return sorted(index for index, score in scores.items() if score == best)
 
 
-def _mention(begin: Node | None, end: Node | None, anchor: Node | None) -> _Mention | None:
+# A mention's offsets and words. Mentions missing any are left out: the
+# shapes require all three, so only a graph from elsewhere lacks them.
+_MENTION = "?mention kg:beginIndex ?begin ; kg:endIndex ?end ; kg:anchorOf ?anchor"
+_FORMS = f"""PREFIX kg: <{KG}>
+SELECT DISTINCT ?subject ?anchor ?article WHERE {{
+    ?subject kg:denotedBy ?mention . ?mention kg:inArticle ?article .
+    OPTIONAL {{ ?mention kg:anchorOf ?anchor }}
+}}"""
+_TRIGGERS = f"""PREFIX kg: <{KG}>
+SELECT DISTINCT ?event ?begin ?end ?anchor ?article WHERE {{
+    ?event kg:denotedBy ?mention . {_MENTION} ; kg:inArticle ?article .
+}}"""
+_ARTICLE_MENTIONS = f"""PREFIX kg: <{KG}>
+SELECT DISTINCT ?article ?begin ?end ?anchor WHERE {{
+    ?mention kg:inArticle ?article . {_MENTION} .
+}}"""
+
+
+def _read_mention(begin: Term | None, end: Term | None, anchor: Term | None) -> _Mention | None:
     """A mention's offsets and words, or None if its graph lacks any of them."""
-    if not (isinstance(begin, Literal) and isinstance(end, Literal) and anchor is not None):
+    first = integer(begin) if begin is not None else None
+    last = integer(end) if end is not None else None
+    if first is None or last is None or anchor is None:
         return None
-    first, last = begin.toPython(), end.toPython()
-    if not (isinstance(first, int) and isinstance(last, int)):
-        return None
-    return _Mention(first, last, str(anchor))
+    return _Mention(first, last, anchor.value)
 
 
 def _offsets(mention: _Mention) -> tuple[int, int, str]:

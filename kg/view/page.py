@@ -26,9 +26,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
+import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import URIRef
 
 from kg.atomic import atomic_write_text
 from kg.view.details import DetailReader, date_interval
@@ -37,12 +36,15 @@ from kg.view.projection import (
     ARTICLE_KIND,
     ENTITY_CLASSES,
     EVENT_KIND,
+    Projection,
     event_label,
-    graph_to_networkx,
+    graph_source,
     is_event_kind,
     keep_most_connected,
     local_name,
+    project,
 )
+from kg.view.source import GraphSource
 
 JSON = dict[str, Any]
 
@@ -188,11 +190,11 @@ def _style_kind(kind: str) -> str:
     return EVENT_KIND if is_event_kind(kind) else kind
 
 
-def _classes(projection: nx.MultiDiGraph) -> list[JSON]:
+def _classes(projection: Projection) -> list[JSON]:
     """The legend and class filter: entity classes, each event type present, articles."""
     counts: dict[str, int] = {}
-    for _, kind in projection.nodes(data="kind"):
-        counts[kind] = counts.get(kind, 0) + 1
+    for node in projection.nodes.values():
+        counts[node.kind] = counts.get(node.kind, 0) + 1
     kinds = [local_name(str(cls)) for cls in ENTITY_CLASSES]
     kinds += sorted(kind for kind in counts if is_event_kind(kind))
     kinds.append(ARTICLE_KIND)
@@ -224,13 +226,14 @@ def _edge_label(name: str, event_kind: str) -> str:
     return _EDGE_WORDS.get(name, (name, name, name))[0]
 
 
-def _edges(projection: nx.MultiDiGraph, ids: dict[str, int]) -> list[JSON]:
+def _edges(projection: Projection, ids: dict[str, int]) -> list[JSON]:
     """Edges as the page draws them: an agent points at its event, so arrows read on.
 
     `names` says how the panel of each end (`from`, then `to`) lists the edge.
     """
     edges = []
-    for number, (source, target, name) in enumerate(projection.edges(keys=True)):
+    for number, (source, predicate, target) in enumerate(projection.edges):
+        name = local_name(predicate)
         _, forward, backward = _EDGE_WORDS.get(name, (name, name, name))
         start, end, names = ids[source], ids[target], [forward, backward]
         if name == "agent":
@@ -241,7 +244,7 @@ def _edges(projection: nx.MultiDiGraph, ids: dict[str, int]) -> list[JSON]:
                 "from": start,
                 "to": end,
                 "rel": name,
-                "label": _edge_label(name, projection.nodes[source]["kind"]),
+                "label": _edge_label(name, projection.nodes[source].kind),
                 "names": names,
             }
         )
@@ -249,18 +252,18 @@ def _edges(projection: nx.MultiDiGraph, ids: dict[str, int]) -> list[JSON]:
 
 
 def _nodes(
-    graph: Graph, projection: nx.MultiDiGraph, ids: dict[str, int], degrees: dict[str, int]
+    source: GraphSource, projection: Projection, ids: dict[str, int], degrees: dict[str, int]
 ) -> tuple[list[JSON], list[JSON]]:
     """The drawn nodes with positions and panel details, and the articles they cite."""
-    reader = DetailReader(graph, ids)
+    reader = DetailReader(source, ids)
     links = [
-        (ids[source], ids[target], SOURCE_PULL if name in SOURCE_EDGES else 1.0)
-        for source, target, name in projection.edges(keys=True)
+        (ids[start], ids[end], SOURCE_PULL if local_name(predicate) in SOURCE_EDGES else 1.0)
+        for start, predicate, end in projection.edges
     ]
     positions = force_layout(len(ids), links)
     nodes = []
-    for iri, data in projection.nodes(data=True):
-        subject, kind = URIRef(iri), data["kind"]
+    for iri, node in projection.nodes.items():
+        subject, kind = ox.NamedNode(iri), node.kind
         info = reader.details(subject, kind)
         intervals = [date_interval(value) for value in reader.dates(subject, kind)]
         x, y = positions[ids[iri]]
@@ -269,9 +272,9 @@ def _nodes(
                 "id": ids[iri],
                 "iri": iri,
                 "kind": kind,
-                "name": data["label"],
-                "label": info.get("reading") or data["label"],
-                "aliases": data["aliases"],
+                "name": node.label,
+                "label": info.get("reading") or node.label,
+                "aliases": list(node.aliases),
                 "dates": sorted({interval for interval in intervals if interval}),
                 "size": _node_size(kind, degrees[iri]),
                 "x": x,
@@ -289,21 +292,25 @@ def _date_range(nodes: list[JSON]) -> list[str] | None:
 
 
 def page_data(
-    graph: Graph, *, max_nodes: int | None = None, projection: nx.MultiDiGraph | None = None
+    graph: Graph | GraphSource,
+    *,
+    max_nodes: int | None = None,
+    projection: Projection | None = None,
 ) -> tuple[JSON, ViewStats]:
     """Everything the page's script needs, and a summary of what it draws.
 
-    `projection` is `graph_to_networkx(graph)` when the caller has it already.
+    `projection` is `project(graph)` when the caller has it already.
     """
-    full = graph_to_networkx(graph) if projection is None else projection
-    degrees = dict(full.degree())
+    source = graph_source(graph)
+    full = project(source) if projection is None else projection
+    degrees = full.degrees()
     trimmed = keep_most_connected(full, max_nodes)
     projection = trimmed.projection
     ids = {iri: number for number, iri in enumerate(projection.nodes)}
-    nodes, articles = _nodes(graph, projection, ids, degrees)
+    nodes, articles = _nodes(source, projection, ids, degrees)
     stats = ViewStats(
-        nodes=projection.number_of_nodes(),
-        edges=projection.number_of_edges(),
+        nodes=len(projection.nodes),
+        edges=len(projection.edges),
         dropped_kinds=trimmed.dropped_kinds,
         dropped_edges=trimmed.dropped_edges,
     )
@@ -330,11 +337,11 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 
 def render_page(
-    graph: Graph,
+    graph: Graph | GraphSource,
     *,
     title: str = "newskg",
     max_nodes: int | None = None,
-    projection: nx.MultiDiGraph | None = None,
+    projection: Projection | None = None,
 ) -> tuple[str, ViewStats]:
     """The page's HTML and what it draws (see `render_html` and `page_data`)."""
     data, stats = page_data(graph, max_nodes=max_nodes, projection=projection)
@@ -359,7 +366,9 @@ def render_page(
     return page, stats
 
 
-def render_html(graph: Graph, *, title: str = "newskg", max_nodes: int | None = None) -> str:
+def render_html(
+    graph: Graph | GraphSource, *, title: str = "newskg", max_nodes: int | None = None
+) -> str:
     """Draw `graph` as one HTML page that works offline from disk and writes no files.
 
     Nodes are `graph_to_networkx`'s projection, laid out up front with a fixed
@@ -372,12 +381,12 @@ def render_html(graph: Graph, *, title: str = "newskg", max_nodes: int | None = 
 
 
 def write_html(
-    graph: Graph,
+    graph: Graph | GraphSource,
     path: Path,
     *,
     title: str = "newskg",
     max_nodes: int | None = None,
-    projection: nx.MultiDiGraph | None = None,
+    projection: Projection | None = None,
 ) -> ViewStats:
     """Render `graph` (see `render_page`), write it to `path` atomically, say what it draws."""
     page, stats = render_page(graph, title=title, max_nodes=max_nodes, projection=projection)

@@ -1,13 +1,13 @@
 """Project the RDF graph onto what people want to look at: entities, events, articles.
 
-The projection is a networkx MultiDiGraph shared by the HTML view and the
-GraphML export. Mentions, roles and anything untyped stay out of it: they
-are details of the nodes (see `kg.view.details`), not nodes of their own.
+The projection (`project`) is shared by the HTML view and the GraphML
+export, computed once per build; `graph_to_networkx` hands it to networkx
+users. Mentions, roles and anything untyped stay out of it: they are
+details of the nodes (see `kg.view.details`), not nodes of their own.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -17,8 +17,9 @@ from rdflib import Graph
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node, URIRef
 
-from kg.namespaces import KG, SCHEMA
+from kg.namespaces import KG, SCHEMA, local_name
 from kg.resources import ontology_dir
+from kg.view.source import GraphSource, Subject, named, smallest_text
 
 ONTOLOGY_FILE = "newskg.ttl"
 EVENT_KIND = "Event"
@@ -45,22 +46,12 @@ EVENT_ARGUMENTS: tuple[URIRef, ...] = (
     KG.accordingTo,
 )
 EVENT_EDGE_PROPERTIES: tuple[URIRef, ...] = (*EVENT_ARGUMENTS, PROV.wasDerivedFrom)
-
-
-def local_name(iri: str) -> str:
-    """The part of an IRI after its last `#` or `/`."""
-    tail = re.split(r"[#/]", iri.rstrip("/#"))[-1]
-    return tail or iri
+RDF_TYPE = named(RDF.type)
 
 
 def first_literal(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
     """The smallest (so: deterministic) non-empty value of `predicate`, or None."""
     return smallest_text(str(value) for value in graph.objects(subject, predicate))
-
-
-def smallest_text(values: Iterable[str]) -> str | None:
-    """The smallest non-empty value, or None: the same pick whatever the order."""
-    return min((value for value in values if value.strip()), default=None)
 
 
 @dataclass(frozen=True)
@@ -124,13 +115,70 @@ def node_kind(types: Iterable[URIRef]) -> str | None:
     return None
 
 
-def drawn_kinds(graph: Graph) -> dict[Node, str]:
-    """Every subject that becomes a node, with its kind."""
-    types_of: dict[Node, set[URIRef]] = {}
-    for subject, cls in graph.subject_objects(RDF.type):
-        if isinstance(cls, URIRef):
+@dataclass(frozen=True, slots=True)
+class ProjectedNode:
+    """One drawn node: an entity, an event or an article."""
+
+    iri: str
+    kind: str
+    label: str
+    aliases: tuple[str, ...]
+    same_as: tuple[str, ...]
+
+
+Edge = tuple[str, str, str]  # (source IRI, property IRI, target IRI)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Entities, events and articles, and the links between them, in IRI order.
+
+    Compact on purpose: plain strings and tuples, no graph library, so that
+    the projection of a whole archive fits beside the build (the page draws a
+    trimmed part of it, GraphML writes all of it).
+    """
+
+    nodes: dict[str, ProjectedNode]  # by IRI, in IRI order
+    edges: list[Edge]  # sorted
+
+    def degrees(self) -> dict[str, int]:
+        """Links per node, both ways (a link from a node to itself counts twice)."""
+        degrees = dict.fromkeys(self.nodes, 0)
+        for source, _, target in self.edges:
+            degrees[source] += 1
+            degrees[target] += 1
+        return degrees
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The projection as a networkx MultiDiGraph (see `graph_to_networkx`)."""
+        graph = nx.MultiDiGraph()
+        for node in self.nodes.values():
+            graph.add_node(
+                node.iri,
+                label=node.label,
+                kind=node.kind,
+                aliases=list(node.aliases),
+                same_as=list(node.same_as),
+                iri=node.iri,
+            )
+        for source, predicate, target in self.edges:
+            name = local_name(predicate)
+            graph.add_edge(source, target, key=name, label=name, predicate=predicate)
+        return graph
+
+
+def drawn_kinds(source: GraphSource) -> dict[Subject, str]:
+    """Every subject that becomes a node, with its kind.
+
+    Read class by class, so the many subjects that are never drawn (mentions,
+    roles) are never collected.
+    """
+    drawn = (*ENTITY_CLASSES, *event_classes(), KG.Article)
+    types_of: dict[Subject, set[URIRef]] = {}
+    for cls in drawn:
+        for subject in source.subjects(RDF_TYPE, named(cls)):
             types_of.setdefault(subject, set()).add(cls)
-    kinds: dict[Node, str] = {}
+    kinds: dict[Subject, str] = {}
     for subject, types in types_of.items():
         kind = node_kind(types)
         if kind is not None:
@@ -138,7 +186,44 @@ def drawn_kinds(graph: Graph) -> dict[Node, str]:
     return kinds
 
 
-def graph_to_networkx(graph: Graph) -> nx.MultiDiGraph:
+def project(source: GraphSource) -> Projection:
+    """The graph projected onto entities, events and articles (see `graph_to_networkx`)."""
+    kinds = drawn_kinds(source)
+    labels = _values_by_subject(source, RDFS.label, kinds)
+    headlines = _values_by_subject(source, SCHEMA.headline, kinds)
+    aliases = _values_by_subject(source, SKOS.altLabel, kinds)
+    same_as = _values_by_subject(source, OWL.sameAs, kinds)
+    nodes: dict[str, ProjectedNode] = {}
+    names: dict[Subject, str] = {}  # one string per node, shared by its edges
+    for subject in sorted(kinds, key=lambda term: term.value):
+        kind, name = kinds[subject], subject.value
+        label = smallest_text(labels.get(subject, ()))
+        if kind == ARTICLE_KIND:
+            label = smallest_text(headlines.get(subject, ())) or label
+        names[subject] = name
+        nodes[name] = ProjectedNode(
+            iri=name,
+            kind=kind,
+            label=label or local_name(name),
+            aliases=tuple(sorted(set(aliases.get(subject, ())))),
+            same_as=tuple(sorted(set(same_as.get(subject, ())))),
+        )
+    edges: set[Edge] = set()
+    for predicate in (*ENTITY_EDGE_PROPERTIES, *EVENT_EDGE_PROPERTIES):
+        from_any, property_iri = predicate in ENTITY_EDGE_PROPERTIES, str(predicate)
+        for subject, obj in source.pairs(named(predicate)):
+            source_kind, target = kinds.get(subject), names.get(obj)  # type: ignore[arg-type]
+            if source_kind and target and (from_any or is_event_kind(source_kind)):
+                edges.add((names[subject], property_iri, target))
+    return Projection(nodes, sorted(edges))
+
+
+def graph_source(graph: Graph | GraphSource) -> GraphSource:
+    """`graph` as the view reads it: a source as it is, an rdflib graph copied into one."""
+    return graph if isinstance(graph, GraphSource) else GraphSource.of_rdflib(graph)
+
+
+def graph_to_networkx(graph: Graph | GraphSource) -> nx.MultiDiGraph:
     """Project the RDF graph onto entities, events and articles for drawing.
 
     Nodes are subjects typed with an entity class (kg:Person, kg:Country,
@@ -156,48 +241,18 @@ def graph_to_networkx(graph: Graph) -> nx.MultiDiGraph:
         `label` (property local name) and `predicate` (property IRI). Nodes
         and edges are added in IRI order, so the result is deterministic.
     """
-    kinds = drawn_kinds(graph)
-    labels = _values_by_subject(graph, RDFS.label, kinds)
-    headlines = _values_by_subject(graph, SCHEMA.headline, kinds)
-    aliases = _values_by_subject(graph, SKOS.altLabel, kinds)
-    same_as = _values_by_subject(graph, OWL.sameAs, kinds)
-    projection = nx.MultiDiGraph()
-    for subject in sorted(kinds, key=str):
-        kind = kinds[subject]
-        iri = str(subject)
-        label = smallest_text(labels.get(subject, ()))
-        if kind == ARTICLE_KIND:
-            label = smallest_text(headlines.get(subject, ())) or label
-        projection.add_node(
-            iri,
-            label=label or local_name(iri),
-            kind=kind,
-            aliases=sorted(set(aliases.get(subject, ()))),
-            same_as=sorted(set(same_as.get(subject, ()))),
-            iri=iri,
-        )
-    edges: set[tuple[str, str, str]] = set()
-    for predicate in (*ENTITY_EDGE_PROPERTIES, *EVENT_EDGE_PROPERTIES):
-        from_any = predicate in ENTITY_EDGE_PROPERTIES
-        for subject, obj in graph.subject_objects(predicate):
-            source_kind = kinds.get(subject)
-            if source_kind and obj in kinds and (from_any or is_event_kind(source_kind)):
-                edges.add((str(subject), str(predicate), str(obj)))
-    for source, predicate_iri, target in sorted(edges):
-        name = local_name(predicate_iri)
-        projection.add_edge(source, target, key=name, label=name, predicate=predicate_iri)
-    return projection
+    return project(graph_source(graph)).to_networkx()
 
 
 def _values_by_subject(
-    graph: Graph, predicate: URIRef, subjects: dict[Node, str]
-) -> dict[Node, list[str]]:
+    source: GraphSource, predicate: URIRef, subjects: dict[Subject, str]
+) -> dict[Subject, list[str]]:
     """Every value of `predicate` on each of `subjects`, as text: one scan of the predicate
-    instead of a lookup per node, which a graph read in place from a store pays for."""
-    found: dict[Node, list[str]] = {}
-    for subject, value in graph.subject_objects(predicate):
+    instead of a lookup per node."""
+    found: dict[Subject, list[str]] = {}
+    for subject, value in source.pairs(named(predicate)):
         if subject in subjects:
-            found.setdefault(subject, []).append(str(value))
+            found.setdefault(subject, []).append(value.value)
     return found
 
 
@@ -205,33 +260,29 @@ def _values_by_subject(
 class Trimmed:
     """A projection cut down to its most connected nodes, and what was cut."""
 
-    projection: nx.MultiDiGraph
+    projection: Projection
     dropped_kinds: dict[str, int]  # kind → number of nodes dropped, by kind name
     dropped_edges: int
 
 
-def keep_most_connected(projection: nx.MultiDiGraph, max_nodes: int | None) -> Trimmed:
+def keep_most_connected(projection: Projection, max_nodes: int | None) -> Trimmed:
     """Keep the `max_nodes` nodes of highest degree (ties: IRI order), and their edges.
 
     None (or a limit at least the node count) keeps everything.
     """
-    if max_nodes is None or projection.number_of_nodes() <= max_nodes:
+    if max_nodes is None or len(projection.nodes) <= max_nodes:
         return Trimmed(projection, {}, 0)
-    ranked = sorted(projection.nodes, key=lambda node: (-projection.degree(node), node))
+    degrees = projection.degrees()
+    ranked = sorted(projection.nodes, key=lambda node: (-degrees[node], node))
     kept = set(ranked[:max_nodes])
-    trimmed = nx.MultiDiGraph()
-    trimmed.add_nodes_from((node, projection.nodes[node]) for node in projection if node in kept)
-    trimmed.add_edges_from(
-        (source, target, key, data)
-        for source, target, key, data in projection.edges(keys=True, data=True)
-        if source in kept and target in kept
-    )
+    nodes = {name: node for name, node in projection.nodes.items() if name in kept}
+    edges = [edge for edge in projection.edges if edge[0] in kept and edge[2] in kept]
     dropped: dict[str, int] = {}
-    for node in ranked[max_nodes:]:
-        kind = projection.nodes[node]["kind"]
+    for name in ranked[max_nodes:]:
+        kind = projection.nodes[name].kind
         dropped[kind] = dropped.get(kind, 0) + 1
     return Trimmed(
-        trimmed,
+        Projection(nodes, edges),
         dict(sorted(dropped.items())),
-        projection.number_of_edges() - trimmed.number_of_edges(),
+        len(projection.edges) - len(edges),
     )
