@@ -71,7 +71,7 @@ def validate_build(
         report = (
             validate_union(store.store, store.union_ntriples())
             if small
-            else validate_store(store.store)
+            else validate_store(store.store, read_graph=store.graph_triples)
         )
         carried: list[Violation] = []
         checked = len(names)
@@ -80,7 +80,11 @@ def validate_build(
         carried = [v for v, graphs in kept if graphs and not graphs & stale]
         present = set(names)
         fresh = [ox.NamedNode(name) for name in changed if name in present]
-        report = validate_store(store.store, fresh) if fresh else ValidationReport.of([], 0)
+        report = (
+            validate_store(store.store, fresh, read_graph=store.graph_triples)
+            if fresh
+            else ValidationReport.of([], 0)
+        )
         checked = len(fresh)
     whole = ValidationReport.of([*carried, *report.violations], report.triples)
     _write(store, whole)
