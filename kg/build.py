@@ -286,7 +286,8 @@ def write_outputs(
             with _timed(result.timings, f"write {fmt}"):
                 write_union(lines, staging / output_name(fmt), fmt)
         lines.unlink(missing_ok=True)
-        shown = GraphSource(result.store.store)  # read in place: memory stays flat
+        # read in place: memory stays flat
+        shown = GraphSource(result.store.store, read_graph=result.store.graph_triples)
         with _timed(result.timings, "write projection"):
             projection = project(shown)
         if "graphml" in formats:

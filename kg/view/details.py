@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -150,6 +150,7 @@ class DetailReader:
         self.article_iris = sorted(node.value for node in source.subjects(RDF_TYPE, _ARTICLE))
         self._article_index = {iri: index for index, iri in enumerate(self.article_iris)}
         self._mentions_in: dict[int, list[_Mention]] = {}
+        self._label_of: dict[Term, str] = {}
 
     # --- shared pieces ---------------------------------------------------------
 
@@ -157,10 +158,18 @@ class DetailReader:
         return self.source.first_text(subject, predicate)
 
     def label(self, node: Term) -> str:
-        """A node's name: its rdfs:label, an article's headline, else its IRI's last part."""
+        """A node's name: its rdfs:label, an article's headline, else its IRI's last part.
+
+        Kept once read: a country is named by thousands of the events drawn.
+        """
         if isinstance(node, ox.Literal):
             return node.value
-        return self.text(node, _HEADLINE) or self.text(node, _LABEL) or local_name(node.value)
+        found = self._label_of.get(node)
+        if found is None:
+            found = self._label_of[node] = (
+                self.text(node, _HEADLINE) or self.text(node, _LABEL) or local_name(node.value)
+            )
+        return found
 
     def ref(self, node: Term) -> JSON:
         """A link to another node: its name, and its page id when it is drawn."""
@@ -336,7 +345,12 @@ class DetailReader:
         found = self._mentions_in.get(index)
         if found is None:
             article = ox.NamedNode(self.article_iris[index])
-            rows = self.source.select(_ARTICLE_MENTIONS, article=article)
+            read_graph = self.source.read_graph
+            rows = (
+                _mention_rows(read_graph(article), article)
+                if read_graph is not None
+                else self.source.select(_ARTICLE_MENTIONS, article=article)
+            )
             mentions = {_read_mention(begin, end, anchor) for _, begin, end, anchor in rows}
             found = self._mentions_in[index] = sorted(
                 (mention for mention in mentions if mention is not None), key=_offsets
@@ -363,6 +377,8 @@ class DetailReader:
         return sorted(index for index, score in scores.items() if score == best)
 
 
+_IN_ARTICLE = str(KG.inArticle)
+_MENTION_PARTS = tuple(str(KG[name]) for name in ("beginIndex", "endIndex", "anchorOf"))
 # A mention's offsets and words. Mentions missing any are left out: the
 # shapes require all three, so only a graph from elsewhere lacks them.
 _MENTION = "?mention kg:beginIndex ?begin ; kg:endIndex ?end ; kg:anchorOf ?anchor"
@@ -379,6 +395,20 @@ _ARTICLE_MENTIONS = f"""PREFIX kg: <{KG}>
 SELECT DISTINCT ?article ?begin ?end ?anchor WHERE {{
     ?mention kg:inArticle ?article . {_MENTION} .
 }}"""
+
+
+def _mention_rows(
+    triples: Iterable[ox.Triple], article: ox.NamedNode
+) -> Iterator[tuple[Term, Term | None, Term | None, Term | None]]:
+    """`_ARTICLE_MENTIONS`'s rows out of the article's own graph, where a build puts every
+    mention it has (each mention's statements are in the graph of its article)."""
+    parts: dict[Term, dict[str, Term]] = {}
+    for triple in triples:
+        parts.setdefault(triple.subject, {})[triple.predicate.value] = triple.object  # type: ignore[arg-type,assignment]
+    for values in parts.values():
+        if values.get(_IN_ARTICLE) == article:
+            begin, end, anchor = (values.get(part) for part in _MENTION_PARTS)
+            yield article, begin, end, anchor
 
 
 def _read_mention(begin: Term | None, end: Term | None, anchor: Term | None) -> _Mention | None:

@@ -11,7 +11,7 @@ the union graph the files hold. Nothing here writes to the store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -59,11 +59,20 @@ def integer(term: Term) -> int | None:
         return None
 
 
-class GraphSource:
-    """Read-only lookups over the union of every graph of `store`."""
+GraphReader = Callable[[ox.NamedNode], Iterable[ox.Triple]]
 
-    def __init__(self, store: ox.Store) -> None:
+
+class GraphSource:
+    """Read-only lookups over the union of every graph of `store`.
+
+    `read_graph`, when given, reads one named graph's statements faster than
+    a query (the build parses its kept N-Quads: a tenth of the time); the
+    view reads an article's mentions so.
+    """
+
+    def __init__(self, store: ox.Store, read_graph: GraphReader | None = None) -> None:
         self.store = store
+        self.read_graph = read_graph
 
     @classmethod
     def of_rdflib(cls, graph: Graph) -> GraphSource:
