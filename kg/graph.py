@@ -33,6 +33,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from kg.dates import precision
 from kg.defaults import DEFAULT_BASE_IRI
 from kg.namespaces import KG, SCHEMA, bind_prefixes
 from kg.rdfterms import rdflib_triple
@@ -53,7 +54,7 @@ SAME_AS = _term(str(OWL.sameAs))
 DERIVED_FROM = _term(str(PROV.wasDerivedFrom))
 XSD_INTEGER = _term(str(XSD.integer))
 XSD_DATE = _term(str(XSD.date))
-DATE_TYPES = {4: _term(str(XSD.gYear)), 7: _term(str(XSD.gYearMonth)), 10: XSD_DATE}
+DATE_TYPES = {"year": _term(str(XSD.gYear)), "month": _term(str(XSD.gYearMonth)), "day": XSD_DATE}
 FIGURES = (
     ("troops_before", _term(str(KG.troopsBefore)), _term(str(KG.troopsBeforeQualifier))),
     ("troops_after", _term(str(KG.troopsAfter)), _term(str(KG.troopsAfterQualifier))),
@@ -134,7 +135,7 @@ class IriMinter:
 
 def date_literal(value: str) -> ox.Literal:
     """'2020' → xsd:gYear, '2020-09' → xsd:gYearMonth, '2020-09-09' → xsd:date."""
-    return ox.Literal(value, datatype=DATE_TYPES[len(value)])
+    return ox.Literal(value, datatype=DATE_TYPES[precision(value)])
 
 
 def _integer(value: int) -> ox.Literal:

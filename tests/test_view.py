@@ -23,7 +23,7 @@ from kg.cli import app
 from kg.defaults import DEFAULT_BASE_IRI
 from kg.namespaces import KG, SCHEMA, WD
 from kg.view import GraphSource, graph_to_networkx, project, render_html, render_page, write_html
-from kg.view.details import date_interval, readable_date, web_link
+from kg.view.details import web_link
 from kg.view.layout import EXACT_REPULSION, force_layout
 from kg.view.page import script_json
 from kg.view.projection import keep_most_connected
@@ -375,20 +375,6 @@ def test_view_web_link(value: str, expected: str | None) -> None:
     assert web_link(value) == expected
 
 
-@pytest.mark.parametrize(
-    ("value", "interval", "readable"),
-    [
-        ("2020", ("2020-01-01", "2020-12-31"), "2020"),
-        ("2020-09", ("2020-09-01", "2020-09-31"), "Sep 2020"),
-        ("2020-06-12", ("2020-06-12", "2020-06-12"), "12 Jun 2020"),
-        ("sometime", None, "sometime"),
-    ],
-)
-def test_view_dates(value: str, interval: tuple[str, str] | None, readable: str) -> None:
-    assert date_interval(value) == interval
-    assert readable_date(value) == readable
-
-
 # --- layout ----------------------------------------------------------------------
 
 
@@ -492,7 +478,7 @@ def test_view_page_positions_are_fixed(page: str) -> None:
 def test_view_page_dates_for_the_filter(page: str) -> None:
     data = page_data(page)
     event = node_by_iri(data, WITHDRAWAL)
-    assert event["dates"] == [["2020-09-01", "2020-09-31"], ["2020-11-01", "2020-11-31"]]
+    assert event["dates"] == [["2020-09-01", "2020-09-30"], ["2020-11-01", "2020-11-30"]]
     assert node_by_iri(data, ARTICLE)["dates"] == [["2020-09-09", "2020-09-09"]]
     assert node_by_iri(data, IRAQ)["dates"] == []
     assert data["dateRange"] == ["2020-08", "2020-11"]

@@ -13,24 +13,11 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-MONTHS: dict[str, int] = {
-    "january": 1, "jan": 1,
-    "february": 2, "feb": 2,
-    "march": 3, "mar": 3,
-    "april": 4, "apr": 4,
-    "may": 5,
-    "june": 6, "jun": 6,
-    "july": 7, "jul": 7,
-    "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9,
-    "october": 10, "oct": 10,
-    "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}  # fmt: skip
+from kg.dates import MONTHS, WEEKDAYS
 
-WEEKDAYS: tuple[str, ...] = (
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "mon", "tues", "tue", "wed", "thurs", "thur", "thu", "fri", "sat", "sun",
+# Pages print weekdays short too: "Tue., Sept. 8, 2020".
+_WEEKDAY_WORDS: tuple[str, ...] = (
+    *WEEKDAYS, "mon", "tues", "tue", "wed", "thurs", "thur", "thu", "fri", "sat", "sun",
 )  # fmt: skip
 
 # Years outside this range are page furniture or typos, not publication dates.
@@ -45,7 +32,7 @@ def _alternation(words: Iterable[str]) -> str:
 _MONTH = rf"(?P<month>{_alternation(MONTHS)})\b\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
-_WEEKDAY = rf"(?:(?:{_alternation(WEEKDAYS)})\b\.?,?\s+)"
+_WEEKDAY = rf"(?:(?:{_alternation(_WEEKDAY_WORDS)})\b\.?,?\s+)"
 _TIME = (
     r"(?:\s*(?:,|\bat\b|[-–—|•·])?\s*"
     r"\d{1,2}[:.]\d{2}(?::\d{2}(?:\.\d+)?)?"

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 from rdflib.namespace import OWL, PROV, RDFS
 
+from kg.dates import readable_date
 from kg.namespaces import KG, SCHEMA
 from kg.view.projection import ARTICLE_KIND, RDF_TYPE, event_label, is_event_kind, local_name
 from kg.view.source import GraphSource, Subject, Term, integer, named
@@ -71,8 +72,6 @@ FIGURES: tuple[tuple[ox.NamedNode, ox.NamedNode, str], ...] = (
 )
 _NAMES_IN_LABEL = 2  # "A, B +3"
 _QUIET_STATUS = "reported"  # the usual status, not worth a word in the label
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _UNDATED = re.compile(r"\s*\([^()]*\)$")  # the "(2020-09, 2020-11)" that ends an event's label
 
 
@@ -85,31 +84,6 @@ def web_link(value: str) -> str | None:
     if parts.scheme.lower() in ("http", "https") and parts.netloc:
         return value.strip()
     return None
-
-
-def date_interval(value: str) -> tuple[str, str] | None:
-    """The first and last day a date stands for, as comparable strings ("2020" → whole year)."""
-    match = _DATE.match(value.strip())
-    if not match:
-        return None
-    year, month, day = match.groups()
-    if day and month:
-        return f"{year}-{month}-{day}", f"{year}-{month}-{day}"
-    if month:
-        return f"{year}-{month}-01", f"{year}-{month}-31"
-    return f"{year}-01-01", f"{year}-12-31"
-
-
-def readable_date(value: str) -> str:
-    """ "2020-09" → "Sep 2020", "2020-06-12" → "12 Jun 2020"; anything else as it is."""
-    match = _DATE.fullmatch(value.strip())
-    if not match:
-        return value
-    year, month, day = match.groups()
-    if not month or not 1 <= int(month) <= 12:
-        return year
-    name = f"{_MONTHS[int(month) - 1]} {year}"
-    return f"{int(day)} {name}" if day else name
 
 
 def _sorted_strings(values: Iterable[Term]) -> list[str]:

@@ -30,7 +30,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.atomic import atomic_write_text
-from kg.view.details import DetailReader, date_interval
+from kg.dates import date_interval
+from kg.view.details import DetailReader
 from kg.view.layout import force_layout
 from kg.view.projection import (
     ARTICLE_KIND,

@@ -297,7 +297,7 @@ def test_browser_filters_by_date(sample: LoadedPage) -> None:
         """() => kgView.data.nodes.filter(n => {
             const cls = kgView.data.classes.find(c => c.kind === n.kind);
             return !cls.dated || !n.dates.length
-                || n.dates.some(([a, b]) => a <= '2020-09-31' && b >= '2020-09-01'); }).length"""
+                || n.dates.some(([a, b]) => a <= '2020-09-30' && b >= '2020-09-01'); }).length"""
     )
     assert len(drawn) == expected
     sample.page.uncheck("#kg-undated")
