@@ -273,7 +273,8 @@ def _report_validation(report: ValidationReport, summary: str) -> None:
 def validate_command(
     graph: Path = typer.Argument(
         Path("output") / GRAPH_FILE,
-        help="A graph file: .ttl, .trig, .nq, .nt or .jsonld. Default: output/graph.ttl",
+        help="A graph file (.trig, .nq, .ttl, .nt, .jsonld) or a build folder. "
+        "Default: output/graph.ttl",
     ),
 ) -> None:
     """Check a graph file against the newskg SHACL shapes (ontology/shapes.ttl).
@@ -282,7 +283,8 @@ def validate_command(
     summary. Exit codes: 0 conforms, 1 does not conform, 2 unreadable file.
     """
     from kg.export import union_graph  # noqa: PLC0415
-    from kg.validate import GraphFileError, load_graph_file, validate_graph  # noqa: PLC0415
+    from kg.graphio import GraphFileError  # noqa: PLC0415
+    from kg.validate import load_graph_file, validate_graph  # noqa: PLC0415
 
     try:
         data = load_graph_file(graph)
@@ -300,7 +302,8 @@ def validate_command(
 def view_command(
     graph: Path = typer.Argument(
         Path("output") / GRAPH_FILE,
-        help="A graph file: .ttl, .trig, .nq, .nt or .jsonld. Default: output/graph.ttl",
+        help="A graph file (.trig, .nq, .ttl, .nt, .jsonld) or a build folder. "
+        "Default: output/graph.ttl",
     ),
     out: Path = typer.Option(
         None, "--out", "-o", help="The HTML file to write. Default: the graph file's name + .html"
@@ -318,18 +321,20 @@ def view_command(
     side panel with each node's evidence sentences and articles. Exit codes:
     0 written, 2 unreadable graph file or unwritable page.
     """
-    from kg.export import union_view  # noqa: PLC0415
-    from kg.validate import GraphFileError, load_graph_file  # noqa: PLC0415
-    from kg.view import write_html  # noqa: PLC0415
+    from kg.graphio import GraphFileError, load_store  # noqa: PLC0415
+    from kg.view import GraphSource, write_html  # noqa: PLC0415
 
     try:
-        data = load_graph_file(graph)
+        loaded = load_store(graph)
     except GraphFileError as err:
         raise _fail(str(err)) from err
-    target = out if out is not None else graph.with_suffix(".html")
+    target = out if out is not None else loaded.path.with_suffix(".html")
     try:
         stats = write_html(
-            union_view(data), target, title=f"newskg: {graph.name}", max_nodes=max_nodes
+            GraphSource(loaded.store),
+            target,
+            title=f"newskg: {loaded.path.name}",
+            max_nodes=max_nodes,
         )
     except OSError as err:
         raise _fail(f"cannot write {target}: {err.strerror or err}") from err
@@ -448,9 +453,9 @@ def query_command(
     or stopped query, bad parameter, unreadable graph or unreachable
     endpoint, 130 stopped by Ctrl-C.
     """
+    from kg.graphio import GraphFileError  # noqa: PLC0415
     from kg.query import (  # noqa: PLC0415
         OUTPUT_FORMATS,
-        GraphLoadError,
         ParameterError,
         QueryError,
         parse_params,
@@ -479,7 +484,7 @@ def query_command(
                 allow_service=allow_service,
             )
         typer.echo(answer, nl=False)
-    except (GraphLoadError, ParameterError, QueryError, StoreError, ValueError) as err:
+    except (GraphFileError, ParameterError, QueryError, StoreError, ValueError) as err:
         raise _fail(str(err)) from err  # QueryRefused is a ValueError too
     except KeyboardInterrupt:
         typer.secho("stopped", err=True)
@@ -522,7 +527,7 @@ def serve_command(
     Host other than this address gets 421, a query past --timeout is
     stopped (503). Ctrl-C stops.
     """
-    from kg.query import GraphLoadError  # noqa: PLC0415
+    from kg.graphio import GraphFileError  # noqa: PLC0415
     from kg.store import SparqlServer  # noqa: PLC0415
 
     try:
@@ -541,7 +546,7 @@ def serve_command(
             f"queries stop after {timeout:g} s; Ctrl-C stops"
         )
         server.serve_forever()
-    except GraphLoadError as err:
+    except GraphFileError as err:
         raise _fail(str(err)) from err
     except KeyboardInterrupt:
         pass
@@ -572,12 +577,12 @@ def push_command(
     /sparql-graph-crud-auth), else Basic. Exit codes: 0 pushed, 2 unreadable
     graph, or a store that is unreachable or refuses.
     """
-    from kg.query import GraphLoadError, open_graph  # noqa: PLC0415
+    from kg.graphio import GraphFileError, load_store  # noqa: PLC0415
     from kg.store import StoreError, push_graphs  # noqa: PLC0415
 
     try:
-        loaded = open_graph(graph)
-    except GraphLoadError as err:
+        loaded = load_store(graph)
+    except GraphFileError as err:
         raise _fail(str(err)) from err
     if loaded.union_only:
         _warn(f"{loaded.union_only}; its triples go to the store's default graph")

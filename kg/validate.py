@@ -23,6 +23,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from kg.export import is_dataset
+from kg.graphio import QUAD_SUFFIXES, GraphFileError, read_quads
 from kg.rdfterms import UnsupportedTerm, rdflib_term
 from kg.validation import engine
 from kg.validation.extract import CHUNK_TRIPLES, Extractor, GraphReader
@@ -30,7 +31,6 @@ from kg.validation.needs import needs
 from kg.validation.report import Severity, ValidationReport, Violation, show_term
 
 __all__ = [
-    "GRAPH_FILE_FORMATS",
     "GraphFileError",
     "Severity",
     "ValidationReport",
@@ -40,32 +40,6 @@ __all__ = [
     "validate_graph",
     "validate_store",
 ]
-
-# The format of a graph file, by its suffix; quad formats are read into a Dataset.
-GRAPH_FILE_FORMATS: dict[str, str] = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".trig": "trig",
-    ".nq": "nquads",
-    ".jsonld": "json-ld",
-}
-_QUAD_FORMATS = frozenset({"trig", "nquads", "json-ld"})
-_OXIGRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "json-ld": ox.RdfFormat.JSON_LD,
-}
-
-
-class GraphFileError(ValueError):
-    """A graph file that cannot be read: missing, of unknown format, or not valid RDF."""
-
-    def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(f"cannot read {path}: {problem}")
-        self.path = path
-        self.problem = problem
 
 
 def validate_graph(data: Graph) -> ValidationReport:
@@ -173,72 +147,23 @@ def _values_in(store: ox.Store) -> Callable[[Node, URIRef], Iterable[Node]]:
 
 
 def load_graph_file(path: Path) -> Graph:
-    """Read a graph file, choosing the parser by suffix (see `GRAPH_FILE_FORMATS`).
+    """Read a graph file or a build folder's best file into rdflib (see `kg.graphio`).
 
     TriG, N-Quads and JSON-LD files are read into a `Dataset` (they may hold
     named graphs); Turtle and N-Triples into a `Graph`.
 
-    The file may come from anyone, so it is read by Oxigraph's parsers, in
-    time linear in its size (rdflib's take quadratic time on a long literal),
-    and offline: a JSON-LD `@context` that names another document, on the web
-    or on disk, is refused, never fetched or opened.
-
     Raises:
-        GraphFileError: when the file is missing, has an unknown suffix, is
-            not valid RDF in its format or needs a remote context; the
-            message names the file and the problem.
+        GraphFileError: naming the file and the problem.
     """
-    path = Path(path)
-    fmt = GRAPH_FILE_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        choices = ", ".join(GRAPH_FILE_FORMATS)
-        raise GraphFileError(path, f"unknown suffix {path.suffix!r}; use one of {choices}")
-    if not path.exists():
-        raise GraphFileError(path, "no such file; run `kg build` first or give another path")
-    if not path.is_file():
-        raise GraphFileError(path, "not a file")
-    try:
-        parser = ox.parse(
-            path=path, format=_OXIGRAPH_FORMATS[fmt], base_iri=path.absolute().as_uri()
-        )
-        quads = list(parser)
-    except (SyntaxError, ValueError) as err:
-        raise GraphFileError(path, _parse_problem(fmt, err)) from err
-    except OSError as err:
-        raise GraphFileError(path, err.strerror or str(err)) from err
-    except MemoryError as err:
-        if _TERM_LIMIT not in str(err):
-            raise
-        raise GraphFileError(
-            path, f"a term in it is longer than kg reads ({TERM_LIMIT_TEXT}): {err}"
-        ) from err
-    graph: Graph = Dataset() if fmt in _QUAD_FORMATS else Graph()
-    for prefix, namespace in parser.prefixes.items():
+    file, quads, prefixes = read_quads(path)
+    graph: Graph = Dataset() if file.suffix.lower() in QUAD_SUFFIXES else Graph()
+    for prefix, namespace in prefixes.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     try:
         _add_quads(graph, quads)
     except UnsupportedTerm as err:
-        raise GraphFileError(path, f"not valid {fmt}: {err}") from err
+        raise GraphFileError(file, f"it holds a term kg validate cannot read: {err}") from err
     return graph
-
-
-# Oxigraph's parsers hold one term at most this long in their buffer, and fail with
-# this message beyond it.
-_TERM_LIMIT = "buffer maximal size"
-TERM_LIMIT_TEXT = "16 MB, about 8 MB in JSON-LD"
-
-# Oxigraph's JSON-LD parser fails with this when a context names another document:
-# it has no way to load one, which is what keeps reading offline.
-_REMOTE_CONTEXT = "LoadDocumentCallback"
-
-
-def _parse_problem(fmt: str, err: Exception) -> str:
-    if _REMOTE_CONTEXT in str(err):
-        return (
-            "its @context names another document (a URL or a file); kg reads JSON-LD offline "
-            "and never fetches or opens one: put the context in the file itself"
-        )
-    return f"not valid {fmt}: {str(err).strip() or type(err).__name__}"
 
 
 def _add_quads(graph: Graph, quads: list[ox.Quad]) -> None:

@@ -14,12 +14,11 @@ from rdflib import Graph
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.graphio import LoadedGraph, load_store
 from kg.query import (
-    LoadedGraph,
     ParameterError,
     QueryError,
     named_query,
-    open_graph,
     parse_params,
     run_query,
     shipped_queries,
@@ -47,7 +46,7 @@ SHIPPED = (
 
 @pytest.fixture(scope="module")
 def graph(sample_build: Path) -> LoadedGraph:
-    return open_graph(sample_build)
+    return load_store(sample_build)
 
 
 def _plain(term: NamedNode | BlankNode | Literal | Triple | None) -> str:

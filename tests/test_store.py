@@ -32,7 +32,8 @@ from pyoxigraph import QuerySolutions
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.query import LoadedGraph, Results, named_query, open_graph, parse_params, run_query
+from kg.graphio import LoadedGraph, load_store
+from kg.query import Results, named_query, parse_params, run_query
 from kg.query.library import shipped_queries
 from kg.store import push_graphs, query_endpoint
 from kg.store.auth import (
@@ -102,7 +103,7 @@ def count(endpoint: str, query: str = COUNT_QUADS) -> int:
 
 @pytest.fixture(scope="module")
 def graph(sample_build: Path) -> LoadedGraph:
-    return open_graph(sample_build)
+    return load_store(sample_build)
 
 
 @contextmanager
@@ -191,7 +192,7 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadedGraph, L
             shutil.copy(article, source)
         result = runner.invoke(app, ["build", str(source), "--out", str(folder / name)])
         assert result.exit_code == 0, result.output
-        loaded.append(open_graph(folder / name))
+        loaded.append(load_store(folder / name))
     return loaded[0], loaded[1]
 
 

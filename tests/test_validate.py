@@ -492,6 +492,12 @@ def test_validate_cli_sample_build_every_rdf_format_conforms(sample_build, suffi
     assert result.exit_code == 0, result.output
 
 
+def test_validate_cli_reads_a_build_folder(sample_build):
+    result = runner.invoke(app, ["validate", str(sample_build)])
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output
+
+
 def test_validate_cli_build_reports_conformance(sample_build):
     assert "validation: conforms" in (sample_build / "build-output.txt").read_text()
 

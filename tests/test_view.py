@@ -668,7 +668,7 @@ def test_cli_view_rejects_zero_max_nodes(graph_file: Path) -> None:
     assert result.exit_code == 2
 
 
-@pytest.mark.parametrize("name", ["graph.ttl", "graph.trig"])
+@pytest.mark.parametrize("name", ["graph.ttl", "graph.trig", "."])  # ".": the build folder
 def test_cli_view_sample_build_matches_build_page(
     sample_build: Path, name: str, tmp_path: Path
 ) -> None:

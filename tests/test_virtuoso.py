@@ -27,7 +27,8 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.export import serialize
 from kg.graph import build_dataset
-from kg.query import LoadedGraph, Results, named_query, open_graph, run_query
+from kg.graphio import LoadedGraph, load_store
+from kg.query import Results, named_query, run_query
 from kg.query.library import shipped_queries
 from kg.records import Article, ArticleExtraction, Event, EventClaim, Segment
 from kg.resolve import Resolution
@@ -152,7 +153,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
 
 @pytest.fixture(scope="module")
 def graph(sample_build: Path) -> LoadedGraph:
-    return open_graph(sample_build)
+    return load_store(sample_build)
 
 
 @pytest.fixture(scope="module")

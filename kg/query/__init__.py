@@ -1,6 +1,6 @@
 """Ask the graph questions in SPARQL: load a build, run a query, write the answer.
 
-`open_graph` loads a build into pyoxigraph, `run_query` answers SPARQL 1.1
+`kg.graphio.load_store` loads a build into pyoxigraph, `run_query` answers SPARQL 1.1
 over the union of its named graphs with parameters bound by the engine,
 `render` writes a table or the W3C result formats, and `shipped_queries`
 holds the questions that come with newskg (`kg/queries/*.rq`). Every query
@@ -10,7 +10,6 @@ stopped, as `kg query` and `kg serve` do (it is not imported here, because
 it is also the child's `python -m` entry point).
 """
 
-from kg.query.dataset import GraphInfo, GraphLoadError, LoadedGraph, open_graph
 from kg.query.guard import QueryRefused, ServiceRefused, check_query
 from kg.query.library import NamedQuery, UnknownQueryError, named_query, shipped_queries
 from kg.query.output import OUTPUT_FORMATS, OutputFormat, render
@@ -19,9 +18,6 @@ from kg.query.terms import ParameterError, parse_params
 
 __all__ = [
     "OUTPUT_FORMATS",
-    "GraphInfo",
-    "GraphLoadError",
-    "LoadedGraph",
     "NamedQuery",
     "OutputFormat",
     "ParameterError",
@@ -32,7 +28,6 @@ __all__ = [
     "UnknownQueryError",
     "check_query",
     "named_query",
-    "open_graph",
     "parse_params",
     "render",
     "run_query",

@@ -33,7 +33,7 @@ from typing import IO, Any
 from pyoxigraph import Literal, NamedNode, Store
 
 from kg.defaults import DEFAULT_QUERY_TIMEOUT
-from kg.query.dataset import GraphInfo, GraphLoadError, open_graph
+from kg.graphio import GraphFileError, GraphInfo, load_store
 from kg.query.guard import QueryRefused, ServiceRefused, check_query
 from kg.query.output import OUTPUT_FORMATS, OutputFormat, encode, render
 from kg.query.run import QueryError, run_query
@@ -152,7 +152,7 @@ class QueryWorker:
         """Start the child unless it runs, and wait until it has loaded the graph.
 
         Raises:
-            GraphLoadError: when the graph cannot be read.
+            GraphFileError: when the graph cannot be read.
         """
         if self.running and self.info is not None:
             return self.info
@@ -160,10 +160,10 @@ class QueryWorker:
         header = self._read_header()
         if header is None:
             problem = f"the loader stopped ({_describe_exit(self._stopped())})"
-            raise GraphLoadError(self.graph, problem)
+            raise GraphFileError(self.graph, problem)
         if header["status"] == "error":
             self.stop()
-            raise GraphLoadError(Path(header["path"]), header["message"])
+            raise GraphFileError(Path(header["path"]), header["message"])
         self.info = GraphInfo(
             path=Path(header["path"]), quads=header["quads"], named_graphs=header["named_graphs"]
         )
@@ -191,7 +191,7 @@ class QueryWorker:
             QueryRefused: a query over a limit, or with SERVICE when not allowed.
             QueryError: a malformed or failing query; as QueryTimeout,
                 QueryCancelled or QueryCrashed when it was stopped or died.
-            GraphLoadError: when a fresh child cannot load the graph.
+            GraphFileError: when a fresh child cannot load the graph.
         """
         check_query(query, allow_service=self.allow_service)
         self.start()
@@ -337,8 +337,8 @@ def main(argv: Sequence[str]) -> None:
 
     parent = os.getppid()
     try:
-        loaded = open_graph(graph)
-    except GraphLoadError as err:
+        loaded = load_store(graph)
+    except GraphFileError as err:
         send({"status": "error", "path": str(err.path), "message": err.problem})
         return
     if not allow_service:

@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 from pyoxigraph import NamedNode
 
 from kg.defaults import DEFAULT_QUERY_TIMEOUT, DEFAULT_SERVE_WORKERS
-from kg.query.dataset import GraphInfo, GraphLoadError
+from kg.graphio import GraphFileError, GraphInfo
 from kg.query.guard import QueryRefused, ServiceRefused, check_query
 from kg.query.run import QueryError
 from kg.query.worker import QueryCancelled, QueryCrashed, QueryTimeout, QueryWorker
@@ -86,7 +86,7 @@ class SparqlServer(ThreadingHTTPServer):
         """Start every worker, loading the graph in each at once; what the first one loaded.
 
         Raises:
-            GraphLoadError: when the graph cannot be read.
+            GraphFileError: when the graph cannot be read.
         """
         for worker in self.workers:
             worker.launch()
@@ -100,7 +100,7 @@ class SparqlServer(ThreadingHTTPServer):
         if not worker.running:
             try:
                 worker.start()
-            except GraphLoadError:
+            except GraphFileError:
                 pass  # it tries again on its next query, which then reports why
         self.idle.put(worker)
 
@@ -241,7 +241,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self.log_message("client left; its query worker %s was stopped", pid)
         except QueryTimeout as err:
             return self._reply(HTTPStatus.SERVICE_UNAVAILABLE, str(err))
-        except (QueryCrashed, GraphLoadError) as err:
+        except (QueryCrashed, GraphFileError) as err:
             return self._reply(HTTPStatus.INTERNAL_SERVER_ERROR, str(err))
         except ServiceRefused as err:
             return self._reply(HTTPStatus.FORBIDDEN, str(err))
