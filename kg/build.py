@@ -32,14 +32,16 @@ from kg.dump import dump_store, write_union
 from kg.gazetteer import shipped_gazetteer
 from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, entity_graph
 from kg.graphml import write_graphml
+from kg.graphsource import GraphSource
 from kg.ingest import IngestError, discover_articles, load_article
 from kg.layout import FORMATS, VIEW_FILE, Format, output_name
 from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
+from kg.projection import project
 from kg.records import Article, ArticleExtraction, Entity, Event, Role
 from kg.resolve import resolve, resolve_events, resolve_roles
 from kg.uptodate import file_stamp
-from kg.view import GraphSource, ViewStats, project, write_html
+from kg.view import ViewStats, write_html
 
 
 class NoArticlesError(ValueError):

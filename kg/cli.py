@@ -322,7 +322,8 @@ def view_command(
     0 written, 2 unreadable graph file or unwritable page.
     """
     from kg.graphio import GraphFileError, load_store  # noqa: PLC0415
-    from kg.view import GraphSource, write_html  # noqa: PLC0415
+    from kg.graphsource import GraphSource  # noqa: PLC0415
+    from kg.view import write_html  # noqa: PLC0415
 
     try:
         loaded = load_store(graph)

@@ -6,7 +6,7 @@ sort (sorted runs on disk, merged), so a corpus far larger than memory
 writes in bounded memory. One pass over the graphs' N-Quads (the chunk
 files kept beside the store) feeds all four. The same store always gives
 the same bytes. (GraphML and the HTML view read the store in place,
-`kg.view.source`.)
+`kg.graphsource`.)
 """
 
 from __future__ import annotations

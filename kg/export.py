@@ -29,11 +29,12 @@ from rdflib.term import IdentifiedNode, Node
 
 from kg.atomic import atomic_write_bytes
 from kg.graphml import graphml
+from kg.graphsource import GraphSource
 from kg.jsonld import write_jsonld
 from kg.layout import FORMATS, Format
 from kg.namespaces import PREFIXES
+from kg.projection import project
 from kg.rdfterms import oxigraph_term
-from kg.view import GraphSource, project
 
 GraphName: TypeAlias = IdentifiedNode | None  # None is the default graph
 Triple: TypeAlias = tuple[Node, Node, Node]

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 from kg.namespaces import local_name
 
 if TYPE_CHECKING:
-    from kg.view.projection import Projection
+    from kg.projection import Projection
 
 NODE_KEYS = ("label", "kind", "aliases", "same_as", "iri")  # d0–d4
 EDGE_KEYS = ("label", "predicate")  # d5–d6

@@ -26,8 +26,8 @@ from kg.export import named_graphs, serialize, union_graph, write_graph
 from kg.jsonld import JSONLD_CONTEXT
 from kg.layout import FORMATS, SUFFIXES, Format, format_for_path, parse_formats
 from kg.namespaces import KG, SCHEMA, WD, bind_prefixes
+from kg.projection import graph_to_networkx
 from kg.validate import load_graph_file
-from kg.view import graph_to_networkx
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 runner = CliRunner()

@@ -21,12 +21,13 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.defaults import DEFAULT_BASE_IRI
+from kg.graphsource import GraphSource
 from kg.namespaces import KG, SCHEMA, WD
-from kg.view import GraphSource, graph_to_networkx, project, render_html, render_page, write_html
+from kg.projection import graph_to_networkx, keep_most_connected, project
+from kg.view import render_html, render_page, write_html
 from kg.view.details import web_link
 from kg.view.layout import EXACT_REPULSION, force_layout
 from kg.view.page import script_json
-from kg.view.projection import keep_most_connected
 
 ID = Namespace(DEFAULT_BASE_IRI)
 # A plain Namespace: pytest probing rdflib's XSD DefinedNamespace at collection warns.

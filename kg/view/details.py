@@ -23,9 +23,9 @@ import pyoxigraph as ox
 from rdflib.namespace import OWL, PROV, RDFS
 
 from kg.dates import readable_date
+from kg.graphsource import GraphSource, Subject, Term, integer, named
 from kg.namespaces import KG, SCHEMA
-from kg.view.projection import ARTICLE_KIND, RDF_TYPE, event_label, is_event_kind, local_name
-from kg.view.source import GraphSource, Subject, Term, integer, named
+from kg.projection import ARTICLE_KIND, RDF_TYPE, event_label, is_event_kind, local_name
 
 JSON = dict[str, Any]
 

@@ -31,9 +31,8 @@ from rdflib import Graph
 
 from kg.atomic import atomic_write_text
 from kg.dates import date_interval
-from kg.view.details import DetailReader
-from kg.view.layout import force_layout
-from kg.view.projection import (
+from kg.graphsource import GraphSource
+from kg.projection import (
     ARTICLE_KIND,
     ENTITY_CLASSES,
     EVENT_KIND,
@@ -45,7 +44,8 @@ from kg.view.projection import (
     local_name,
     project,
 )
-from kg.view.source import GraphSource
+from kg.view.details import DetailReader
+from kg.view.layout import force_layout
 
 JSON = dict[str, Any]
 

@@ -21,7 +21,8 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from kg.defaults import DEFAULT_BASE_IRI
 from kg.namespaces import KG, SCHEMA
-from kg.view import graph_to_networkx, render_page, write_html
+from kg.projection import graph_to_networkx
+from kg.view import render_page, write_html
 
 if TYPE_CHECKING:  # fixtures bring the rest; only the type is needed here
     from .conftest import LoadedPage

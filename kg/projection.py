@@ -17,9 +17,9 @@ from rdflib import Graph
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node, URIRef
 
+from kg.graphsource import GraphSource, Subject, named, smallest_text
 from kg.namespaces import KG, SCHEMA, local_name
 from kg.resources import ontology_dir
-from kg.view.source import GraphSource, Subject, named, smallest_text
 
 ONTOLOGY_FILE = "newskg.ttl"
 EVENT_KIND = "Event"

@@ -6,8 +6,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
-from kg.view import GraphSource
-from kg.view.source import integer, named
+from kg.graphsource import GraphSource, integer, named
 
 EX = "http://example.org/"
 BASE, TROOPS = ox.NamedNode(EX + "base"), ox.NamedNode(EX + "troops")
