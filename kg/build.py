@@ -25,8 +25,8 @@ import spacy
 
 from kg.atomic import replace_as_set
 from kg.buildstore import BuildStore
-from kg.cache import Cached, CacheEntry, ExtractionCache, pipeline_fingerprint
-from kg.chunks import GraphChunk, graph_chunk, graph_chunks
+from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipeline_fingerprint
+from kg.chunks import GraphChunk, graph_chunk, graph_chunks, records_digest
 from kg.defaults import BUILD_VIEW_NODES, DEFAULT_BASE_IRI, DEFAULT_MODEL, Executor
 from kg.dump import dump_store, write_union
 from kg.export import graphml
@@ -237,18 +237,28 @@ def store_graphs(
     drop the graphs of articles not in `records`; the graphs changed and those dropped.
 
     Each graph goes in as an N-Quads chunk (`kg.chunks`); on Dask the
-    workers make the article graphs' chunks.
+    workers make the article graphs' chunks. The graph of an article whose
+    records are those the store's graph was made from is not made again.
     """
     minter = IriMinter(base_iri)
+    recipe = f"{code_fingerprint()}|{minter.base}"
+    sources = {
+        minter.article(r.extraction.article).value: records_digest(r, recipe) for r in records
+    }
+    todo = [
+        r
+        for r, (name, source) in zip(records, sources.items(), strict=True)
+        if not store.holds(name, source)
+    ]
     chunks: Iterable[GraphChunk]
     if workers.remote:
-        tasks = [(base_iri, batch) for batch in batches(records, workers.jobs)]
+        tasks = [(base_iri, batch) for batch in batches(todo, workers.jobs)]
         chunks = (chunk for batch in workers.map(graph_chunks, tasks) for chunk in batch)
     else:
-        chunks = (graph_chunk(*article_graph(r, minter)) for r in records)
+        chunks = (graph_chunk(*article_graph(r, minter)) for r in todo)
     changed = store.load(chain([graph_chunk(*entity_graph(entities, minter))], chunks))
-    articles = {minter.article(r.extraction.article).value for r in records}
-    dropped = store.keep_only({minter.entities_graph().value} | articles)
+    store.made_from(sources)
+    dropped = store.keep_only({minter.entities_graph().value} | set(sources))
     store.commit()
     return sorted(changed), dropped
 

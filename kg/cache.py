@@ -80,7 +80,14 @@ def pipeline_fingerprint(model: str) -> str:
 def build_fingerprint(model: str) -> str:
     """A hash of everything besides the articles that decides a build's files: the
     extraction's inputs (`pipeline_fingerprint`) and all of newskg's code and ontology."""
-    digest = hashlib.sha256(pipeline_fingerprint(model).encode())
+    return hashlib.sha256(
+        f"{pipeline_fingerprint(model)}|{code_fingerprint()}".encode()
+    ).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """A hash of all of newskg's code and ontology: what turns records into graphs and files."""
+    digest = hashlib.sha256()
     for path in _files([_PACKAGE_DIR, ontology_dir()]):
         digest.update(str(path.relative_to(path.parent.parent)).encode())
         digest.update(path.read_bytes())

@@ -28,6 +28,8 @@ class Manifest:
     # digest of that cache entry]: what spares the next build reading an unchanged file
     extractions: dict[str, list[str]] = field(default_factory=dict)
     graphs: dict[str, str] = field(default_factory=dict)  # graph IRI → digest of its quads
+    # graph IRI → digest of the records it was made from (`kg.chunks.records_digest`)
+    sources: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, list[int]] = field(default_factory=dict)  # file name → [size, mtime_ns]
 
     @classmethod
@@ -48,6 +50,7 @@ class Manifest:
                 inputs={str(k): str(v) for k, v in data["inputs"].items()},
                 extractions={str(k): _record(v) for k, v in data["extractions"].items()},
                 graphs={str(k): str(v) for k, v in data["graphs"].items()},
+                sources={str(k): str(v) for k, v in data["sources"].items()},
                 outputs={str(k): [int(n) for n in v] for k, v in data["outputs"].items()},
             )
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -61,6 +64,7 @@ class Manifest:
             "inputs": dict(sorted(self.inputs.items())),
             "extractions": dict(sorted(self.extractions.items())),
             "graphs": dict(sorted(self.graphs.items())),
+            "sources": dict(sorted(self.sources.items())),
             "outputs": dict(sorted(self.outputs.items())),
         }
         atomic_write_bytes(path, json.dumps(data, indent=1).encode("utf-8"))

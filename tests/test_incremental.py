@@ -19,6 +19,8 @@ from kg.cli import app
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 OUTPUTS = ("graph.ttl", "graph.trig", "graph.nq", "graph.jsonld", "graph.graphml", "graph.html")
 runner = CliRunner()
+BASE = "https://w3id.org/newskg/id/"
+ENTITIES = f"{BASE}graph/entities"
 
 ADDED = """Marines arrive in Darwin for a six-month rotation
 
@@ -150,7 +152,7 @@ KILLED_BUILD = textwrap.dedent(
     made = []
 
     def chunk_or_die(name, quads):
-        if len(made) == 2:  # the entity graph and the first article's are in the store
+        if len(made) == 2:  # the entity graph and the first edited article's are in the store
             os.kill(os.getpid(), signal.SIGKILL)
         made.append(name)
         return graph_chunk(name, quads)
@@ -166,11 +168,13 @@ def test_incremental_a_killed_build_leaves_a_store_the_next_build_finishes(
 ):
     out = tmp_path / "out"
     _build(corpus, out)
-    first = sorted(corpus.iterdir())[0]
+    first, second = sorted(corpus.iterdir())[:2]
     original = first.read_text(encoding="utf-8")
     first.write_text(original + "\nAbout 750 soldiers left Camp Taji on Friday.\n", "utf-8")
+    second.write_text(second.read_text("utf-8") + "\nTwo ships left Bahrain.\n", "utf-8")
 
-    # Killed after the entity graph and the first article's graph were replaced.
+    # Killed after the entity graph and the first article's graph were replaced, as the
+    # second article's graph is made (the third graph's, unchanged, is not made at all).
     command = [sys.executable, "-c", KILLED_BUILD, "build", str(corpus), "--out", str(out)]
     killed = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
@@ -243,6 +247,14 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
+def _edit(article: Path) -> None:
+    """A sentence more in the article's body (its longest line; a line added at the end would
+    fall among the related links and copyright, which are no part of it)."""
+    text = article.read_text(encoding="utf-8")
+    body = max(text.splitlines(), key=len)
+    article.write_text(text.replace(body, body + " About 400 Marines left Okinawa.", 1), "utf-8")
+
+
 def _cache_entries(out: Path) -> list[Path]:
     return sorted((out / ".cache").rglob("*.json"))
 
@@ -254,7 +266,7 @@ def test_incremental_an_unchanged_file_is_not_read_again(
     _build(corpus, out)
     assert len(reads) == 3
     edited = sorted(corpus.iterdir())[1]
-    edited.write_text(edited.read_text("utf-8") + "\nAbout 400 Marines left Okinawa.\n", "utf-8")
+    _edit(edited)
     (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")
     reads.clear()
     summary = _build(corpus, out)
@@ -322,3 +334,41 @@ def test_incremental_a_bad_file_is_reported_at_every_build(corpus: Path, tmp_pat
     assert "skipped" in warnings()
     (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")
     assert f"skipped {corpus / 'empty.txt'}: file is empty" in warnings()
+
+
+@pytest.fixture
+def graphs_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the graphs the builds made, in order."""
+    import kg.build
+
+    names: list[str] = []
+    graph_chunk = kg.build.graph_chunk
+
+    def chunk_and_note(name, quads):
+        names.append(name.value)
+        return graph_chunk(name, quads)
+
+    monkeypatch.setattr(kg.build, "graph_chunk", chunk_and_note)
+    return names
+
+
+def test_incremental_the_graph_of_an_unchanged_article_is_not_made_again(
+    corpus: Path, tmp_path: Path, graphs_made: list[str]
+):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    assert len(graphs_made) == 4  # the entity graph and three articles'
+    edited = sorted(corpus.iterdir())[2]
+    _edit(edited)
+    graphs_made.clear()
+    _build(corpus, out)
+    assert graphs_made == [ENTITIES, f"{BASE}article/{edited.stem}"]
+    assert _files(out) == _clean_build(corpus, tmp_path)
+
+    graphs_made.clear()
+    _build(corpus, out, "--base-iri", "https://example.org/news/")  # every graph is new
+    assert len(graphs_made) == 4
+    clean = tmp_path / "clean"
+    shutil.rmtree(clean)
+    _build(corpus, clean, "--no-cache", "--base-iri", "https://example.org/news/")
+    assert _files(out) == _files(clean)
