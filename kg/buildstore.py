@@ -40,7 +40,7 @@ from kg.atomic import atomic_write_bytes
 from kg.manifest import MANIFEST, Manifest
 
 LOAD_BATCH = 32 * 2**20  # bytes of N-Quads bulk-loaded at once
-CHUNKS_DIR = "chunks"  # each graph's sorted N-Quads, as <digest>.nq
+CHUNKS_DIR = "chunks"  # each graph's sorted N-Quads, as <digest>.nq, and what is made of them
 
 if TYPE_CHECKING:
     from kg.chunks import GraphChunk
@@ -164,7 +164,12 @@ class BuildStore:
             atomic_write_bytes(path, nquads)
 
     def _chunk_path(self, digest: str) -> Path:
-        return self.folder / CHUNKS_DIR / f"{digest}.nq"
+        return self.beside(digest, ".nq")
+
+    def beside(self, digest: str, suffix: str) -> Path:
+        """Where a file made of the chunk of this digest is kept, as long as the chunk is:
+        <digest><suffix> (the writers of `kg.dump` keep each graph's TriG there)."""
+        return self.folder / CHUNKS_DIR / f"{digest}{suffix}"
 
     def graph_names(self) -> list[ox.NamedNode]:
         """Every named graph, in IRI order."""
@@ -175,14 +180,14 @@ class BuildStore:
 
     def commit(self) -> None:
         """Make the graphs durable, then vouch for them in the manifest; forget the chunk
-        files of graphs that changed or left."""
+        files of graphs that changed or left, and what was made of them."""
         self.store.flush()
         self.manifest.write(self.folder / MANIFEST)
         self._vouching = True
-        wanted = {f"{digest}.nq" for digest in self.manifest.graphs.values()}
+        wanted = set(self.manifest.graphs.values())
         folder = self.folder / CHUNKS_DIR
         for path in folder.iterdir() if folder.is_dir() else ():
-            if path.name not in wanted:
+            if path.name.split(".", 1)[0] not in wanted:
                 path.unlink(missing_ok=True)
 
     def _stop_vouching(self) -> None:

@@ -4,17 +4,18 @@ N-Quads and TriG go graph by graph (each graph's quads sorted); Turtle and
 JSON-LD hold the union, whose triples are sorted with an external merge
 sort (sorted runs on disk, merged), so a corpus far larger than memory
 writes in bounded memory. One pass over the graphs' N-Quads (the chunk
-files kept beside the store) feeds all four. The same store always gives
-the same bytes. (GraphML and the HTML view read the store in place,
-`kg.storegraph`.)
+files kept beside the store) feeds all four. Each graph's part of the TriG
+is kept beside its chunk, so a rebuild serializes only the graphs that
+changed. The same store always gives the same bytes. (GraphML and the HTML
+view read the store in place, `kg.storegraph`.)
 """
 
 from __future__ import annotations
 
-import collections
+import hashlib
 import heapq
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import ExitStack
 from itertools import groupby
 from pathlib import Path
@@ -22,12 +23,16 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from kg.atomic import atomic_write_bytes
 from kg.buildstore import BuildStore, triple_lines
 from kg.jsonld import write_jsonld
 from kg.layout import Format
 from kg.namespaces import PREFIXES
 
 RUN_LINES = 200_000  # lines sorted in memory at a time before they go to disk
+_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+# What besides its quads decides a graph's TriG: the serializer and the prefixes.
+_TRIG_RECIPE = f"pyoxigraph {ox.__version__} {sorted(_PREFIXES.items())}".encode()
 
 
 def dump_store(
@@ -47,22 +52,19 @@ def dump_store(
     """
     with ExitStack() as stack:
         out = stack.enter_context(nquads.open("wb")) if nquads else None
+        trig_out = stack.enter_context(trig.open("wb")) if trig else None
         runs = _Runs(stack, union.parent) if union else None
-
-        def graphs() -> Iterator[bytes]:
-            for name in store.graph_names():
-                graph = store.graph_nquads(name)
-                if out is not None:
-                    out.write(graph)
-                if runs is not None:
-                    runs.add(triple_lines(graph))
-                yield graph
-
-        if trig is None:
-            collections.deque(graphs(), maxlen=0)
-        else:
-            quads = (q for g in graphs() for q in ox.parse(g, format=ox.RdfFormat.N_QUADS))
-            _serialize(quads, trig, ox.RdfFormat.TRIG)
+        header = _trig_header()
+        for name in store.graph_names():
+            graph = store.graph_nquads(name)
+            if out is not None:
+                out.write(graph)
+            if trig_out is not None and graph:
+                trig_out.write(header)
+                header = b""  # the prefixes head the file, as they head one serialization
+                trig_out.write(_trig_section(store, graph))
+            if runs is not None:
+                runs.add(triple_lines(graph))
         if union is not None and runs is not None:
             runs.merge_into(union)
 
@@ -108,14 +110,49 @@ class _Runs:
         self.pending = []
 
 
+def _trig_header() -> bytes:
+    """The `@prefix` lines heading TriG written by `_serialize`: sorted."""
+    anything = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o"))
+    written = ox.serialize([anything], format=ox.RdfFormat.TRIG, prefixes=_PREFIXES) or b""
+    return b"".join(
+        sorted(line for line in written.splitlines(True) if line.startswith(b"@prefix "))
+    )
+
+
+def _trig_section(store: BuildStore, nquads: bytes) -> bytes:
+    """One graph's TriG without the `@prefix` lines: the file kept beside its chunk, or made.
+
+    Oxigraph writes one graph's TriG the same alone as among others, so the
+    sections in graph order, under the prefixes, are the TriG of them all.
+    A kept section starts with a line holding the digest of the serializer's
+    recipe and of the section: one that does not match is made again.
+    """
+    path = store.beside(hashlib.sha256(nquads).hexdigest(), ".trig")
+    try:
+        check, section = path.read_bytes().split(b"\n", 1)
+    except (OSError, ValueError):
+        check, section = b"", b""
+    if check == _section_check(section):
+        return section
+    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+    written = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES) or b""
+    lines = written.splitlines(True)
+    section = b"".join(line for line in lines if not line.startswith(b"@prefix "))
+    atomic_write_bytes(path, _section_check(section) + b"\n" + section)
+    return section
+
+
+def _section_check(section: bytes) -> bytes:
+    return hashlib.sha256(_TRIG_RECIPE + b"\0" + section).hexdigest().encode()
+
+
 def _serialize(
     statements: Iterable[ox.Quad] | Iterable[ox.Triple], path: Path, fmt: ox.RdfFormat
 ) -> None:
     """Write with Oxigraph, then sort the `@prefix` lines it writes in hash order."""
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     draft = path.with_name(path.name + ".draft")
     with draft.open("wb") as out:
-        ox.serialize(statements, out, fmt, prefixes=prefixes)
+        ox.serialize(statements, out, fmt, prefixes=_PREFIXES)
     with draft.open("rb") as source, path.open("wb") as target:
         header = []
         line = source.readline()

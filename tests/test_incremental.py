@@ -219,16 +219,33 @@ def test_incremental_chunk_files_follow_the_graphs_and_a_damaged_one_is_not_trus
     out = tmp_path / "out"
     _build(corpus, out)
     chunks = out / ".store" / "chunks"
-    assert len(list(chunks.iterdir())) == 4  # three articles and the entity graph
+
+    def kept(suffix: str) -> list[Path]:
+        return sorted(chunks.glob(f"*{suffix}"))
+
+    assert len(kept(".nq")) == len(kept(".trig")) == 4  # three articles and the entity graph
     (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")
     _build(corpus, out)
-    assert len(list(chunks.iterdir())) == 5  # the entity graph's old chunk is gone
-    for path in chunks.iterdir():
-        path.write_bytes(b"<urn:x> <urn:y> <urn:z> <urn:g> .\n")  # damaged behind our back
+    assert len(kept(".nq")) == len(kept(".trig")) == 5  # the entity graph's old ones are gone
+    assert {p.stem for p in kept(".nq")} == {p.stem for p in kept(".trig")}
+    damaged = b"<urn:x> <urn:y> <urn:z> <urn:g> .\n"
+    for path in chunks.iterdir():  # damaged behind our back
+        path.write_bytes(damaged if path.suffix == ".nq" else path.read_bytes()[:-30])
     _build(corpus, out, "--force")
     assert _files(out) == _clean_build(corpus, tmp_path)
-    for path in chunks.iterdir():  # mended from the store
+    for path in kept(".nq"):  # mended from the store
         assert hashlib.sha256(path.read_bytes()).hexdigest() == path.stem
+
+
+def test_incremental_a_kept_trig_section_is_trusted_only_as_written(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    expected = _files(out)
+    for path in (out / ".store" / "chunks").glob("*.trig"):
+        check, section = path.read_bytes().split(b"\n", 1)
+        path.write_bytes(check + b"\n" + section.replace(b"kg:", b"schema:"))  # same length
+    _build(corpus, out, "--force")
+    assert _files(out) == expected
 
 
 @pytest.fixture
