@@ -317,7 +317,7 @@ def write_outputs(
             )
         for fmt in union:
             with _timed(result.timings, f"write {fmt}"):
-                write_union(lines, staging / output_name(fmt), fmt)
+                write_union(lines, staging / output_name(fmt), fmt, store=result.store)
         lines.unlink(missing_ok=True)
         shown = union_graph_of(result.store.store)  # read in place: memory stays flat
         with _timed(result.timings, "write projection"):

@@ -4,14 +4,16 @@ N-Quads and TriG go graph by graph (each graph's quads sorted); Turtle and
 JSON-LD hold the union, whose triples are sorted with an external merge
 sort (sorted runs on disk, merged), so a corpus far larger than memory
 writes in bounded memory. One pass over the graphs' N-Quads (the chunk
-files kept beside the store) feeds all four. Each graph's part of the TriG
-is kept beside its chunk, so a rebuild serializes only the graphs that
-changed. The same store always gives the same bytes. (GraphML and the HTML
-view read the store in place, `kg.storegraph`.)
+files kept beside the store) feeds all four. What TriG and JSON-LD make of
+each graph and each node is kept beside the store for the next build, so a
+rebuild serializes only the graphs and nodes that changed. The same store
+always gives the same bytes. (GraphML and the HTML view read the store in
+place, `kg.storegraph`.)
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import tempfile
@@ -25,14 +27,22 @@ import pyoxigraph as ox
 
 from kg.atomic import atomic_write_bytes
 from kg.buildstore import BuildStore, triple_lines
-from kg.jsonld import write_jsonld
+from kg.cache import code_fingerprint
+from kg.jsonld import node_text, write_document
 from kg.layout import Format
 from kg.namespaces import PREFIXES
+from kg.pieces import KeptPieces, subject_lines
 
 RUN_LINES = 200_000  # lines sorted in memory at a time before they go to disk
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-# What besides its quads decides a graph's TriG: the serializer and the prefixes.
-_TRIG_RECIPE = f"pyoxigraph {ox.__version__} {sorted(_PREFIXES.items())}".encode()
+PIECES_DIR = "pieces"  # in the store's folder: what the JSON-LD writer made of each node
+
+
+@functools.cache
+def _recipe(fmt: Format) -> bytes:
+    """What besides the triples decides a piece of a file: its format, the code (newskg's
+    writers and prefixes) and the serializer."""
+    return f"{fmt} {code_fingerprint()} pyoxigraph {ox.__version__}".encode()
 
 
 def dump_store(
@@ -69,15 +79,26 @@ def dump_store(
             runs.merge_into(union)
 
 
-def write_union(lines: Path, path: Path, fmt: Format) -> None:
-    """Turtle or JSON-LD of the union, from its sorted N-Triples (see `dump_store`)."""
-    with lines.open("rb") as source:
-        triples = ox.parse(source, format=ox.RdfFormat.N_TRIPLES)
-        if fmt == "turtle":
-            _serialize(triples, path, ox.RdfFormat.TURTLE)
-        else:
-            with path.open("w", encoding="utf-8") as out:
-                write_jsonld(triples, out)
+def write_union(lines: Path, path: Path, fmt: Format, *, store: BuildStore) -> None:
+    """Turtle or JSON-LD of the union, from its sorted N-Triples (see `dump_store`).
+
+    JSON-LD is written one node at a time, and each node's text is kept
+    beside `store` for the next build (`kg.pieces`), which makes again only
+    the nodes whose triples changed. (Turtle is not: Oxigraph writes it
+    about as fast as the pieces would be looked up.)
+    """
+    if fmt == "turtle":
+        with lines.open("rb") as source:
+            _serialize(ox.parse(source, format=ox.RdfFormat.N_TRIPLES), path, ox.RdfFormat.TURTLE)
+        return
+    kept = store.folder / PIECES_DIR / f"{fmt}.pieces"
+    with KeptPieces(kept, _recipe(fmt)) as pieces, path.open("w", encoding="utf-8") as out:
+        nodes = (pieces.piece(s, group, _jsonld_node) for s, group in subject_lines(lines))
+        write_document((node.decode("utf-8") for node in nodes), out)
+
+
+def _jsonld_node(lines: bytes) -> bytes:
+    return node_text(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)).encode("utf-8")
 
 
 class _Runs:
@@ -111,8 +132,8 @@ class _Runs:
 
 
 def _trig_header() -> bytes:
-    """The `@prefix` lines heading TriG written by `_serialize`: sorted."""
-    anything = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o"))
+    """The `@prefix` lines Oxigraph heads TriG with, sorted (see `_serialize`)."""
+    anything = ox.Triple(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o"))
     written = ox.serialize([anything], format=ox.RdfFormat.TRIG, prefixes=_PREFIXES) or b""
     return b"".join(
         sorted(line for line in written.splitlines(True) if line.startswith(b"@prefix "))
@@ -124,26 +145,30 @@ def _trig_section(store: BuildStore, nquads: bytes) -> bytes:
 
     Oxigraph writes one graph's TriG the same alone as among others, so the
     sections in graph order, under the prefixes, are the TriG of them all.
-    A kept section starts with a line holding the digest of the serializer's
-    recipe and of the section: one that does not match is made again.
+    A kept section starts with a line holding a digest of the serializer's
+    recipe, the N-Quads' digest and the section: one that does not match is
+    made again.
     """
-    path = store.beside(hashlib.sha256(nquads).hexdigest(), ".trig")
+    digest = hashlib.sha256(nquads).hexdigest()
+    path = store.beside(digest, ".trig")
     try:
         check, section = path.read_bytes().split(b"\n", 1)
     except (OSError, ValueError):
         check, section = b"", b""
-    if check == _section_check(section):
+    if check == _section_check(digest, section):
         return section
     quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
     written = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES) or b""
     lines = written.splitlines(True)
     section = b"".join(line for line in lines if not line.startswith(b"@prefix "))
-    atomic_write_bytes(path, _section_check(section) + b"\n" + section)
+    atomic_write_bytes(path, _section_check(digest, section) + b"\n" + section)
     return section
 
 
-def _section_check(section: bytes) -> bytes:
-    return hashlib.sha256(_TRIG_RECIPE + b"\0" + section).hexdigest().encode()
+def _section_check(digest: str, section: bytes) -> bytes:
+    """A digest binding a section to its graph's N-Quads (by their digest) and the recipe."""
+    made = _recipe("trig") + b"\0" + digest.encode() + b"\0" + section
+    return hashlib.sha256(made).hexdigest().encode()
 
 
 def _serialize(

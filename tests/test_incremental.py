@@ -237,13 +237,19 @@ def test_incremental_chunk_files_follow_the_graphs_and_a_damaged_one_is_not_trus
         assert hashlib.sha256(path.read_bytes()).hexdigest() == path.stem
 
 
-def test_incremental_a_kept_trig_section_is_trusted_only_as_written(corpus: Path, tmp_path: Path):
+def test_incremental_kept_pieces_of_the_files_are_trusted_only_as_written(
+    corpus: Path, tmp_path: Path
+):
     out = tmp_path / "out"
     _build(corpus, out)
     expected = _files(out)
-    for path in (out / ".store" / "chunks").glob("*.trig"):
+    for path in (out / ".store" / "chunks").glob("*.trig"):  # each graph's TriG
         check, section = path.read_bytes().split(b"\n", 1)
+        assert b"kg:" in section
         path.write_bytes(check + b"\n" + section.replace(b"kg:", b"schema:"))  # same length
+    nodes = out / ".store" / "pieces" / "json-ld.pieces"  # each node's JSON-LD
+    assert b'"Iraq"' in nodes.read_bytes()
+    nodes.write_bytes(nodes.read_bytes().replace(b'"Iraq"', b'"Iran"'))
     _build(corpus, out, "--force")
     assert _files(out) == expected
 
