@@ -1,14 +1,16 @@
 """Write the build's files out of its store, in a fixed order, holding little in memory.
 
+Of what they write, TriG keeps each graph's part and JSON-LD each node's
+beside the store for the next build, which serializes again only the
+graphs and nodes that changed.
+
 N-Quads and TriG go graph by graph (each graph's quads sorted); Turtle and
 JSON-LD hold the union, whose triples are sorted with an external merge
 sort (sorted runs on disk, merged), so a corpus far larger than memory
 writes in bounded memory. One pass over the graphs' N-Quads (the chunk
-files kept beside the store) feeds all four. What TriG and JSON-LD make of
-each graph and each node is kept beside the store for the next build, so a
-rebuild serializes only the graphs and nodes that changed. The same store
-always gives the same bytes. (GraphML and the HTML view read the store in
-place, `kg.storegraph`.)
+files kept beside the store) feeds all four. The same store always gives
+the same bytes. (GraphML and the HTML view read the store in place,
+`kg.storegraph`.)
 """
 
 from __future__ import annotations
