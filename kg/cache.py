@@ -159,7 +159,10 @@ class ExtractionCache:
             return None
         if hashlib.sha256(data).hexdigest() != entry.digest:
             return None
-        return Cached(extraction_from_json(json.loads(data)["extraction"]), entry)
+        try:
+            return Cached(extraction_from_json(json.loads(data)["extraction"]), entry)
+        except (ValueError, KeyError, TypeError, RecursionError):  # not an entry this code wrote
+            return None
 
     def put(self, article: Article, extraction: ArticleExtraction) -> CacheEntry:
         entry = {"format": FORMAT, "version": VERSION, "extraction": extraction_to_json(extraction)}

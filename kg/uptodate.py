@@ -4,7 +4,9 @@ A build records in its store's manifest a digest of every input file's
 bytes, a digest of its settings (the pipeline, newskg's own code and data,
 the base IRI, the formats) and the size and time of each file it wrote. When
 all three match, `kg build` stops there: nothing to parse, resolve or write,
-and neither spaCy nor rdflib is imported.
+and neither spaCy nor rdflib is imported. When only some inputs changed, the
+others need not even be read: the manifest also records where the cache
+keeps each one's extraction (`kept_extractions`).
 """
 
 from __future__ import annotations
