@@ -15,7 +15,7 @@ import tempfile
 import time
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
@@ -25,8 +25,8 @@ import spacy
 
 from kg.atomic import replace_as_set
 from kg.buildstore import BuildStore
-from kg.cache import ExtractionCache, pipeline_fingerprint
-from kg.chunks import GraphChunk, graph_chunk, graph_chunks
+from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipeline_fingerprint
+from kg.chunks import GraphChunk, graph_chunk, graph_chunks, records_digest
 from kg.defaults import BUILD_VIEW_NODES, DEFAULT_BASE_IRI, DEFAULT_MODEL, Executor
 from kg.dump import dump_store, write_union
 from kg.gazetteer import shipped_gazetteer
@@ -63,6 +63,7 @@ class BuildResult:
     events: tuple[Event, ...] = ()
     roles: tuple[Role, ...] = ()
     cache_hits: int = 0  # articles whose extraction came from the cache
+    cache_entries: dict[str, CacheEntry] = field(default_factory=dict)  # article name → entry
     changed: tuple[str, ...] = ()  # the graphs this build wrote (IRIs): all, or what changed
     dropped: tuple[str, ...] = ()  # the graphs of articles that left the build
     base_iri: str = DEFAULT_BASE_IRI
@@ -73,15 +74,24 @@ class BuildResult:
         return dict(sorted(counts.items()))
 
 
-def read_articles(paths: Sequence[Path]) -> tuple[list[Article], list[IngestError]]:
+def read_articles(
+    paths: Sequence[Path], *, kept: Mapping[str, Cached] | None = None
+) -> tuple[list[Article | Cached], list[IngestError]]:
     """Load every article under `paths`; a bad file is reported, never fatal.
+
+    A file named in `kept` (`kg.uptodate.kept_extractions`) is not read: its
+    cached extraction, which carries its article, stands in for it.
 
     Raises:
         DuplicateArticleError: two files would become one article; nothing is read.
     """
     files, errors = discover_articles(paths)
-    articles: list[Article] = []
+    articles: list[Article | Cached] = []
     for file in files:
+        found = kept.get(file.name) if kept else None
+        if found is not None:
+            articles.append(found)
+            continue
         try:
             articles.append(load_article(file.path, file.name))
         except IngestError as err:
@@ -118,44 +128,53 @@ def check_model(model: str) -> None:
 
 
 def extract_articles(
-    articles: Sequence[Article],
+    articles: Sequence[Article | Cached],
     options: BuildOptions,
     timings: dict[str, float],
     workers: Workers,
     on_articles: Callable[[int], None] | None = None,
-) -> tuple[list[ArticleExtraction], int]:
-    """Every article's extraction, in order, from the cache or the pipeline; and the cache hits."""
+) -> tuple[list[ArticleExtraction], int, dict[str, CacheEntry]]:
+    """Every article's extraction, in order, from the cache or the pipeline; the cache hits;
+    and where the cache keeps each extraction, by article name."""
     require_model(options.model)
     cache = (
         ExtractionCache(options.cache_dir, pipeline_fingerprint(options.model))
         if options.cache_dir
         else None
     )
-    found = [cache.get(a) if cache else None for a in articles]
-    hits = sum(e is not None for e in found)
+    found = {
+        i: a if isinstance(a, Cached) else cache.get(a) if cache else None
+        for i, a in enumerate(articles)
+    }
+    missing = {i: a for i, a in enumerate(articles) if isinstance(a, Article) and not found[i]}
+    hits = len(articles) - len(missing)
     if on_articles and hits:
         on_articles(hits)
-    missing = [a for a, e in zip(articles, found, strict=True) if e is None]
     started = time.perf_counter()
-    fresh, times = run_extraction(missing, options.model, workers, on_chunk=on_articles)
+    fresh, times = run_extraction(
+        list(missing.values()), options.model, workers, on_chunk=on_articles
+    )
     # Workers report the time they spent; the build waited less when they ran
     # side by side. Split the time waited in the workers' proportions.
     waited = time.perf_counter() - started
     worked = times.nlp + times.extract
     share = times.nlp / worked if worked else 1.0
     timings["nlp"], timings["extract"] = waited * share, waited * (1 - share)
-    new = iter(fresh)
+    made = dict(zip(missing, fresh, strict=True))
     extractions = []
-    for article, cached in zip(articles, found, strict=True):
-        extraction = cached if cached is not None else next(new)
-        if cache and cached is None:
-            cache.put(article, extraction)
+    entries = {}
+    for i, cached in found.items():
+        extraction = cached.extraction if cached else made[i]
+        if cached:
+            entries[extraction.article.source_file] = cached.entry
+        elif cache:
+            entries[extraction.article.source_file] = cache.put(missing[i], extraction)
         extractions.append(extraction)
-    return extractions, hits
+    return extractions, hits, entries
 
 
 def build(
-    articles: Sequence[Article],
+    articles: Sequence[Article | Cached],
     *,
     skipped: Sequence[IngestError] = (),
     options: BuildOptions = BuildOptions(),
@@ -178,7 +197,9 @@ def build(
         raise NoArticlesError("no readable article to build from; give .txt, .md or .html files")
     timings: dict[str, float] = {}
     with open_workers(options.executor, options.jobs, options.scheduler) as workers:
-        extractions, hits = extract_articles(articles, options, timings, workers, on_articles)
+        extractions, hits, entries = extract_articles(
+            articles, options, timings, workers, on_articles
+        )
         with _timed(timings, "resolve"):
             resolution = resolve(extractions, shipped_gazetteer())
             events = resolve_events(extractions, resolution)
@@ -198,6 +219,7 @@ def build(
         events=events,
         roles=roles,
         cache_hits=hits,
+        cache_entries=entries,
         changed=tuple(changed),
         dropped=tuple(dropped),
         base_iri=options.base_iri,
@@ -216,18 +238,28 @@ def store_graphs(
     drop the graphs of articles not in `records`; the graphs changed and those dropped.
 
     Each graph goes in as an N-Quads chunk (`kg.chunks`); on Dask the
-    workers make the article graphs' chunks.
+    workers make the article graphs' chunks. The graph of an article whose
+    records are those the store's graph was made from is not made again.
     """
     minter = IriMinter(base_iri)
+    recipe = f"{code_fingerprint()}|{minter.base}"
+    sources = {
+        minter.article(r.extraction.article).value: records_digest(r, recipe) for r in records
+    }
+    todo = [
+        r
+        for r, (name, source) in zip(records, sources.items(), strict=True)
+        if not store.holds(name, source)
+    ]
     chunks: Iterable[GraphChunk]
     if workers.remote:
-        tasks = [(base_iri, batch) for batch in batches(records, workers.jobs)]
+        tasks = [(base_iri, batch) for batch in batches(todo, workers.jobs)]
         chunks = (chunk for batch in workers.map(graph_chunks, tasks) for chunk in batch)
     else:
-        chunks = (graph_chunk(*article_graph(r, minter)) for r in records)
+        chunks = (graph_chunk(*article_graph(r, minter)) for r in todo)
     changed = store.load(chain([graph_chunk(*entity_graph(entities, minter))], chunks))
-    articles = {minter.article(r.extraction.article).value for r in records}
-    dropped = store.keep_only({minter.entities_graph().value} | articles)
+    store.made_from(sources)
+    dropped = store.keep_only({minter.entities_graph().value} | set(sources))
     store.commit()
     return sorted(changed), dropped
 
@@ -286,7 +318,7 @@ def write_outputs(
             )
         for fmt in union:
             with _timed(result.timings, f"write {fmt}"):
-                write_union(lines, staging / output_name(fmt), fmt)
+                write_union(lines, staging / output_name(fmt), fmt, store=result.store)
         lines.unlink(missing_ok=True)
         # read in place: memory stays flat
         shown = GraphSource(result.store.store, read_graph=result.store.graph_triples)

@@ -5,9 +5,11 @@ otherwise) holds one named graph per article plus the entity graph, the
 layout of graph.trig. Memory then holds the compact records resolution
 needs, never the triples of the whole corpus. The manifest remembers, per
 named graph, a digest of its quads, so a rebuild rewrites only the graphs
-whose content changed and drops those of articles that left; and, per
-input file, a digest of its bytes and the settings of the build, so a
-rebuild of unchanged inputs can stop before loading anything.
+whose content changed and drops those of articles that left, and a digest
+of the records it was made from, so a rebuild need not even make the graph
+of an article whose records did not change (`holds`); and, per input file,
+a digest of its bytes and the settings of the build, so a rebuild of
+unchanged inputs can stop before loading anything.
 
 Beside the store, each graph's N-Quads (the chunk it was loaded from,
 sorted, named by its digest) is kept as a file: the graph files are
@@ -38,7 +40,7 @@ from kg.atomic import atomic_write_bytes
 from kg.manifest import MANIFEST, Manifest
 
 LOAD_BATCH = 32 * 2**20  # bytes of N-Quads bulk-loaded at once
-CHUNKS_DIR = "chunks"  # each graph's sorted N-Quads, as <digest>.nq
+CHUNKS_DIR = "chunks"  # each graph's sorted N-Quads, as <digest>.nq, and what is made of them
 
 if TYPE_CHECKING:
     from kg.chunks import GraphChunk
@@ -105,6 +107,19 @@ class BuildStore:
             self.store.add_graph(ox.NamedNode(graph))  # kept even when it has no quads
         return changed
 
+    def holds(self, name: str, source: str) -> bool:
+        """Whether the graph `name` is in place as made from records of digest `source`
+        (`kg.chunks.records_digest`): making it again would change nothing."""
+        return (
+            self.manifest.sources.get(name) == source
+            and name in self.manifest.graphs
+            and self.store.contains_named_graph(ox.NamedNode(name))
+        )
+
+    def made_from(self, sources: dict[str, str]) -> None:
+        """Remember the digest of the records each graph named in `sources` is now made from."""
+        self.manifest.sources.update(sources)
+
     def keep_only(self, names: set[str]) -> list[str]:
         """Drop every graph not in `names` (articles that left the build); the dropped names."""
         dropped = sorted(set(self.manifest.graphs) - names)
@@ -116,6 +131,7 @@ class BuildStore:
             if self.store.contains_named_graph(node):
                 self.store.remove_graph(node)
             self.manifest.graphs.pop(name, None)
+            self.manifest.sources.pop(name, None)
         return dropped
 
     def graph_nquads(self, name: ox.NamedNode) -> bytes:
@@ -157,7 +173,12 @@ class BuildStore:
             atomic_write_bytes(path, nquads)
 
     def _chunk_path(self, digest: str) -> Path:
-        return self.folder / CHUNKS_DIR / f"{digest}.nq"
+        return self.beside(digest, ".nq")
+
+    def beside(self, digest: str, suffix: str) -> Path:
+        """Where a file made of the chunk of this digest is kept, as long as the chunk is:
+        <digest><suffix> (the writers of `kg.dump` keep each graph's TriG there)."""
+        return self.folder / CHUNKS_DIR / f"{digest}{suffix}"
 
     def graph_names(self) -> list[ox.NamedNode]:
         """Every named graph, in IRI order."""
@@ -168,20 +189,21 @@ class BuildStore:
 
     def commit(self) -> None:
         """Make the graphs durable, then vouch for them in the manifest; forget the chunk
-        files of graphs that changed or left."""
+        files of graphs that changed or left, and what was made of them."""
         self.store.flush()
         self.manifest.write(self.folder / MANIFEST)
         self._vouching = True
-        wanted = {f"{digest}.nq" for digest in self.manifest.graphs.values()}
+        wanted = set(self.manifest.graphs.values())
         folder = self.folder / CHUNKS_DIR
         for path in folder.iterdir() if folder.is_dir() else ():
-            if path.name not in wanted:
+            if path.name.split(".", 1)[0] not in wanted:
                 path.unlink(missing_ok=True)
 
     def _stop_vouching(self) -> None:
-        """Before a graph changes: the manifest on disk forgets every graph's digest."""
+        """Before a graph changes: the manifest on disk forgets every graph's digests."""
         if self._vouching:
-            dataclasses.replace(self.manifest, graphs={}).write(self.folder / MANIFEST)
+            stale = dataclasses.replace(self.manifest, graphs={}, sources={})
+            stale.write(self.folder / MANIFEST)
             self._vouching = False
 
 

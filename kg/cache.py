@@ -21,7 +21,7 @@ import importlib.metadata
 import json
 import logging
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kg import __version__
@@ -80,7 +80,14 @@ def pipeline_fingerprint(model: str) -> str:
 def build_fingerprint(model: str) -> str:
     """A hash of everything besides the articles that decides a build's files: the
     extraction's inputs (`pipeline_fingerprint`) and all of newskg's code and ontology."""
-    digest = hashlib.sha256(pipeline_fingerprint(model).encode())
+    return hashlib.sha256(
+        f"{pipeline_fingerprint(model)}|{code_fingerprint()}".encode()
+    ).hexdigest()
+
+
+def code_fingerprint() -> str:
+    """A hash of all of newskg's code and ontology: what turns records into graphs and files."""
+    digest = hashlib.sha256()
     for path in _files([_PACKAGE_DIR, ontology_dir()]):
         digest.update(str(path.relative_to(path.parent.parent)).encode())
         digest.update(path.read_bytes())
@@ -93,6 +100,26 @@ def article_key(article: Article, fingerprint: str) -> str:
     return hashlib.sha256(fingerprint.encode() + b"\0" + content).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class CacheEntry:
+    """Where an article's extraction is kept, and the digest of that file's bytes.
+
+    Enough to take the extraction again without the article (`ExtractionCache.kept`):
+    bytes with this digest are the very entry a build wrote, or checked against its article.
+    """
+
+    key: str  # `article_key`
+    digest: str  # SHA-256 of the entry file
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """An extraction found in the cache, and its entry."""
+
+    extraction: ArticleExtraction
+    entry: CacheEntry
+
+
 class ExtractionCache:
     """Extraction results on disk, one JSON file per article and pipeline."""
 
@@ -100,15 +127,16 @@ class ExtractionCache:
         self.folder = folder
         self.fingerprint = fingerprint
 
-    def _path(self, article: Article) -> Path:
-        key = article_key(article, self.fingerprint)
+    def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, article: Article) -> ArticleExtraction | None:
+    def get(self, article: Article) -> Cached | None:
         """The stored result, or None when absent or unusable (it is then recomputed)."""
-        path = self._path(article)
+        key = article_key(article, self.fingerprint)
+        path = self._path(key)
         try:
-            return _read(path, article)
+            data = path.read_bytes()
+            extraction = _read(data, article)
         except FileNotFoundError:
             return None
         except (OSError, _UnusableEntry) as err:
@@ -117,26 +145,45 @@ class ExtractionCache:
                 "ignoring the cache entry %s (%s); re-extracting its article", path, problem
             )
             return None
+        return Cached(extraction, CacheEntry(key, hashlib.sha256(data).hexdigest()))
 
-    def put(self, article: Article, extraction: ArticleExtraction) -> None:
+    def kept(self, entry: CacheEntry) -> Cached | None:
+        """The extraction in `entry` when its file still has the bytes it had; else None.
+
+        For an article not read again (`kg.uptodate.kept_extractions`): the
+        digest vouches for what `get` would check against the article.
+        """
+        try:
+            data = self._path(entry.key).read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != entry.digest:
+            return None
+        try:
+            return Cached(extraction_from_json(json.loads(data)["extraction"]), entry)
+        except (ValueError, KeyError, TypeError, RecursionError):  # not an entry this code wrote
+            return None
+
+    def put(self, article: Article, extraction: ArticleExtraction) -> CacheEntry:
         entry = {"format": FORMAT, "version": VERSION, "extraction": extraction_to_json(extraction)}
-        text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
-        atomic_write_bytes(self._path(article), text.encode("utf-8"))
+        data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        key = article_key(article, self.fingerprint)
+        atomic_write_bytes(self._path(key), data)
+        return CacheEntry(key, hashlib.sha256(data).hexdigest())
 
 
 class _UnusableEntry(ValueError):
     """A cache entry that is not a well-formed extraction of the article asked for."""
 
 
-def _read(path: Path, article: Article) -> ArticleExtraction:
-    """The extraction stored at `path`, checked against `article`.
+def _read(data: bytes, article: Article) -> ArticleExtraction:
+    """The extraction in an entry's bytes, checked against `article`.
 
     Raises:
-        OSError: when the file cannot be read (FileNotFoundError when absent).
         _UnusableEntry: when it is no valid entry for `article`.
     """
     try:
-        entry = json.loads(path.read_bytes())
+        entry = json.loads(data)
     except (ValueError, RecursionError) as err:  # JSONDecodeError, UnicodeDecodeError, too deep
         raise _UnusableEntry("not JSON") from err
     if not isinstance(entry, dict) or entry.keys() != {"format", "version", "extraction"}:

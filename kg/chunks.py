@@ -35,6 +35,16 @@ def graph_chunk(name: ox.NamedNode, quads: list[ox.Quad]) -> GraphChunk:
     return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
 
 
+def records_digest(records: ArticleRecords, recipe: str) -> str:
+    """A digest of what `article_graph` makes an article's graph from; `recipe` names the rest
+    (the code and the base IRI): two equal digests stand for one graph.
+
+    The records are frozen dataclasses, tuples and strings, whose `repr` says all they hold.
+    """
+    parts = (recipe, records.extraction, sorted(records.entity_of.items()))
+    return hashlib.sha256(repr((*parts, records.claims, records.roles)).encode()).hexdigest()
+
+
 def graph_chunks(base_iri: str, batch: Sequence[ArticleRecords]) -> list[GraphChunk]:
     """The graph of every article in `batch`, in order, as chunks (a task for `Workers`)."""
     minter = IriMinter(base_iri)

@@ -21,6 +21,7 @@ import typer
 
 from kg import __version__
 from kg.atomic import folder_problem
+from kg.cache import Cached, ExtractionCache, pipeline_fingerprint
 from kg.defaults import (
     DEFAULT_BASE_IRI,
     DEFAULT_MODEL,
@@ -30,9 +31,17 @@ from kg.defaults import (
 )
 from kg.ingest import DuplicateArticleError
 from kg.layout import CACHE_DIR, GRAPH_FILE, STORE_DIR, VIEW_FILE, Format, parse_formats
-from kg.uptodate import build_settings, input_digests, record_inputs, unchanged
+from kg.uptodate import (
+    build_settings,
+    input_digests,
+    kept_extractions,
+    record_inputs,
+    unchanged,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from pyoxigraph import Literal as RdfLiteral
     from pyoxigraph import NamedNode
 
@@ -170,8 +179,12 @@ def build_command(
         store_dir=store_dir,
     )
     _check_up_front(options, out)
-    result = _build_and_write(sources, options, out, chosen)
-    record_inputs(result.store.manifest, inputs, settings)
+    kept: dict[str, Cached] = {}
+    if options.cache_dir is not None:  # the files the last build read, unchanged, are not read
+        extractions = ExtractionCache(options.cache_dir, pipeline_fingerprint(model))
+        kept = kept_extractions(inputs, settings, store_dir, extractions)
+    result = _build_and_write(sources, options, out, chosen, kept)
+    record_inputs(result.store.manifest, inputs, settings, result.cache_entries)
     result.store.commit()
     if not no_validate:
         from kg.build_validation import validate_build  # noqa: PLC0415
@@ -181,9 +194,14 @@ def build_command(
 
 
 def _build_and_write(
-    sources: list[Path], options: BuildOptions, out: Path, formats: tuple[Format, ...]
+    sources: list[Path],
+    options: BuildOptions,
+    out: Path,
+    formats: tuple[Format, ...],
+    kept: Mapping[str, Cached],
 ) -> BuildResult:
-    """Read, build and write, saying what was skipped, built and written."""
+    """Read (but for the files in `kept`), build and write, saying what was skipped, built and
+    written."""
     from kg.build import NoArticlesError, build, read_articles, write_outputs  # noqa: PLC0415
     from kg.buildstore import BuildStoreError  # noqa: PLC0415
     from kg.nlp import ModelNotFoundError  # noqa: PLC0415
@@ -191,7 +209,7 @@ def _build_and_write(
 
     with stop_on_sigterm():
         try:
-            articles, skipped = read_articles(sources)
+            articles, skipped = read_articles(sources, kept=kept)
         except DuplicateArticleError as err:
             raise _fail(str(err)) from err
         for error in skipped:

@@ -1,5 +1,9 @@
 """Write the build's files out of its store, in a fixed order, holding little in memory.
 
+Of what they write, TriG keeps each graph's part and JSON-LD each node's
+beside the store for the next build, which serializes again only the
+graphs and nodes that changed.
+
 N-Quads and TriG go graph by graph (each graph's quads sorted); Turtle and
 JSON-LD hold the union, whose triples are sorted with an external merge
 sort (sorted runs on disk, merged), so a corpus far larger than memory
@@ -11,10 +15,11 @@ the same bytes. (GraphML and the HTML view read the store in place,
 
 from __future__ import annotations
 
-import collections
+import functools
+import hashlib
 import heapq
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import ExitStack
 from itertools import groupby
 from pathlib import Path
@@ -22,12 +27,24 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from kg.atomic import atomic_write_bytes
 from kg.buildstore import BuildStore, triple_lines
-from kg.jsonld import write_jsonld
+from kg.cache import code_fingerprint
+from kg.jsonld import node_text, write_document
 from kg.layout import Format
 from kg.namespaces import PREFIXES
+from kg.pieces import KeptPieces, subject_lines
 
 RUN_LINES = 200_000  # lines sorted in memory at a time before they go to disk
+_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+PIECES_DIR = "pieces"  # in the store's folder: what the JSON-LD writer made of each node
+
+
+@functools.cache
+def _recipe(fmt: Format) -> bytes:
+    """What besides the triples decides a piece of a file: its format, the code (newskg's
+    writers and prefixes) and the serializer."""
+    return f"{fmt} {code_fingerprint()} pyoxigraph {ox.__version__}".encode()
 
 
 def dump_store(
@@ -47,35 +64,43 @@ def dump_store(
     """
     with ExitStack() as stack:
         out = stack.enter_context(nquads.open("wb")) if nquads else None
+        trig_out = stack.enter_context(trig.open("wb")) if trig else None
         runs = _Runs(stack, union.parent) if union else None
-
-        def graphs() -> Iterator[bytes]:
-            for name in store.graph_names():
-                graph = store.graph_nquads(name)
-                if out is not None:
-                    out.write(graph)
-                if runs is not None:
-                    runs.add(triple_lines(graph))
-                yield graph
-
-        if trig is None:
-            collections.deque(graphs(), maxlen=0)
-        else:
-            quads = (q for g in graphs() for q in ox.parse(g, format=ox.RdfFormat.N_QUADS))
-            _serialize(quads, trig, ox.RdfFormat.TRIG)
+        header = _trig_header()
+        for name in store.graph_names():
+            graph = store.graph_nquads(name)
+            if out is not None:
+                out.write(graph)
+            if trig_out is not None and graph:
+                trig_out.write(header)
+                header = b""  # the prefixes head the file, as they head one serialization
+                trig_out.write(_trig_section(store, graph))
+            if runs is not None:
+                runs.add(triple_lines(graph))
         if union is not None and runs is not None:
             runs.merge_into(union)
 
 
-def write_union(lines: Path, path: Path, fmt: Format) -> None:
-    """Turtle or JSON-LD of the union, from its sorted N-Triples (see `dump_store`)."""
-    with lines.open("rb") as source:
-        triples = ox.parse(source, format=ox.RdfFormat.N_TRIPLES)
-        if fmt == "turtle":
-            _serialize(triples, path, ox.RdfFormat.TURTLE)
-        else:
-            with path.open("w", encoding="utf-8") as out:
-                write_jsonld(triples, out)
+def write_union(lines: Path, path: Path, fmt: Format, *, store: BuildStore) -> None:
+    """Turtle or JSON-LD of the union, from its sorted N-Triples (see `dump_store`).
+
+    JSON-LD is written one node at a time, and each node's text is kept
+    beside `store` for the next build (`kg.pieces`), which makes again only
+    the nodes whose triples changed. (Turtle is not: Oxigraph writes it
+    about as fast as the pieces would be looked up.)
+    """
+    if fmt == "turtle":
+        with lines.open("rb") as source:
+            _serialize(ox.parse(source, format=ox.RdfFormat.N_TRIPLES), path, ox.RdfFormat.TURTLE)
+        return
+    kept = store.folder / PIECES_DIR / f"{fmt}.pieces"
+    with KeptPieces(kept, _recipe(fmt)) as pieces, path.open("w", encoding="utf-8") as out:
+        nodes = (pieces.piece(s, group, _jsonld_node) for s, group in subject_lines(lines))
+        write_document((node.decode("utf-8") for node in nodes), out)
+
+
+def _jsonld_node(lines: bytes) -> bytes:
+    return node_text(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)).encode("utf-8")
 
 
 class _Runs:
@@ -108,14 +133,53 @@ class _Runs:
         self.pending = []
 
 
+def _trig_header() -> bytes:
+    """The `@prefix` lines Oxigraph heads TriG with, sorted (see `_serialize`)."""
+    anything = ox.Triple(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o"))
+    written = ox.serialize([anything], format=ox.RdfFormat.TRIG, prefixes=_PREFIXES) or b""
+    return b"".join(
+        sorted(line for line in written.splitlines(True) if line.startswith(b"@prefix "))
+    )
+
+
+def _trig_section(store: BuildStore, nquads: bytes) -> bytes:
+    """One graph's TriG without the `@prefix` lines: the file kept beside its chunk, or made.
+
+    Oxigraph writes one graph's TriG the same alone as among others, so the
+    sections in graph order, under the prefixes, are the TriG of them all.
+    A kept section starts with a line holding a digest of the serializer's
+    recipe, the N-Quads' digest and the section: one that does not match is
+    made again.
+    """
+    digest = hashlib.sha256(nquads).hexdigest()
+    path = store.beside(digest, ".trig")
+    try:
+        check, section = path.read_bytes().split(b"\n", 1)
+    except (OSError, ValueError):
+        check, section = b"", b""
+    if check == _section_check(digest, section):
+        return section
+    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+    written = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES) or b""
+    lines = written.splitlines(True)
+    section = b"".join(line for line in lines if not line.startswith(b"@prefix "))
+    atomic_write_bytes(path, _section_check(digest, section) + b"\n" + section)
+    return section
+
+
+def _section_check(digest: str, section: bytes) -> bytes:
+    """A digest binding a section to its graph's N-Quads (by their digest) and the recipe."""
+    made = _recipe("trig") + b"\0" + digest.encode() + b"\0" + section
+    return hashlib.sha256(made).hexdigest().encode()
+
+
 def _serialize(
     statements: Iterable[ox.Quad] | Iterable[ox.Triple], path: Path, fmt: ox.RdfFormat
 ) -> None:
     """Write with Oxigraph, then sort the `@prefix` lines it writes in hash order."""
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     draft = path.with_name(path.name + ".draft")
     with draft.open("wb") as out:
-        ox.serialize(statements, out, fmt, prefixes=prefixes)
+        ox.serialize(statements, out, fmt, prefixes=_PREFIXES)
     with draft.open("rb") as source, path.open("wb") as target:
         header = []
         line = source.readline()

@@ -25,7 +25,7 @@ which matters to stores such as Virtuoso that keep one value per instant.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -181,13 +181,16 @@ class ArticleRecords:
     """What one article's graph is made from: its extraction and its share of the resolution.
 
     Small and picklable, so the graph can be made where the article was
-    parsed (`kg.chunks`) as well as here.
+    parsed (`kg.chunks`) as well as here. It holds nothing that the graph
+    does not say, so equal records make equal graphs and a rebuild can
+    tell, from a digest of them, a graph it need not make again
+    (`kg.chunks.records_digest`).
     """
 
     extraction: ArticleExtraction
     entity_of: dict[int, str]  # a mention's start → its Entity.key
-    claims: tuple[tuple[Event, EventClaim], ...] = ()
-    roles: tuple[Role, ...] = ()
+    claims: tuple[tuple[Event, EventClaim], ...] = ()  # each event without its claims
+    roles: tuple[Role, ...] = ()  # without the articles that state them
 
 
 def article_records(
@@ -196,18 +199,25 @@ def article_records(
     events: Sequence[Event] = (),
     roles: Sequence[Role] = (),
 ) -> Iterator[ArticleRecords]:
-    """Each article's records, in the order of `extractions`."""
+    """Each article's records, in the order of `extractions`.
+
+    Of an event, the records keep its key, type and label: what other
+    articles claim of it belongs to their graphs. Of a role, they drop the
+    list of articles that state it.
+    """
     entity_of: dict[str, dict[int, str]] = {}
     for (source, start), key in resolution.mention_entity.items():
         entity_of.setdefault(source, {})[start] = key
     claims: dict[str, list[tuple[Event, EventClaim]]] = {}
     for event in events:
+        head = replace(event, claims=())
         for claim in event.claims:
-            claims.setdefault(claim.article, []).append((event, claim))
+            claims.setdefault(claim.article, []).append((head, claim))
     roles_by_article: dict[str, list[Role]] = {}
     for role in roles:
+        stated = replace(role, articles=())
         for source in role.articles:
-            roles_by_article.setdefault(source, []).append(role)
+            roles_by_article.setdefault(source, []).append(stated)
     for extraction in extractions:
         source = extraction.article.source_file
         yield ArticleRecords(

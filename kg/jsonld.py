@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
-from itertools import groupby
+from itertools import chain, groupby
 from json.encoder import encode_basestring as _quoted
 from typing import Any, TextIO
 
@@ -28,13 +28,28 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 def write_jsonld(triples: Iterable[ox.Triple], out: TextIO) -> None:
     """Write `triples`, sorted by subject, as one JSON-LD document with `@graph`."""
+    nodes = (node_text(group) for _, group in groupby(triples, key=lambda t: t.subject))
+    write_document(nodes, out)
+
+
+def write_document(nodes: Iterable[str], out: TextIO) -> None:
+    """Write one JSON-LD document whose `@graph` holds `nodes` (each `node_text`)."""
     context = json.dumps(JSONLD_CONTEXT, indent=2, sort_keys=True, ensure_ascii=False)
     out.write('{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": [')
     first = True
-    for subject, group in groupby(triples, key=lambda t: t.subject):
-        out.write(("\n    " if first else ",\n    ") + _indented(_node(subject, group), "    "))
+    for node in nodes:
+        out.write(("\n    " if first else ",\n    ") + node)
         first = False
     out.write("]\n}\n" if first else "\n  ]\n}\n")
+
+
+def node_text(triples: Iterable[ox.Triple]) -> str:
+    """The node object of one subject's triples, as it stands in the document."""
+    group = iter(triples)
+    first = next(group)
+    if isinstance(first.subject, ox.Triple):
+        raise TypeError(f"quoted triples are not part of newskg's graphs: {first.subject}")
+    return _indented(_node(first.subject, chain([first], group)), "    ")
 
 
 def _node(subject: ox.NamedNode | ox.BlankNode, triples: Iterable[ox.Triple]) -> dict[str, Any]:

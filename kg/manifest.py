@@ -15,7 +15,7 @@ from kg.atomic import atomic_write_bytes
 
 MANIFEST = "manifest.json"
 FORMAT = "newskg-build-manifest"
-VERSION = 1
+VERSION = 2
 
 
 @dataclass
@@ -24,7 +24,12 @@ class Manifest:
 
     settings: str = ""  # a digest of the build's settings and code
     inputs: dict[str, str] = field(default_factory=dict)  # input path → digest of its bytes
+    # input path → [digest of the bytes it was read from, its extraction's cache key, the
+    # digest of that cache entry]: what spares the next build reading an unchanged file
+    extractions: dict[str, list[str]] = field(default_factory=dict)
     graphs: dict[str, str] = field(default_factory=dict)  # graph IRI → digest of its quads
+    # graph IRI → digest of the records it was made from (`kg.chunks.records_digest`)
+    sources: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, list[int]] = field(default_factory=dict)  # file name → [size, mtime_ns]
 
     @classmethod
@@ -43,7 +48,9 @@ class Manifest:
             return cls(
                 settings=str(data["settings"]),
                 inputs={str(k): str(v) for k, v in data["inputs"].items()},
+                extractions={str(k): _record(v) for k, v in data["extractions"].items()},
                 graphs={str(k): str(v) for k, v in data["graphs"].items()},
+                sources={str(k): str(v) for k, v in data["sources"].items()},
                 outputs={str(k): [int(n) for n in v] for k, v in data["outputs"].items()},
             )
         except (KeyError, TypeError, ValueError, AttributeError):
@@ -55,7 +62,16 @@ class Manifest:
             "version": VERSION,
             "settings": self.settings,
             "inputs": dict(sorted(self.inputs.items())),
+            "extractions": dict(sorted(self.extractions.items())),
             "graphs": dict(sorted(self.graphs.items())),
+            "sources": dict(sorted(self.sources.items())),
             "outputs": dict(sorted(self.outputs.items())),
         }
         atomic_write_bytes(path, json.dumps(data, indent=1).encode("utf-8"))
+
+
+def _record(value: object) -> list[str]:
+    """An entry of `Manifest.extractions`: three strings."""
+    if not isinstance(value, list) or len(value) != 3:
+        raise ValueError(f"not an extraction record: {value!r:.80}")
+    return [str(part) for part in value]

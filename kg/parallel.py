@@ -116,6 +116,8 @@ class Workers:
 
     def map(self, function: Callable[..., R], tasks: Sequence[tuple[Any, ...]]) -> Iterator[R]:
         """`function(*task)` for every task, in order."""
+        if not tasks:  # nothing to start processes or a Dask client for
+            return iter(())
         if self.executor == "dask":
             client = self._dask()
             futures = client.map(function, *zip(*tasks, strict=True), pure=False)

@@ -4,7 +4,9 @@ A build records in its store's manifest a digest of every input file's
 bytes, a digest of its settings (the pipeline, newskg's own code and data,
 the base IRI, the formats) and the size and time of each file it wrote. When
 all three match, `kg build` stops there: nothing to parse, resolve or write,
-and neither spaCy nor rdflib is imported.
+and neither spaCy nor rdflib is imported. When only some inputs changed, the
+others need not even be read: the manifest also records where the cache
+keeps each one's extraction (`kept_extractions`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from kg.cache import build_fingerprint
+from kg.cache import Cached, CacheEntry, ExtractionCache, build_fingerprint
 from kg.ingest import discover_articles
 from kg.layout import Format
 from kg.manifest import MANIFEST, Manifest
@@ -54,10 +56,42 @@ def unchanged(inputs: Mapping[str, str], settings: str, out_dir: Path, store_dir
     )
 
 
-def record_inputs(manifest: Manifest, inputs: Mapping[str, str], settings: str) -> None:
-    """Remember what this build read, for the next one's `unchanged`."""
+def kept_extractions(
+    inputs: Mapping[str, str], settings: str, store_dir: Path, cache: ExtractionCache
+) -> dict[str, Cached]:
+    """The extraction of each input file whose bytes the last build, with these settings, read
+    and extracted (or found in `cache`): such a file needs no reading now.
+
+    A file whose entry is no longer in `cache` as it was is left out, to be read again.
+    """
+    manifest = Manifest.read(store_dir / MANIFEST)
+    if manifest.settings != settings:
+        return {}
+    kept = {}
+    for name, (digest, key, entry_digest) in manifest.extractions.items():
+        if inputs.get(name) != digest:
+            continue
+        found = cache.kept(CacheEntry(key, entry_digest))
+        if found is not None and found.extraction.article.source_file == name:
+            kept[name] = found
+    return kept
+
+
+def record_inputs(
+    manifest: Manifest,
+    inputs: Mapping[str, str],
+    settings: str,
+    entries: Mapping[str, CacheEntry],
+) -> None:
+    """Remember what this build read and where it keeps each file's extraction (`entries`,
+    by article name), for the next one's `unchanged` and `kept_extractions`."""
     manifest.inputs = dict(inputs)
     manifest.settings = settings
+    manifest.extractions = {
+        name: [inputs[name], entry.key, entry.digest]
+        for name, entry in entries.items()
+        if name in inputs
+    }
 
 
 def file_stamp(path: Path) -> list[int]:

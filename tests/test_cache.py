@@ -56,10 +56,10 @@ def test_cache_round_trip_through_the_folder(extract, tmp_path):
     figures = [e for e in extraction.events if e.troops_before or e.troop_count]
     assert figures and extraction.roles  # figures and roles make it to disk and back
     cache = ExtractionCache(tmp_path, "fingerprint")
-    cache.put(extraction.article, extraction)
-    assert cache.get(extraction.article) == replace(
-        extraction, article=extraction.article.without_text()
-    )
+    entry = cache.put(extraction.article, extraction)
+    found = cache.get(extraction.article)
+    assert found is not None and found.entry == entry
+    assert found.extraction == replace(extraction, article=extraction.article.without_text())
     assert ExtractionCache(tmp_path, "another pipeline").get(extraction.article) is None
 
 
