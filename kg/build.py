@@ -95,7 +95,9 @@ def read_articles(
         try:
             articles.append(load_article(file.path, file.name))
         except IngestError as err:
-            errors.append(err)
+            # Kept without its traceback: the frames it holds would keep what the caller
+            # holds alive (a notebook's second build would find the store still in use).
+            errors.append(err.with_traceback(None))
     return articles, errors
 
 
