@@ -70,6 +70,17 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def drawdown() -> Path:
+    """A hand-written graph, shaped as `kg build` writes one, whose every row the tests know.
+
+    For the tests of what reads a graph (queries, stores, the view), so that they
+    assert exact answers without changing whenever extraction does; the story and
+    its figures are described at the top of tests/fixtures/drawdown.trig.
+    """
+    return Path(__file__).resolve().parent / "fixtures" / "drawdown.trig"
+
+
 FakeBuild = Callable[..., BuildResult]
 
 

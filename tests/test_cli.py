@@ -5,13 +5,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
+import pytest
 from rdflib import Graph
-from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 from typer.testing import CliRunner
 
 from kg import __version__
 from kg.cli import app
+from kg.graphio import load_store
 from kg.namespaces import KG, SCHEMA
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
@@ -24,12 +26,45 @@ def test_cli_version():
     assert __version__ in result.stdout
 
 
-def test_cli_build_sample_graph_parses_and_round_trips(sample_build):
-    graph = Graph().parse(sample_build / "graph.ttl")
-    assert len(set(graph.subjects(RDF.type, KG.Article))) == 5
-    again = Graph().parse(data=graph.serialize(format="turtle"), format="turtle")
-    assert isomorphic(graph, again)
-    assert (sample_build / "graph.html").stat().st_size > 10_000
+@pytest.mark.parametrize(
+    ("name", "named_graphs"),
+    [("graph.trig", True), ("graph.ttl", False), ("graph.jsonld", False)],
+)
+def test_cli_build_every_format_holds_what_graph_nq_holds(sample_build, name, named_graphs):
+    nquads = load_store(sample_build / "graph.nq")
+    assert nquads.named_graphs == len(list(ARTICLES.glob("*.txt"))) + 1  # and the entities
+    loaded = load_store(sample_build / name)
+    if named_graphs:
+        assert set(loaded.store) == set(nquads.store)
+    else:  # one graph: the union of the named ones
+        assert loaded.named_graphs == 0
+        assert {quad.triple for quad in loaded.store} == {quad.triple for quad in nquads.store}
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# The datatypes VOCABULARY.md promises, by property.
+DATATYPES = {
+    str(KG.troopsBefore): {f"{XSD}integer"},
+    str(KG.troopsAfter): {f"{XSD}integer"},
+    str(KG.troopCount): {f"{XSD}integer"},
+    str(KG.beginIndex): {f"{XSD}integer", f"{XSD}nonNegativeInteger"},
+    str(KG.endIndex): {f"{XSD}integer", f"{XSD}nonNegativeInteger"},
+    str(KG.date): {f"{XSD}date", f"{XSD}gYearMonth", f"{XSD}gYear"},
+    str(SCHEMA.datePublished): {f"{XSD}date"},
+}
+
+
+@pytest.mark.parametrize("name", ["graph.nq", "graph.trig", "graph.ttl", "graph.jsonld"])
+def test_cli_build_every_format_keeps_the_promised_datatypes(sample_build, name):
+    seen: dict[str, set[str]] = {}
+    for quad in load_store(sample_build / name).store:
+        if quad.predicate.value in DATATYPES:
+            assert isinstance(quad.object, ox.Literal), quad
+            seen.setdefault(quad.predicate.value, set()).add(quad.object.datatype.value)
+    assert {predicate: seen[predicate] - DATATYPES[predicate] for predicate in seen} == {
+        predicate: set() for predicate in seen
+    }
+    assert {str(KG.troopsBefore), str(KG.date), str(SCHEMA.datePublished)} <= seen.keys()
 
 
 def test_cli_build_sample_one_node_per_entity(sample_build):

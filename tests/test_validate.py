@@ -498,6 +498,14 @@ def test_validate_cli_reads_a_build_folder(sample_build):
     assert "conforms" in result.output
 
 
+def test_validate_cli_drawdown_fixture_conforms(drawdown):
+    # The hand-written graph that the query, store and view tests read stays one a build
+    # could write: if the shapes tighten, the fixture must follow.
+    result = runner.invoke(app, ["validate", str(drawdown)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("validation: conforms")
+
+
 def test_validate_cli_build_reports_conformance(sample_build):
     assert "validation: conforms" in (sample_build / "build-output.txt").read_text()
 

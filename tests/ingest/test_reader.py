@@ -117,13 +117,12 @@ def test_reader_load_refuses_bad_files(
     assert str(error) == f"{path}: {error.reason}"
 
 
-def test_reader_empty_file_message_says_what_to_do() -> None:
-    error = IngestError(
-        Path("articles/x.txt"),
-        "file is empty; nothing to extract. Remove it or add the article's text.",
-    )
-    assert str(error) == (
-        "articles/x.txt: file is empty; nothing to extract. Remove it or add the article's text."
+def test_reader_empty_file_message_says_what_to_do(tmp_path: Path) -> None:
+    path = write(tmp_path / "articles" / "x.txt", b"")
+    with pytest.raises(IngestError) as info:
+        load_article(path)
+    assert str(info.value) == (
+        f"{path}: file is empty; nothing to extract. Remove it or add the article's text."
     )
 
 
