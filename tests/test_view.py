@@ -714,3 +714,6 @@ def test_cli_view_trig_reads_every_articles_graph(drawdown: Path, tmp_path: Path
     ]
     assert len(withdrawal["evidence"]) == 2
     assert data["dateRange"] == ["2024-03", "2024-07"]
+    # Each article casts the meeting's sides the other way round: each is named once.
+    meeting = node_by_iri(data, ID["event/9c3a51f2e07d84b6"])["label"]
+    assert meeting.split("\n")[0] == "Amadeu Nhaca, Helena Duarte met in Maputo"

@@ -261,12 +261,18 @@ class DetailReader:
         agents = self._labels(event, _AGENT)
         verb, object_role = _VERBS.get(kind, (event_label(kind).lower(), None))
         words = [_names(agents), verb] if agents else [_UNDATED.sub("", self.label(event))]
+
+        def others(role: ox.NamedNode) -> list[str]:
+            # Articles may cast a meeting's sides the other way round: "A met B" and
+            # "B received A" make both agents and participants; name each side once.
+            return [label for label in self._labels(event, role) if label not in agents]
+
         if agents and object_role is not None:
-            words.append(_names(self._labels(event, object_role)))
+            words.append(_names(others(object_role)))
         for role, preposition in _PREPOSITIONS if agents else ():
-            others = self._labels(event, role) if role != object_role else []
-            if others:
-                words += [preposition, _names(others)]
+            rest = others(role) if role != object_role else []
+            if rest:
+                words += [preposition, _names(rest)]
         statuses = _sorted_strings(self.source.objects(event, named(KG.status)))
         facts = [
             ", ".join(readable_date(date) for date in self.dates(event, kind)),
