@@ -52,11 +52,11 @@ import spacy
 import typer
 from corpus import WIDE, default_folders, read_sources, write_corpus
 
-import kg.build
 import kg.build_validation
 import kg.cli
-from kg.build import read_articles
+import kg.stages
 from kg.defaults import DEFAULT_MODEL
+from kg.stages import read_articles
 
 TIMED_KG = Path(__file__).resolve().parent / "timed_kg.py"
 PARTS = ("ratio", "rebuild", "memory")
@@ -64,9 +64,9 @@ EDIT = "\n\nOfficials said another 300 troops would arrive within weeks.\n"
 SAMPLE_EVERY = 0.05  # seconds between two looks at the memory of the build's processes
 # What the CLI calls (it imports each from its module when it runs) → the stage it is.
 CLI_CALLS = {
-    (kg.build, "read_articles"): "ingest",
+    (kg.stages, "read_articles"): "ingest",
     (kg.build_validation, "validate_build"): "validate",
-    (kg.build, "build"): "build",
+    (kg.stages, "build"): "build",
 }
 
 

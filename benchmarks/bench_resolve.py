@@ -6,7 +6,7 @@
 Parsing is linear and measured by bench_build.py; this measures the stage
 that sees the whole corpus at once. It generates ArticleExtraction records
 (kg/records.py) the way the extractor writes them and feeds them to
-`resolve`, `resolve_events` and `resolve_roles`, as kg/build.py does, one
+`resolve`, `resolve_events` and `resolve_roles`, as kg/stages.py does, one
 size at a time in a fresh process so each size's peak memory is its own.
 
 The records are shaped like news: a few hub countries (the United States
@@ -47,7 +47,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from kg.build import BuildResult, store_graphs, write_outputs
 from kg.build_validation import validate_build
 from kg.buildstore import BuildStore
 from kg.defaults import DEFAULT_BASE_IRI
@@ -72,6 +71,7 @@ from kg.records import (
 )
 from kg.resolve import EventStats, resolve, resolve_events, resolve_roles
 from kg.resolve.entities import Resolution
+from kg.stages import BuildResult, store_graphs, write_outputs
 
 FIRST_DAY = date(2015, 1, 1)
 SPAN_DAYS = 3650
@@ -451,7 +451,7 @@ def _later_stages(
     events: Sequence[Event],
     roles: Sequence[Role],
 ) -> dict[str, float]:
-    """CPU seconds of the store, the writers and validation, as kg/build.py runs them."""
+    """CPU seconds of the store, the writers and validation, as kg/stages.py runs them."""
     found: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-resolve-") as folder:
         work = Path(folder)

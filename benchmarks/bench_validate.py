@@ -36,9 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_corpus  # noqa: E402
 
-from kg.build import BuildOptions, build, read_articles, write_outputs  # noqa: E402
 from kg.export import union_graph  # noqa: E402
 from kg.resources import ontology_dir  # noqa: E402
+from kg.stages import BuildOptions, build, read_articles, write_outputs  # noqa: E402
 from kg.validate import load_graph_file, validate_graph, validate_store  # noqa: E402
 
 Result = set[tuple[str, str, str]]  # (focus node, path, shape)

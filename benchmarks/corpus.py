@@ -31,12 +31,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from kg.build import read_articles
 from kg.defaults import DEFAULT_MODEL
 from kg.extract.dates import MONTHS
 from kg.gazetteer import Gazetteer, shipped_gazetteer
 from kg.parallel import open_workers, run_extraction
 from kg.records import Article, ArticleExtraction, story_digest
+from kg.stages import read_articles
 
 SAMPLES = Path(__file__).resolve().parent.parent / "articles"
 WIDE = Path("/work/shared/eval/wide/articles")  # US public domain texts; read, never copied

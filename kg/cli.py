@@ -1,4 +1,4 @@
-"""The `kg` command: a thin layer over the library's build.
+"""The `kg` command: a thin layer over the library (`kg.api`).
 
 Each command imports its machinery when it runs, so `kg --help`, and `kg
 build` when nothing changed, answer without loading spaCy or rdflib.
@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -20,32 +22,19 @@ from typing import TYPE_CHECKING
 import typer
 
 from kg import __version__
-from kg.atomic import folder_problem
-from kg.cache import Cached, ExtractionCache, pipeline_fingerprint
 from kg.defaults import (
     DEFAULT_BASE_IRI,
     DEFAULT_MODEL,
     DEFAULT_QUERY_TIMEOUT,
     DEFAULT_SERVE_WORKERS,
-    EXECUTORS,
 )
-from kg.ingest import DuplicateArticleError
-from kg.layout import CACHE_DIR, GRAPH_FILE, STORE_DIR, VIEW_FILE, Format, parse_formats
-from kg.uptodate import (
-    build_settings,
-    input_digests,
-    kept_extractions,
-    record_inputs,
-    unchanged,
-)
+from kg.layout import GRAPH_FILE, VIEW_FILE, parse_formats
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from pyoxigraph import Literal as RdfLiteral
     from pyoxigraph import NamedNode
 
-    from kg.build import BuildOptions, BuildResult
+    from kg.api import Build
     from kg.query import OutputFormat
     from kg.validate import ValidationReport
 
@@ -150,92 +139,47 @@ def build_command(
     graph is then checked against the SHACL shapes; violations are reported
     but do not change the exit code (`kg validate` does).
     """
-    if executor not in EXECUTORS:
-        raise _fail(f"unknown executor {executor!r}; choose from {', '.join(EXECUTORS)}")
+    from kg.api import BuildError, build  # noqa: PLC0415
+
     try:
-        chosen = parse_formats(formats or ())
-    except ValueError as err:
+        built = build(
+            paths or [Path("articles")],
+            out,
+            model=model,
+            base_iri=base_iri,
+            formats=parse_formats(formats or ()),
+            jobs=jobs,
+            executor=executor,
+            scheduler=scheduler,
+            cache=cache,
+            use_cache=not no_cache,
+            store=store,
+            validate=not no_validate,
+            force=force,
+            progress=_progress_bar,
+        )
+    except (BuildError, ValueError) as err:
         raise _fail(str(err)) from err
-    sources = paths or [Path("articles")]
-    store_dir = store or out / STORE_DIR
-    try:
-        inputs = input_digests(sources)
-    except DuplicateArticleError as err:
-        raise _fail(str(err)) from err
-    settings = build_settings(model, base_iri, chosen, validate=not no_validate)
-    if not (force or no_cache) and unchanged(inputs, settings, out, store_dir):
+    if built.up_to_date:
         typer.echo(f"nothing changed since the last build; the files in {out} are up to date")
         return
-    # Only now that there is work to do are spaCy and rdflib loaded.
-    from kg.build import BuildOptions  # noqa: PLC0415
-
-    options = BuildOptions(
-        model=model,
-        base_iri=base_iri,
-        jobs=jobs,
-        executor=executor,  # type: ignore[arg-type]  # checked against EXECUTORS above
-        scheduler=scheduler,
-        cache_dir=None if no_cache else (cache or out / CACHE_DIR),
-        store_dir=store_dir,
-    )
-    _check_up_front(options, out)
-    kept: dict[str, Cached] = {}
-    if options.cache_dir is not None:  # the files the last build read, unchanged, are not read
-        extractions = ExtractionCache(options.cache_dir, pipeline_fingerprint(model))
-        kept = kept_extractions(inputs, settings, store_dir, extractions)
-    result = _build_and_write(sources, options, out, chosen, kept)
-    record_inputs(result.store.manifest, inputs, settings, result.cache_entries)
-    result.store.commit()
-    if not no_validate:
-        from kg.build_validation import validate_build  # noqa: PLC0415
-
-        checked = validate_build(result.store, result.changed, result.dropped)
-        _report_validation(checked.report, checked.summary)
+    _report_build(built)
+    if built.validation is not None:
+        _report_validation(built.validation.report, built.validation.summary)
 
 
-def _build_and_write(
-    sources: list[Path],
-    options: BuildOptions,
-    out: Path,
-    formats: tuple[Format, ...],
-    kept: Mapping[str, Cached],
-) -> BuildResult:
-    """Read (but for the files in `kept`), build and write, saying what was skipped, built and
-    written."""
-    from kg.build import NoArticlesError, build, read_articles, write_outputs  # noqa: PLC0415
-    from kg.buildstore import BuildStoreError  # noqa: PLC0415
-    from kg.nlp import ModelNotFoundError  # noqa: PLC0415
-    from kg.parallel import DaskNotInstalledError, stop_on_sigterm  # noqa: PLC0415
+@contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[int], None]]:
+    with typer.progressbar(length=total, label="parsing articles", file=sys.stderr) as bar:
+        yield bar.update
 
-    with stop_on_sigterm():
-        try:
-            articles, skipped = read_articles(sources, kept=kept)
-        except DuplicateArticleError as err:
-            raise _fail(str(err)) from err
-        for error in skipped:
-            _warn(f"skipped {error}")
-        if not articles:
-            raise _fail(
-                "no readable article in "
-                + ", ".join(map(str, sources))
-                + "; give .txt, .md or .html files"
-            )
-        with typer.progressbar(
-            length=len(articles), label="parsing articles", file=sys.stderr
-        ) as bar:
-            try:
-                result = build(articles, skipped=skipped, options=options, on_articles=bar.update)
-            except (
-                NoArticlesError,
-                ModelNotFoundError,
-                DaskNotInstalledError,
-                BuildStoreError,
-            ) as err:
-                raise _fail(str(err)) from err
-        try:
-            outputs = write_outputs(result, out, formats=formats)
-        except OSError as err:
-            raise _fail(f"cannot write to {out}: {err.strerror or err}") from err
+
+def _report_build(built: Build) -> None:
+    """Say what was skipped, built and written."""
+    result = built.result
+    assert result is not None  # noqa: S101  # a build that ran has its result
+    for error in result.skipped:
+        _warn(f"skipped {error}")
     by_class = ", ".join(f"{n} {cls}" for cls, n in result.entities_by_class().items())
     typer.echo(
         f"{len(result.articles)} articles read, {len(result.skipped)} skipped; "
@@ -244,35 +188,13 @@ def _build_and_write(
         f"({len(result.changed)} rewritten, {len(result.dropped)} dropped); {result.seconds:.1f} s"
         + (f" ({result.cache_hits} from the cache)" if result.cache_hits else "")
     )
-    for path in outputs.paths:
+    for path in built.files:
         typer.echo(f"wrote {path}")
-    if outputs.view.dropped_nodes:
+    if built.view is not None and built.view.dropped_nodes:
         _warn(
-            f"{VIEW_FILE}: {outputs.view.dropped_text()}; "
-            f"`kg view {out / GRAPH_FILE} --max-nodes N` draws more"
+            f"{VIEW_FILE}: {built.view.dropped_text()}; "
+            f"`kg view {built.out / GRAPH_FILE} --max-nodes N` draws more"
         )
-    return result
-
-
-def _check_up_front(options: BuildOptions, out: Path) -> None:
-    """Refuse, before any article is read, what the build would only trip over after the parse."""
-    from kg.build import check_model  # noqa: PLC0415
-    from kg.graph import check_base_iri  # noqa: PLC0415
-    from kg.nlp import ModelNotFoundError  # noqa: PLC0415
-
-    try:
-        check_base_iri(options.base_iri)
-    except ValueError as err:
-        raise _fail(f"--base-iri: {err}") from err
-    try:
-        check_model(options.model)
-    except ModelNotFoundError as err:
-        raise _fail(str(err)) from err
-    folders = (("--out", out), ("--cache", options.cache_dir), ("--store", options.store_dir))
-    for flag, folder in folders:
-        problem = folder_problem(folder) if folder is not None else None
-        if problem:
-            raise _fail(f"{flag} {folder} {problem}")
 
 
 def _report_validation(report: ValidationReport, summary: str) -> None:

@@ -11,7 +11,6 @@ from rdflib import Dataset
 from spacy.language import Language
 from typer.testing import CliRunner
 
-from kg.build import BuildOptions, BuildResult, open_store
 from kg.chunks import graph_chunk
 from kg.cli import app
 from kg.extract import extract_article
@@ -19,6 +18,7 @@ from kg.gazetteer import Gazetteer, shipped_gazetteer
 from kg.graph import IriMinter
 from kg.nlp import build_pipeline
 from kg.records import Article, ArticleExtraction, Segment
+from kg.stages import BuildOptions, BuildResult, open_store
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +86,7 @@ FakeBuild = Callable[..., BuildResult]
 
 @pytest.fixture
 def fake_build() -> Callable[[Dataset], FakeBuild]:
-    """A stand-in for `kg.build.build` that stores `dataset` instead of extracting.
+    """A stand-in for `kg.stages.build` that stores `dataset` instead of extracting.
 
     For tests of how the CLI writes and checks a graph, where spaCy is not
     what is under test: the fake puts the dataset's named graphs into the

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import read_articles
 from kg.gazetteer import Gazetteer
 from kg.ingest import load_article
 from kg.records import ArticleExtraction
+from kg.stages import read_articles
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))

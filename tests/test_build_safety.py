@@ -17,7 +17,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 from typer.testing import CliRunner
 
-import kg.build
+import kg.stages
 from kg.cli import app
 from kg.defaults import DEFAULT_BASE_IRI
 from kg.namespaces import KG, SCHEMA
@@ -48,9 +48,9 @@ def leftovers(root: Path) -> list[Path]:
 
 
 def build_with(monkeypatch, fake_build, headline: str, out: Path) -> int:
-    import kg.build
+    import kg.stages
 
-    monkeypatch.setattr(kg.build, "build", fake_build(headline_dataset(headline)))
+    monkeypatch.setattr(kg.stages, "build", fake_build(headline_dataset(headline)))
     command = ["build", ARTICLE, "--out", str(out), "--no-validate", "--force"]
     return runner.invoke(app, command).exit_code
 
@@ -78,7 +78,7 @@ def test_build_safety_a_failing_writer_leaves_the_previous_set_whole(
     def broken(_projection: object, _out: object) -> None:
         raise ValueError("the GraphML writer failed")
 
-    monkeypatch.setattr(kg.build, "write_graphml", broken)
+    monkeypatch.setattr(kg.stages, "write_graphml", broken)
     assert build_with(monkeypatch, fake_build, "second", out) != 0
     assert outputs(out) == before
     assert not leftovers(tmp_path)
@@ -113,9 +113,9 @@ STOPPABLE_BUILD = textwrap.dedent(
     import sys, time
     from pathlib import Path
     import pyoxigraph as ox
-    import kg.build, kg.cli
+    import kg.stages, kg.cli
     from kg.chunks import graph_chunk
-    from kg.build import BuildResult
+    from kg.stages import BuildResult
 
     article, out, headline, marker = sys.argv[1:5]
 
@@ -123,7 +123,7 @@ STOPPABLE_BUILD = textwrap.dedent(
         iri = ox.NamedNode("https://w3id.org/newskg/id/article/x")
         headline_quad = ox.Quad(iri, ox.NamedNode("https://schema.org/headline"),
                                 ox.Literal(headline), iri)
-        store = kg.build.open_store(options)
+        store = kg.stages.open_store(options)
         store.load([graph_chunk(iri, [headline_quad])])
         store.commit()
         return BuildResult(articles=tuple(articles), skipped=(), entities=(), store=store,
@@ -133,9 +133,9 @@ STOPPABLE_BUILD = textwrap.dedent(
         Path(marker).write_text("writing")
         time.sleep(120)
 
-    kg.build.build = build
+    kg.stages.build = build
     if marker != "-":
-        kg.build.write_graphml = hanging_graphml
+        kg.stages.write_graphml = hanging_graphml
     kg.cli.app(["build", article, "--out", out, "--no-validate", "--force"])
     """
 )

@@ -10,7 +10,6 @@ import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
 
-from kg.build import store_graphs
 from kg.build_validation import REPORT, BuildValidation, validate_build
 from kg.buildstore import BuildStore
 from kg.chunks import graph_chunk
@@ -20,6 +19,7 @@ from kg.graph import article_records
 from kg.parallel import open_workers
 from kg.records import ArticleExtraction
 from kg.resolve import resolve, resolve_events, resolve_roles
+from kg.stages import store_graphs
 
 KG = "https://w3id.org/newskg/ontology#"
 TROOP_COUNT = ox.NamedNode(KG + "troopCount")

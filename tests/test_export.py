@@ -327,9 +327,9 @@ def test_export_write_graph_keeps_turtle_default(tmp_path):
     ],
 )
 def test_export_cli_format_chooses_files(tmp_path, monkeypatch, fake_build, options, files):
-    import kg.build
+    import kg.stages
 
-    monkeypatch.setattr(kg.build, "build", fake_build(make_dataset(article_quads())))
+    monkeypatch.setattr(kg.stages, "build", fake_build(make_dataset(article_quads())))
     out = tmp_path / "out"
     article = str(ARTICLES / "001_c34ed854f745c209.txt")
     result = runner.invoke(app, ["build", article, "-o", str(out), *options])

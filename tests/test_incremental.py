@@ -144,11 +144,11 @@ def test_incremental_another_setting_rebuilds(corpus: Path, tmp_path: Path):
 KILLED_BUILD = textwrap.dedent(
     """
     import os, signal, sys
-    import kg.build, kg.buildstore
+    import kg.stages, kg.buildstore
     from kg.cli import app
 
     kg.buildstore.LOAD_BATCH = 1  # each graph is loaded as soon as it is made
-    graph_chunk = kg.build.graph_chunk
+    graph_chunk = kg.stages.graph_chunk
     made = []
 
     def chunk_or_die(name, quads):
@@ -157,7 +157,7 @@ KILLED_BUILD = textwrap.dedent(
         made.append(name)
         return graph_chunk(name, quads)
 
-    kg.build.graph_chunk = chunk_or_die
+    kg.stages.graph_chunk = chunk_or_die
     app(sys.argv[1:])
     """
 )
@@ -257,16 +257,16 @@ def test_incremental_kept_pieces_of_the_files_are_trusted_only_as_written(
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the article files the builds read, in order."""
-    import kg.build
+    import kg.stages
 
     names: list[str] = []
-    load_article = kg.build.load_article
+    load_article = kg.stages.load_article
 
     def load_and_note(path: Path, name: str | None = None):
         names.append(name or path.name)
         return load_article(path, name)
 
-    monkeypatch.setattr(kg.build, "load_article", load_and_note)
+    monkeypatch.setattr(kg.stages, "load_article", load_and_note)
     return names
 
 
@@ -368,16 +368,16 @@ def test_incremental_a_bad_file_is_reported_at_every_build(corpus: Path, tmp_pat
 @pytest.fixture
 def graphs_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the graphs the builds made, in order."""
-    import kg.build
+    import kg.stages
 
     names: list[str] = []
-    graph_chunk = kg.build.graph_chunk
+    graph_chunk = kg.stages.graph_chunk
 
     def chunk_and_note(name, quads):
         names.append(name.value)
         return graph_chunk(name, quads)
 
-    monkeypatch.setattr(kg.build, "graph_chunk", chunk_and_note)
+    monkeypatch.setattr(kg.stages, "graph_chunk", chunk_and_note)
     return names
 
 

@@ -554,13 +554,13 @@ def test_validate_cli_default_path_is_output_graph_ttl(tmp_path, monkeypatch):
 
 def test_validate_cli_build_reports_violations_keeps_exit_0(tmp_path, monkeypatch, fake_build):
     """`kg build` reports what its graph breaks; the files are still written."""
-    import kg.build
+    import kg.stages
 
     dataset = Dataset()
     article_graph = dataset.graph(URIRef(f"{DEFAULT_BASE_IRI}article/x"))
     for triple in broken_graph("troop count of -5"):
         article_graph.add(triple)
-    monkeypatch.setattr(kg.build, "build", fake_build(dataset))
+    monkeypatch.setattr(kg.stages, "build", fake_build(dataset))
     out = tmp_path / "out"
     result = runner.invoke(
         app, ["build", str(ARTICLES / "001_c34ed854f745c209.txt"), "-o", str(out), "-f", "ttl"]

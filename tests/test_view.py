@@ -624,7 +624,7 @@ def test_cli_build_view_draws_the_most_connected_nodes(
         "host the next exercise, officials in Canberra said.\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr("kg.build.BUILD_VIEW_NODES", 4)
+    monkeypatch.setattr("kg.stages.BUILD_VIEW_NODES", 4)
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", str(articles), "--out", str(out), "--no-cache"])
     assert result.exit_code == 0, result.output

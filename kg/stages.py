@@ -1,6 +1,6 @@
-"""The build as a library call: article files in, a graph and its files out.
+"""The build's stages: article files in, a graph and its files out (`kg.api.build` drives them).
 
-Only this module (and the CLI above it) knows the whole chain of stages:
+Only this module knows the whole chain of stages:
 read, extract (cached per article), resolve, write each graph into the
 build's store (`kg.buildstore`, only the graphs that changed), then write
 the files users read out of the store (`kg.dump`), swapped in as a set.
