@@ -73,8 +73,8 @@ G = TypeVar("G", bound=Numbered)
 class _Said:
     """What a group's claims say together, which each of them is filed by: the places and
     parties they name, and their date, the most precise of a chain ('2020', '2020-09-09'),
-    or None (undated, or `mixed`: two dates that disagree, as the same starting level
-    allows)."""
+    or None (undated, or `mixed`: two dates that disagree, or a date with a starting level,
+    which may agree with a claim whose date does not: 'from 500' in May and in November)."""
 
     spots: frozenset[Spot] = frozenset()
     parties: frozenset[str] = frozenset()
@@ -87,7 +87,7 @@ class _Said:
         given = facts.claim_date
         if not given or self.mixed:
             return _Said(spots, parties, self.date, self.mixed)
-        if not dates_agree(given, self.date):
+        if facts.before is not None or not dates_agree(given, self.date):
             return _Said(spots, parties, None, True)
         return _Said(spots, parties, max(given, self.date or "", key=len))
 
