@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.records import ArgumentRole, Entity, EventClaim, EventType, Figure, Status
+from kg.records import (
+    ArgumentRole,
+    Entity,
+    EventArgument,
+    EventClaim,
+    EventType,
+    Figure,
+    Status,
+)
 from kg.resolve.ties import Consensus, Facts, World, consistent, month, tied_in_time
 
 WORLD = World([Entity("person/x", "Person", "X"), Entity("country/c", "Country", "C")])
@@ -21,18 +29,27 @@ def _facts(
     before: int | None = None,
     status: Status = "reported",
 ) -> Facts:
-    claim = EventClaim(
+    arguments: tuple[EventArgument, ...] = (("agent", "country/c"), ("target", "person/x"))
+    return Facts.of(_claim(arguments, claim_date, before, status), published, event_type)
+
+
+def _claim(
+    arguments: tuple[EventArgument, ...],
+    claim_date: str | None,
+    before: int | None,
+    status: Status,
+) -> EventClaim:
+    return EventClaim(
         article="a.txt",
         evidence="",
         sentence_start=0,
         sentence_end=0,
         triggers=((0, 1, "t"),),
-        arguments=(("agent", "country/c"), ("target", "person/x")),
+        arguments=arguments,
         date=claim_date,
         troops_before=Figure(before) if before else None,
         status=status,
     )
-    return Facts.of(claim, published, event_type)
 
 
 @pytest.mark.parametrize(
@@ -109,17 +126,11 @@ def _any_facts(
     levels: tuple[int | None, ...] = (None, 500, 800),
 ) -> Facts:
     arguments = draw(st.frozensets(st.tuples(st.sampled_from(_ROLES), st.sampled_from(_KEYS))))
-    before = draw(st.sampled_from(levels))
-    claim = EventClaim(
-        article="a.txt",
-        evidence="",
-        sentence_start=0,
-        sentence_end=0,
-        triggers=((0, 1, "t"),),
-        arguments=tuple(sorted(arguments)),
-        date=draw(st.sampled_from(dates)),
-        troops_before=Figure(before) if before else None,
-        status=draw(st.sampled_from(("reported", "planned"))),
+    claim = _claim(
+        tuple(sorted(arguments)),
+        draw(st.sampled_from(dates)),
+        draw(st.sampled_from(levels)),
+        draw(st.sampled_from(("reported", "planned"))),
     )
     published = draw(st.one_of(st.none(), st.dates(date(2019, 9, 1), date(2020, 3, 1))))
     return Facts.of(claim, published, draw(st.sampled_from(("Withdrawal", "Meeting", "Statement"))))
