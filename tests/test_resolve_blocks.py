@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import kg.resolve.events as events_module
-from kg.records import Article, ArticleExtraction, Entity, EventMention, EventType
+from kg.records import Article, ArticleExtraction, Entity, EventMention, EventType, Figure
 from kg.resolve import EventStats, Resolution, resolve, resolve_events
 from kg.resolve.ties import Facts, World
 
@@ -96,6 +96,48 @@ def test_resolve_blocks_one_claims_party_is_anothers_place():
     ]
     (event,) = resolve_events(extractions, Resolution(entities, mention_entity))
     assert [c.article for c in event.claims] == ["a.txt", "b.txt"]
+
+
+def test_resolve_blocks_a_starting_level_unsettles_an_events_date():
+    # 'From 500' in May and 'from 500' in November are one drawdown (the same starting
+    # level in one year), and an undated report of November names the party of the later
+    # one: the May figure's date must not hide that report from a November claim.
+    entities = (
+        Entity("country/hub", "Country", "Hub"),
+        Entity("country/ally", "Country", "Ally"),
+        Entity("place/north", "Place", "North"),
+    )
+    mention_entity: dict[tuple[str, int], str] = {}
+    extractions = [
+        _claim_article(
+            "a.txt",
+            date(2019, 12, 1),
+            "Withdrawal",
+            {"agent": "country/hub", "location": "place/north"},
+            mention_entity,
+        ),
+        _claim_article(
+            "b.txt",
+            date(2019, 4, 20),
+            "Withdrawal",
+            {"participant": "place/north"},
+            mention_entity,
+            date="2019-05",
+            troops_before=Figure(500),
+            status="planned",
+        ),
+        _claim_article(
+            "c.txt",
+            date(2019, 12, 1),
+            "Withdrawal",
+            {"agent": "country/hub", "participant": "country/ally"},
+            mention_entity,
+            date="2019-11",
+            troops_before=Figure(500),
+        ),
+    ]
+    (event,) = resolve_events(extractions, Resolution(entities, mention_entity))
+    assert [c.article for c in event.claims] == ["a.txt", "b.txt", "c.txt"]
 
 
 # --- the work per claim: one hub party in every claim, places and months as the corpus grows --

@@ -5,9 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kg.records import Entity, EventClaim, EventType, Figure, Status
-from kg.resolve.ties import Facts, World, tied_in_time
+from kg.records import (
+    ArgumentRole,
+    Entity,
+    EventArgument,
+    EventClaim,
+    EventType,
+    Figure,
+    Status,
+)
+from kg.resolve.ties import Consensus, Facts, World, consistent, month, tied_in_time
 
 WORLD = World([Entity("person/x", "Person", "X"), Entity("country/c", "Country", "C")])
 
@@ -19,18 +29,27 @@ def _facts(
     before: int | None = None,
     status: Status = "reported",
 ) -> Facts:
-    claim = EventClaim(
+    arguments: tuple[EventArgument, ...] = (("agent", "country/c"), ("target", "person/x"))
+    return Facts.of(_claim(arguments, claim_date, before, status), published, event_type)
+
+
+def _claim(
+    arguments: tuple[EventArgument, ...],
+    claim_date: str | None,
+    before: int | None,
+    status: Status,
+) -> EventClaim:
+    return EventClaim(
         article="a.txt",
         evidence="",
         sentence_start=0,
         sentence_end=0,
         triggers=((0, 1, "t"),),
-        arguments=(("agent", "country/c"), ("target", "person/x")),
+        arguments=arguments,
         date=claim_date,
         troops_before=Figure(before) if before else None,
         status=status,
     )
-    return Facts.of(claim, published, event_type)
 
 
 @pytest.mark.parametrize(
@@ -82,3 +101,54 @@ def _facts(
 def test_resolve_ties_tied_in_time_either_way(a, b, tied):
     assert tied_in_time(a, b, WORLD) is tied
     assert tied_in_time(b, a, WORLD) is tied
+
+
+# --- what a group keeps of its claims: the same answers as every claim, with less to read --
+
+SMALL_WORLD = World(
+    [
+        Entity("country/c", "Country", "C"),
+        Entity("place/p", "Place", "P", located_in=("country/c",)),
+        Entity("base/b", "MilitaryBase", "B", located_in=("place/p",)),
+        Entity("country/d", "Country", "D"),
+        Entity("person/x", "Person", "X"),
+    ]
+)
+_KEYS = ("country/c", "place/p", "base/b", "country/d", "person/x")
+_ROLES: tuple[ArgumentRole, ...] = ("agent", "participant", "target", "location", "destination")
+_DATES = (None, "2019", "2019-05", "2019-05-03", "2019-11", "2020", "2020-01-10")
+
+
+@st.composite
+def _any_facts(
+    draw: st.DrawFn,
+    dates: tuple[str | None, ...] = _DATES,
+    levels: tuple[int | None, ...] = (None, 500, 800),
+) -> Facts:
+    arguments = draw(st.frozensets(st.tuples(st.sampled_from(_ROLES), st.sampled_from(_KEYS))))
+    claim = _claim(
+        tuple(sorted(arguments)),
+        draw(st.sampled_from(dates)),
+        draw(st.sampled_from(levels)),
+        draw(st.sampled_from(("reported", "planned"))),
+    )
+    published = draw(st.one_of(st.none(), st.dates(date(2019, 9, 1), date(2020, 3, 1))))
+    return Facts.of(claim, published, draw(st.sampled_from(("Withdrawal", "Meeting", "Statement"))))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_any_facts(), min_size=1, max_size=6), _any_facts())
+def test_resolve_ties_a_consensus_admits_what_every_claim_admits(held, new):
+    consensus = Consensus()
+    for facts in held:
+        consensus.add(facts)
+    expected = all(consistent(h, new, SMALL_WORLD) for h in held)
+    assert consensus.admits(new, SMALL_WORLD) is expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(_any_facts(dates=(None,), levels=(None,)), _any_facts())
+def test_resolve_ties_an_undated_claim_ties_only_within_its_months(held, new):
+    # A claim that only time can tie is kept by its month of publication (`tie_months`).
+    if held.published and tied_in_time(held, new, SMALL_WORLD):
+        assert month(held.published) in new.tie_months()

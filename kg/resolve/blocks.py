@@ -31,21 +31,20 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from kg.records import EventType
 from kg.resolve.ties import (
-    CLOSE_PUBLICATION_DAYS,
-    UNDATED_REACH_DAYS,
+    CLOSE,
+    REACH,
     Facts,
     World,
     dates_agree,
+    first_day,
+    month,
+    months,
 )
-
-REACH = timedelta(days=UNDATED_REACH_DAYS)
-CLOSE = timedelta(days=CLOSE_PUBLICATION_DAYS)
 
 Spot = tuple[str, str]  # ("at", place or target), ("in", a place containing one)
 # (*spot, party), ("by", party, ""), ("placed-by", party, ""), ("killed", person, "")
@@ -70,29 +69,27 @@ class Numbered(Protocol):
 G = TypeVar("G", bound=Numbered)
 
 
-@dataclass
-class _Filing:
-    """What a group's claims are filed by besides their own facts: the places they name,
-    and the date they give, the most precise of a chain ('2020', '2020-09-09'), or None
-    (undated, or `mixed`: two dates that disagree, or a date with a starting level, which
-    may agree with a claim whose date does not)."""
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """What a group's claims say together, which each of them is filed by: the places and
+    parties they name, and their date, the most precise of a chain ('2020', '2020-09-09'),
+    or None (undated, or `mixed`: two dates that disagree, or a date with a starting level,
+    which may agree with a claim whose date does not: 'from 500' in May and in November)."""
 
-    claims: list[Facts] = field(default_factory=list)
     spots: frozenset[Spot] = frozenset()
+    parties: frozenset[str] = frozenset()
     date: str | None = None
     mixed: bool = False
 
-    def with_claim(
-        self, facts: Facts, spots: frozenset[Spot]
-    ) -> tuple[frozenset[Spot], str | None, bool]:
-        """The spots, date and mixing the group has once `facts` is one of its claims."""
-        spots = self.spots | spots
+    def adding(self, facts: Facts, spots: frozenset[Spot]) -> _Said:
+        """What the group says once `facts` is one of its claims."""
+        spots, parties = self.spots | spots, self.parties | facts.parties
         given = facts.claim_date
         if not given or self.mixed:
-            return spots, self.date, self.mixed
+            return _Said(spots, parties, self.date, self.mixed)
         if facts.before is not None or not dates_agree(given, self.date):
-            return spots, None, True
-        return spots, max(given, self.date or "", key=len), False
+            return _Said(spots, parties, None, True)
+        return _Said(spots, parties, max(given, self.date or "", key=len))
 
 
 class Blocks(Generic[G]):
@@ -101,22 +98,26 @@ class Blocks(Generic[G]):
     def __init__(self, world: World) -> None:
         self._world = world
         self._blocks: dict[tuple[EventType, Where], dict[When, list[G]]] = {}
-        self._filings: dict[int, _Filing] = {}
+        self._filed_claims: dict[int, list[Facts]] = {}
+        self._said: dict[int, _Said] = {}
 
     def add(self, group: G, event_type: EventType, facts: Facts) -> None:
         """File `group` under everything a new claim of it could be tied by."""
-        filing = self._filings.setdefault(group.number, _Filing())
-        state = filing.with_claim(facts, self._spots(facts))
-        if state != (filing.spots, filing.date, filing.mixed):
-            # The group's claims are filed by what it says: anew when that grows (a few
-            # times for each event, at most: its places agree, its dates form a chain).
-            for held in filing.claims:
-                self._file(group, event_type, held, filing, remove=True)
-            filing.spots, filing.date, filing.mixed = state
-            for held in filing.claims:
-                self._file(group, event_type, held, filing)
-        self._file(group, event_type, facts, filing)
-        filing.claims.append(facts)
+        claims = self._filed_claims.setdefault(group.number, [])
+        said = self._said.get(group.number, _Said())
+        now = said.adding(facts, self._spots(facts))
+        if now != said:
+            # A claim is filed by what its group says where it says nothing itself: anew
+            # when that grows (a few times for each event: its places agree, its parties
+            # overlap, its dates form a chain).
+            moved = [held for held in claims if _moves(held, said, now)]
+            for held in moved:
+                self._file(group, event_type, held, said, remove=True)
+            for held in moved:
+                self._file(group, event_type, held, now)
+            self._said[group.number] = now
+        self._file(group, event_type, facts, now)
+        claims.append(facts)
 
     def candidates(self, event_type: EventType, claims: list[Facts]) -> Iterator[G]:
         """Every group that one of `claims` could be tied to, once each, oldest first.
@@ -137,9 +138,9 @@ class Blocks(Generic[G]):
                 yield group
 
     def _file(
-        self, group: G, event_type: EventType, facts: Facts, filing: _Filing, remove: bool = False
+        self, group: G, event_type: EventType, facts: Facts, said: _Said, remove: bool = False
     ) -> None:
-        for where, whens in self._filed(facts, filing):
+        for where, whens in self._filed(facts, said):
             block = self._blocks.setdefault((event_type, where), {})
             for when in whens:
                 bucket = block.setdefault(when, [])
@@ -153,25 +154,25 @@ class Blocks(Generic[G]):
         spots |= {("in", c) for p in facts.places for c in self._world.containers(p)}
         return frozenset(spots)
 
-    def _filed(self, facts: Facts, filing: _Filing) -> Iterator[tuple[Where, list[When]]]:
+    def _filed(self, facts: Facts, said: _Said) -> Iterator[tuple[Where, list[When]]]:
         """Where a claim of a group is filed, and under which times."""
-        spots = self._spots(facts) if facts.places else filing.spots
-        who = [*(facts.parties or [NOBODY]), ANYBODY]
+        spots = self._spots(facts) if facts.places else said.spots
+        who = [*(facts.parties or said.parties or [NOBODY]), ANYBODY]
         wheres = [(*spot, party) for spot in spots for party in who]
         wheres += [("placed-by" if spots else "by", party, "") for party in facts.acting]
         # Dates as the group gives them: a claim fits it only if its date agrees with all.
-        date = None if filing.mixed else filing.date
+        date = None if said.mixed else said.date
         whens: list[When] = []
         if facts.claim_date:
             own = date or facts.claim_date
             whens.append(("on", own))
             whens += [("within", own[:n]) for n in (4, 7) if n < len(own)]
-            whens.append(("month", _month(_first_day(facts.claim_date))))
+            whens.append(("month", month(first_day(facts.claim_date))))
         elif facts.published:
-            month = _month(facts.published)
-            whens += [("published", date, month), ("close", month)]
+            out = month(facts.published)
+            whens += [("published", date, out), ("close", out)]
             if date:
-                whens += [("published-within", date[:n], month) for n in (4, 7) if n < len(date)]
+                whens += [("published-within", date[:n], out) for n in (4, 7) if n < len(date)]
         if facts.before is not None:
             whens += [("from", facts.before, facts.year), ("from", facts.before, "any")]
         for where in wheres:
@@ -201,14 +202,14 @@ class Blocks(Generic[G]):
             prefixes = [given[:n] for n in (4, 7, 10) if n <= len(given)]
             whens += [("on", prefix) for prefix in prefixes]
             whens.append(("within", given))
-            reach = _months(_first_day(given) - REACH, _first_day(given) + REACH)
+            reach = months(first_day(given) - REACH, first_day(given) + REACH)
             spans += [(("published", date), reach) for date in (None, *prefixes)]
             spans.append((("published-within", given), reach))
         elif facts.published:
             pub = facts.published
             ahead = pub + REACH if facts.status == "planned" else pub
-            spans.append((("month",), _months(pub - REACH, ahead)))
-            spans.append((("close",), _months(pub - CLOSE, pub + CLOSE)))
+            spans.append((("month",), months(pub - REACH, ahead)))
+            spans.append((("close",), months(pub - CLOSE, pub + CLOSE)))
         years = _near_years(facts.year)
         if facts.before is not None:
             whens += [("from", facts.before, year) for year in years]
@@ -228,16 +229,26 @@ def _read(block: dict[When, list[G]], whens: list[When], spans: list[Span]) -> I
     for when in whens:
         if found := block.get(when):
             yield found
-    for head, months in spans:
-        if len(months) <= len(block):
-            for month in months:
-                if found := block.get((*head, month)):
+    for head, span in spans:
+        if len(span) <= len(block):
+            for number in span:
+                if found := block.get((*head, number)):
                     yield found
         else:
             size = len(head)
             for when, found in block.items():
-                if when[:size] == head and len(when) == size + 1 and when[size] in months:
+                if when[:size] == head and len(when) == size + 1 and when[size] in span:
                     yield found
+
+
+def _moves(facts: Facts, before: _Said, after: _Said) -> bool:
+    """Whether a claim is filed otherwise once its group says `after` instead of `before`."""
+    if not facts.places and before.spots != after.spots:
+        return True
+    if not facts.parties and before.parties != after.parties:
+        return True
+    dated = (before.date, before.mixed) != (after.date, after.mixed)
+    return dated and bool(facts.claim_date or facts.published)
 
 
 def _near_years(year: int | None) -> list[int | str | None]:
@@ -245,19 +256,6 @@ def _near_years(year: int | None) -> list[int | str | None]:
     if year is None:
         return ["any"]
     return [year - 1, year, year + 1, None]
-
-
-def _first_day(claim_date: str) -> date:
-    """The first day an ISO date of any precision covers ('2020-09' → 2020-09-01)."""
-    return date.fromisoformat((claim_date + "-01-01")[:10])
-
-
-def _month(day: date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-def _months(first: date, last: date) -> range:
-    return range(_month(first), _month(last) + 1)
 
 
 def _number(group: Numbered) -> int:

@@ -7,6 +7,7 @@ their product.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,17 +38,18 @@ class Resolution:
     mention_entity: dict[MentionRef, str]  # mention → Entity.key
 
 
-def surname_keys(name: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)  # one name is read in every article that names it
+def surname_keys(name: str) -> frozenset[str]:
     """Keys under which a surname alone may stand for `name` ('al-Muhandis', 'Muhandis')."""
     words = [w for w in name.split() if w.lower().rstrip(".,") not in _SUFFIXES]
     if len(words) < 2:
-        return set()
+        return frozenset()
     last = words[-1]
     keys = {match_key(last)}
     for particle in _NAME_PARTICLES:
         if last.lower().startswith(particle):
             keys.add(match_key(last[len(particle) :]))
-    return keys
+    return frozenset(keys)
 
 
 class _Anchors:
@@ -87,11 +89,16 @@ class _Anchors:
         return len({e.key for e in namesakes if e.entity_class == entry.entity_class}) == 1
 
     def person_surnames(self, mentions: Iterable[tuple[EntityMention, str]]) -> dict[str, set[str]]:
-        """Surname key → anchors of the multi-word persons that carry it."""
+        """Surname key → anchors of the multi-word persons that carry it.
+
+        Each name is read once per anchor, however often the corpus repeats it.
+        """
         index: dict[str, set[str]] = defaultdict(set)
+        seen: set[tuple[str, str]] = set()
         for mention, anchor in mentions:
-            if mention.entity_class != "Person":
+            if mention.entity_class != "Person" or (mention.name, anchor) in seen:
                 continue
+            seen.add((mention.name, anchor))
             names = [mention.name]
             entry = self.gazetteer.entries.get(anchor)
             if entry is not None:

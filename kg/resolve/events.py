@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from kg.records import (
@@ -37,10 +37,12 @@ from kg.resolve.blocks import Blocks
 from kg.resolve.entities import Resolution
 from kg.resolve.ties import (
     ACTING_ROLES,
+    Consensus,
     Facts,
     World,
     consistent,
     keys,
+    month,
     shares_argument,
     tied_in_time,
 )
@@ -73,24 +75,41 @@ class EventStats:
 class _Group:
     """Claims taken for one event while resolving.
 
-    Besides the claims, one `Facts` per distinct value of what contradicts
-    and of what ties: weighing a claim against these is weighing it against
-    every claim, however many articles repeat the same.
+    Besides the claims, what they say (`Consensus`) and one `Facts` per
+    distinct value of what ties: weighing a claim against these is weighing it
+    against every claim, however many articles repeat the same. The ties of
+    undated claims that only time ties are kept by month of publication, so a
+    claim reads only those it could be tied to (see `Facts.tie_months`).
     """
 
     event_type: EventType
     number: int  # creation order: the first fitting group wins, whatever the blocks return
     claims: list[EventClaim] = field(default_factory=list)
     articles: set[str] = field(default_factory=set)
-    contradictions: dict[tuple[object, ...], Facts] = field(default_factory=dict)
-    ties: dict[tuple[object, ...], Facts] = field(default_factory=dict)
+    consensus: Consensus = field(default_factory=Consensus)
+    ties: set[tuple[object, ...]] = field(default_factory=set)
+    tied_by_time: dict[int, list[Facts]] = field(default_factory=dict)  # by month published
+    tied_otherwise: list[Facts] = field(default_factory=list)
 
     def add(self, stated: _Stated) -> None:
         for claim, facts in stated:
             self.claims.append(claim)
             self.articles.add(claim.article)
-            self.contradictions.setdefault(facts.contradiction(), facts)
-            self.ties.setdefault(facts.tie(), facts)
+            self.consensus.add(facts)
+            tie = facts.tie()
+            if tie in self.ties:
+                continue
+            self.ties.add(tie)
+            if facts.published and not (facts.claim_date or facts.killing) and facts.before is None:
+                self.tied_by_time.setdefault(month(facts.published), []).append(facts)
+            else:
+                self.tied_otherwise.append(facts)
+
+    def ties_for(self, facts: Facts) -> Iterator[Facts]:
+        """The facts of its claims that `facts` could be tied to."""
+        yield from self.tied_otherwise
+        for number in facts.tie_months():
+            yield from self.tied_by_time.get(number, ())
 
 
 def _arguments(
@@ -234,13 +253,12 @@ def _fits(group: _Group, stated: _Stated, world: World, stats: EventStats) -> bo
     if stated[0][0].article in group.articles:
         return False
     stats.candidates += 1
-    for held in group.contradictions.values():
-        for _, facts in stated:
-            stats.comparisons += 1
-            if not consistent(held, facts, world):
-                return False
-    for held in group.ties.values():
-        for _, facts in stated:
+    for _, facts in stated:
+        stats.comparisons += len(group.consensus)
+        if not group.consensus.admits(facts, world):
+            return False
+    for _, facts in stated:
+        for held in group.ties_for(facts):
             stats.comparisons += 1
             if shares_argument(held, facts) and tied_in_time(held, facts, world):
                 return True
@@ -263,8 +281,8 @@ def _copied_home(
         home = story.get((event_type, _as_stated(claim)))
         if home is None:
             continue
-        stats.comparisons += len(home.contradictions) * len(stated)
-        if all(consistent(c, f, world) for c in home.contradictions.values() for _, f in stated):
+        stats.comparisons += len(home.consensus) * len(stated)
+        if all(home.consensus.admits(facts, world) for _, facts in stated):
             return home
     return None
 

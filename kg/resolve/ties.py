@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from kg.records import PLACE_CLASSES, ArgumentRole, Entity, EventClaim, EventType, Status
 
@@ -24,6 +24,8 @@ DESTINATION_ROLES: frozenset[ArgumentRole] = frozenset({"destination"})
 CLOSE_PUBLICATION_DAYS = 31
 # How far from its article's publication an undated plan or report may lie.
 UNDATED_REACH_DAYS = 366
+REACH = timedelta(days=UNDATED_REACH_DAYS)
+CLOSE = timedelta(days=CLOSE_PUBLICATION_DAYS)
 
 
 class World:
@@ -119,14 +121,37 @@ class Facts:
             return int(self.claim_date[:4])
         return self.published.year if self.published else None
 
-    def contradiction(self) -> tuple[object, ...]:
-        """All that `consistent` reads: claims equal in it contradict the same claims."""
-        return (self.parties, self.places, self.destinations, self.claim_date, self.before)
-
     def tie(self) -> tuple[object, ...]:
-        """All that `shares_argument` and `tied_in_time` read."""
+        """All that `shares_argument` and `tied_in_time` read: of a dated claim, not its
+        article's publication nor its status, which only an undated claim's tie reads."""
         killed = self.places if self.killing else None
-        return (self.linking, killed, self.claim_date, self.before, self.published, self.status)
+        if self.claim_date:
+            return (self.linking, killed, self.claim_date, self.before)
+        return (self.linking, killed, self.before, self.published, self.status)
+
+    def tie_months(self) -> range:
+        """The months of publication of the undated claims this one may be tied to by time
+        alone (within reach of its date, or published within a month of its article)."""
+        if self.claim_date:
+            first = first_day(self.claim_date)
+            return months(first - REACH, first + REACH)
+        if self.published:
+            return months(self.published - CLOSE, self.published + CLOSE)
+        return range(0)
+
+
+def first_day(claim_date: str) -> date:
+    """The first day an ISO date of any precision covers ('2020-09' → 2020-09-01)."""
+    return date.fromisoformat((claim_date + "-01-01")[:10])
+
+
+def month(day: date) -> int:
+    """A month as one number, so that spans of months are ranges."""
+    return day.year * 12 + day.month - 1
+
+
+def months(first: date, last: date) -> range:
+    return range(month(first), month(last) + 1)
 
 
 def dates_agree(a: str | None, b: str | None) -> bool:
@@ -148,15 +173,62 @@ def same_baseline(a: Facts, b: Facts) -> bool:
     return a.before == b.before and same_year
 
 
+def parties_agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    return not a or not b or not a.isdisjoint(b)
+
+
+def times_agree(a: Facts, b: Facts) -> bool:
+    return dates_agree(a.claim_date, b.claim_date) or same_baseline(a, b)
+
+
 def consistent(a: Facts, b: Facts, world: World) -> bool:
     """Nothing the two claims say contradicts the other."""
-    if a.parties and b.parties and not a.parties & b.parties:
-        return False
-    if not places_agree(a.places, b.places, world):
-        return False
-    if not places_agree(a.destinations, b.destinations, world):
-        return False
-    return dates_agree(a.claim_date, b.claim_date) or same_baseline(a, b)
+    return (
+        parties_agree(a.parties, b.parties)
+        and places_agree(a.places, b.places, world)
+        and places_agree(a.destinations, b.destinations, world)
+        and times_agree(a, b)
+    )
+
+
+@dataclass
+class Consensus:
+    """What the claims of one event say, in each respect that `consistent` reads: a claim
+    is consistent with them all when it agrees with each value, so the work grows with
+    what differs among them, not with how many they are.
+
+    Of parties and places only the least sets are kept: a claim that agrees with {United
+    States} agrees with {United States, Pentagon}, as with any set holding more.
+    """
+
+    parties: list[frozenset[str]] = field(default_factory=list)
+    places: list[frozenset[str]] = field(default_factory=list)
+    destinations: list[frozenset[str]] = field(default_factory=list)
+    times: dict[tuple[str, int | None], Facts] = field(default_factory=dict)  # dated claims
+
+    def add(self, facts: Facts) -> None:
+        for values, value in (
+            (self.parties, facts.parties),
+            (self.places, facts.places),
+            (self.destinations, facts.destinations),
+        ):
+            if value and not any(held <= value for held in values):
+                values[:] = [held for held in values if not value <= held]
+                values.append(value)
+        if facts.claim_date:
+            self.times.setdefault((facts.claim_date, facts.before), facts)
+
+    def __len__(self) -> int:
+        return len(self.parties) + len(self.places) + len(self.destinations) + len(self.times)
+
+    def admits(self, facts: Facts, world: World) -> bool:
+        """Whether `facts` is consistent with every claim this holds."""
+        return (
+            all(parties_agree(value, facts.parties) for value in self.parties)
+            and all(places_agree(value, facts.places, world) for value in self.places)
+            and all(places_agree(value, facts.destinations, world) for value in self.destinations)
+            and all(times_agree(held, facts) for held in self.times.values())
+        )
 
 
 def within_reach(claim_date: str, published: date, status: str) -> bool:
