@@ -111,7 +111,7 @@ def build(  # noqa: PLR0913  # the options of `kg build`, each with its default
     except DuplicateArticleError as err:
         raise BuildError(str(err)) from err
     settings = build_settings(model, base_iri, formats, validate=validate)
-    if not (force or not use_cache) and unchanged(inputs, settings, out, store_dir):
+    if use_cache and not force and unchanged(inputs, settings, out, store_dir):
         return Build(out=out, up_to_date=True)
     # Only now that there is work to do are spaCy and rdflib loaded.
     from kg.stages import BuildOptions  # noqa: PLC0415
