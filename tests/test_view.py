@@ -376,6 +376,32 @@ def test_view_web_link(value: str, expected: str | None) -> None:
     assert web_link(value) == expected
 
 
+def test_view_named_in_carries_the_listed_and_the_drawn_articles_only() -> None:
+    g = Graph()
+    g.add((IRAQ, RDF.type, KG.Country))
+    g.add((IRAQ, RDFS.label, Literal("Iraq")))
+    for number in range(60):
+        article = ID[f"article/a{number:02}"]
+        mention = ID[f"mention/m{number:02}"]
+        g.add((article, RDF.type, KG.Article))
+        g.add((IRAQ, KG.mentionedIn, article))
+        g.add((IRAQ, KG.denotedBy, mention))
+        for predicate, value in [
+            (KG.inArticle, article),
+            (KG.anchorOf, Literal("Iraqi" if number == 55 else "Iraq")),
+            (KG.beginIndex, Literal(0)),
+            (KG.endIndex, Literal(4)),
+        ]:
+            g.add((mention, predicate, value))
+    g.add((TRUMP, RDF.type, KG.Person))
+    g.add((TRUMP, KG.mentionedIn, ID["article/a55"]))  # a55: the best connected article
+    # Drawn: Iraq, a55 and a00. Carried: the first 40 articles and a55; counted: the other 19.
+    iraq = node_by_iri(page_data(render_html(g, max_nodes=3)), IRAQ)["info"]
+    assert len(iraq["mentions"]) == 41 and iraq["mentionsMore"] == 19
+    a55 = next(item for item in iraq["mentions"] if item["forms"] == ["Iraqi"])
+    assert a55 == iraq["mentions"][-1]
+
+
 # --- layout ----------------------------------------------------------------------
 
 

@@ -71,6 +71,7 @@ FIGURES: tuple[tuple[ox.NamedNode, ox.NamedNode, str], ...] = (
     (named(KG.troopCount), named(KG.troopCountQualifier), "troop count"),
 )
 _NAMES_IN_LABEL = 2  # "A, B +3"
+LISTED = 40  # items of one list in the panel: MAX_LISTED in assets/view.js
 _QUIET_STATUS = "reported"  # the usual status, not worth a word in the label
 _UNDATED = re.compile(r"\s*\([^()]*\)$")  # the "(2020-09, 2020-11)" that ends an event's label
 
@@ -123,6 +124,9 @@ class DetailReader:
         self.node_ids = node_ids
         self.article_iris = sorted(node.value for node in source.subjects(RDF_TYPE, _ARTICLE))
         self._article_index = {iri: index for index, iri in enumerate(self.article_iris)}
+        self._drawn_articles = {
+            self._article_index[iri] for iri in node_ids if iri in self._article_index
+        }
         self._mentions_in: dict[int, list[_Mention]] = {}
         self._label_of: dict[Term, str] = {}
 
@@ -197,8 +201,20 @@ class DetailReader:
             "roles": self._roles(subject),
             "locatedIn": self.refs(subject, named(KG.locatedIn)),
             "actsFor": self.refs(subject, named(KG.actsFor)),
-            "mentions": self._surface_forms(subject),
+            **self._named_in(subject),
         }
+
+    def _named_in(self, subject: Subject) -> JSON:
+        """The articles that name the entity and how, as many as the panel lists and every
+        drawn one (a link to it shows its words): a country named in a whole archive would
+        otherwise carry every article of it into the page. `mentionsMore` counts the rest."""
+        forms = self._surface_forms(subject)
+        kept = [
+            item
+            for number, item in enumerate(forms)
+            if number < LISTED or item["article"] in self._drawn_articles
+        ]
+        return {"mentions": kept, "mentionsMore": len(forms) - len(kept)}
 
     def _roles(self, person: Subject) -> list[JSON]:
         roles = [

@@ -127,11 +127,13 @@
     return panel;
   }
 
-  function list(panel, items, render) {
+  // `left` counts items the page does not carry at all (see details.py, _named_in).
+  function list(panel, items, render, left) {
     var ul = el("ul");
     items.slice(0, MAX_LISTED).forEach(function (item) { ul.appendChild(append(el("li"), render(item))); });
     panel.appendChild(ul);
-    if (items.length > MAX_LISTED) panel.appendChild(el("p", "… and " + (items.length - MAX_LISTED) + " more"));
+    var more = Math.max(items.length - MAX_LISTED, 0) + (left || 0);
+    if (more > 0) panel.appendChild(el("p", "… and " + more + " more"));
   }
 
   function refs(items) {
@@ -233,7 +235,7 @@
         var item = append(el("span"), articleCite(mention.article));
         if (mention.forms.length) item.appendChild(el("span", "as " + mention.forms.map(quote).join(", ")));
         return item;
-      });
+      }, info.mentionsMore);
     }
   }
 
