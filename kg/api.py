@@ -223,13 +223,15 @@ def ask(graph: LoadedGraph, question: str, **params: str | NamedNode | Literal) 
     """Answer a shipped query by name ("troop-levels") or SPARQL text, over every graph.
 
     Each of `params` binds the result variable of that name: text as a
-    literal, `<iri>` or `prefix:name` as an IRI (`kg query --param` syntax),
+    literal, `<iri>` or `prefix:name` as an IRI (`kg query --param` syntax; `id:` is the
+    graph's base IRI),
     or an Oxigraph term as it is. Values are bound by the engine, never
     pasted into the query. (Not named `query`: that is the `kg.query` package.)
 
     Raises:
         QueryError, QueryRefused, ParameterError: see `kg.query`.
     """
+    from kg.namespaces import Prefixes  # noqa: PLC0415
     from kg.query import UnknownQueryError, named_query, parse_params, run_query  # noqa: PLC0415
 
     try:
@@ -237,7 +239,8 @@ def ask(graph: LoadedGraph, question: str, **params: str | NamedNode | Literal) 
     except UnknownQueryError:
         text = question
     texts = {name: value for name, value in params.items() if isinstance(value, str)}
-    terms = dict(parse_params([f"{name}={value}" for name, value in texts.items()]))
+    pairs = [f"{name}={value}" for name, value in texts.items()]
+    terms = dict(parse_params(pairs, Prefixes.for_base(graph.base_iri)))
     terms.update({name: v for name, v in params.items() if not isinstance(v, str)})
     return run_query(graph.store, text, params=terms)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -31,9 +31,6 @@ from kg.defaults import (
 from kg.layout import GRAPH_FILE, VIEW_FILE, parse_formats
 
 if TYPE_CHECKING:
-    from pyoxigraph import Literal as RdfLiteral
-    from pyoxigraph import NamedNode
-
     from kg.api import Build
     from kg.query import OutputFormat
     from kg.validate import ValidationReport
@@ -318,20 +315,26 @@ def _ask_graph(
     text: str,
     *,
     fmt: OutputFormat,
-    params: dict[str, NamedNode | RdfLiteral],
+    params: Sequence[str],
     timeout: float,
     allow_service: bool,
 ) -> bytes:
-    """The answer from a worker process that is killed at the timeout or on Ctrl-C."""
-    from kg.query.guard import check_query  # noqa: PLC0415
+    """The answer from a worker process that is killed at the timeout or on Ctrl-C.
+
+    `id:` in `params` stands for the graph's own base IRI, known once it is loaded.
+    """
+    from kg.namespaces import Prefixes  # noqa: PLC0415
+    from kg.query import check_query, parse_params  # noqa: PLC0415
     from kg.query.worker import QueryWorker  # noqa: PLC0415
 
     check_query(text, allow_service=allow_service)  # before the graph is even loaded
+    parse_params(params)  # likewise: a malformed parameter fails fast
     with QueryWorker(graph, allow_service=allow_service) as worker:
         info = worker.start()
         if info.union_only:
             _warn(info.union_only)
-        return worker.ask(text, fmt=fmt, params=params, timeout=timeout).body
+        bound = parse_params(params, Prefixes.for_base(info.base_iri))
+        return worker.ask(text, fmt=fmt, params=bound, timeout=timeout).body
 
 
 def _print_query_list() -> None:
@@ -412,15 +415,15 @@ def query_command(
     chosen: OutputFormat = fmt  # type: ignore[assignment]  # checked against OUTPUT_FORMATS above
     text = _query_text(query, file)
     try:
-        bound = parse_params(params or ())
         if endpoint is not None:
+            bound = parse_params(params or ())
             answer = render(query_endpoint(endpoint, text, params=bound, timeout=timeout), chosen)
         else:
             answer = _ask_graph(
                 graph,
                 text,
                 fmt=chosen,
-                params=bound,
+                params=params or (),
                 timeout=timeout,
                 allow_service=allow_service,
             )

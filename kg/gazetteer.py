@@ -26,6 +26,10 @@ from kg.resources import ontology_dir
 # Where an entry comes from: the curated files name it on purpose; the knowledge
 # sources (kg/knowledge) add the long tail, whose short names need context in text.
 Origin = Literal["curated", "geonames", "airports"]
+# Gazetteer files name their entries under newskg's default instance namespace
+# (`id:country/iraq`); only the key after it is kept, and a build mints each key
+# under its own base IRI (`kg build --base-iri`), so the files never change with it.
+ENTRY_NAMESPACE = DEFAULT_BASE_IRI
 
 CLASS_FOLDERS: dict[EntityClass, str] = {
     "Person": "person",
@@ -100,7 +104,7 @@ class Gazetteer:
 
 def _relative_key(iri: URIRef) -> str | None:
     text = str(iri)
-    return text[len(DEFAULT_BASE_IRI) :] if text.startswith(DEFAULT_BASE_IRI) else None
+    return text[len(ENTRY_NAMESPACE) :] if text.startswith(ENTRY_NAMESPACE) else None
 
 
 def _entry_from_graph(graph: Graph, subject: URIRef, entity_class: EntityClass) -> GazetteerEntry:
@@ -108,7 +112,7 @@ def _entry_from_graph(graph: Graph, subject: URIRef, entity_class: EntityClass) 
     label = graph.value(subject, RDFS.label)
     if key is None or label is None:
         raise ValueError(
-            f"gazetteer entry {subject} needs an IRI under {DEFAULT_BASE_IRI} and a label"
+            f"gazetteer entry {subject} needs an IRI under {ENTRY_NAMESPACE} and a label"
         )
 
     def keys(predicate: URIRef) -> tuple[str, ...]:

@@ -37,7 +37,16 @@ from kg.dates import precision
 from kg.defaults import DEFAULT_BASE_IRI
 from kg.namespaces import KG, SCHEMA, bind_prefixes
 from kg.rdfterms import rdflib_triple
-from kg.records import Article, ArticleExtraction, Entity, Event, EventClaim, Figure, Role
+from kg.records import (
+    ARTICLE_PATH,
+    Article,
+    ArticleExtraction,
+    Entity,
+    Event,
+    EventClaim,
+    Figure,
+    Role,
+)
 from kg.resolve import Resolution
 
 NamedGraph = tuple[ox.NamedNode, list[ox.Quad]]  # a graph's name and its quads
@@ -117,7 +126,7 @@ class IriMinter:
 
     def article(self, article: Article) -> ox.NamedNode:
         """<base>article/<id>: the article's percent-encoded relative path (`Article.id`)."""
-        return self.entity(f"article/{self._id(article)}")
+        return self.entity(ARTICLE_PATH + self._id(article))
 
     def mention(self, article: Article, begin: int, end: int) -> ox.NamedNode:
         """A span of an article file: <base>mention/<id>/<begin>-<end>."""

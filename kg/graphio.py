@@ -18,6 +18,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.defaults import DEFAULT_BASE_IRI
+from kg.namespaces import KG
+from kg.records import ARTICLE_PATH, article_id
+
 # A graph file's format, by its suffix (lower case); the names are what errors say.
 FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
     ".trig": (ox.RdfFormat.TRIG, "trig"),
@@ -37,6 +41,7 @@ TERM_LIMIT_TEXT = "16 MB, about 8 MB in JSON-LD"
 # Oxigraph's JSON-LD parser fails with this when a context names another document:
 # it has no way to load one, which is what keeps reading offline.
 _REMOTE_CONTEXT = "LoadDocumentCallback"
+_SOURCE_FILE = ox.NamedNode(KG.sourceFile)
 
 
 class GraphFileError(ValueError):
@@ -55,6 +60,7 @@ class GraphInfo:
     path: Path
     quads: int
     named_graphs: int
+    base_iri: str = DEFAULT_BASE_IRI  # what `id:` stands for in queries and tables
 
     @property
     def union_only(self) -> str | None:
@@ -74,6 +80,7 @@ class LoadedGraph:
     store: ox.Store
     path: Path
     named_graphs: int
+    base_iri: str = DEFAULT_BASE_IRI
 
     @property
     def quads(self) -> int:
@@ -81,7 +88,7 @@ class LoadedGraph:
 
     @property
     def info(self) -> GraphInfo:
-        return GraphInfo(path=self.path, quads=self.quads, named_graphs=self.named_graphs)
+        return GraphInfo(self.path, self.quads, self.named_graphs, self.base_iri)
 
     @property
     def union_only(self) -> str | None:
@@ -142,7 +149,22 @@ def load_store(path: Path) -> LoadedGraph:
     store = ox.Store()
     with _reading(file, name):
         store.load(path=file, format=fmt, base_iri=file.absolute().as_uri())
-    return LoadedGraph(store=store, path=file, named_graphs=sum(1 for _ in store.named_graphs()))
+    named = sum(1 for _ in store.named_graphs())
+    return LoadedGraph(store=store, path=file, named_graphs=named, base_iri=instance_base(store))
+
+
+def instance_base(store: ox.Store) -> str:
+    """The base IRI a graph's instances were minted under (`kg build --base-iri`).
+
+    Read off an article, whose IRI is the base, `article/` and the id its
+    `kg:sourceFile` gives; the default base for a graph without articles.
+    """
+    for quad in store.quads_for_pattern(None, _SOURCE_FILE, None):
+        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+            tail = ARTICLE_PATH + article_id(quad.object.value)
+            if quad.subject.value.endswith(tail):
+                return quad.subject.value[: -len(tail)]
+    return DEFAULT_BASE_IRI
 
 
 @contextmanager

@@ -17,11 +17,11 @@ from typing import Any, TextIO
 
 import pyoxigraph as ox
 
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIX_IRIS, Prefixes
 
 # The `@context`: keys and types read "kg:agent", "rdfs:label", "xsd:date".
 JSONLD_PREFIXES = ("kg", "schema", "prov", "skos", "rdfs", "owl", "xsd")
-JSONLD_CONTEXT: dict[str, str] = {prefix: str(PREFIXES[prefix]) for prefix in JSONLD_PREFIXES}
+JSONLD_CONTEXT: dict[str, str] = {prefix: PREFIX_IRIS[prefix] for prefix in JSONLD_PREFIXES}
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -87,13 +87,9 @@ def _indented(value: Any, pad: str) -> str:
     return "[\n" + ",\n".join(inner + _indented(item, inner) for item in value) + "\n" + pad + "]"
 
 
-@functools.lru_cache(maxsize=1 << 12)
-def _compact(iri: str) -> str:
-    """'https://w3id.org/newskg/ontology#agent' → 'kg:agent' for the context's prefixes."""
-    for prefix, namespace in JSONLD_CONTEXT.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
+# 'https://w3id.org/newskg/ontology#agent' → 'kg:agent' for the context's prefixes; keys and
+# types repeat on every node, so each is compacted once.
+_compact = functools.lru_cache(maxsize=1 << 12)(Prefixes(JSONLD_CONTEXT).compact)
 
 
 def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Any:

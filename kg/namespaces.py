@@ -6,6 +6,9 @@ Every `kg:` term here is declared in `ontology/newskg.ttl` (a test checks it).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
 
 from rdflib import Graph, Namespace
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
@@ -86,6 +89,47 @@ PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "xsd": XSD,
     "wd": WD,
 }
+
+# The same prefixes as strings: what serialisers and IRI compaction take.
+PREFIX_IRIS: dict[str, str] = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+INSTANCE_PREFIX = "id"  # the prefix of a graph's instance IRIs: its base IRI
+
+
+@dataclass(frozen=True)
+class Prefixes:
+    """Prefixed names both ways (`kg:agent` ↔ its IRI), for people reading or typing IRIs.
+
+    The one place IRIs are compacted: query tables, `--param` values and
+    JSON-LD keys all read the same way. `for_base` adds `id:` for a graph's
+    instance IRIs, whatever base it was built with.
+    """
+
+    namespaces: Mapping[str, str]
+
+    @classmethod
+    def for_base(cls, base_iri: str) -> Prefixes:
+        """The vocabulary's prefixes and `id:` for instances under `base_iri`."""
+        return cls({**PREFIX_IRIS, INSTANCE_PREFIX: base_iri})
+
+    def compact(self, iri: str) -> str:
+        """`<base>person/x` → `id:person/x`; an IRI under no prefix is returned unchanged.
+
+        The longest namespace wins, so `id:` never shadows a longer one beneath it.
+        """
+        for prefix, namespace in self._by_length:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
+
+    def expand(self, name: str) -> str | None:
+        """`kg:agent` → its IRI; None when `name` has no colon or an unknown prefix."""
+        prefix, colon, local = name.partition(":")
+        namespace = self.namespaces.get(prefix) if colon else None
+        return None if namespace is None else namespace + local
+
+    @cached_property
+    def _by_length(self) -> list[tuple[str, str]]:
+        return sorted(self.namespaces.items(), key=lambda item: (-len(item[1]), item[0]))
 
 
 def bind_prefixes(graph: Graph, base_iri: str = DEFAULT_BASE_IRI) -> Graph:

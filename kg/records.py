@@ -50,6 +50,10 @@ PLACE_CLASSES: frozenset[EntityClass] = frozenset({"Country", "MilitaryBase", "P
 PLACE_ROLES: frozenset[ArgumentRole] = frozenset({"location", "destination"})
 
 
+# An article's IRI is <base>article/<id> (VOCABULARY.md).
+ARTICLE_PATH = "article/"
+
+
 def article_id(source_file: str) -> str:
     """An article's id (VOCABULARY.md): its relative path, extension dropped, percent-encoded.
 

@@ -151,3 +151,14 @@ def test_cli_build_base_iri(tmp_path):
     graph = Graph().parse(tmp_path / "graph.ttl")
     subjects = {str(s) for s in graph.subjects(RDF.type, KG.Country)}
     assert "http://example.org/news/country/iraq" in subjects
+    # `id:` means the graph's own base, in tables and in parameters, whichever file is read.
+    label = (
+        "PREFIX kg: <https://w3id.org/newskg/ontology#> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?country ?label WHERE { ?country a kg:Country ; rdfs:label ?label }"
+    )
+    for read in (tmp_path, tmp_path / "graph.ttl"):
+        asked = ["query", "-g", str(read), label, "--param", "country=id:country/iraq"]
+        answer = runner.invoke(app, asked)
+        assert answer.exit_code == 0, answer.output
+        assert answer.stdout.splitlines()[2].split() == ["id:country/iraq", "Iraq"]

@@ -24,7 +24,7 @@ from kg.query import (
     run_query,
     shipped_queries,
 )
-from kg.query.terms import compact_iri
+from kg.query.terms import DEFAULT_PREFIXES
 
 runner = CliRunner()
 
@@ -56,7 +56,7 @@ def _plain(term: NamedNode | BlankNode | Literal | Triple | None) -> str:
     if term is None:
         return ""
     if isinstance(term, NamedNode):
-        return compact_iri(term.value)
+        return DEFAULT_PREFIXES.compact(term.value)
     return term.value if isinstance(term, Literal | BlankNode) else str(term)
 
 

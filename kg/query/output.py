@@ -32,8 +32,9 @@ from pyoxigraph import (
 )
 from pyoxigraph import Literal as RdfLiteral
 
+from kg.namespaces import PREFIX_IRIS, Prefixes
 from kg.query.run import Results
-from kg.query.terms import PREFIXES, Term, compact_iri
+from kg.query.terms import DEFAULT_PREFIXES, Term
 
 OutputFormat = Literal["table", "csv", "tsv", "json"]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = get_args(OutputFormat)
@@ -45,8 +46,7 @@ _RESULT_FORMATS: dict[OutputFormat, QueryResultsFormat] = {
     "json": QueryResultsFormat.JSON,
 }
 # A CONSTRUCT or DESCRIBE gives triples: Turtle for people, JSON-LD for programs.
-# Instance IRIs stay whole there: Turtle would write `id:article/x` as `id:article\/x`.
-_TURTLE_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "id"}
+# Instance IRIs stay whole there (no `id:`): Turtle would write `id:article/x` as `id:article\/x`.
 _GRAPH_FORMATS: dict[OutputFormat, RdfFormat] = {
     "table": RdfFormat.TURTLE,
     "json": RdfFormat.JSON_LD,
@@ -77,15 +77,15 @@ def printable(text: str) -> str:
     return _CONTROLS.sub(lambda found: f"\\u{ord(found[0]):04X}", text)
 
 
-def render(results: Results, fmt: OutputFormat) -> bytes:
-    """The results of any query form in `fmt`.
+def render(results: Results, fmt: OutputFormat, prefixes: Prefixes = DEFAULT_PREFIXES) -> bytes:
+    """The results of any query form in `fmt`; a table shortens IRIs with `prefixes`.
 
     Raises:
         ValueError: for triples asked as CSV or TSV, which only hold tables.
     """
     if isinstance(results, QuerySolutions):
         if fmt == "table":
-            return table(results).encode("utf-8")
+            return table(results, prefixes).encode("utf-8")
         return results.serialize(format=_RESULT_FORMATS[fmt]) or b""
     if isinstance(results, QueryBoolean):
         if fmt == "table":
@@ -96,7 +96,7 @@ def render(results: Results, fmt: OutputFormat) -> bytes:
             "a CONSTRUCT or DESCRIBE query gives triples, not a table: "
             "use --format table (Turtle) or json (JSON-LD)"
         )
-    data = serialize(results, format=_GRAPH_FORMATS[fmt], prefixes=_TURTLE_PREFIXES) or b""
+    data = serialize(results, format=_GRAPH_FORMATS[fmt], prefixes=PREFIX_IRIS) or b""
     return printable(data.decode("utf-8")).encode("utf-8") if fmt == "table" else data
 
 
@@ -133,16 +133,17 @@ def encode(results: Results, accept: str) -> tuple[bytes, str]:
     return serialize(results, format=rdf) or b"", rdf.media_type
 
 
-def cell(term: Term | None) -> str:
+def cell(term: Term | None, prefixes: Prefixes = DEFAULT_PREFIXES) -> str:
     """How one value reads in a table: prefixed IRIs, bare literals, one printable line, short."""
     if term is None:
         return ""
     if isinstance(term, NamedNode):
-        return compact_iri(term.value)
+        return prefixes.compact(term.value)
     if isinstance(term, BlankNode):
         return f"_:{term.value}"
     if isinstance(term, Triple):
-        return f"<< {cell(term.subject)} {cell(term.predicate)} {cell(term.object)} >>"
+        parts = (cell(part, prefixes) for part in (term.subject, term.predicate, term.object))
+        return f"<< {' '.join(parts)} >>"
     text = printable(" ".join(term.value.split()))
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
@@ -151,12 +152,12 @@ def _is_number(term: Term | None) -> bool:
     return isinstance(term, RdfLiteral) and term.datatype.value in _NUMBERS
 
 
-def table(solutions: QuerySolutions) -> str:
+def table(solutions: QuerySolutions, prefixes: Prefixes = DEFAULT_PREFIXES) -> str:
     """An aligned text table with a header, numbers right-aligned, and a row count."""
     variables = solutions.variables
     names = [variable.value for variable in variables]
     rows = [[solution[variable] for variable in variables] for solution in solutions]
-    cells = [[cell(term) for term in row] for row in rows]
+    cells = [[cell(term, prefixes) for term in row] for row in rows]
     widths = [max([len(name), *(len(line[i]) for line in cells)]) for i, name in enumerate(names)]
     right = [any(_is_number(row[i]) for row in rows) for i in range(len(names))]
 

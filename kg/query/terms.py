@@ -1,8 +1,9 @@
 """RDF terms as people type and read them: `--param` values in, table cells out.
 
-Both directions use the same prefixes (the vocabulary's and `id:` for
-instances), so an IRI a table shows as `id:event/322a…` can be passed back
-as `--param event=id:event/322a…`. A parameter becomes an RDF term that the
+Both directions use the same prefixes (`kg.namespaces.Prefixes`: the
+vocabulary's, and `id:` for the instances of the graph asked, whatever base
+IRI it was built with), so an IRI a table shows as `id:event/322a…` can be
+passed back as `--param event=id:event/322a…`. A parameter becomes an RDF term that the
 engine binds; it is never pasted into query text.
 """
 
@@ -14,16 +15,12 @@ from collections.abc import Iterable
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from kg.defaults import DEFAULT_BASE_IRI
-from kg.namespaces import PREFIXES as VOCABULARY_PREFIXES
+from kg.namespaces import Prefixes
 
 Term = NamedNode | BlankNode | Literal | Triple
 
-PREFIXES: dict[str, str] = {
-    **{prefix: str(namespace) for prefix, namespace in VOCABULARY_PREFIXES.items()},
-    "id": DEFAULT_BASE_IRI,
-}
-# Longest namespace first, so `id:` never shadows a longer one beneath it.
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+# `id:` for graphs built with the default base IRI, and for endpoints, whose base is not known.
+DEFAULT_PREFIXES = Prefixes.for_base(DEFAULT_BASE_IRI)
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -31,26 +28,17 @@ class ParameterError(ValueError):
     """A `--param` that cannot be bound: malformed, repeated, or not a valid IRI."""
 
 
-def compact_iri(iri: str) -> str:
-    """`https://w3id.org/newskg/id/person/x` → `id:person/x`; other IRIs unchanged."""
-    for prefix, namespace in _BY_LENGTH:
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
-
-
-def parse_term(text: str) -> NamedNode | Literal:
-    """`<IRI>` or `prefix:name` (a prefix `compact_iri` uses) is an IRI; anything else a string.
+def parse_term(text: str, prefixes: Prefixes = DEFAULT_PREFIXES) -> NamedNode | Literal:
+    """`<IRI>` or `prefix:name` (one of `prefixes`) is an IRI; anything else a string.
 
     Raises:
         ParameterError: for an IRI that is not valid.
     """
-    prefix, colon, local = text.partition(":")
     if text.startswith("<") and text.endswith(">"):
-        iri = text[1:-1]
-    elif colon and prefix in PREFIXES:
-        iri = PREFIXES[prefix] + local
+        iri: str | None = text[1:-1]
     else:
+        iri = prefixes.expand(text)
+    if iri is None:
         return Literal(text)
     try:
         return NamedNode(iri)
@@ -58,7 +46,9 @@ def parse_term(text: str) -> NamedNode | Literal:
         raise ParameterError(f"{text!r} is not a valid IRI: {err}") from err
 
 
-def parse_params(texts: Iterable[str]) -> dict[str, NamedNode | Literal]:
+def parse_params(
+    texts: Iterable[str], prefixes: Prefixes = DEFAULT_PREFIXES
+) -> dict[str, NamedNode | Literal]:
     """`["person=Donald Trump"]` → `{"person": Literal("Donald Trump")}`.
 
     Raises:
@@ -73,5 +63,5 @@ def parse_params(texts: Iterable[str]) -> dict[str, NamedNode | Literal]:
             raise ParameterError(f"--param {text!r}: give NAME=VALUE, e.g. person='Donald Trump'")
         if name in params:
             raise ParameterError(f"--param {name} is given twice")
-        params[name] = parse_term(value)
+        params[name] = parse_term(value, prefixes)
     return params

@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from pyoxigraph import Literal, NamedNode, Store
+from pyoxigraph import Literal, NamedNode
 
 from kg.defaults import DEFAULT_QUERY_TIMEOUT
-from kg.graphio import GraphFileError, GraphInfo, load_store
+from kg.graphio import GraphFileError, GraphInfo, LoadedGraph, load_store
+from kg.namespaces import Prefixes
 from kg.query.guard import QueryRefused, ServiceRefused, check_query
 from kg.query.output import OUTPUT_FORMATS, OutputFormat, encode, render
 from kg.query.run import QueryError, run_query
@@ -165,7 +166,10 @@ class QueryWorker:
             self.stop()
             raise GraphFileError(Path(header["path"]), header["message"])
         self.info = GraphInfo(
-            path=Path(header["path"]), quads=header["quads"], named_graphs=header["named_graphs"]
+            path=Path(header["path"]),
+            quads=header["quads"],
+            named_graphs=header["named_graphs"],
+            base_iri=header["base_iri"],
         )
         return self.info
 
@@ -278,10 +282,10 @@ class QueryWorker:
 # The child's side.
 
 
-def _answer(store: Store, request: Mapping[str, Any], *, allow_service: bool) -> Answer:
+def _answer(loaded: LoadedGraph, request: Mapping[str, Any], *, allow_service: bool) -> Answer:
     """Run one request; every failure comes back as a message, never as a traceback."""
     results = run_query(
-        store,
+        loaded.store,
         request["query"],
         params={name: _json_term(term) for name, term in request["params"].items()},
         default_graphs=[NamedNode(iri) for iri in request["default_graphs"]],
@@ -290,7 +294,8 @@ def _answer(store: Store, request: Mapping[str, Any], *, allow_service: bool) ->
     )
     fmt = request["format"]
     if fmt in OUTPUT_FORMATS:
-        return Answer(render(results, fmt), _MEDIA_TYPES[fmt])
+        prefixes = Prefixes.for_base(loaded.base_iri)
+        return Answer(render(results, fmt, prefixes), _MEDIA_TYPES[fmt])
     body, media_type = encode(results, request["accept"])
     return Answer(body, media_type)
 
@@ -351,11 +356,12 @@ def main(argv: Sequence[str]) -> None:
             "path": str(info.path),
             "quads": info.quads,
             "named_graphs": info.named_graphs,
+            "base_iri": info.base_iri,
         }
     )
     for line in sys.stdin.buffer:
         try:
-            answer = _answer(loaded.store, json.loads(line), allow_service=allow_service)
+            answer = _answer(loaded, json.loads(line), allow_service=allow_service)
         except Exception as err:  # the process boundary: report, never die on a query
             send(_error(err))
             continue
