@@ -7,6 +7,8 @@
     kg.draw(graph, "graph.html")                # the offline HTML view
 
 See `kg.api`. The names load on first use, so `import kg` stays light.
+These names are the public interface; every module under `kg` is internal
+(the command and these calls are built from them) and may change in any release.
 """
 
 from __future__ import annotations
