@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,8 +68,9 @@ class Build:
         """The input files that could not be read, each with why."""
         return self.result.skipped if self.result else ()
 
+    @cached_property
     def graph(self) -> LoadedGraph:
-        """The built graph, loaded for `query` and `draw`."""
+        """The built graph, loaded (once) for `ask` and `draw`; `len()` counts its quads."""
         return load(self.out)
 
 

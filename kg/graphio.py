@@ -86,6 +86,9 @@ class LoadedGraph:
     def quads(self) -> int:
         return len(self.store)
 
+    def __len__(self) -> int:
+        return self.quads
+
     @property
     def info(self) -> GraphInfo:
         return GraphInfo(self.path, self.quads, self.named_graphs, self.base_iri)

@@ -57,6 +57,13 @@ def test_api_load_ask_and_draw(built: kg.Build, tmp_path: Path) -> None:
     assert stats.nodes == 5 and (tmp_path / "page.html").is_file()
 
 
+def test_api_build_gives_its_graph(built: kg.Build, tmp_path: Path) -> None:
+    assert len(built.graph) == len(kg.load(built.out)) > 0
+    assert built.graph is built.graph  # loaded once
+    stats = kg.draw(built.graph, tmp_path / "x.html")
+    assert stats.nodes > 0 and (tmp_path / "x.html").is_file()
+
+
 def test_api_build_refuses_what_it_cannot_read(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     with pytest.raises(kg.BuildError, match=r"no readable article .*empty\.txt"):
