@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from kg.atomic import folder_problem
 from kg.cache import Cached, ExtractionCache, pipeline_fingerprint
-from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_MODEL, EXECUTORS
+from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_CONSENSUS, DEFAULT_MODEL, EXECUTORS
 from kg.ingest import DuplicateArticleError, IngestError
 from kg.layout import CACHE_DIR, FORMATS, STORE_DIR, Format
 from kg.uptodate import (
@@ -90,6 +90,7 @@ def build(  # noqa: PLR0913  # the options of `kg build`, each with its default
     validate: bool = True,
     force: bool = False,
     progress: Progress | None = None,
+    consensus: int = DEFAULT_CONSENSUS,
 ) -> Build:
     """Read articles (files or folders), build the graph and write its files into `out`.
 
@@ -99,6 +100,8 @@ def build(  # noqa: PLR0913  # the options of `kg build`, each with its default
     changed, and does nothing at all when no input, setting or output did
     (unless `force`). `progress(total)`, when given, is entered with the
     number of articles to parse and told each time n more are (see `Progress`).
+    The consensus graph holds the claims at least `consensus` independent
+    outlets back (`kg.consensus`).
 
     Raises:
         BuildError: a bad option or input, no readable article, a pipeline
@@ -112,7 +115,9 @@ def build(  # noqa: PLR0913  # the options of `kg build`, each with its default
         inputs = input_digests(sources)
     except DuplicateArticleError as err:
         raise BuildError(str(err)) from err
-    settings = build_settings(model, base_iri, formats, validate=validate)
+    if consensus < 1:
+        raise BuildError(f"--consensus: {consensus} outlets; give 1 or more")
+    settings = build_settings(model, base_iri, formats, validate=validate, consensus=consensus)
     if use_cache and not force and unchanged(inputs, settings, out, store_dir):
         return Build(out=out, up_to_date=True)
     # Only now that there is work to do are spaCy and rdflib loaded.
@@ -127,6 +132,7 @@ def build(  # noqa: PLR0913  # the options of `kg build`, each with its default
         scheduler=scheduler,
         cache_dir=cache_dir,
         store_dir=store_dir,
+        consensus=consensus,
     )
     _check_up_front(options, out)
     kept: dict[str, Cached] = {}

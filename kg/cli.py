@@ -24,6 +24,7 @@ import typer
 from kg import __version__
 from kg.defaults import (
     DEFAULT_BASE_IRI,
+    DEFAULT_CONSENSUS,
     DEFAULT_MODEL,
     DEFAULT_QUERY_TIMEOUT,
     DEFAULT_SERVE_WORKERS,
@@ -125,6 +126,12 @@ def build_command(
     force: bool = typer.Option(
         False, "--force", help="Build even when nothing changed since the last build."
     ),
+    consensus: int = typer.Option(
+        DEFAULT_CONSENSUS,
+        "--consensus",
+        min=1,
+        help="Independent outlets that must back a claim for the consensus graph.",
+    ),
 ) -> None:
     """Read articles, extract and resolve entities and events, write the graph files and graph.html.
 
@@ -154,6 +161,7 @@ def build_command(
             validate=not no_validate,
             force=force,
             progress=_progress_bar,
+            consensus=consensus,
         )
     except (BuildError, ValueError) as err:
         raise _fail(str(err)) from err

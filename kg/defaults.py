@@ -15,3 +15,4 @@ EXECUTORS: tuple[Executor, ...] = ("local", "dask")
 DEFAULT_QUERY_TIMEOUT = 60.0  # seconds a query may run before it is stopped
 DEFAULT_SERVE_WORKERS = 2  # queries `kg serve` answers at once, each by a process holding the graph
 BUILD_VIEW_NODES = 2000  # nodes the build's graph.html draws at most: the most connected
+DEFAULT_CONSENSUS = 2  # independent outlets that must back a claim for the consensus graph

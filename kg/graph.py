@@ -141,6 +141,14 @@ class IriMinter:
     def entities_graph(self) -> ox.NamedNode:
         return self.entity("graph/entities")
 
+    def support_graph(self) -> ox.NamedNode:
+        """How many outlets back each claim (`kg.consensus`)."""
+        return self.entity("graph/support")
+
+    def consensus_graph(self) -> ox.NamedNode:
+        """The claims enough independent outlets back (`kg.consensus`)."""
+        return self.entity("graph/consensus")
+
 
 def date_literal(value: str) -> ox.Literal:
     """'2020' → xsd:gYear, '2020-09' → xsd:gYearMonth, '2020-09-09' → xsd:date."""
@@ -264,6 +272,20 @@ def article_graph(records: ArticleRecords, minter: IriMinter) -> NamedGraph:
         graph.add(entity_iri, kg("mentionedIn"), article_iri)
         span = (mention.start, mention.end, mention.text)
         graph.add(entity_iri, kg("denotedBy"), _add_mention(graph, minter, article, span))
+    _add_claims(graph, records, minter)
+    return article_iri, _keep_most_precise_dates(graph.quads())
+
+
+def claim_quads(records: ArticleRecords, minter: IriMinter) -> list[ox.Quad]:
+    """What an article claims (where things are, what events it reports, who holds which
+    role), as its graph states it, without its mentions: what `kg.consensus` counts."""
+    graph = _Graph(minter.article(records.extraction.article))
+    _add_claims(graph, records, minter)
+    return _keep_most_precise_dates(graph.quads())
+
+
+def _add_claims(graph: _Graph, records: ArticleRecords, minter: IriMinter) -> None:
+    article = records.extraction.article
     for placement in records.extraction.placements:
         inner = records.entity_of.get(placement.inner)
         outer = records.entity_of.get(placement.outer)
@@ -272,8 +294,7 @@ def article_graph(records: ArticleRecords, minter: IriMinter) -> NamedGraph:
     for event, claim in records.claims:
         _add_claim(graph, event, claim, minter, article)
     for role in records.roles:
-        _add_role(graph, role, minter, article_iri)
-    return article_iri, _keep_most_precise_dates(graph.quads())
+        _add_role(graph, role, minter, graph.name)
 
 
 def _add_article(graph: _Graph, article: Article, iri: ox.NamedNode) -> None:

@@ -73,6 +73,9 @@ class KG(DefinedNamespace):
     beginIndex: URIRef
     endIndex: URIRef
     anchorOf: URIRef
+    # support
+    supportCount: URIRef
+    supportedBy: URIRef
 
 
 SCHEMA = Namespace("https://schema.org/")

@@ -27,7 +27,14 @@ from kg.atomic import replace_as_set
 from kg.buildstore import BuildStore
 from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipeline_fingerprint
 from kg.chunks import GraphChunk, graph_chunk, graph_chunks, records_digest
-from kg.defaults import BUILD_VIEW_NODES, DEFAULT_BASE_IRI, DEFAULT_MODEL, Executor
+from kg.consensus import support_graphs
+from kg.defaults import (
+    BUILD_VIEW_NODES,
+    DEFAULT_BASE_IRI,
+    DEFAULT_CONSENSUS,
+    DEFAULT_MODEL,
+    Executor,
+)
 from kg.dump import dump_store, write_union
 from kg.gazetteer import shipped_gazetteer
 from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, entity_graph
@@ -112,6 +119,7 @@ class BuildOptions:
     scheduler: str | None = None  # a Dask scheduler address; none starts a local cluster
     cache_dir: Path | None = None  # None: no cache
     store_dir: Path | None = None  # None: a store in a temporary folder, gone after the build
+    consensus: int = DEFAULT_CONSENSUS  # outlets that must back a claim in the consensus graph
 
 
 def check_model(model: str) -> None:
@@ -210,7 +218,7 @@ def build(
         with _timed(timings, "store"):
             records = list(article_records(extractions, resolution, events, roles))
             changed, dropped = store_graphs(
-                store, workers, records, resolution.entities, options.base_iri
+                store, workers, records, resolution.entities, options.base_iri, options.consensus
             )
     return BuildResult(
         articles=tuple(e.article for e in extractions),
@@ -235,8 +243,10 @@ def store_graphs(
     records: Sequence[ArticleRecords],
     entities: Sequence[Entity],
     base_iri: str,
+    consensus: int = DEFAULT_CONSENSUS,
 ) -> tuple[list[str], list[str]]:
-    """Put the entity graph and every article's graph in `store`, one graph at a time, and
+    """Put the entity graph, the support and consensus graphs (`kg.consensus`, backed by
+    `consensus` outlets) and every article's graph in `store`, one graph at a time, and
     drop the graphs of articles not in `records`; the graphs changed and those dropped.
 
     Each graph goes in as an N-Quads chunk (`kg.chunks`); on Dask the
@@ -259,9 +269,10 @@ def store_graphs(
         chunks = (chunk for batch in workers.map(graph_chunks, tasks) for chunk in batch)
     else:
         chunks = (graph_chunk(*article_graph(r, minter)) for r in todo)
-    changed = store.load(chain([graph_chunk(*entity_graph(entities, minter))], chunks))
+    shared = [entity_graph(entities, minter), *support_graphs(records, minter, consensus)]
+    changed = store.load(chain((graph_chunk(*graph) for graph in shared), chunks))
     store.made_from(sources)
-    dropped = store.keep_only({minter.entities_graph().value} | set(sources))
+    dropped = store.keep_only({name.value for name, _ in shared} | set(sources))
     store.commit()
     return sorted(changed), dropped
 

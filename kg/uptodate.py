@@ -33,13 +33,16 @@ def input_digests(paths: Sequence[Path]) -> dict[str, str]:
     return digests
 
 
-def build_settings(model: str, base_iri: str, formats: Sequence[Format], *, validate: bool) -> str:
+def build_settings(
+    model: str, base_iri: str, formats: Sequence[Format], *, validate: bool, consensus: int
+) -> str:
     """A digest of what, besides the articles, decides a build's files."""
     parts = [
         build_fingerprint(model),
         base_iri,
         ",".join(sorted(formats)),
         f"validate={validate}",
+        f"consensus={consensus}",
     ]
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 

@@ -31,11 +31,12 @@ STORIES = {
     "b.txt": "Canada deployed 450 troops to Latvia in March, Canadian officials said.",
 }
 Quads = list[ox.Quad]
+GRAPHS = 5  # the two stories', the entity, support and consensus graphs
 
 
 @pytest.fixture
 def store(tmp_path: Path, extract: Callable[..., ArticleExtraction]) -> Path:
-    """A store holding the two stories' graphs (and the entity graph); its folder."""
+    """A store holding the two stories' graphs (and the shared ones); its folder."""
     extractions = [extract(text, name) for name, text in STORIES.items()]
     resolution = resolve(extractions, shipped_gazetteer())
     events = resolve_events(extractions, resolution)
@@ -88,7 +89,7 @@ def old_headline(name: ox.NamedNode, quads: Quads) -> Quads:
 def test_build_validation_keeps_the_report_whole_across_builds(store: Path):
     first = _next_build(store, "a", negative_count)
     assert first is not None
-    assert first.checked == first.graphs == 3  # no earlier report: every graph
+    assert first.checked == first.graphs == GRAPHS  # no earlier report: every graph
     (violation,) = first.report.violations
     assert violation.path == URIRef(TROOP_COUNT.value) and "-5" in violation.line()
 
@@ -96,7 +97,7 @@ def test_build_validation_keeps_the_report_whole_across_builds(store: Path):
     assert second is not None
     assert second.checked == 1  # only b, yet a's result is still reported
     assert second.report.violations == first.report.violations
-    assert second.summary.endswith("(1 of 3 graphs checked again)")
+    assert second.summary.endswith(f"(1 of {GRAPHS} graphs checked again)")
     assert not second.report.conforms
 
     third = _next_build(store, "a", valid_count)
@@ -122,7 +123,7 @@ def test_build_validation_checks_everything_after_an_unchecked_build(store: Path
     _next_build(store, "b", new_headline, validate=False)  # --no-validate, or killed
     later = _next_build(store, "b", old_headline)
     assert later is not None
-    assert later.checked == later.graphs == 3  # the kept report is of another state
+    assert later.checked == later.graphs == GRAPHS  # the kept report is of another state
     assert len(later.report.violations) == 1
 
 
@@ -134,6 +135,6 @@ def test_build_validation_first_build_reports_alike_whole_or_in_chunks(
     (store / REPORT).unlink()  # no earlier report: the next build checks everything again
     monkeypatch.setattr("kg.build_validation.WHOLE_UNION_QUADS", 0)  # as for a large store
     chunked = validate_build(BuildStore(store), [], [])
-    assert chunked.checked == whole.checked == 3
+    assert chunked.checked == whole.checked == GRAPHS
     assert chunked.report.violations == whole.report.violations
     assert json.loads((store / REPORT).read_text())["results"][0]["graphs"]

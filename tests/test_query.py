@@ -38,6 +38,7 @@ PRESENCE = "id:event/6e08b3d5f1c2a794"
 SHIPPED = (
     "articles-for-event",
     "bases-by-country",
+    "claim-support",
     "co-mentions",
     "disputed-figures",
     "events-with-person",

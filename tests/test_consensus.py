@@ -1,0 +1,120 @@
+"""Support and consensus: how many independent outlets back a claim, counted from real builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import QuerySolutions
+
+import kg
+from kg.consensus import outlets
+from kg.records import Article
+
+KG = "https://w3id.org/newskg/ontology#"
+CANADA = "<https://w3id.org/newskg/id/country/canada>"
+HERALD = """Publisher: Northern Herald
+
+Canada pulls troops out of Latvia
+
+OTTAWA, March 3, 2025 — Canada withdrew 400 soldiers from Latvia on Monday, \
+Defence Minister Anita Anand said.
+"""
+# Another story of the same paper: the same voice, so it adds no support.
+HERALD_AGAIN = """Publisher: Northern Herald
+
+Latvia mission ends for Canadian troops
+
+OTTAWA, March 4, 2025 — The 400 Canadian soldiers who left Latvia on Monday are home, \
+Defence Minister Anita Anand said.
+"""
+# The Herald's story as a wire service ran it: one report, whoever prints it.
+WIRE_COPY = HERALD.replace("Northern Herald", "Baltic Wire Service")
+RIGA = """Publisher: Riga Times
+
+Canadian soldiers leave
+
+RIGA, March 3, 2025 — Canada withdrew 400 soldiers from Latvia on Monday, the \
+Latvian defence ministry said.
+"""
+
+
+def _article(name: str, publisher: str | None, body: str) -> Article:
+    return Article(name, body, body, (), publisher=publisher)
+
+
+def test_outlets_join_one_publisher_and_copies_of_one_story() -> None:
+    found = outlets(
+        [
+            _article("a.txt", "Northern Herald", "Story one."),
+            _article("b.txt", "northern  herald", "Story two."),  # the same name, spaced and cased
+            _article("c.txt", "Baltic Wire", "Story one."),  # a copy of a.txt
+            _article("d.txt", "Riga Times", "Story three."),
+            _article("e.txt", None, "Story four."),  # unknown publisher: its own voice
+            _article("f.txt", None, "Story four."),  # ... unless it is a copy
+        ]
+    )
+    assert found["a.txt"] == found["b.txt"] == found["c.txt"]
+    assert found["e.txt"] == found["f.txt"]
+    assert len(set(found.values())) == 3
+
+
+def _support(build: kg.Build, node: str, prop: str) -> dict[str, list[str]]:
+    """{claim value: [outlets, publishers…]} for one node and property, from the support graph."""
+    query = f"""
+        PREFIX kg: <{KG}>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT DISTINCT ?value ?count ?by WHERE {{
+          ?claim rdf:subject ?node ; rdf:predicate kg:{prop} ; rdf:object ?value ;
+                 kg:supportCount ?count .
+          OPTIONAL {{ ?claim kg:supportedBy ?by }}
+          ?node a kg:Withdrawal .
+          FILTER(?value = {node})
+        }}"""
+    rows = kg.ask(build.graph, query)
+    assert isinstance(rows, QuerySolutions)
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        entry = found.setdefault(row["value"].value, [row["count"].value])
+        if row["by"] is not None:
+            entry.append(row["by"].value)
+    return {value: [entry[0], *sorted(entry[1:])] for value, entry in found.items()}
+
+
+def _consensus_has(build: kg.Build, prop: str, value: str) -> bool:
+    query = f"""
+        PREFIX kg: <{KG}>
+        ASK {{ GRAPH <https://w3id.org/newskg/id/graph/consensus> {{ ?event kg:{prop} {value} }} }}
+    """
+    return bool(kg.ask(build.graph, query))
+
+
+def _build(folder: Path, stories: dict[str, str], **options: int) -> kg.Build:
+    (folder / "in").mkdir(parents=True)
+    for name, text in stories.items():
+        (folder / "in" / name).write_text(text, encoding="utf-8")
+    return kg.build([folder / "in"], folder / "out", validate=True, use_cache=False, **options)
+
+
+@pytest.fixture(scope="module")
+def one_voice(tmp_path_factory: pytest.TempPathFactory) -> kg.Build:
+    stories = {"herald.txt": HERALD, "herald-2.txt": HERALD_AGAIN, "wire.txt": WIRE_COPY}
+    return _build(tmp_path_factory.mktemp("one"), stories)
+
+
+def test_one_paper_and_its_syndicated_copy_are_one_outlet(one_voice: kg.Build) -> None:
+    assert one_voice.validation is not None and one_voice.validation.report.conforms
+    support = _support(one_voice, CANADA, "agent")
+    assert support[CANADA.strip("<>")] == ["1", "Baltic Wire Service", "Northern Herald"]
+    assert not _consensus_has(one_voice, "agent", CANADA)
+
+
+def test_a_second_outlet_brings_the_claim_into_the_consensus(tmp_path: Path) -> None:
+    stories = {"herald.txt": HERALD, "wire.txt": WIRE_COPY, "riga.txt": RIGA}
+    built = _build(tmp_path, stories)
+    support = _support(built, CANADA, "agent")
+    assert support[CANADA.strip("<>")][0] == "2"
+    assert _consensus_has(built, "agent", CANADA)
+    assert _consensus_has(built, "troopCount", '"400"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    stricter = _build(tmp_path / "strict", stories, consensus=3)
+    assert not _consensus_has(stricter, "agent", CANADA)
