@@ -28,7 +28,7 @@ from kg.projection import graph_to_networkx, keep_most_connected, project
 from kg.view import render_html, render_page, write_html
 from kg.view.details import web_link
 from kg.view.layout import EXACT_REPULSION, force_layout
-from kg.view.page import _VIS_OPTIONS, script_json
+from kg.view.page import _VIS_OPTIONS, _inline, script_json
 
 ID = Namespace(DEFAULT_BASE_IRI)
 # A plain Namespace: pytest probing rdflib's XSD DefinedNamespace at collection warns.
@@ -488,6 +488,13 @@ def test_view_page_inlines_our_script_and_style_as_written(page: str) -> None:
     style = assets.joinpath("view.css").read_text(encoding="utf-8")
     assert INLINE_SCRIPT.findall(page)[1] == script.rstrip("\n")
     assert INLINE_STYLE.findall(page) == [style.rstrip("\n")]
+
+
+@pytest.mark.parametrize(("body", "tag"), [("a</SCRIPT >b", "script"), ("p{}</style>", "style")])
+def test_view_inline_refuses_what_would_end_its_element(body: str, tag: str) -> None:
+    with pytest.raises(ValueError, match=f"</{tag}"):
+        _inline(body, tag)
+    assert _inline(body, "other") == body
 
 
 def test_view_page_options_survive_set_options(page: str) -> None:
