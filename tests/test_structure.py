@@ -46,3 +46,42 @@ def test_structure_only_graphio_reads_graph_files() -> None:
                 if node.func.attr in {"parse", "load"} and reads_path:
                     readers.add(_module(path))
     assert readers == {"kg.graphio"}
+
+
+# What names a file inside the pyvis package: its package name handed to a
+# resource reader, its `__file__`, or a path into its template folder.
+PYVIS_PATHS = ("templates/lib", "lib/vis-", "vis-9.", "vis-network.min.js", "vis-network.css")
+
+
+def _names_pyvis_files(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value == "pyvis" or any(part in node.value for part in PYVIS_PATHS):
+                found.append(node.value)
+        elif isinstance(node, ast.Attribute) and node.attr == "__file__":
+            if isinstance(node.value, ast.Name) and node.value.id == "pyvis":
+                found.append("pyvis.__file__")
+    return found
+
+
+def test_structure_no_module_names_files_inside_pyvis() -> None:
+    """pyvis is used through `Network` alone; its template includes vis-network for us."""
+    named = {
+        _module(path): found
+        for path in PACKAGE.rglob("*.py")
+        if (found := _names_pyvis_files(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert named == {}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'VIS = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")',
+        'resources.files("pyvis").joinpath("x")',
+        "import pyvis\nroot = pyvis.__file__",
+    ],
+)
+def test_structure_pyvis_file_names_are_caught(source: str) -> None:
+    assert _names_pyvis_files(ast.parse(source))

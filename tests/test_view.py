@@ -9,6 +9,7 @@ import base64
 import hashlib
 import json
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from kg.projection import graph_to_networkx, keep_most_connected, project
 from kg.view import render_html, render_page, write_html
 from kg.view.details import web_link
 from kg.view.layout import EXACT_REPULSION, force_layout
-from kg.view.page import script_json
+from kg.view.page import _VIS_OPTIONS, _inline, script_json
 
 ID = Namespace(DEFAULT_BASE_IRI)
 # A plain Namespace: pytest probing rdflib's XSD DefinedNamespace at collection warns.
@@ -61,8 +62,11 @@ HOSTILE_TEXTS = [
 EXTERNAL_RESOURCE = re.compile(
     r"""<(?:script\b[^>]*\bsrc|link\b[^>]*\bhref|img\b|iframe\b)""", re.IGNORECASE
 )
-DATA_BLOCK = re.compile(r'<script type="application/json" id="kg-data">(.*?)</script>', re.DOTALL)
+# The page's JSON: kg-data (ours), kg-nodes, kg-edges and kg-options (pyvis's Network).
+JSON_BLOCK = re.compile(r'<script type="application/json" id="kg-(\w+)">(.*?)</script>', re.DOTALL)
+JSON_BLOCKS = ["data", "nodes", "edges", "options"]
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+INLINE_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 runner = CliRunner()
 
 
@@ -160,12 +164,22 @@ def event_graph() -> Graph:
     return g
 
 
+def json_blocks(page: str) -> dict[str, str]:
+    """The text of each JSON block of the page, by name."""
+    blocks = {name: text for name, text in JSON_BLOCK.findall(page)}
+    assert list(blocks) == JSON_BLOCKS
+    return blocks
+
+
+def csp_hash(body: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+
+
 def page_data(page: str) -> dict[str, Any]:
-    """The JSON the page hands to its script."""
-    match = DATA_BLOCK.search(page)
-    assert match, "no kg-data block in the page"
-    data: dict[str, Any] = json.loads(match.group(1))
-    return data
+    """The JSON the page hands to its script, gathered as the script gathers it."""
+    blocks = {name: json.loads(text) for name, text in json_blocks(page).items()}
+    data: dict[str, Any] = blocks.pop("data")
+    return {**data, **blocks}
 
 
 def node_by_iri(data: dict[str, Any], iri: URIRef) -> dict[str, Any]:
@@ -458,13 +472,34 @@ def test_view_page_csp_allows_exactly_its_own_scripts(page: str) -> None:
     scripts = INLINE_SCRIPT.findall(page)
     assert len(scripts) == 2  # vis-network, then the page's own
     assert "vis-network" in scripts[0] and "new vis.Network(" in scripts[1]
-    hashes = sorted(
-        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-        for s in scripts
-    )
+    hashes = sorted(csp_hash(script) for script in scripts)
     policy = dict(part.strip().split(" ", 1) for part in csp.group(1).split(";"))
     assert policy["default-src"] == "'none'"
     assert sorted(policy["script-src"].split()) == hashes
+    (style,) = INLINE_STYLE.findall(page)
+    assert policy["style-src"] == csp_hash(style)
+
+
+def test_view_page_inlines_our_script_and_style_as_written(page: str) -> None:
+    # Jinja renders the included files as templates: they must come out unchanged
+    # (but for the one final newline Jinja drops).
+    assets = resources.files("kg.view").joinpath("assets")
+    script = assets.joinpath("view.js").read_text(encoding="utf-8")
+    style = assets.joinpath("view.css").read_text(encoding="utf-8")
+    assert INLINE_SCRIPT.findall(page)[1] == script.rstrip("\n")
+    assert INLINE_STYLE.findall(page) == [style.rstrip("\n")]
+
+
+@pytest.mark.parametrize(("body", "tag"), [("a</SCRIPT >b", "script"), ("p{}</style>", "style")])
+def test_view_inline_refuses_what_would_end_its_element(body: str, tag: str) -> None:
+    with pytest.raises(ValueError, match=f"</{tag}"):
+        _inline(body, tag)
+    assert _inline(body, "other") == body
+
+
+def test_view_page_options_survive_set_options(page: str) -> None:
+    # pyvis's set_options deletes every space of the options' text.
+    assert page_data(page)["options"] == _VIS_OPTIONS
 
 
 def test_view_page_draws_every_node_once_with_its_class_style(page: str) -> None:
@@ -564,10 +599,9 @@ def benign_page() -> str:
 @pytest.mark.parametrize("payload", HOSTILE_TEXTS)
 def test_view_hostile_text_stays_data(payload: str, benign_page: str) -> None:
     page = render_html(hostile_graph(payload), title="newskg")
-    block = DATA_BLOCK.search(page)
-    assert block
-    # Nothing the HTML parser reacts to is left in the data block …
-    assert not re.search("[<>&\u2028\u2029]", block.group(1))
+    # Nothing the HTML parser reacts to is left in any JSON block …
+    for text in json_blocks(page).values():
+        assert not re.search("[<>&\u2028\u2029]", text)
     assert page.lower().count("<script") == benign_page.lower().count("<script")
     assert page.lower().count("</script") == benign_page.lower().count("</script")
     assert "<img" not in page.lower()
@@ -577,6 +611,19 @@ def test_view_hostile_text_stays_data(payload: str, benign_page: str) -> None:
     assert payload in node_by_iri(data, IRAQ)["aliases"]
     assert data["articles"][0]["headline"] == payload
     assert payload in [item["text"] for item in node_by_iri(data, WITHDRAWAL)["info"]["evidence"]]
+
+
+@pytest.mark.parametrize("payload", HOSTILE_TEXTS)
+def test_view_hostile_node_label_stays_in_the_nodes_block(payload: str, benign_page: str) -> None:
+    g = event_graph()
+    g.set((IRAQ, RDFS.label, Literal(payload)))
+    page = render_html(g, title="newskg")
+    # pyvis hands the template its nodes as they are; the page escapes them.
+    nodes = json_blocks(page)["nodes"]
+    assert not re.search("[<>&\u2028\u2029]", nodes)
+    assert page.lower().count("</script") == benign_page.lower().count("</script")
+    iraq = next(node for node in json.loads(nodes) if node["iri"] == str(IRAQ))
+    assert iraq["label"] == iraq["name"] == payload
 
 
 @pytest.mark.parametrize("payload", HOSTILE_TEXTS)

@@ -1,14 +1,25 @@
-"""Assemble the self-contained HTML page: data, vis-network and the page's own script.
+"""Assemble the self-contained HTML page: a pyvis Network rendered through our own template.
 
-The page is one file: vis-network (from the pinned pyvis package) and our
-script and style are inlined, a Content-Security-Policy allows only those
-exact scripts (by hash) and no network access at all, and the graph travels
-as JSON in a `<script type="application/json">` block.
+The drawing is a `pyvis.network.Network`: nodes (at the positions of our
+seeded layout, `kg.view.layout`) and edges go in through `add_node` and
+`add_edge`, vis-network's options through `set_options`, and
+`generate_html()` renders our Jinja template (assets/page.html) with
+`cdn_resources="in_line"`. The template inlines vis-network from pyvis's own
+template folder the way pyvis's template does, so nothing here names a file
+inside pyvis.
+
+The page is one file: vis-network and our script and style are inlined, a
+Content-Security-Policy allows only those exact scripts and that style (by
+the hash of what the template inlines) and no network access at all, and the
+graph travels as JSON in `<script type="application/json">` blocks: pyvis's
+nodes, edges and options, and our legend, articles and date range.
 
 Untrusted text (labels, aliases, headlines, evidence) never becomes markup:
-the JSON is escaped so that no `<`, `>` or `&` reaches the HTML parser (so a
-label holding `</script>` cannot close the block), and the script puts
-every string into the page with `textContent`, never `innerHTML`.
+every JSON block is escaped so that no `<`, `>` or `&` reaches the HTML
+parser (so a label holding `</script>` cannot close the block), the title is
+HTML-escaped before pyvis sees it (pyvis's Jinja environment does not
+autoescape), and the script puts every string into the page with
+`textContent`, never `innerHTML`.
 """
 
 from __future__ import annotations
@@ -21,12 +32,12 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from pyvis.network import Network
 from rdflib import Graph
 
 from kg.atomic import atomic_write_text
@@ -49,11 +60,8 @@ from kg.view.layout import force_layout
 
 JSON = dict[str, Any]
 
-# vis-network's standalone build (DataSet, DataView and Network in one file),
-# as shipped by the pinned pyvis release.
-VIS_PACKAGE = "pyvis"
-VIS_SCRIPT = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
-ASSETS = ("kg.view", "assets")  # page.html, view.css, view.js
+ASSETS = ("kg.view", "assets")  # page.html (the Jinja template), view.css, view.js
+TEMPLATE = "page.html"
 BIG_GRAPH = 1000  # nodes; beyond this, straight edges that hide while dragging or zooming
 
 
@@ -134,7 +142,6 @@ _JSON_ESCAPES = {
     "\u2029": "\\u2029",
 }
 _JSON_UNSAFE = re.compile("[<>&\u2028\u2029]")
-_PLACEHOLDER = re.compile(r"@@([A-Z]+)@@")
 
 
 @dataclass(frozen=True)
@@ -162,28 +169,30 @@ class ViewStats:
         )
 
 
-def script_json(data: Any) -> str:
-    """JSON that is safe inside a `<script>` element: no `</script>`, `<!--` or `&` survives."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def _script_text(text: str) -> str:
+    """JSON text made safe inside a `<script>` element: `<`, `>`, `&`, U+2028/9 as escapes.
+
+    In JSON these characters occur only inside strings, where `\\u003c` means `<`.
+    """
     return _JSON_UNSAFE.sub(lambda match: _JSON_ESCAPES[match.group()], text)
 
 
-def _csp_hash(source: str) -> str:
-    digest = hashlib.sha256(source.encode("utf-8")).digest()
+def script_json(data: Any) -> str:
+    """JSON that is safe inside a `<script>` element: no `</script>`, `<!--` or `&` survives."""
+    return _script_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+
+
+def _csp_source(body: str) -> str:
+    """The CSP source that allows exactly this inline script or style: its SHA-256 hash."""
+    digest = hashlib.sha256(body.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-@cache
-def _asset(name: str) -> str:
-    return resources.files(ASSETS[0]).joinpath(ASSETS[1], name).read_text(encoding="utf-8")
-
-
-@cache
-def _vis_script() -> str:
-    script = resources.files(VIS_PACKAGE).joinpath(*VIS_SCRIPT).read_text(encoding="utf-8")
-    if "</script" in script.lower():  # would end the inline <script> early
-        raise RuntimeError("vis-network.min.js contains '</script' and cannot be inlined")
-    return script
+def _inline(body: str, tag: str) -> str:
+    """`body` as it is, after checking that it cannot end its `<script>`/`<style>` early."""
+    if f"</{tag}" in body.lower():
+        raise ValueError(f"cannot inline a {tag} holding '</{tag}': it would end the element")
+    return body
 
 
 def _style_kind(kind: str) -> str:
@@ -227,8 +236,8 @@ def _edge_label(name: str, event_kind: str) -> str:
     return _EDGE_WORDS.get(name, (name, name, name))[0]
 
 
-def _edges(projection: Projection, ids: dict[str, int]) -> list[JSON]:
-    """Edges as the page draws them: an agent points at its event, so arrows read on.
+def _edges(projection: Projection, ids: dict[str, int]) -> list[tuple[int, int, JSON]]:
+    """Edges as the page draws them (from, to, attributes): an agent points at its event.
 
     `names` says how the panel of each end (`from`, then `to`) lists the edge.
     """
@@ -239,23 +248,20 @@ def _edges(projection: Projection, ids: dict[str, int]) -> list[JSON]:
         start, end, names = ids[source], ids[target], [forward, backward]
         if name == "agent":
             start, end, names = end, start, [backward, forward]
-        edges.append(
-            {
-                "id": number,
-                "from": start,
-                "to": end,
-                "rel": name,
-                "label": _edge_label(name, projection.nodes[source].kind),
-                "names": names,
-            }
-        )
+        attributes = {
+            "id": number,
+            "rel": name,
+            "label": _edge_label(name, projection.nodes[source].kind),
+            "names": names,
+        }
+        edges.append((start, end, attributes))
     return edges
 
 
 def _nodes(
     source: GraphSource, projection: Projection, ids: dict[str, int], degrees: dict[str, int]
-) -> tuple[list[JSON], list[JSON]]:
-    """The drawn nodes with positions and panel details, and the articles they cite."""
+) -> tuple[list[tuple[int, JSON]], list[JSON]]:
+    """The drawn nodes (id, attributes: style, position, panel details), and the articles cited."""
     reader = DetailReader(source, ids)
     links = [
         (ids[start], ids[end], SOURCE_PULL if local_name(predicate) in SOURCE_EDGES else 1.0)
@@ -268,39 +274,70 @@ def _nodes(
         info = reader.details(subject, kind)
         intervals = [date_interval(value) for value in reader.dates(subject, kind)]
         x, y = positions[ids[iri]]
-        nodes.append(
-            {
-                "id": ids[iri],
-                "iri": iri,
-                "kind": kind,
-                "name": node.label,
-                "label": info.get("reading") or node.label,
-                "aliases": list(node.aliases),
-                "dates": sorted({interval for interval in intervals if interval}),
-                "size": _node_size(kind, degrees[iri]),
-                "x": x,
-                "y": y,
-                "info": info,
-            }
-        )
+        style = PALETTE[_style_kind(kind)]
+        attributes = {
+            "iri": iri,
+            "kind": kind,
+            "name": node.label,
+            "label": info.get("reading") or node.label,
+            "shape": style.shape,
+            "color": style.color,
+            "aliases": list(node.aliases),
+            "dates": sorted({interval for interval in intervals if interval}),
+            "size": _node_size(kind, degrees[iri]),
+            "x": x,
+            "y": y,
+            "info": info,
+        }
+        nodes.append((ids[iri], attributes))
     return nodes, reader.articles()
 
 
-def _date_range(nodes: list[JSON]) -> list[str] | None:
+def _date_range(nodes: list[tuple[int, JSON]]) -> list[str] | None:
     """The first and last month any node is dated at, for the date filter's bounds."""
-    days = [day for node in nodes for interval in node["dates"] for day in interval]
+    days = [day for _, node in nodes for interval in node["dates"] for day in interval]
     return [min(days)[:7], max(days)[:7]] if days else None
 
 
-def page_data(
+def _vis_options(node_count: int) -> JSON:
+    """vis-network's options; a big graph gets straight links that hide while it moves."""
+    options = copy.deepcopy(_VIS_OPTIONS)
+    if node_count > BIG_GRAPH:
+        options["edges"]["smooth"] = {"enabled": False}
+        options["interaction"].update(hideEdgesOnDrag=True, hideEdgesOnZoom=True)
+    return options
+
+
+def _network(
+    nodes: list[tuple[int, JSON]], edges: list[tuple[int, int, JSON]], options: JSON, *, title: str
+) -> Network:
+    """The drawing as a pyvis Network: nodes, edges and options through its public methods."""
+    # Directed: an undirected Network keeps only the first link between two
+    # nodes (and compares every pair of links to find the others). Even so
+    # pyvis looks each new node and each link's ends up in a list, so this
+    # takes time in the square of the nodes: ~0.2 s at 2,000, ~1 s at 5,000.
+    network = Network(heading=html.escape(title), directed=True, cdn_resources="in_line")
+    for number, attributes in nodes:
+        network.add_node(number, **attributes)
+    for start, end, attributes in edges:
+        network.add_edge(start, end, **attributes)
+    # set_options parses JSON text after deleting every space in it: our
+    # option values hold none (tests/test_view.py checks that they survive).
+    network.set_options(json.dumps(options, separators=(",", ":")))
+    return network
+
+
+def _drawing(
     graph: Graph | GraphSource,
     *,
-    max_nodes: int | None = None,
-    projection: Projection | None = None,
-) -> tuple[JSON, ViewStats]:
-    """Everything the page's script needs, and a summary of what it draws.
+    title: str,
+    max_nodes: int | None,
+    projection: Projection | None,
+) -> tuple[Network, JSON, ViewStats]:
+    """The Network to draw, what else the page's script needs, and a summary of the drawing.
 
-    `projection` is `project(graph)` when the caller has it already.
+    The second part is the legend, the articles, the date range and what was
+    left out; `projection` is `project(graph)` when the caller has it already.
     """
     source = graph_source(graph)
     full = project(source) if projection is None else projection
@@ -315,26 +352,29 @@ def page_data(
         dropped_kinds=trimmed.dropped_kinds,
         dropped_edges=trimmed.dropped_edges,
     )
-    options = copy.deepcopy(_VIS_OPTIONS)
-    if stats.nodes > BIG_GRAPH:
-        options["edges"]["smooth"] = {"enabled": False}
-        options["interaction"].update(hideEdgesOnDrag=True, hideEdgesOnZoom=True)
+    network = _network(nodes, _edges(projection, ids), _vis_options(stats.nodes), title=title)
     data = {
         "articles": articles,
         "classes": _classes(projection),
         "dateRange": _date_range(nodes),
         "dropped": stats.dropped_text(),
-        "edges": _edges(projection, ids),
-        "nodes": nodes,
-        "options": options,
         "sourceEdges": sorted(SOURCE_EDGES),
     }
-    return data, stats
+    return network, data, stats
 
 
-def _fill(template: str, values: dict[str, str]) -> str:
-    """Replace each @@NAME@@ in one pass, so that inserted text is never searched again."""
-    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+def _generate_html(network: Network, data: JSON) -> str:
+    """Render our template through pyvis; see assets/page.html for what it is given."""
+    # Our folder first (the page, its style and script), then pyvis's own
+    # template folder, from which the template includes vis-network.
+    assets = str(resources.files(ASSETS[0]).joinpath(ASSETS[1]))
+    network.set_template_dir([assets, network.template_dir], TEMPLATE)
+    environment = network.templateEnv  # a fresh jinja2.Environment, autoescape off
+    environment.filters.update(
+        script_json=script_json, script_text=_script_text, csp_source=_csp_source, inline=_inline
+    )
+    environment.globals["view_data"] = data
+    return str(network.generate_html())
 
 
 def render_page(
@@ -344,27 +384,9 @@ def render_page(
     max_nodes: int | None = None,
     projection: Projection | None = None,
 ) -> tuple[str, ViewStats]:
-    """The page's HTML and what it draws (see `render_html` and `page_data`)."""
-    data, stats = page_data(graph, max_nodes=max_nodes, projection=projection)
-    vis, app, css = _vis_script(), _asset("view.js"), _asset("view.css")
-    csp = (
-        "default-src 'none'; "
-        f"script-src {_csp_hash(vis)} {_csp_hash(app)}; "
-        f"style-src {_csp_hash(css)}; "
-        "base-uri 'none'; form-action 'none'"
-    )
-    page = _fill(
-        _asset("page.html"),
-        {
-            "CSP": csp,
-            "TITLE": html.escape(title),
-            "CSS": css,
-            "DATA": script_json(data),
-            "VIS": vis,
-            "APP": app,
-        },
-    )
-    return page, stats
+    """The page's HTML and what it draws (see `render_html`)."""
+    network, data, stats = _drawing(graph, title=title, max_nodes=max_nodes, projection=projection)
+    return _generate_html(network, data), stats
 
 
 def render_html(

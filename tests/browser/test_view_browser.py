@@ -383,7 +383,8 @@ def test_browser_hostile_text_stays_inert(open_page: OpenPage, tmp_path: Path) -
     assert (
         loaded.js("document.querySelectorAll('img, svg, iframe, a[href^=javascript]').length") == 0
     )
-    assert loaded.js("document.scripts.length") == 3  # data, vis-network, the page's own
+    # Four JSON blocks (ours; pyvis's nodes, edges, options), vis-network, the page's own.
+    assert loaded.js("document.scripts.length") == 6
     assert_clean(loaded)  # an injected script refused by the CSP would log an error
 
 

@@ -14,7 +14,13 @@
   var ARTICLE_FONT = { size: 11, color: "#666666", strokeWidth: 3 };
   var MAX_RESULTS = 12; // search suggestions
   var MAX_LISTED = 40; // items of one list in the panel
-  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  // The page's JSON blocks: pyvis's nodes, edges and vis options, and our legend,
+  // articles and date range, gathered into one object.
+  function block(id) { return JSON.parse(document.getElementById(id).textContent); }
+  var data = block("kg-data");
+  data.nodes = block("kg-nodes");
+  data.edges = block("kg-edges");
+  data.options = block("kg-options");
   var byId = new Map();
   var classes = new Map();
   var adjacency = new Map();
@@ -44,17 +50,16 @@
   }
 
   function visNode(node) {
-    var cls = classes.get(node.kind);
     return {
       id: node.id, label: node.label, title: tooltip(node), x: node.x, y: node.y,
-      size: node.size, shape: cls.shape, color: cls.color, font: fontOf(node),
+      size: node.size, shape: node.shape, color: node.color, font: fontOf(node),
     };
   }
 
   function visEdge(edge) {
     var source = data.sourceEdges.indexOf(edge.rel) >= 0;
     return {
-      id: edge.id, from: edge.from, to: edge.to, label: edge.label || undefined,
+      id: edge.id, from: edge.from, to: edge.to, arrows: edge.arrows, label: edge.label || undefined,
       dashes: source, color: source ? SOURCE_EDGE : EDGE, font: EDGE_FONT,
     };
   }
