@@ -29,6 +29,7 @@ from rdflib.namespace import RDF
 
 from kg.defaults import DEFAULT_CONSENSUS
 from kg.graph import ArticleRecords, IriMinter, NamedGraph, claim_quads, kg
+from kg.graphsource import GraphSource
 from kg.records import Article
 
 # What an article claims; the rest of its graph (types, labels, evidence, mentions)
@@ -115,3 +116,22 @@ def _claim_digest(claim: Claim) -> str:
     """A stable id for a claim: the same statement gets the same node in every build."""
     text = " ".join(str(term) for term in claim)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+_SUPPORT_QUERY = """
+PREFIX kg: <https://w3id.org/newskg/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?s ?p ?o ?count WHERE {
+  ?claim kg:supportCount ?count ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  FILTER(isIRI(?o))
+}"""
+
+
+def link_support(source: GraphSource) -> dict[tuple[str, str, str], int]:
+    """How many outlets back each claim that links two nodes (subject, predicate, object
+    IRIs): what the view's "reported by at least N outlets" filter reads."""
+    found: dict[tuple[str, str, str], int] = {}
+    for subject, predicate, obj, count in source.select(_SUPPORT_QUERY):
+        if subject is not None and predicate is not None and obj is not None and count is not None:
+            found[(subject.value, predicate.value, obj.value)] = int(count.value)
+    return found

@@ -41,6 +41,7 @@ from pyvis.network import Network
 from rdflib import Graph
 
 from kg.atomic import atomic_write_text
+from kg.consensus import link_support
 from kg.dates import date_interval
 from kg.graphsource import GraphSource
 from kg.projection import (
@@ -236,10 +237,13 @@ def _edge_label(name: str, event_kind: str) -> str:
     return _EDGE_WORDS.get(name, (name, name, name))[0]
 
 
-def _edges(projection: Projection, ids: dict[str, int]) -> list[tuple[int, int, JSON]]:
+def _edges(
+    projection: Projection, ids: dict[str, int], support: dict[tuple[str, str, str], int]
+) -> list[tuple[int, int, JSON]]:
     """Edges as the page draws them (from, to, attributes): an agent points at its event.
 
-    `names` says how the panel of each end (`from`, then `to`) lists the edge.
+    `names` says how the panel of each end (`from`, then `to`) lists the edge;
+    `support`, for a claim, how many outlets back it (`kg.consensus`).
     """
     edges = []
     for number, (source, predicate, target) in enumerate(projection.edges):
@@ -254,8 +258,25 @@ def _edges(projection: Projection, ids: dict[str, int]) -> list[tuple[int, int, 
             "label": _edge_label(name, projection.nodes[source].kind),
             "names": names,
         }
+        backers = support.get((source, predicate, target))
+        if backers is not None:
+            attributes["support"] = backers
         edges.append((start, end, attributes))
     return edges
+
+
+def _event_support(nodes: list[tuple[int, JSON]], edges: list[tuple[int, int, JSON]]) -> int:
+    """Mark each event with the support of its best-backed link, for the outlets filter;
+    return the most outlets any link has."""
+    best: dict[int, int] = {}
+    for start, end, attributes in edges:
+        for end_id in (start, end):
+            if "support" in attributes:
+                best[end_id] = max(best.get(end_id, 0), attributes["support"])
+    for number, attributes in nodes:
+        if is_event_kind(attributes["kind"]) and number in best:
+            attributes["support"] = best[number]
+    return max(best.values(), default=0)
 
 
 def _nodes(
@@ -352,12 +373,15 @@ def _drawing(
         dropped_kinds=trimmed.dropped_kinds,
         dropped_edges=trimmed.dropped_edges,
     )
-    network = _network(nodes, _edges(projection, ids), _vis_options(stats.nodes), title=title)
+    edges = _edges(projection, ids, link_support(source))
+    most_support = _event_support(nodes, edges)
+    network = _network(nodes, edges, _vis_options(stats.nodes), title=title)
     data = {
         "articles": articles,
         "classes": _classes(projection),
         "dateRange": _date_range(nodes),
         "dropped": stats.dropped_text(),
+        "maxSupport": most_support,
         "sourceEdges": sorted(SOURCE_EDGES),
     }
     return network, data, stats

@@ -285,6 +285,33 @@ def test_browser_filters_by_class(sample: LoadedPage) -> None:
     assert sample.drawn_nodes() == total
 
 
+def test_browser_filters_by_the_outlets_that_report(sample: LoadedPage) -> None:
+    # Some of the sample's events are reported by several outlets, most by one: asking
+    # for two keeps the first and hides the others, and the links one outlet gives.
+    total = sample.drawn_nodes()
+    assert sample.js("kgView.data.maxSupport") >= 2
+    best, lone = sample.js(
+        """() => { const events = kgView.data.nodes.filter(n => n.support !== undefined);
+                   return [events.find(n => n.support >= 2).id,
+                           events.find(n => n.support === 1).id]; }"""
+    )
+    sample.page.select_option("#kg-support", "2")
+    drawn = set(sample.js("kgView.network.body.nodeIndices"))
+    assert best in drawn and lone not in drawn
+    assert sample.js(
+        """kgView.network.body.edgeIndices.every(id => {
+            const e = kgView.data.edges.find(edge => edge.id === Number(id));
+            return e.support === undefined || e.support >= 2; })"""
+    )
+    assert sample.js(
+        """kgView.network.body.nodeIndices.every(id => {
+            const n = kgView.data.nodes[id];
+            return n.support === undefined || n.support >= 2; })"""
+    )
+    sample.page.select_option("#kg-support", "1")
+    assert sample.drawn_nodes() == total
+
+
 def test_browser_filters_by_date(sample: LoadedPage) -> None:
     sept, invasion = (
         node_id(sample, SEPT_WITHDRAWAL),

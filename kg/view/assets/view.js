@@ -24,7 +24,8 @@
   var byId = new Map();
   var classes = new Map();
   var adjacency = new Map();
-  var state = { hidden: new Set(), from: "", to: "", undated: true, focus: null, selected: null };
+  var edgeById = new Map();
+  var state = { hidden: new Set(), from: "", to: "", undated: true, minSupport: 1, focus: null, selected: null };
 
   data.classes.forEach(function (cls) { classes.set(cls.kind, cls); });
   data.nodes.forEach(function (node) {
@@ -33,6 +34,7 @@
     node.keys = [node.name, node.label].concat(node.aliases).map(normalize);
   });
   data.edges.forEach(function (edge) {
+    edgeById.set(edge.id, edge);
     adjacency.get(edge.from).push({ edge: edge, other: edge.to, out: true });
     adjacency.get(edge.to).push({ edge: edge, other: edge.from, out: false });
   });
@@ -74,13 +76,19 @@
     return node.dates.some(function (span) { return span[0] <= to && span[1] >= from; });
   }
 
-  function visible(node) { return !state.hidden.has(node.kind) && inDateRange(node); }
+  // How many independent outlets back a link (a claim) or an event's best-backed link;
+  // what carries no count (articles, entities, gazetteer links) is never filtered out.
+  function backed(item) { return item.support === undefined || item.support >= state.minSupport; }
+
+  function visible(node) { return !state.hidden.has(node.kind) && inDateRange(node) && backed(node); }
 
   var nodes = new vis.DataSet(data.nodes.map(visNode));
   var edges = new vis.DataSet(data.edges.map(visEdge));
   var nodeView = new vis.DataView(nodes, { filter: function (n) { return visible(byId.get(n.id)); } });
   var edgeView = new vis.DataView(edges, {
-    filter: function (e) { return visible(byId.get(e.from)) && visible(byId.get(e.to)); },
+    filter: function (e) {
+      return backed(edgeById.get(e.id)) && visible(byId.get(e.from)) && visible(byId.get(e.to));
+    },
   });
   var network = new vis.Network(
     document.getElementById("kg-graph"), { nodes: nodeView, edges: edgeView }, data.options
@@ -501,8 +509,21 @@
     [from, to, undated].forEach(function (input) { input.addEventListener("change", update); });
   }
 
+  function supportFilter() {
+    if (data.maxSupport < 2) return; // one outlet at most: nothing to choose
+    var select = document.getElementById("kg-support");
+    for (var n = 1; n <= data.maxSupport; n++) {
+      var option = el("option", String(n));
+      option.value = String(n);
+      select.appendChild(option);
+    }
+    select.addEventListener("change", function () { state.minSupport = Number(select.value); refresh(); });
+    document.getElementById("kg-sources").hidden = false;
+  }
+
   legend();
   dateFilter();
+  supportFilter();
   if (data.dropped) {
     var dropped = document.getElementById("kg-dropped");
     dropped.textContent = "Showing part of the graph: " + data.dropped + ".";
