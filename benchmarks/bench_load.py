@@ -29,10 +29,11 @@ from rdflib.namespace import RDF, RDFS
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.defaults import DEFAULT_BASE_IRI
-from kg.export import serialize, union_view  # noqa: E402
+from kg.export import serialize  # noqa: E402
 from kg.layout import Format  # noqa: E402
 from kg.namespaces import KG, SCHEMA  # noqa: E402
-from kg.validate import GraphFileError, load_graph_file, validate_graph  # noqa: E402
+from kg.rdflib_graphs import load_graph_file, union_view  # noqa: E402
+from kg.validate import GraphFileError, validate_graph  # noqa: E402
 from kg.view import render_page  # noqa: E402
 
 SENTENCE = 'Officials said "about 3,000" troops would leave Erbil and Kirkuk — Ербиль.\n'

@@ -36,10 +36,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_corpus  # noqa: E402
 
-from kg.export import union_graph  # noqa: E402
+from kg.rdflib_graphs import load_graph_file, union_graph  # noqa: E402
 from kg.resources import ontology_dir  # noqa: E402
 from kg.stages import BuildOptions, build, read_articles, write_outputs  # noqa: E402
-from kg.validate import load_graph_file, validate_graph, validate_store  # noqa: E402
+from kg.validate import validate_graph, validate_store  # noqa: E402
 
 Result = set[tuple[str, str, str]]  # (focus node, path, shape)
 

@@ -227,9 +227,9 @@ def validate_command(
     Prints one line per violation (focus node, property, message, shape) and a
     summary. Exit codes: 0 conforms, 1 does not conform, 2 unreadable file.
     """
-    from kg.export import union_graph  # noqa: PLC0415
     from kg.graphio import GraphFileError  # noqa: PLC0415
-    from kg.validate import load_graph_file, validate_graph  # noqa: PLC0415
+    from kg.rdflib_graphs import load_graph_file, union_graph  # noqa: PLC0415
+    from kg.validate import validate_graph  # noqa: PLC0415
 
     try:
         data = load_graph_file(graph)

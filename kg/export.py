@@ -18,14 +18,12 @@ import io
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import TypeAlias, TypeGuard
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.compare import to_canonical_graph
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ConjunctiveGraph
-from rdflib.term import IdentifiedNode, Node
+from rdflib.term import Node
 
 from kg.atomic import atomic_write_bytes
 from kg.graphml import graphml
@@ -34,10 +32,8 @@ from kg.jsonld import write_jsonld
 from kg.layout import FORMATS, Format
 from kg.namespaces import PREFIXES
 from kg.projection import project
+from kg.rdflib_graphs import GraphName, Triple, named_graphs, union_view
 from kg.rdfterms import oxigraph_term
-
-GraphName: TypeAlias = IdentifiedNode | None  # None is the default graph
-Triple: TypeAlias = tuple[Node, Node, Node]
 
 OXIGRAPH_FORMATS: dict[Format, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -50,42 +46,6 @@ XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 # Predicates that carry a quad's graph name through blank-node canonicalisation.
 _FOLD_NS = "urn:x-newskg:fold:"
-
-
-def is_dataset(graph: Graph) -> TypeGuard[ConjunctiveGraph]:
-    """Whether `graph` holds named graphs (an rdflib `Dataset` or `ConjunctiveGraph`)."""
-    return isinstance(graph, ConjunctiveGraph)
-
-
-def named_graphs(graph: Graph) -> dict[GraphName, list[Triple]]:
-    """The triples of each graph in `graph`; a plain `Graph` is one default graph (None)."""
-    if not is_dataset(graph):
-        return {None: list(graph)} if len(graph) else {}
-    default_names: set[Node] = {DATASET_DEFAULT_GRAPH_ID}
-    if not isinstance(graph, Dataset):
-        # A ConjunctiveGraph's default graph is named by a random blank node.
-        default_names.add(graph.default_context.identifier)
-    groups: dict[GraphName, list[Triple]] = {}
-    for s, p, o, context in graph.quads((None, None, None, None)):
-        # Dataset.quads gives graph names; ConjunctiveGraph.quads gives graphs.
-        name = context.identifier if isinstance(context, Graph) else context
-        key = None if name is None or name in default_names else name
-        groups.setdefault(key, []).append((s, p, o))
-    return groups
-
-
-def union_graph(graph: Graph) -> Graph:
-    """Every triple of every named graph in one plain `Graph`, with the same prefixes.
-
-    A plain `Graph` is returned as it is.
-    """
-    if not is_dataset(graph):
-        return graph
-    union = _with_prefixes_of(graph)
-    for triples in named_graphs(graph).values():
-        for triple in triples:
-            union.add(triple)  # type: ignore[arg-type]
-    return union
 
 
 class Serializer:
@@ -149,18 +109,6 @@ class Serializer:
         return path
 
 
-def union_view(graph: Graph) -> Graph:
-    """Every triple of every graph, to read from without a copy.
-
-    A `Dataset` is seen through a second `Dataset` over the same store whose
-    default graph is the union; `quads()` still tells each triple's graph.
-    A plain `Graph` is returned as it is.
-    """
-    if isinstance(graph, Dataset):
-        return Dataset(store=graph.store, default_union=True)
-    return graph
-
-
 def serialize(graph: Graph, fmt: Format = "turtle") -> bytes:
     """The graph as bytes in `fmt`; the same triples always give the same bytes.
 
@@ -178,14 +126,6 @@ def write_graph(graph: Graph, path: Path, fmt: Format = "turtle") -> Path:
 
 
 # --- determinism -------------------------------------------------------------
-
-
-def _with_prefixes_of(source: Graph) -> Graph:
-    """An empty `Graph` with exactly the prefix bindings of `source`."""
-    graph = Graph(bind_namespaces="none")
-    for prefix, namespace in source.namespaces():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
 
 
 def _term_key(term: Node) -> tuple[str, str, str]:

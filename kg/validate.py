@@ -16,15 +16,14 @@ Reference: https://www.w3.org/TR/shacl/#validation-report
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from kg.export import is_dataset
-from kg.graphio import QUAD_SUFFIXES, GraphFileError, read_quads
-from kg.rdfterms import UnsupportedTerm, rdflib_term
+from kg.graphio import GraphFileError
+from kg.rdflib_graphs import is_dataset
+from kg.rdfterms import rdflib_term
 from kg.validation import engine
 from kg.validation.extract import CHUNK_TRIPLES, Extractor, GraphReader
 from kg.validation.needs import needs
@@ -35,7 +34,6 @@ __all__ = [
     "Severity",
     "ValidationReport",
     "Violation",
-    "load_graph_file",
     "show_term",
     "validate_graph",
     "validate_store",
@@ -144,46 +142,3 @@ def _values_in(store: ox.Store) -> Callable[[Node, URIRef], Iterable[Node]]:
         return (rdflib_term(quad.object) for quad in quads)
 
     return values_of
-
-
-def load_graph_file(path: Path) -> Graph:
-    """Read a graph file or a build folder's best file into rdflib (see `kg.graphio`).
-
-    TriG, N-Quads and JSON-LD files are read into a `Dataset` (they may hold
-    named graphs); Turtle and N-Triples into a `Graph`.
-
-    Raises:
-        GraphFileError: naming the file and the problem.
-    """
-    file, quads, prefixes = read_quads(path)
-    graph: Graph = Dataset() if file.suffix.lower() in QUAD_SUFFIXES else Graph()
-    for prefix, namespace in prefixes.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    try:
-        _add_quads(graph, quads)
-    except UnsupportedTerm as err:
-        raise GraphFileError(file, f"it holds a term kg validate cannot read: {err}") from err
-    return graph
-
-
-def _add_quads(graph: Graph, quads: list[ox.Quad]) -> None:
-    """Add `quads` to `graph`: into their named graphs when it is a `Dataset`."""
-    terms: dict[object, Node] = {}  # a term repeats on many lines: convert it once
-
-    def term(value: object) -> Node:
-        found = terms.get(value)
-        if found is None:
-            found = terms[value] = rdflib_term(value)
-        return found
-
-    graphs: dict[object, Graph] = {}
-    for quad in quads:
-        triple = (term(quad.subject), term(quad.predicate), term(quad.object))
-        if isinstance(graph, Dataset) and not isinstance(quad.graph_name, ox.DefaultGraph):
-            name = quad.graph_name
-            target = graphs.get(name)
-            if target is None:
-                target = graphs[name] = graph.graph(term(name))  # type: ignore[arg-type]
-            target.add(triple)  # type: ignore[arg-type]
-        else:
-            graph.add(triple)  # type: ignore[arg-type]

@@ -22,12 +22,12 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.defaults import DEFAULT_BASE_IRI
-from kg.export import named_graphs, serialize, union_graph, write_graph
+from kg.export import serialize, write_graph
 from kg.jsonld import JSONLD_CONTEXT
 from kg.layout import FORMATS, SUFFIXES, Format, format_for_path, parse_formats
 from kg.namespaces import KG, SCHEMA, WD, bind_prefixes
 from kg.projection import graph_to_networkx
-from kg.validate import load_graph_file
+from kg.rdflib_graphs import load_graph_file, named_graphs, union_graph
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 runner = CliRunner()

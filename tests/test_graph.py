@@ -10,12 +10,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
 from kg.defaults import DEFAULT_BASE_IRI
-from kg.export import named_graphs
 from kg.graph import build_dataset
 from kg.namespaces import KG
+from kg.rdflib_graphs import load_graph_file, named_graphs
 from kg.records import ArticleExtraction, Event, EventClaim, EventType
 from kg.resolve import Resolution
-from kg.validate import load_graph_file
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)

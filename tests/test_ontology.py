@@ -11,10 +11,9 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 from typer.testing import CliRunner
 
-from kg.export import union_graph
 from kg.namespaces import KG
+from kg.rdflib_graphs import load_graph_file, union_graph
 from kg.resources import ontology_dir
-from kg.validate import load_graph_file
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 runner = CliRunner()

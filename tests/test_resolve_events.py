@@ -11,11 +11,11 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 
 from kg.defaults import DEFAULT_BASE_IRI
-from kg.export import union_graph
 from kg.extract import extract_article
 from kg.graph import build_dataset
 from kg.ingest import load_article
 from kg.namespaces import KG
+from kg.rdflib_graphs import union_graph
 from kg.records import Entity, Event, Role
 from kg.resolve import resolve, resolve_events, resolve_roles
 

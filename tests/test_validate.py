@@ -20,13 +20,13 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.defaults import DEFAULT_BASE_IRI
-from kg.export import serialize, union_graph
+from kg.export import serialize
 from kg.namespaces import KG, SCHEMA, WD, bind_prefixes
+from kg.rdflib_graphs import load_graph_file, union_graph
 from kg.resources import ontology_dir
 from kg.validate import (
     GraphFileError,
     ValidationReport,
-    load_graph_file,
     show_term,
     validate_graph,
     validate_store,
