@@ -1,0 +1,91 @@
+"""newskg's spaCy components and their settings, read without loading spaCy.
+
+The settings live in `kg/pipeline.cfg` (spaCy's config format), the
+defaults of newskg's factories; a pipeline saved with `nlp.to_disk` keeps
+them in its own `config.cfg`. A build's cache key is made of them and of the
+files they name (`pipeline_files`), so this module reads them with
+confection, spaCy's config parser, and imports neither spaCy nor rdflib: an
+up-to-date `kg build` stops before loading either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from confection import Config
+
+from kg.resources import gazetteer_files, shipped_data_file
+
+SENTENCES = "newskg_sentences"
+ENTITIES = "newskg_entities"
+EXTRACT = "newskg_extract"
+FACTORIES = (SENTENCES, ENTITIES, EXTRACT)
+SHIPPED_CONFIG = Path(__file__).with_name("pipeline.cfg")
+# Settings that name a table in place of a shipped one: setting → the table's name.
+DATA_SETTINGS = {
+    "recognition": "recognition.json",
+    "base_patterns": "base_patterns.jsonl",
+    "place_patterns": "place_patterns.jsonl",
+    "event_triggers": "event_triggers.json",
+    "event_grammar": "event_grammar.json",
+}
+GAZETTEER_SETTING = "gazetteer"
+
+Settings = dict[str, Any]
+
+
+def _components(config_file: Path) -> dict[str, Settings]:
+    """newskg's component sections of a config file, by component name (factory included)."""
+    config = Config().from_str(config_file.read_text(encoding="utf-8"), interpolate=False)
+    return {
+        name: dict(section)
+        for name, section in config.get("components", {}).items()
+        if section.get("factory") in FACTORIES
+    }
+
+
+def factory_defaults(factory: str) -> Settings:
+    """The shipped settings of one of newskg's factories (its `default_config`)."""
+    settings = _components(SHIPPED_CONFIG)[factory]
+    return {key: value for key, value in settings.items() if key != "factory"}
+
+
+def pipeline_components(model: str) -> dict[str, Settings]:
+    """newskg's components in the pipeline `build_pipeline(model)` runs, with their settings.
+
+    A pipeline folder saved with them keeps its own; any other pipeline gets the shipped ones.
+    """
+    saved = Path(model) / "config.cfg"
+    own = _components(saved) if saved.is_file() else {}
+    return own or _components(SHIPPED_CONFIG)
+
+
+def gazetteer_folder(setting: str) -> Path | None:
+    """The gazetteer folder a setting names; None for the shipped one."""
+    return Path(setting) if setting else None
+
+
+def chosen_files(settings: Mapping[str, Any]) -> dict[str, Path]:
+    """The tables a component's settings put in place of shipped ones, by table name."""
+    return {
+        DATA_SETTINGS[key]: Path(value)
+        for key, value in settings.items()
+        if key in DATA_SETTINGS and value
+    }
+
+
+def pipeline_files(components: Mapping[str, Settings]) -> list[Path]:
+    """Every data file the components' settings name, shipped defaults included."""
+    files: list[Path] = []
+    for settings in components.values():
+        if GAZETTEER_SETTING in settings:
+            files += gazetteer_files(gazetteer_folder(settings[GAZETTEER_SETTING]))
+        chosen = chosen_files(settings)
+        files += [
+            chosen.get(table) or shipped_data_file(table)
+            for key, table in DATA_SETTINGS.items()
+            if key in settings
+        ]
+    return files
