@@ -36,6 +36,10 @@ GAZETTEER_SETTING = "gazetteer"
 Settings = dict[str, Any]
 
 
+class SettingError(ValueError):
+    """A component setting names a file or folder that is not there."""
+
+
 def _components(config_file: Path) -> dict[str, Settings]:
     """newskg's component sections of a config file, by component name (factory included)."""
     config = Config().from_str(config_file.read_text(encoding="utf-8"), interpolate=False)
@@ -63,17 +67,37 @@ def pipeline_components(model: str) -> dict[str, Settings]:
 
 
 def gazetteer_folder(setting: str) -> Path | None:
-    """The gazetteer folder a setting names; None for the shipped one."""
-    return Path(setting) if setting else None
+    """The gazetteer folder a setting names; None for the shipped one.
+
+    Raises:
+        SettingError: when it names no folder (a typo would give an empty gazetteer).
+    """
+    if not setting:
+        return None
+    if not Path(setting).is_dir():
+        raise SettingError(
+            f"{ENTITIES}'s gazetteer setting names {setting!r}, which is no folder: "
+            'give a folder of gazetteer *.ttl files, or "" for the shipped one'
+        )
+    return Path(setting)
 
 
 def chosen_files(settings: Mapping[str, Any]) -> dict[str, Path]:
-    """The tables a component's settings put in place of shipped ones, by table name."""
-    return {
-        DATA_SETTINGS[key]: Path(value)
-        for key, value in settings.items()
-        if key in DATA_SETTINGS and value
-    }
+    """The tables a component's settings put in place of shipped ones, by table name.
+
+    Raises:
+        SettingError: when a setting names no file.
+    """
+    chosen = {}
+    for key, value in settings.items():
+        if key in DATA_SETTINGS and value:
+            if not Path(value).is_file():
+                raise SettingError(
+                    f"the {key} setting names {value!r}, which is no file: give the path "
+                    f'of a table shaped like kg/data/{DATA_SETTINGS[key]}, or "" for that one'
+                )
+            chosen[DATA_SETTINGS[key]] = Path(value)
+    return chosen
 
 
 def pipeline_files(components: Mapping[str, Settings]) -> list[Path]:

@@ -20,7 +20,7 @@ from kg.cli import app
 from kg.defaults import DEFAULT_MODEL
 from kg.extract.component import ARTICLE, BodyMismatchError
 from kg.nlp import article_doc, build_pipeline
-from kg.pipeline_config import DATA_SETTINGS, ENTITIES, EXTRACT, FACTORIES
+from kg.pipeline_config import DATA_SETTINGS, ENTITIES, EXTRACT, FACTORIES, SettingError
 from kg.record_json import extraction_to_json
 from kg.records import Article, Segment
 from kg.uptodate import build_settings
@@ -188,3 +188,21 @@ def test_pipeline_config_the_cache_key_follows_settings_and_data(saved: Path, tm
     (folder / "config.cfg").write_text(config.replace("knowledge = true", "knowledge = false"))
     assert pipeline_fingerprint(str(folder)) not in {first, second, third}
     assert build_settings(str(folder), "https://example.org/", ["ttl"], validate=False) != settings
+
+
+def test_pipeline_config_a_setting_naming_no_file_is_refused(saved: Path, tmp_path: Path):
+    own = spacy.load(DEFAULT_MODEL)
+    with pytest.raises(SettingError, match="the recognition setting names"):
+        own.add_pipe(ENTITIES, config={"recognition": str(tmp_path / "words.json")})
+    folder = tmp_path / "pipeline"
+    folder.mkdir()
+    (folder / "meta.json").write_bytes((saved / "meta.json").read_bytes())
+    config = (saved / "config.cfg").read_text(encoding="utf-8")
+    missing = tmp_path / "gazeteer"  # a typo must not give an empty gazetteer
+    config = config.replace('gazetteer = ""', f'gazetteer = "{missing}"')
+    (folder / "config.cfg").write_text(config, encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["build", str(ARTICLES), "--out", str(tmp_path / "out"), "--model", str(folder)]
+    )
+    assert result.exit_code == 2
+    assert f"names '{missing}', which is no folder" in result.stderr
