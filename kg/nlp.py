@@ -189,6 +189,7 @@ def build_pipeline(model: str = DEFAULT_MODEL) -> Language:
 
 
 def _add_components(nlp: Language) -> None:
+    """newskg's components in their places, and the tokenizer's cases they rely on."""
     _abbreviated_titles(nlp)
     first = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe(SENTENCES, before=first) if first else nlp.add_pipe(SENTENCES, first=True)
