@@ -25,8 +25,6 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from confection import Config
-
 from kg import __version__
 from kg.atomic import atomic_write_bytes
 from kg.pipeline_config import pipeline_components, pipeline_files
@@ -81,7 +79,7 @@ def pipeline_fingerprint(model: str) -> str:
     newskg's component settings and the files they name."""
     versions = "|".join(importlib.metadata.version(p) for p in _KNOWLEDGE_PACKAGES)
     components = pipeline_components(model)
-    settings = Config({"components": components}).to_str()
+    settings = json.dumps(components, sort_keys=True)
     digest = hashlib.sha256(
         f"{__version__}|{model}|{_model_version(model)}|{versions}|{settings}".encode()
     )

@@ -3,18 +3,19 @@
 The settings live in `kg/pipeline.cfg` (spaCy's config format), the
 defaults of newskg's factories; a pipeline saved with `nlp.to_disk` keeps
 them in its own `config.cfg`. A build's cache key is made of them and of the
-files they name (`pipeline_files`), so this module reads them with
-confection, spaCy's config parser, and imports neither spaCy nor rdflib: an
-up-to-date `kg build` stops before loading either.
+files they name (`pipeline_files`), and an up-to-date `kg build` stops
+before loading spaCy: so the format (INI sections whose values are JSON) is
+read here with configparser, not confection, whose import (pydantic) alone
+would cost a no-op build a fifth of a second.
 """
 
 from __future__ import annotations
 
+import configparser
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-from confection import Config
 
 from kg.resources import gazetteer_files, shipped_data_file
 
@@ -42,12 +43,25 @@ class SettingError(ValueError):
 
 def _components(config_file: Path) -> dict[str, Settings]:
     """newskg's component sections of a config file, by component name (factory included)."""
-    config = Config().from_str(config_file.read_text(encoding="utf-8"), interpolate=False)
-    return {
-        name: dict(section)
-        for name, section in config.get("components", {}).items()
-        if section.get("factory") in FACTORIES
-    }
+    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys keep their case
+    parser.read_string(config_file.read_text(encoding="utf-8"))
+    found = {}
+    for section in parser.sections():
+        group, _, name = section.partition(".")
+        if group == "components" and name and "." not in name:
+            settings = {key: _value(raw) for key, raw in parser.items(section)}
+            if settings.get("factory") in FACTORIES:
+                found[name] = settings
+    return found
+
+
+def _value(raw: str) -> Any:
+    """A config value: JSON, or the text itself where it is none ('${paths.vectors}')."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
 
 
 def factory_defaults(factory: str) -> Settings:
