@@ -2,9 +2,10 @@
 
 Extraction is a pure function of one article and the pipeline, so its
 result is stored under a hash of both. Anything that can change what the
-pipeline extracts (newskg's version and extraction code, the spaCy model and
-its version, the gazetteers and lexicons) is part of the pipeline's
-fingerprint: change one and every entry is stale. Rebuilding after editing
+pipeline extracts is part of the pipeline's fingerprint: newskg's version
+and extraction code, the spaCy model and its version, newskg's component
+settings (`kg.pipeline_config`) and the bytes of every gazetteer and lexicon
+file they name. Change one and every entry is stale. Rebuilding after editing
 one article parses only that article.
 
 Entries are JSON in the explicit format of `kg.record_json`, under a format
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.atomic import atomic_write_bytes
+from kg.pipeline_config import pipeline_components, pipeline_files
 from kg.record_json import RecordFormatError, extraction_from_json, extraction_to_json
 from kg.records import Article, ArticleExtraction
 from kg.resources import ontology_dir
@@ -36,10 +38,12 @@ FORMAT = "newskg-extraction"
 VERSION = 1
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
-# Source whose change alters extraction results.
+# Source whose change alters extraction results, and the shipped tables no setting names
+# (titles and ranks, read by resolution too); the files the settings name are hashed apart.
 _EXTRACTION_CODE = (
     "extract", "recognize", "knowledge", "data", "nlp.py", "names.py", "gazetteer.py", "records.py",
-    "ingest", "long_articles.py", "record_json.py", "doctext.py",
+    "ingest", "long_articles.py", "record_json.py", "doctext.py", "resources.py",
+    "pipeline_config.py",
 )  # fmt: skip
 # Packages whose data decides extraction: a new release may know other places (the
 # gazetteer's sources) or spell another script otherwise (the transliteration tables).
@@ -54,10 +58,13 @@ def _files(paths: Iterable[Path]) -> list[Path]:
 
 
 def _model_version(model: str) -> str:
-    """The installed version of a pipeline package, or a pipeline folder's meta.json."""
+    """The installed version of a pipeline package, or a pipeline folder's meta.json and
+    config.cfg (its components and their settings)."""
     meta = Path(model) / "meta.json"
     if meta.is_file():
-        return meta.read_text(encoding="utf-8")
+        config = Path(model) / "config.cfg"
+        saved = config.read_text(encoding="utf-8") if config.is_file() else ""
+        return meta.read_text(encoding="utf-8") + saved
     for name in (model, model.replace("_", "-")):
         try:
             return importlib.metadata.version(name)
@@ -67,11 +74,17 @@ def _model_version(model: str) -> str:
 
 
 def pipeline_fingerprint(model: str) -> str:
-    """A hash of everything besides the article that decides its extraction."""
+    """A hash of everything besides the article that decides its extraction: newskg's version
+    and extraction code, the model's name and version, the knowledge packages' versions,
+    newskg's component settings and the files they name."""
     versions = "|".join(importlib.metadata.version(p) for p in _KNOWLEDGE_PACKAGES)
-    digest = hashlib.sha256(f"{__version__}|{model}|{_model_version(model)}|{versions}".encode())
-    sources = [ontology_dir() / "gazetteer", *(_PACKAGE_DIR / n for n in _EXTRACTION_CODE)]
-    for path in _files(sources):
+    components = pipeline_components(model)
+    settings = json.dumps(components, sort_keys=True)
+    digest = hashlib.sha256(
+        f"{__version__}|{model}|{_model_version(model)}|{versions}|{settings}".encode()
+    )
+    sources = [*_files(_PACKAGE_DIR / n for n in _EXTRACTION_CODE), *pipeline_files(components)]
+    for path in sources:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

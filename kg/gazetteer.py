@@ -21,7 +21,7 @@ from kg.defaults import DEFAULT_BASE_IRI
 from kg.names import match_key
 from kg.namespaces import KG
 from kg.records import ENTITY_CLASSES, EntityClass
-from kg.resources import ontology_dir
+from kg.resources import gazetteer_files
 
 # Where an entry comes from: the curated files name it on purpose; the knowledge
 # sources (kg/knowledge) add the long tail, whose short names need context in text.
@@ -133,10 +133,17 @@ def _entry_from_graph(graph: Graph, subject: URIRef, entity_class: EntityClass) 
     )
 
 
-@cache
 def shipped_gazetteer() -> Gazetteer:
     """The curated gazetteer with the knowledge sources' places and bases, once per process."""
-    return with_knowledge(load_gazetteer())
+    return configured_gazetteer(None, knowledge=True)
+
+
+@cache
+def configured_gazetteer(folder: Path | None, *, knowledge: bool) -> Gazetteer:
+    """The gazetteer of `folder` (None: the shipped one), with the knowledge sources' places
+    and bases when `knowledge`; loaded once per process for each setting."""
+    curated = load_gazetteer(folder)
+    return with_knowledge(curated) if knowledge else curated
 
 
 def with_knowledge(curated: Gazetteer) -> Gazetteer:
@@ -165,10 +172,8 @@ def with_knowledge(curated: Gazetteer) -> Gazetteer:
 
 def load_gazetteer(folder: Path | None = None) -> Gazetteer:
     """Read every `*.ttl` in the gazetteer folder (default: the shipped one)."""
-    folder = folder or ontology_dir() / "gazetteer"
-    files = sorted(folder.glob("*.ttl"))
     graph = Graph()
-    for path in files:
+    for path in gazetteer_files(folder):
         graph.parse(data=path.read_bytes(), format="turtle", publicID=path.as_uri())
     entries = [
         _entry_from_graph(graph, subject, entity_class)

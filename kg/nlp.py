@@ -1,8 +1,23 @@
-"""Build the spaCy pipeline once: the model, then newskg's paragraph and entity components."""
+"""newskg's spaCy components, and the pipeline `kg build` runs: a model plus those components.
+
+Three components, registered as factories (`@Language.factory`) and found
+by spaCy through the `spacy_factories` entry points, so a pipeline saved
+with `nlp.to_disk` loads with `spacy.load` in a program that never imports
+kg:
+
+- `newskg_sentences` (before the parser): sentence starts at blank lines
+  and datelines, none inside 'Sgt. 1st Class Maria Diaz';
+- `newskg_entities` (after the NER): `doc.ents` typed with newskg's classes
+  and linked to the gazetteer;
+- `newskg_extract` (last): `doc._.newskg`, the article's ArticleExtraction.
+
+Their settings (gazetteer folder, knowledge sources, lexicon files) are in
+`kg/pipeline.cfg`, the factories' defaults; `nlp.config` carries them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import cast
 
@@ -13,17 +28,26 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from kg.defaults import DEFAULT_MODEL
-from kg.gazetteer import shipped_gazetteer
+from kg.extract.component import ARTICLE, ArticleExtractor
+from kg.gazetteer import configured_gazetteer
 from kg.names import title_abbreviations
+from kg.pipeline_config import (
+    ENTITIES,
+    EXTRACT,
+    FACTORIES,
+    SENTENCES,
+    chosen_files,
+    factory_defaults,
+    gazetteer_folder,
+)
 from kg.recognize.component import EntityRecognizer
+from kg.records import Article
 
-SENTENCES = "newskg_sentences"
 # How many words after 'Sgt.' or 'Maj. Gen.' still belong to the rank and the name.
 TITLE_REACH = 4
 # How long a dateline may be: 'WASHINGTON, D.C., March 3, 2024 (Reuters) —'.
 DATELINE_REACH = 14
 DASHES = frozenset({"-", "–", "—", "--"})
-ENTITIES = "newskg_entities"
 
 
 class ModelNotFoundError(RuntimeError):
@@ -86,10 +110,56 @@ def require_model(model: str) -> None:
         )
 
 
-@Language.factory(ENTITIES)
-def make_entity_recognizer(nlp: Language, name: str) -> EntityRecognizer:
-    """newskg's entity recognizer over the shipped gazetteer (curated and knowledge sources)."""
-    return EntityRecognizer(nlp, shipped_gazetteer())
+@Language.factory(ENTITIES, default_config=factory_defaults(ENTITIES))
+def make_entity_recognizer(
+    nlp: Language,
+    name: str,
+    gazetteer: str,
+    knowledge: bool,
+    recognition: str,
+    base_patterns: str,
+    place_patterns: str,
+) -> EntityRecognizer:
+    """newskg's entity recognizer over the gazetteer and tables its settings name.
+
+    Args:
+        gazetteer: a folder of gazetteer `*.ttl` files; "" for the shipped one.
+        knowledge: whether GeoNames places and airfields join the gazetteer.
+        recognition, base_patterns, place_patterns: tables in place of the
+            shipped `kg/data/recognition.json`, `base_patterns.jsonl`,
+            `place_patterns.jsonl`; "" keeps the shipped one.
+    """
+    tables = {
+        "recognition": recognition,
+        "base_patterns": base_patterns,
+        "place_patterns": place_patterns,
+    }
+    known = configured_gazetteer(gazetteer_folder(gazetteer), knowledge=knowledge)
+    return EntityRecognizer(nlp, known, chosen_files(tables))
+
+
+@Language.factory(EXTRACT, default_config=factory_defaults(EXTRACT))
+def make_article_extractor(
+    nlp: Language, name: str, entities: str, event_triggers: str, event_grammar: str
+) -> ArticleExtractor:
+    """newskg's extraction, on the gazetteer and tables of the entity component `entities`.
+
+    Args:
+        entities: the name of the `newskg_entities` component before it.
+        event_triggers, event_grammar: tables in place of the shipped
+            `kg/data/event_triggers.json`, `event_grammar.json`; "" keeps the shipped one.
+
+    Raises:
+        ValueError: when the pipeline has no newskg entity component named `entities`.
+    """
+    recognizer = nlp.get_pipe(entities) if entities in nlp.component_names else None
+    if not isinstance(recognizer, EntityRecognizer):
+        raise ValueError(
+            f"{name} reads the entities of a '{ENTITIES}' component named '{entities}', and "
+            f"the pipeline has none: add '{ENTITIES}' first, or set {name}'s 'entities'."
+        )
+    tables = chosen_files({"event_triggers": event_triggers, "event_grammar": event_grammar})
+    return ArticleExtractor(recognizer.gazetteer, {**recognizer.data_files, **tables})
 
 
 def _abbreviated_titles(nlp: Language) -> None:
@@ -102,22 +172,52 @@ def _abbreviated_titles(nlp: Language) -> None:
 
 
 def build_pipeline(model: str = DEFAULT_MODEL) -> Language:
-    """Load `model` and add newskg's components: sentence hints, then entities after the NER.
+    """Load `model` with newskg's components: sentence hints, entities after the NER,
+    extraction last, each with its settings from `kg/pipeline.cfg`.
 
     The statistical NER sees the text first, so it can find names longer
     than the gazetteer's ('British Airways'); the recognizer then types
     and links what it found, and adds the names only knowledge or shape reveal.
+    A pipeline folder saved with newskg's components (`nlp.to_disk`) is
+    loaded as it is, with its own settings.
     """
     require_model(model)
     nlp = spacy.load(model)
+    if not any(nlp.get_pipe_meta(name).factory in FACTORIES for name in nlp.component_names):
+        _add_components(nlp)
+    return nlp
+
+
+def _add_components(nlp: Language) -> None:
+    """newskg's components in their places, and the tokenizer's cases they rely on."""
     _abbreviated_titles(nlp)
     first = "parser" if "parser" in nlp.pipe_names else None
     nlp.add_pipe(SENTENCES, before=first) if first else nlp.add_pipe(SENTENCES, first=True)
     after = "ner" if "ner" in nlp.pipe_names else None
     nlp.add_pipe(ENTITIES, after=after) if after else nlp.add_pipe(ENTITIES, last=True)
-    return nlp
+    nlp.add_pipe(EXTRACT, last=True)
 
 
-def parse(nlp: Language, texts: list[str], *, batch_size: int = 32) -> Iterator[Doc]:
-    """Run the pipeline over texts in batches, in order."""
-    yield from nlp.pipe(texts, batch_size=batch_size)
+def extractor(nlp: Language) -> ArticleExtractor:
+    """The pipeline's extraction component, whatever its name.
+
+    Raises:
+        ValueError: when the pipeline has none.
+    """
+    for _, component in nlp.pipeline:
+        if isinstance(component, ArticleExtractor):
+            return component
+    raise ValueError(f"the pipeline has no '{EXTRACT}' component; build it with build_pipeline")
+
+
+def article_doc(nlp: Language, article: Article) -> Doc:
+    """A Doc of the article's body that carries the article, for the extraction to read."""
+    doc = nlp.make_doc(article.body)
+    doc._.set(ARTICLE, article)
+    return doc
+
+
+def parse(nlp: Language, articles: Iterable[Article], *, batch_size: int = 32) -> Iterator[Doc]:
+    """Run the pipeline over articles in batches, in order; each Doc's `doc._.newskg` holds
+    its article's extraction."""
+    yield from nlp.pipe((article_doc(nlp, a) for a in articles), batch_size=batch_size)

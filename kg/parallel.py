@@ -2,8 +2,9 @@
 
 Parse and extract is a pure function of a chunk of articles and the
 pipeline's name, so every executor runs the same `extract_chunk` and
-returns the same records, in the order of the articles. Each process loads
-the pipeline once and keeps it. On Dask the article graphs are made on the
+returns the same records, in the order of the articles. Extraction is the
+pipeline's last component (`doc._.newskg`). Each process loads the pipeline
+once and keeps it. On Dask the article graphs are made on the
 workers too (`kg.chunks`).
 """
 
@@ -23,16 +24,15 @@ from typing import Any, TypeVar
 from spacy.language import Language
 
 from kg.defaults import Executor
-from kg.extract import extract_article
-from kg.gazetteer import Gazetteer, shipped_gazetteer
+from kg.extract.component import EXTRACTION
 from kg.long_articles import article_pieces, join_pieces
-from kg.nlp import build_pipeline, parse
+from kg.nlp import build_pipeline, extractor, parse
 from kg.records import Article, ArticleExtraction
 
 CHUNKS_PER_WORKER = 4  # enough chunks to keep workers busy, few enough to batch nlp.pipe well
 MAX_CHUNK = 64
 
-_LOADED: dict[str, tuple[Gazetteer, Language]] = {}  # model → (gazetteer, Language), per process
+_LOADED: dict[str, Language] = {}  # model → its pipeline, per process
 
 
 class DaskNotInstalledError(RuntimeError):
@@ -51,11 +51,10 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 
-def load_pipeline(model: str) -> tuple[Gazetteer, Language]:
-    """The gazetteer and the spaCy pipeline `model`, loaded once per process."""
+def load_pipeline(model: str) -> Language:
+    """The spaCy pipeline `model` with newskg's components, loaded once per process."""
     if model not in _LOADED:
-        gazetteer = shipped_gazetteer()
-        _LOADED[model] = (gazetteer, build_pipeline(model))
+        _LOADED[model] = build_pipeline(model)
     return _LOADED[model]
 
 
@@ -67,20 +66,17 @@ def extract_chunk(
     An article too long for the pipeline is parsed and extracted in pieces
     (`kg.long_articles`).
     """
-    gazetteer, nlp = load_pipeline(model)
-    times = StageTimes()
+    nlp = load_pipeline(model)
+    extracting = extractor(nlp)
+    extracted_before = extracting.seconds
     results = []
     started = time.perf_counter()
     parts = [article_pieces(article, nlp.max_length) for article in articles]
-    docs = parse(nlp, [piece.body for pieces in parts for _, piece in pieces])
+    docs = parse(nlp, [piece for pieces in parts for _, piece in pieces])
     for article, pieces in zip(articles, parts, strict=True):
-        extracted = []
-        for offset, piece in pieces:
-            doc = next(docs)
-            extract_started = time.perf_counter()
-            extracted.append((offset, extract_article(piece, doc, gazetteer)))
-            times.extract += time.perf_counter() - extract_started
+        extracted = [(offset, next(docs)._.get(EXTRACTION)) for offset, _ in pieces]
         results.append(join_pieces(article.without_text(), extracted))
+    times = StageTimes(extract=extracting.seconds - extracted_before)
     times.nlp = time.perf_counter() - started - times.extract
     return results, times
 

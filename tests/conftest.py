@@ -13,10 +13,9 @@ from typer.testing import CliRunner
 
 from kg.chunks import graph_chunk
 from kg.cli import app
-from kg.extract import extract_article
 from kg.gazetteer import Gazetteer, shipped_gazetteer
 from kg.graph import IriMinter
-from kg.nlp import build_pipeline
+from kg.nlp import article_doc, build_pipeline
 from kg.records import Article, ArticleExtraction, Segment
 from kg.stages import BuildOptions, BuildResult, open_store
 
@@ -47,12 +46,11 @@ def make_article() -> Callable[..., Article]:
 
 
 @pytest.fixture(scope="session")
-def extract(nlp: Language, gazetteer: Gazetteer) -> Callable[..., ArticleExtraction]:
+def extract(nlp: Language) -> Callable[..., ArticleExtraction]:
     """Text in, the real pipeline's extraction out."""
 
     def run(text: str, source_file: str = "test.txt") -> ArticleExtraction:
-        article = _article(text, source_file)
-        return extract_article(article, nlp(article.body), gazetteer)
+        return nlp(article_doc(nlp, _article(text, source_file)))._.newskg
 
     return run
 

@@ -42,7 +42,7 @@ def test_long_articles_split_text_takes_the_last_paragraph_break_within_the_limi
 def small_limit(monkeypatch: pytest.MonkeyPatch) -> int:
     """The build's pipeline with a limit of 20,000 characters: the same path as spaCy's
     1,000,000, with an article the test can afford to parse."""
-    _, nlp = load_pipeline(DEFAULT_MODEL)
+    nlp = load_pipeline(DEFAULT_MODEL)
     assert nlp.max_length == SPACY_LIMIT
     monkeypatch.setattr(nlp, "max_length", 20_000)
     return nlp.max_length

@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from kg.records import ArgumentRole, EventType
@@ -99,10 +100,20 @@ def _choice(raw: str | list[str]) -> RoleChoice:
     return actor, place  # type: ignore[return-value]
 
 
-@cache
 def load_lexicon() -> Lexicon:
-    """The shipped lexicon, parsed once per process."""
-    raw = json.loads(data_file("event_triggers.json").read_text(encoding="utf-8"))
+    """The lexicon the running pipeline names (default: the shipped one)."""
+    return _lexicon(data_file("event_triggers.json"))
+
+
+def load_grammar() -> Grammar:
+    """The argument grammar the running pipeline names (default: the shipped one)."""
+    return _grammar(data_file("event_grammar.json"))
+
+
+@cache
+def _lexicon(path: Path) -> Lexicon:
+    """The lexicon in `path`, parsed once per process."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
     troop_nouns = frozenset(raw["troop_nouns"])
     return Lexicon(
         verbs={lemma: _senses(spec) for lemma, spec in raw["verbs"].items()},
@@ -116,9 +127,9 @@ def load_lexicon() -> Lexicon:
 
 
 @cache
-def load_grammar() -> Grammar:
-    """The shipped argument grammar, parsed once per process."""
-    raw = json.loads(data_file("event_grammar.json").read_text(encoding="utf-8"))
+def _grammar(path: Path) -> Grammar:
+    """The argument grammar in `path`, parsed once per process."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
     return Grammar(
         preposition_roles={
             word: {event: _choice(role) for event, role in roles.items()}

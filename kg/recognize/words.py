@@ -1,10 +1,11 @@
-"""The recognizer's word tables (`kg/data/recognition.json`), read once per process."""
+"""The recognizer's word tables (`kg/data/recognition.json` or the pipeline's choice), read once."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from kg.resources import data_file
 
@@ -31,10 +32,15 @@ class RecognitionWords:
     portfolio_words: frozenset[str]  # 'Defence Secretary': a ministry's field before a title
 
 
-@cache
 def recognition_words() -> RecognitionWords:
-    """The shipped tables."""
-    raw = json.loads(data_file("recognition.json").read_text(encoding="utf-8"))
+    """The tables the running pipeline names (default: the shipped ones)."""
+    return _words(data_file("recognition.json"))
+
+
+@cache
+def _words(path: Path) -> RecognitionWords:
+    """The tables in `path`, read once per process."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
     return RecognitionWords(
         people_nouns=frozenset(raw["people_nouns"]),
         locative_prepositions=frozenset(raw["locative_prepositions"]),

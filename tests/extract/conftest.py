@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from kg.extract import extract_article
+from kg.nlp import article_doc
 from kg.records import EventMention
 
 PUBLISHED = date(2021, 5, 12)
@@ -16,7 +16,7 @@ Found = list[tuple[EventMention, dict[str, set[str]]]]
 
 
 @pytest.fixture(scope="session")
-def events_of(nlp, gazetteer, make_article) -> Callable[..., Found]:
+def events_of(nlp, make_article) -> Callable[..., Found]:
     """Text in, (event mention, {role: names}) pairs out, dates read against `published`.
 
     The whole extraction runs, so capitals stand for their states as in a build.
@@ -24,7 +24,7 @@ def events_of(nlp, gazetteer, make_article) -> Callable[..., Found]:
 
     def run(text: str, published: date | None = PUBLISHED) -> Found:
         article = replace(make_article(text), published=published)
-        extraction = extract_article(article, nlp(article.body), gazetteer)
+        extraction = nlp(article_doc(nlp, article))._.newskg
         names = {m.start: m.name for m in extraction.mentions}
         found = []
         for event in extraction.events:
