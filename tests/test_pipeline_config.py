@@ -176,7 +176,9 @@ def test_pipeline_config_the_cache_key_follows_settings_and_data(saved: Path, tm
     config = config.replace('event_triggers = ""', f'event_triggers = "{lexicon}"')
     (folder / "config.cfg").write_text(config, encoding="utf-8")
     first = pipeline_fingerprint(str(folder))
-    settings = build_settings(str(folder), "https://example.org/", ["ttl"], validate=False)
+    settings = build_settings(
+        str(folder), "https://example.org/", ["turtle"], validate=False, consensus=2
+    )
     assert first == pipeline_fingerprint(str(folder))
 
     lexicon.write_bytes(lexicon.read_bytes().replace(b'"withdraw"', b'"withdrew"', 1))
@@ -187,7 +189,10 @@ def test_pipeline_config_the_cache_key_follows_settings_and_data(saved: Path, tm
     assert third != second
     (folder / "config.cfg").write_text(config.replace("knowledge = true", "knowledge = false"))
     assert pipeline_fingerprint(str(folder)) not in {first, second, third}
-    assert build_settings(str(folder), "https://example.org/", ["ttl"], validate=False) != settings
+    assert (
+        build_settings(str(folder), "https://example.org/", ["turtle"], validate=False, consensus=2)
+        != settings
+    )
 
 
 def test_pipeline_config_a_setting_naming_no_file_is_refused(saved: Path, tmp_path: Path):
