@@ -20,6 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from kg.defaults import DEFAULT_BASE_IRI
 from kg.names import match_key
 from kg.namespaces import KG
+from kg.pipeline_config import ENTITIES, GAZETTEER_SETTING, gazetteer_folder, pipeline_components
 from kg.records import ENTITY_CLASSES, EntityClass
 from kg.resources import gazetteer_files
 
@@ -136,6 +137,16 @@ def _entry_from_graph(graph: Graph, subject: URIRef, entity_class: EntityClass) 
 def shipped_gazetteer() -> Gazetteer:
     """The curated gazetteer with the knowledge sources' places and bases, once per process."""
     return configured_gazetteer(None, knowledge=True)
+
+
+def pipeline_gazetteer(model: str) -> Gazetteer:
+    """The gazetteer the pipeline `model` recognizes with (its entity component's settings):
+    resolution must link names to the entries recognition found them in."""
+    for settings in pipeline_components(model).values():
+        if settings.get("factory") == ENTITIES:
+            folder = gazetteer_folder(settings.get(GAZETTEER_SETTING, ""))
+            return configured_gazetteer(folder, knowledge=bool(settings.get("knowledge", True)))
+    return shipped_gazetteer()
 
 
 @cache

@@ -36,7 +36,7 @@ from kg.defaults import (
     Executor,
 )
 from kg.dump import dump_store, write_union
-from kg.gazetteer import shipped_gazetteer
+from kg.gazetteer import pipeline_gazetteer
 from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, entity_graph
 from kg.graphml import write_graphml
 from kg.graphsource import GraphSource
@@ -211,7 +211,7 @@ def build(
             articles, options, timings, workers, on_articles
         )
         with _timed(timings, "resolve"):
-            resolution = resolve(extractions, shipped_gazetteer())
+            resolution = resolve(extractions, pipeline_gazetteer(options.model))
             events = resolve_events(extractions, resolution)
             roles = resolve_roles(extractions, resolution)
         store = store or open_store(options)

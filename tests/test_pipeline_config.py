@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -162,6 +163,26 @@ def test_pipeline_config_a_saved_pipeline_builds_the_same_graph(
     assert result.exit_code == 0, result.output
     for name in OUTPUTS:
         assert (out / name).read_bytes() == (sample_build / name).read_bytes(), name
+
+
+def test_pipeline_config_a_build_resolves_against_the_pipelines_own_gazetteer(
+    saved: Path, tmp_path: Path
+):
+    folder = tmp_path / "pipeline"
+    shutil.copytree(saved, folder)
+    (tmp_path / "gazetteer").mkdir()
+    (tmp_path / "gazetteer" / "bases.ttl").write_text(BASE_TTL, encoding="utf-8")
+    config = (folder / "config.cfg").read_text(encoding="utf-8")
+    config = config.replace('gazetteer = ""', f'gazetteer = "{tmp_path / "gazetteer"}"')
+    (folder / "config.cfg").write_text(config, encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    story = "Ardent Vale emptied.\n\nThe soldiers left Ardent Vale for Qatar on Tuesday.\n"
+    (tmp_path / "in" / "vale.txt").write_text(story, encoding="utf-8")
+    out = tmp_path / "out"
+    arguments = ["build", str(tmp_path / "in"), "--out", str(out), "--model", str(folder)]
+    result = CliRunner().invoke(app, [*arguments, "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "<https://w3id.org/newskg/id/base/camp-ardent-vale>" in (out / "graph.nq").read_text()
 
 
 def test_pipeline_config_the_cache_key_follows_settings_and_data(saved: Path, tmp_path: Path):
