@@ -39,7 +39,9 @@ def test_needs_of_the_newskg_shapes():
     assert found.witnesses[(str(KG.actsFor), True)] == 1
     assert found.witnesses[(str(KG.agent), False)] == 1  # a target of the event type shape
     assert (str(SKOS.altLabel), False) not in found.witnesses  # checked value by value only
-    assert found.targeting == set()  # each shape targeting subjects checks what it targets
+    # A claim node of the support graph is targeted by its count and checked for the
+    # statement it describes; every other shape targeting subjects checks what it targets.
+    assert found.targeting == {(str(KG.supportCount), False)}
 
 
 P, Q, R = "http://example.org/p", "http://example.org/q", "http://example.org/r"
