@@ -27,6 +27,7 @@ from typing import Literal
 import pyoxigraph as ox
 
 from kg.atomic import atomic_write_text
+from kg.defaults import DEFAULT_BASE_IRI
 from kg.gazetteer import CLASS_FOLDERS, Gazetteer
 from kg.graphio import GraphFileError, read_quads
 from kg.names import match_key, name_digest, slugify
@@ -112,8 +113,11 @@ def _quoted(text: str) -> str:
 
 
 def _name_key(name: str) -> str:
-    """Names that find the same node compare equal: IRIs as written, others by match key."""
-    return name if _is_iri(name) else match_key(name)
+    """Names that find the same node compare equal: IRIs under the default base as `id:`
+    ones, other IRIs as written, names by match key."""
+    if _is_iri(name):
+        return ID_PREFIX + name.removeprefix(ID_PREFIX).removeprefix(DEFAULT_BASE_IRI)
+    return match_key(name)
 
 
 def _is_iri(name: str) -> bool:
