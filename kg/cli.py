@@ -30,6 +30,7 @@ from kg.defaults import (
     DEFAULT_SERVE_WORKERS,
 )
 from kg.layout import GRAPH_FILE, VIEW_FILE, parse_formats
+from kg.records import ENTITY_CLASSES
 
 if TYPE_CHECKING:
     from kg.api import Build
@@ -577,13 +578,15 @@ def push_command(
 _CURATION_OPTION = typer.Option(
     DEFAULT_CURATION, "--curation", help="The curation file to add the decision to."
 )
-ENTITY_CLASS_NAMES = ("Person", "Country", "Organization", "MilitaryBase", "Place")
 
 
 def _record(file: Path, kind: DecisionKind, name: str, other: str = "") -> None:
     """Add one decision to the curation file (made if missing) and say what it replaced."""
     from kg.curation import Curation, CurationError, Decision, read_curation, write_curation  # noqa: PLC0415
+    from kg.names import match_key  # noqa: PLC0415
 
+    if kind in ("split", "join") and match_key(name) == match_key(other):
+        raise _fail(f'"{name}" and "{other}" are one name; give two')
     decision = Decision(kind, name, other)
     try:
         curation = read_curation(file) if file.exists() else Curation()
@@ -597,13 +600,6 @@ def _record(file: Path, kind: DecisionKind, name: str, other: str = "") -> None:
             typer.echo(f"{file}: it replaces {old}")
 
 
-def _two_names(first: str, second: str) -> None:
-    from kg.names import match_key  # noqa: PLC0415
-
-    if match_key(first) == match_key(second):
-        raise _fail(f'"{first}" and "{second}" are one name; give two')
-
-
 @app.command("split")
 def split_command(
     form: str = typer.Argument(..., help="The name to split off, as articles write it."),
@@ -615,7 +611,6 @@ def split_command(
     The mentions written as FORM go to a node of their own, of ENTITY's
     class, and FORM leaves ENTITY's aliases. Undoes a `kg join` of the two.
     """
-    _two_names(form, entity)
     _record(curation, "split", form, entity)
 
 
@@ -630,7 +625,6 @@ def join_command(
     KEEP keeps its IRI, label and class; OTHER's names become its aliases,
     and its mentions, events and roles point at KEEP. Undoes a `kg split`.
     """
-    _two_names(keep, other)
     _record(curation, "join", keep, other)
 
 
@@ -648,7 +642,7 @@ def relabel_command(
     name: str = typer.Argument(..., help="The node: a label, alias or IRI."),
     label: str = typer.Argument(None, help="Its label from now on."),
     entity_class: str = typer.Option(
-        None, "--class", help=f"Its class from now on: {', '.join(ENTITY_CLASS_NAMES)}."
+        None, "--class", help=f"Its class from now on: {', '.join(ENTITY_CLASSES)}."
     ),
     curation: Path = _CURATION_OPTION,
 ) -> None:
@@ -656,8 +650,8 @@ def relabel_command(
     build on. A node of newskg's own minting moves to its new class's IRI folder."""
     if label is None and entity_class is None:
         raise _fail("give a LABEL, a --class, or both")
-    if entity_class is not None and entity_class not in ENTITY_CLASS_NAMES:
-        raise _fail(f"--class {entity_class}: choose from {', '.join(ENTITY_CLASS_NAMES)}")
+    if entity_class is not None and entity_class not in ENTITY_CLASSES:
+        raise _fail(f"--class {entity_class}: choose from {', '.join(ENTITY_CLASSES)}")
     if entity_class is not None:
         _record(curation, "class", name, entity_class)
     if label is not None:
