@@ -233,15 +233,12 @@ def curate(
 ) -> tuple[list[ArticleExtraction], Resolution, CurationReport]:
     """Resolve `extractions` under `curation`: the extractions without the rejected forms'
     mentions (what later stages read), the curated resolution, and the report."""
-    applied: list[Decision] = []
-    unapplied: list[tuple[Decision, str]] = []
-    kept = list(extractions)
-    for decision in curation.of_kind("reject"):
-        kept, dropped = _without_form(kept, decision.name)
-        if dropped:
-            applied.append(decision)
-        else:
-            unapplied.append((decision, f'no article names "{decision.name}"'))
+    rejects = curation.of_kind("reject")
+    kept, dropped = _without_forms(extractions, {match_key(d.name) for d in rejects})
+    applied = [d for d in rejects if dropped[match_key(d.name)]]
+    unapplied = [
+        (d, f'no article names "{d.name}"') for d in rejects if not dropped[match_key(d.name)]
+    ]
     resolution = resolve(kept, gazetteer)
     reshaping = [d for d in curation.decisions if d.kind != "reject"]
     if not reshaping:
@@ -262,17 +259,24 @@ def _by_decision(item: tuple[Decision, str]) -> tuple[int, str, str, str]:
     return item[0].sort_key()
 
 
-def _without_form(
-    extractions: list[ArticleExtraction], form: str
-) -> tuple[list[ArticleExtraction], int]:
-    """The extractions without the mentions of `form`, and how many were dropped."""
-    key = match_key(form)
-    kept, dropped = [], 0
+def _without_forms(
+    extractions: Sequence[ArticleExtraction], forms: set[str]
+) -> tuple[list[ArticleExtraction], Counter[str]]:
+    """The extractions without the mentions written as any of `forms` (match keys), and
+    how many mentions each form lost."""
+    dropped: Counter[str] = Counter()
+    if not forms:
+        return list(extractions), dropped
+    kept = []
     for extraction in extractions:
-        mentions = tuple(m for m in extraction.mentions if key not in _keys(m))
-        dropped += len(extraction.mentions) - len(mentions)
+        mentions = []
+        for mention in extraction.mentions:
+            rejected = _keys(mention) & forms
+            dropped.update(rejected)
+            if not rejected:
+                mentions.append(mention)
         changed = len(mentions) != len(extraction.mentions)
-        kept.append(replace(extraction, mentions=mentions) if changed else extraction)
+        kept.append(replace(extraction, mentions=tuple(mentions)) if changed else extraction)
     return kept, dropped
 
 

@@ -145,15 +145,39 @@ def test_curation_a_split_undoes_a_join_and_names_may_be_iris(project: Path):
 def test_curation_reject_and_relabel(project: Path):
     file = str(project / "curation.ttl")
     _kg("reject", "Peggy Okonkwo", "--curation", file)
-    _kg("relabel", "Margaret Okonkwo", "Maggie Okonkwo", "--curation", file)
+    _kg(
+        "relabel",
+        "Margaret Okonkwo",
+        "Maggie Okonkwo",
+        "--class",
+        "Organization",
+        "--curation",
+        file,
+    )
     _kg("relabel", "Camp Victory", "--class", "Place", "--curation", file)
     output = _build(project)
-    assert "3 decisions of" in output and "no longer applies" not in output
+    assert "4 decisions of" in output and "no longer applies" not in output
     after = _graph(project)
     assert (PEGGY, None, None) not in after
-    assert str(after.value(MARGARET, RDFS.label)) == "Maggie Okonkwo"  # the IRI stays
-    assert "Margaret Okonkwo" in _names(after, MARGARET)
+    assert (MARGARET, None, None) not in after  # a node of our own minting follows its class
+    maggie = URIRef(f"{ID}organization/margaret-okonkwo")
+    assert (maggie, RDF.type, KG.Organization) in after
+    assert str(after.value(maggie, RDFS.label)) == "Maggie Okonkwo"
+    assert "Margaret Okonkwo" in _names(after, maggie)  # the old label stays an alias
     assert (VICTORY, RDF.type, KG.Place) in after  # a gazetteer node keeps its IRI
+
+
+def test_curation_a_name_two_nodes_share_asks_for_an_iri(project: Path):
+    file = str(project / "curation.ttl")
+    # labels are given in the order of the names: Margaret's first, then Peggy's, whose
+    # name both nodes now bear
+    _kg("relabel", "Margaret Okonkwo", "Peggy Okonkwo", "--curation", file)
+    _kg("relabel", "Peggy Okonkwo", "Peg", "--curation", file)
+    output = " ".join(_build(project).split())
+    assert (
+        'label of "Peggy Okonkwo" is "Peg" no longer applies: "Peggy Okonkwo" names 2 nodes '
+        "(id:person/margaret-okonkwo, id:person/peggy-okonkwo); give an IRI"
+    ) in output
 
 
 def test_curation_a_decision_that_no_longer_applies_is_reported_and_kept(project: Path):
