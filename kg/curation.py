@@ -350,8 +350,10 @@ class _Entities:
         key = match_key(form)
         if key == match_key(old.label):
             raise _Unapplied(f'"{form}" is the label of id:{old.key}; split another form off')
-        moved = [ref for ref in self.members[old.key] if key in _keys(self.mentions[ref])]
-        stays = [ref for ref in self.members[old.key] if ref not in moved]
+        moved: list[MentionRef] = []
+        stays: list[MentionRef] = []
+        for ref in self.members[old.key]:
+            (moved if key in _keys(self.mentions[ref]) else stays).append(ref)
         if not moved and all(match_key(a) != key for a in old.alt_labels):
             self.find(form)  # named by another node: they are apart already
             return
@@ -426,7 +428,8 @@ class _Entities:
             key = self._free_key(f"{CLASS_FOLDERS[entity_class]}/{key.partition('/')[2]}", key)
         self._drop(entity.key)
         self._put(replace(entity, key=key, entity_class=entity_class))
-        self._move(entity.key, key)
+        if key != entity.key:
+            self._move(entity.key, key)
 
     def _free_key(self, key: str, name: str) -> str:
         """`key`, or when a node or gazetteer entry has it, `key` and a digest of `name`."""
@@ -436,16 +439,19 @@ class _Entities:
     def _referenced(self, key: str) -> bool:
         return any(key in e.located_in or key in e.acts_for for e in self.by_key.values())
 
-    def _assign(self, refs: Iterable[MentionRef], key: str) -> None:
+    def _assign(self, refs: list[MentionRef], key: str) -> None:
+        """Make the mentions `refs`, all of one node, mentions of node `key`."""
+        leaving = set(refs)
+        old = self.mention_entity[refs[0]]
+        self.members[old] = [ref for ref in self.members[old] if ref not in leaving]
+        self.members[key].extend(refs)
         for ref in refs:
-            old = self.mention_entity[ref]
-            self.members[old].remove(ref)
-            self.members[key].append(ref)
             self.mention_entity[ref] = key
 
     def _move(self, old: str, new: str) -> None:
         """Point every mention and every reference of node `old` at node `new`."""
-        self._assign(list(self.members[old]), new)
+        if self.members[old]:
+            self._assign(list(self.members[old]), new)
         del self.members[old]
         for entity in list(self.by_key.values()):
             if old in entity.located_in or old in entity.acts_for:
