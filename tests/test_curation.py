@@ -269,3 +269,14 @@ def test_curation_refuses_a_file_that_is_not_turtle(tmp_path: Path):
         write_curation(tmp_path / "curation.txt", Curation())
     result = runner.invoke(app, ["join", "A", "a", "--curation", str(tmp_path / "c.ttl")])
     assert result.exit_code == 2 and "one name" in result.output
+
+
+def test_curation_a_missing_file_given_fails_the_build_before_any_parse(tmp_path: Path):
+    missing = tmp_path / "curation.ttl"
+    result = runner.invoke(
+        app, ["build", str(ARTICLES), "--out", str(tmp_path / "out"), "--curation", str(missing)]
+    )
+    assert result.exit_code == 2
+    assert f"--curation {missing}: No such file" in result.output
+    assert "kg join, split, reject or relabel make one" in " ".join(result.output.split())
+    assert not (tmp_path / "out").exists()
