@@ -27,6 +27,7 @@ from kg.ingest import DuplicateArticleError, IngestError
 from kg.layout import CACHE_DIR, FORMATS, STORE_DIR, Format
 from kg.uptodate import (
     build_settings,
+    curation_digest,
     input_digests,
     kept_extractions,
     record_inputs,
@@ -91,6 +92,7 @@ def build(  # noqa: PLR0913  # the options of `kg build`, each with its default
     force: bool = False,
     progress: Progress | None = None,
     consensus: int = DEFAULT_CONSENSUS,
+    curation: Path | str | None = None,
 ) -> Build:
     """Read articles (files or folders), build the graph and write its files into `out`.
 
@@ -101,7 +103,9 @@ def build(  # noqa: PLR0913  # the options of `kg build`, each with its default
     (unless `force`). `progress(total)`, when given, is entered with the
     number of articles to parse and told each time n more are (see `Progress`).
     The consensus graph holds the claims at least `consensus` independent
-    outlets back (`kg.consensus`).
+    outlets back (`kg.consensus`). `curation`, a curation file (Turtle), holds
+    an analyst's decisions about names, applied over the automatic rules
+    (`kg.curation`); an edit to it rebuilds.
 
     Raises:
         BuildError: a bad option or input, no readable article, a pipeline
@@ -117,12 +121,25 @@ def build(  # noqa: PLR0913  # the options of `kg build`, each with its default
         raise BuildError(str(err)) from err
     if consensus < 1:
         raise BuildError(f"--consensus: {consensus} outlets; give 1 or more")
-    settings = build_settings(model, base_iri, formats, validate=validate, consensus=consensus)
+    curation_file = Path(curation) if curation is not None else None
+    settings = build_settings(
+        model,
+        base_iri,
+        formats,
+        validate=validate,
+        consensus=consensus,
+        curation=_curation_digest(curation_file),
+    )
     if use_cache and not force and unchanged(inputs, settings, out, store_dir):
         return Build(out=out, up_to_date=True)
     # Only now that there is work to do are spaCy and rdflib loaded.
+    from kg.curation import Curation, CurationError, read_curation  # noqa: PLC0415
     from kg.stages import BuildOptions  # noqa: PLC0415
 
+    try:
+        decisions = read_curation(curation_file) if curation_file else Curation()
+    except CurationError as err:
+        raise BuildError(str(err)) from err
     cache_dir = (Path(cache) if cache is not None else out / CACHE_DIR) if use_cache else None
     options = BuildOptions(
         model=model,
@@ -133,6 +150,7 @@ def build(  # noqa: PLR0913  # the options of `kg build`, each with its default
         cache_dir=cache_dir,
         store_dir=store_dir,
         consensus=consensus,
+        curation=decisions,
     )
     _check_up_front(options, out)
     kept: dict[str, Cached] = {}
@@ -149,6 +167,16 @@ def build(  # noqa: PLR0913  # the options of `kg build`, each with its default
 
         built.validation = validate_build(result.store, result.changed, result.dropped)
     return built
+
+
+def _curation_digest(file: Path | None) -> str:
+    """The curation file's digest (`kg.uptodate.curation_digest`), or why it cannot be read."""
+    try:
+        return curation_digest(file)
+    except OSError as err:
+        raise BuildError(
+            f"--curation {file}: {err.strerror or err}; kg join, split, reject or relabel make one"
+        ) from err
 
 
 def _build_and_write(

@@ -30,15 +30,18 @@ from kg.defaults import (
     DEFAULT_SERVE_WORKERS,
 )
 from kg.layout import GRAPH_FILE, VIEW_FILE, parse_formats
+from kg.records import ENTITY_CLASSES
 
 if TYPE_CHECKING:
     from kg.api import Build
+    from kg.curation import DecisionKind
     from kg.query import OutputFormat
     from kg.validate import ValidationReport
 
 EXIT_INVALID = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+DEFAULT_CURATION = Path("curation.ttl")  # in the folder kg runs in, as articles/ and output/
 
 app = typer.Typer(
     name="kg",
@@ -132,6 +135,12 @@ def build_command(
         min=1,
         help="Independent outlets that must back a claim for the consensus graph.",
     ),
+    curation: Path | None = typer.Option(
+        None,
+        "--curation",
+        help="The analyst's decisions about names (see kg split, join, reject, relabel). "
+        f"Default: {DEFAULT_CURATION} when there is one here.",
+    ),
 ) -> None:
     """Read articles, extract and resolve entities and events, write the graph files and graph.html.
 
@@ -141,9 +150,14 @@ def build_command(
     rewrites only the graphs that changed, drops those of removed articles,
     and does nothing at all when no input, setting or output changed. The
     graph is then checked against the SHACL shapes; violations are reported
-    but do not change the exit code (`kg validate` does).
+    but do not change the exit code (`kg validate` does). A curation file's
+    decisions are applied over the automatic rules; one that no longer
+    applies is reported (and stays in the file).
     """
     from kg.api import BuildError, build  # noqa: PLC0415
+
+    if curation is None and DEFAULT_CURATION.is_file():
+        curation = DEFAULT_CURATION
 
     try:
         built = build(
@@ -162,6 +176,7 @@ def build_command(
             force=force,
             progress=_progress_bar,
             consensus=consensus,
+            curation=curation,
         )
     except (BuildError, ValueError) as err:
         raise _fail(str(err)) from err
@@ -169,6 +184,8 @@ def build_command(
         typer.echo(f"nothing changed since the last build; the files in {out} are up to date")
         return
     _report_build(built)
+    if curation is not None:
+        _report_curation(built, curation)
     if built.validation is not None:
         _report_validation(built.validation.report, built.validation.summary)
 
@@ -200,6 +217,16 @@ def _report_build(built: Build) -> None:
             f"{VIEW_FILE}: {built.view.dropped_text()}; "
             f"`kg view {built.out / GRAPH_FILE} --max-nodes N` draws more"
         )
+
+
+def _report_curation(built: Build, file: Path) -> None:
+    """Say how many decisions applied, and which no longer do, and why."""
+    assert built.result is not None  # noqa: S101  # a build that ran has its result
+    report = built.result.curation
+    applied = len(report.applied)
+    typer.echo(f"curation: {applied} decision{'' if applied == 1 else 's'} of {file} applied")
+    for decision, why in report.unapplied:
+        _warn(f"{file}: {decision} no longer applies: {why} (it stays in the file)")
 
 
 def _report_validation(report: ValidationReport, summary: str) -> None:
@@ -546,3 +573,86 @@ def push_command(
         f"pushed {report.graphs} graphs, {report.triples} triples to {endpoint} "
         f"in {report.seconds:.1f} s"
     )
+
+
+_CURATION_OPTION = typer.Option(
+    DEFAULT_CURATION, "--curation", help="The curation file to add the decision to."
+)
+
+
+def _record(file: Path, kind: DecisionKind, name: str, other: str = "") -> None:
+    """Add one decision to the curation file (made if missing) and say what it replaced."""
+    from kg.curation import Curation, CurationError, Decision, read_curation, write_curation  # noqa: PLC0415
+    from kg.names import match_key  # noqa: PLC0415
+
+    if kind in ("split", "join") and match_key(name) == match_key(other):
+        raise _fail(f'"{name}" and "{other}" are one name; give two')
+    decision = Decision(kind, name, other)
+    try:
+        curation = read_curation(file) if file.exists() else Curation()
+        curation, replaced = curation.added(decision)
+        write_curation(file, curation)
+    except CurationError as err:
+        raise _fail(str(err)) from err
+    typer.echo(f"{file}: {decision}; `kg build` applies it")
+    for old in replaced:
+        if old != decision:
+            typer.echo(f"{file}: it replaces {old}")
+
+
+@app.command("split")
+def split_command(
+    form: str = typer.Argument(..., help="The name to split off, as articles write it."),
+    entity: str = typer.Argument(..., help="The node it was joined to: a label, alias or IRI."),
+    curation: Path = _CURATION_OPTION,
+) -> None:
+    """Keep FORM apart from ENTITY from the next build on (owl:differentFrom).
+
+    The mentions written as FORM go to a node of their own, of ENTITY's
+    class, and FORM leaves ENTITY's aliases. Undoes a `kg join` of the two.
+    """
+    _record(curation, "split", form, entity)
+
+
+@app.command("join")
+def join_command(
+    keep: str = typer.Argument(..., help="The node kept: a label, alias or IRI."),
+    other: str = typer.Argument(..., help="The node joined into it: a label, alias or IRI."),
+    curation: Path = _CURATION_OPTION,
+) -> None:
+    """Make OTHER and KEEP one node from the next build on (owl:sameAs).
+
+    KEEP keeps its IRI, label and class; OTHER's names become its aliases,
+    and its mentions, events and roles point at KEEP. Undoes a `kg split`.
+    """
+    _record(curation, "join", keep, other)
+
+
+@app.command("reject")
+def reject_command(
+    form: str = typer.Argument(..., help="A name that denotes no entity, as articles write it."),
+    curation: Path = _CURATION_OPTION,
+) -> None:
+    """Drop the mentions written as FORM from the next build on (kg:NotAnEntity)."""
+    _record(curation, "reject", form)
+
+
+@app.command("relabel")
+def relabel_command(
+    name: str = typer.Argument(..., help="The node: a label, alias or IRI."),
+    label: str = typer.Argument(None, help="Its label from now on."),
+    entity_class: str = typer.Option(
+        None, "--class", help=f"Its class from now on: {', '.join(ENTITY_CLASSES)}."
+    ),
+    curation: Path = _CURATION_OPTION,
+) -> None:
+    """Give a node a label (its old one stays an alias), a class, or both, from the next
+    build on. A node of newskg's own minting moves to its new class's IRI folder."""
+    if label is None and entity_class is None:
+        raise _fail("give a LABEL, a --class, or both")
+    if entity_class is not None and entity_class not in ENTITY_CLASSES:
+        raise _fail(f"--class {entity_class}: choose from {', '.join(ENTITY_CLASSES)}")
+    if entity_class is not None:
+        _record(curation, "class", name, entity_class)
+    if label is not None:
+        _record(curation, "label", name, label)

@@ -76,6 +76,9 @@ class KG(DefinedNamespace):
     # support
     supportCount: URIRef
     supportedBy: URIRef
+    # curation (the analyst's file, never the graph)
+    NotAnEntity: URIRef
+    named: URIRef
 
 
 SCHEMA = Namespace("https://schema.org/")

@@ -28,6 +28,7 @@ from kg.buildstore import BuildStore
 from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipeline_fingerprint
 from kg.chunks import GraphChunk, graph_chunk, graph_chunks, records_digest
 from kg.consensus import support_graphs
+from kg.curation import Curation, CurationReport, curate
 from kg.defaults import (
     BUILD_VIEW_NODES,
     DEFAULT_BASE_IRI,
@@ -46,7 +47,7 @@ from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.projection import project
 from kg.records import Article, ArticleExtraction, Entity, Event, Role
-from kg.resolve import resolve, resolve_events, resolve_roles
+from kg.resolve import resolve_events, resolve_roles
 from kg.uptodate import file_stamp
 from kg.view import ViewStats, write_html
 
@@ -75,6 +76,7 @@ class BuildResult:
     dropped: tuple[str, ...] = ()  # the graphs of articles that left the build
     base_iri: str = DEFAULT_BASE_IRI
     timings: dict[str, float] = field(default_factory=dict)  # stage → seconds
+    curation: CurationReport = CurationReport()  # the decisions applied, and those that were not
 
     def entities_by_class(self) -> dict[str, int]:
         counts = Counter(e.entity_class for e in self.entities)
@@ -120,6 +122,7 @@ class BuildOptions:
     cache_dir: Path | None = None  # None: no cache
     store_dir: Path | None = None  # None: a store in a temporary folder, gone after the build
     consensus: int = DEFAULT_CONSENSUS  # outlets that must back a claim in the consensus graph
+    curation: Curation = Curation()  # the analyst's decisions, applied around resolution
 
 
 def check_model(model: str) -> None:
@@ -211,7 +214,12 @@ def build(
             articles, options, timings, workers, on_articles
         )
         with _timed(timings, "resolve"):
-            resolution = resolve(extractions, pipeline_gazetteer(options.model))
+            extractions, resolution, curated = curate(
+                extractions,
+                pipeline_gazetteer(options.model),
+                options.curation,
+                base_iri=options.base_iri,
+            )
             events = resolve_events(extractions, resolution)
             roles = resolve_roles(extractions, resolution)
         store = store or open_store(options)
@@ -234,6 +242,7 @@ def build(
         dropped=tuple(dropped),
         base_iri=options.base_iri,
         timings=timings,
+        curation=curated,
     )
 
 

@@ -2,11 +2,11 @@
 
 A build records in its store's manifest a digest of every input file's
 bytes, a digest of its settings (the pipeline, newskg's own code and data,
-the base IRI, the formats) and the size and time of each file it wrote. When
-all three match, `kg build` stops there: nothing to parse, resolve or write,
-and neither spaCy nor rdflib is imported. When only some inputs changed, the
-others need not even be read: the manifest also records where the cache
-keeps each one's extraction (`kept_extractions`).
+the base IRI, the formats, the curation file) and the size and time of
+each file it wrote. When all three match, `kg build` stops there: nothing
+to parse, resolve or write, and neither spaCy nor rdflib is imported. When
+only some inputs changed, the others need not even be read: the manifest
+also records where the cache keeps each one's extraction (`kept_extractions`).
 """
 
 from __future__ import annotations
@@ -33,10 +33,26 @@ def input_digests(paths: Sequence[Path]) -> dict[str, str]:
     return digests
 
 
+def curation_digest(path: Path | None) -> str:
+    """A digest of the curation file's bytes; '' for none.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path is not None else ""
+
+
 def build_settings(
-    model: str, base_iri: str, formats: Sequence[Format], *, validate: bool, consensus: int
+    model: str,
+    base_iri: str,
+    formats: Sequence[Format],
+    *,
+    validate: bool,
+    consensus: int,
+    curation: str = "",
 ) -> str:
-    """A digest of what, besides the articles, decides a build's files."""
+    """A digest of what, besides the articles, decides a build's files (`curation`: the
+    curation file's `curation_digest`)."""
     parts = [
         build_fingerprint(model),
         base_iri,
@@ -44,6 +60,8 @@ def build_settings(
         f"validate={validate}",
         f"consensus={consensus}",
     ]
+    if curation:  # a build without one keeps the settings, and so the manifest, it had
+        parts.append(f"curation={curation}")
     return hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()
 
 
