@@ -29,7 +29,7 @@ from kg.defaults import (
     DEFAULT_QUERY_TIMEOUT,
     DEFAULT_SERVE_WORKERS,
 )
-from kg.layout import GRAPH_FILE, VIEW_FILE, parse_formats
+from kg.layout import CHANGES_FILE, GRAPH_FILE, VIEW_FILE, parse_formats
 from kg.records import ENTITY_CLASSES
 
 if TYPE_CHECKING:
@@ -535,8 +535,8 @@ def serve_command(
 
 @app.command("push")
 def push_command(
-    endpoint: str = typer.Option(
-        ...,
+    endpoint: str | None = typer.Option(
+        None,
         "--endpoint",
         help="A SPARQL 1.1 Graph Store endpoint: Oxigraph http://HOST:7878/store, "
         "Fuseki http://HOST:3030/DATASET/data, GraphDB "
@@ -546,19 +546,45 @@ def push_command(
         DEFAULT_GRAPH, "--graph", "-g", help="A build folder or a graph file."
     ),
     timeout: float = typer.Option(60.0, "--timeout", min=1, help="Seconds to wait per request."),
+    changes: bool = typer.Option(
+        False,
+        "--changes",
+        help="Send only what changed since the previous build (the folder's changes.ru).",
+    ),
+    update_endpoint: str | None = typer.Option(
+        None,
+        "--update-endpoint",
+        help="With --changes: a SPARQL 1.1 Update endpoint, e.g. Oxigraph "
+        "http://HOST:7878/update, Fuseki http://HOST:3030/DATASET/update.",
+    ),
 ) -> None:
     """Upload the graph to a triple store: each article's graph replaced (PUT), the entity
     graph merged entity by entity, so other builds' entities stay.
 
-    Pushing again leaves the store the same. Credentials come from
-    NEWSKG_STORE_USER and NEWSKG_STORE_PASSWORD, never a flag, and are sent
-    only when the store asks: Digest when offered (Virtuoso's
-    /sparql-graph-crud-auth), else Basic. Exit codes: 0 pushed, 2 unreadable
-    graph, or a store that is unreachable or refuses.
+    Pushing again leaves the store the same. With --changes, only the build's
+    change set goes, as one SPARQL Update, to a store holding the previous
+    build. Credentials come from NEWSKG_STORE_USER and NEWSKG_STORE_PASSWORD,
+    never a flag, and are sent only when the store asks: Digest when offered
+    (Virtuoso's /sparql-graph-crud-auth), else Basic. Exit codes: 0 pushed,
+    2 unreadable graph, or a store that is unreachable or refuses.
     """
     from kg.graphio import GraphFileError, load_store  # noqa: PLC0415
-    from kg.store import StoreError, push_graphs  # noqa: PLC0415
+    from kg.store import StoreError, push_changes, push_graphs  # noqa: PLC0415
 
+    if changes:
+        if update_endpoint is None:
+            raise _fail("--changes needs --update-endpoint (the store's SPARQL Update URL)")
+        try:
+            sent = push_changes(graph / CHANGES_FILE, update_endpoint, timeout=timeout)
+        except StoreError as err:
+            raise _fail(str(err)) from err
+        typer.echo(
+            f"applied {sent.operations} updates ({sent.bytes} bytes) to {update_endpoint} "
+            f"in {sent.seconds:.1f} s"
+        )
+        return
+    if endpoint is None:
+        raise _fail("give --endpoint (a Graph Store URL), or --changes with --update-endpoint")
     try:
         loaded = load_store(graph)
     except GraphFileError as err:

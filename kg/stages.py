@@ -26,6 +26,7 @@ import spacy
 from kg.atomic import replace_as_set
 from kg.buildstore import BuildStore
 from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipeline_fingerprint
+from kg.changes import write_changes
 from kg.chunks import GraphChunk, graph_chunk, graph_chunks, records_digest
 from kg.consensus import support_graphs
 from kg.curation import Curation, CurationReport, curate
@@ -42,7 +43,7 @@ from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, 
 from kg.graphml import write_graphml
 from kg.graphsource import GraphSource
 from kg.ingest import IngestError, discover_articles, load_article
-from kg.layout import FORMATS, VIEW_FILE, Format, output_name
+from kg.layout import CHANGES_FILE, FORMATS, VIEW_FILE, Format, output_name
 from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.projection import project
@@ -305,6 +306,15 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
 
 
+def _changed_since(result: BuildResult, previous: Path) -> Iterable[str] | None:
+    """The graphs that differ from the folder's graph.nq: those the build rewrote or dropped
+    when that file is the one the last build wrote; else None (compare them all)."""
+    written = result.store.manifest.outputs.get(previous.name)
+    if previous.is_file() and written is not None and written == file_stamp(previous):
+        return [*result.changed, *result.dropped]
+    return None
+
+
 @dataclass(frozen=True)
 class Outputs:
     """The files a build wrote, and what its HTML view draws."""
@@ -328,7 +338,15 @@ def write_outputs(
     is stopped, not at all.
     """
     stale = [output_name(fmt) for fmt in FORMATS if fmt not in formats]
+    previous = out_dir / output_name("nquads")
     with replace_as_set(out_dir, remove=stale) as staging:
+        with _timed(result.timings, "write changes"):
+            write_changes(
+                result.store,
+                previous if previous.is_file() else None,
+                _changed_since(result, previous),
+                staging / CHANGES_FILE,
+            )
         union: list[Format] = [fmt for fmt in ("turtle", "json-ld") if fmt in formats]
         lines = staging / UNION_SCRATCH
         with _timed(result.timings, "write nquads+trig+union"):
@@ -354,7 +372,11 @@ def write_outputs(
             view = write_html(
                 shown, staging / VIEW_FILE, projection=projection, max_nodes=BUILD_VIEW_NODES
             )
-    written = [*(out_dir / output_name(fmt) for fmt in formats), out_dir / VIEW_FILE]
+    written = [
+        *(out_dir / output_name(fmt) for fmt in formats),
+        out_dir / VIEW_FILE,
+        out_dir / CHANGES_FILE,
+    ]
     result.store.manifest.outputs = {path.name: file_stamp(path) for path in written}
     result.store.commit()
     return Outputs(written, view)

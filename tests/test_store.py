@@ -246,6 +246,46 @@ def test_store_push_of_another_build_keeps_the_first_builds_entities(tmp_path, t
         assert _labels(_entity_graph(store)).keys() == labels.keys()  # B's entities stay too
 
 
+def _build(articles: Path, out: Path) -> None:
+    result = runner.invoke(app, ["build", str(articles), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+
+
+def test_store_change_sets_bring_a_store_from_one_build_to_the_next(tmp_path):
+    """Full push of build 1, then each build's changes.ru: the store equals a full push of
+    the last build into an empty store, quad for quad, with an article edited, one
+    deleted and one added on the way."""
+    source, out = tmp_path / "articles", tmp_path / "out"
+    source.mkdir()
+    for article in SAMPLES[:3]:
+        shutil.copy(article, source)
+    _build(source, out)
+    (tmp_path / "by-changes").mkdir()
+    (tmp_path / "in-full").mkdir()
+    with oxigraph_server(tmp_path / "by-changes") as store:
+        pushed = runner.invoke(app, ["push", "--endpoint", f"{store}/store", "-g", str(out)])
+        assert pushed.exit_code == 0, pushed.output
+        edited = source / SAMPLES[0].name
+        edited.write_text(edited.read_text().replace("Iraq", "Syria", 2), encoding="utf-8")
+        (source / SAMPLES[1].name).unlink()
+        shutil.copy(SAMPLES[3], source)
+        _build(source, out)
+        changes = (out / "changes.ru").read_text(encoding="utf-8")
+        assert "DELETE DATA" in changes and "INSERT DATA" in changes
+        arguments = ["push", "--changes", "--update-endpoint", f"{store}/update", "-g", str(out)]
+        applied = runner.invoke(app, arguments)
+        assert applied.exit_code == 0, applied.output
+        by_changes = _quads(store)
+    with oxigraph_server(tmp_path / "in-full") as store:
+        push_graphs(load_store(out).store, f"{store}/store")
+        assert by_changes == _quads(store) == _quads(load_store(out))
+
+
+def test_store_push_changes_needs_the_update_endpoint(sample_build):
+    result = runner.invoke(app, ["push", "--changes", "-g", str(sample_build)])
+    assert result.exit_code == 2 and "--update-endpoint" in result.stderr
+
+
 def test_store_push_sends_no_credentials_to_a_store_that_asks_none(oxigraph, sample_build):
     env = {"NEWSKG_STORE_USER": "reader", "NEWSKG_STORE_PASSWORD": "s3cret"}
     result = runner.invoke(

@@ -9,16 +9,18 @@ when a store asks (Digest or Basic).
 """
 
 from kg.store.http import PASSWORD_VARIABLE, USER_VARIABLE, StoreError
-from kg.store.push import PushReport, push_graphs
+from kg.store.push import ChangesReport, PushReport, push_changes, push_graphs
 from kg.store.remote import query_endpoint
 from kg.store.serve import SparqlServer
 
 __all__ = [
+    "ChangesReport",
     "PASSWORD_VARIABLE",
     "USER_VARIABLE",
     "PushReport",
     "SparqlServer",
     "StoreError",
+    "push_changes",
     "push_graphs",
     "query_endpoint",
 ]

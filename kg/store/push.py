@@ -24,6 +24,7 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.error import HTTPError
 
 from pyoxigraph import (
@@ -37,6 +38,7 @@ from pyoxigraph import (
     serialize,
 )
 
+from kg.changes import UPDATE_MEDIA_TYPE
 from kg.namespaces import KG
 from kg.store.auth import Authenticator
 from kg.store.http import (
@@ -143,3 +145,46 @@ def push_graphs(
         targets.append((DefaultGraph(), with_query(endpoint, {"default": None})))
     triples = sum(_put(store, graph, url, auth=auth, timeout=timeout) for graph, url in targets)
     return PushReport(graphs=len(targets), triples=triples, seconds=time.perf_counter() - started)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesReport:
+    """What a change set sent."""
+
+    operations: int
+    bytes: int
+    seconds: float
+
+
+def push_changes(
+    changes: Path,
+    endpoint: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    environ: Mapping[str, str] = os.environ,
+) -> ChangesReport:
+    """POST a build's change set (`kg.changes`, SPARQL 1.1 Update) to a store's Update
+    endpoint, in one request: applied to a store holding the previous build, it leaves
+    the store holding this one.
+
+    Raises:
+        StoreError: when the file cannot be read, or the store refuses or cannot be reached.
+    """
+    started = time.perf_counter()
+    check_endpoint(endpoint)
+    try:
+        body = changes.read_bytes()
+    except OSError as err:
+        raise StoreError(f"cannot read {changes}: {err.strerror or err}") from err
+    send(
+        "POST",
+        endpoint,
+        body=body,
+        headers={"Content-Type": f"{UPDATE_MEDIA_TYPE}; charset=utf-8"},
+        auth=authenticator(environ),
+        timeout=timeout,
+    )
+    operations = sum(
+        1 for line in body.splitlines() if line.startswith((b"DELETE DATA", b"INSERT DATA"))
+    )
+    return ChangesReport(operations, len(body), time.perf_counter() - started)

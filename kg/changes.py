@@ -1,0 +1,120 @@
+"""What a build changed, as SPARQL 1.1 Update for a store that holds the previous build.
+
+`changes.ru` holds, for each named graph that changed since the graph.nq
+the build folder held before, a DELETE DATA of the statements that left and
+an INSERT DATA of those that arrived (all of them for a first build; all of
+a dropped article's as deleted). A store holding the previous build that
+applies it (`kg push --changes`) then holds this build, quad for quad,
+without a full upload.
+
+The statements are written by Oxigraph's N-Quads serializer, never pasted
+from article text: N-Triples terms (IRIs, escaped literals) are SPARQL
+terms as they are. A build holds no blank nodes, which DELETE DATA could
+not name; a graph.nq that has some is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from kg.buildstore import BuildStore
+
+UPDATE_MEDIA_TYPE = "application/sparql-update"
+_HEADER = (
+    "# newskg change set: SPARQL 1.1 Update from the previous build of this folder to this one.\n"
+    "# Apply it to a store holding the previous build: kg push --changes --update-endpoint URL\n"
+)
+
+
+class ChangeSetError(ValueError):
+    """The previous graph.nq cannot be compared: it holds blank nodes."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeStats:
+    """How much a change set moves."""
+
+    graphs: int
+    deleted: int
+    inserted: int
+
+
+def write_changes(
+    store: BuildStore,
+    previous: Path | None,
+    graphs: Iterable[str] | None,
+    out: Path,
+) -> ChangeStats:
+    """Write to `out` the change from `previous` (the folder's last graph.nq; None: an empty
+    store) to `store`, for `graphs`: the names of those the build changed or dropped, or
+    None to compare every graph (when `previous` may not be what the store was).
+
+    Raises:
+        ChangeSetError: see the class.
+    """
+    present = {g.value for g in store.store.named_graphs() if isinstance(g, ox.NamedNode)}
+    wanted = set(graphs) if graphs is not None else None
+    before = _graph_lines(previous, wanted) if previous is not None else {}
+    names = sorted(wanted if wanted is not None else present | set(before))
+    counts = [0, 0, 0]
+    with out.open("w", encoding="utf-8") as text:
+        text.write(_HEADER)
+        for name in names:
+            old = before.get(name, set())
+            new = _lines(store.graph_nquads(ox.NamedNode(name))) if name in present else set()
+            left, arrived = sorted(old - new), sorted(new - old)
+            if left or arrived:
+                counts[0] += 1
+            counts[1] += _write_operation(text, "DELETE", name, left)
+            counts[2] += _write_operation(text, "INSERT", name, arrived)
+    return ChangeStats(*counts)
+
+
+def _write_operation(text: IO[str], operation: str, graph: str, lines: list[str]) -> int:
+    """One `DELETE DATA` or `INSERT DATA` of `lines` (N-Quads of `graph`), if any."""
+    if not lines:
+        return 0
+    text.write(f"{operation} DATA {{ GRAPH <{graph}> {{\n")
+    for line in lines:
+        text.write(_triple(line, graph) + "\n")
+    text.write("} } ;\n")
+    return len(lines)
+
+
+def _triple(line: str, graph: str) -> str:
+    """An N-Quads line of `graph` as the triple of a SPARQL data block ('s p o .')."""
+    return line[: -len(f" <{graph}> .")] + " ."
+
+
+def _lines(nquads: bytes) -> set[str]:
+    return set(nquads.decode("utf-8").splitlines())
+
+
+def _graph_lines(path: Path, wanted: set[str] | None) -> dict[str, set[str]]:
+    """The lines of each graph named in `wanted` (None: every graph), from a graph.nq file."""
+    found: dict[str, set[str]] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line, graph in _with_graphs(lines, path):
+            if wanted is None or graph in wanted:
+                found.setdefault(graph, set()).add(line)
+    return found
+
+
+def _with_graphs(lines: Iterable[str], path: Path) -> Iterator[tuple[str, str]]:
+    """Each statement line of a build's N-Quads file with the name of its graph (its last
+    term: graph names are IRIs, which hold no space)."""
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\n")
+        if not line:
+            continue
+        if line.startswith("_:") or " _:" in line.split('"', 1)[0]:
+            raise ChangeSetError(
+                f"{path}, line {number}: a blank node, which a change set cannot name "
+                "(a newskg build writes none)"
+            )
+        yield line, line[line.rfind(" <") + 2 : -3]
