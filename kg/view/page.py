@@ -114,6 +114,7 @@ SOURCE_EDGES = frozenset({"wasDerivedFrom", "mentionedIn"})
 # Every entity links to its articles; at full strength they would pull the
 # drawing into one knot around each article.
 SOURCE_PULL = 0.4
+PARTY_PULL = 2.0  # an event and a party that is in no other event; see _pulls
 
 _VIS_OPTIONS: JSON = {
     "physics": {"enabled": False},  # positions come from kg.view.layout
@@ -121,6 +122,10 @@ _VIS_OPTIONS: JSON = {
     "nodes": {
         "borderWidth": 1,
         "font": {"face": "sans-serif", "strokeColor": "#ffffff"},  # sizes per class: view.js
+        # On screen a label grows with the zoom up to maxVisible pixels and is
+        # left out below drawThreshold - 1 (view.js sizes the leading labels
+        # for the zoom the page opens at). Both given: either alone drops the other.
+        "scaling": {"label": {"maxVisible": 22, "drawThreshold": 6}},
     },
     "edges": {
         "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -284,11 +289,10 @@ def _nodes(
 ) -> tuple[list[tuple[int, JSON]], list[JSON]]:
     """The drawn nodes (id, attributes: style, position, panel details), and the articles cited."""
     reader = DetailReader(source, ids)
-    links = [
-        (ids[start], ids[end], SOURCE_PULL if local_name(predicate) in SOURCE_EDGES else 1.0)
-        for start, predicate, end in projection.edges
-    ]
-    positions = force_layout(len(ids), links)
+    named_only = _named_only(projection)
+    links = _pulls(projection, ids)
+    later = [ids[iri] for iri, node in projection.nodes.items() if node.kind == ARTICLE_KIND]
+    positions = force_layout(len(ids), links, later=later + [ids[iri] for iri in named_only])
     nodes = []
     for iri, node in projection.nodes.items():
         subject, kind = ox.NamedNode(iri), node.kind
@@ -310,8 +314,51 @@ def _nodes(
             "y": y,
             "info": info,
         }
+        if iri in named_only:
+            attributes["namedOnly"] = True
         nodes.append((ids[iri], attributes))
     return nodes, reader.articles()
+
+
+def _pulls(projection: Projection, ids: dict[str, int]) -> list[tuple[int, int, float]]:
+    """The layout's links (node, node, strength).
+
+    An event is pulled to each party at a strength shared out among that
+    party's links, so a hub (the country in every story) holds its events
+    loosely and each story's events gather round their own parties.
+    """
+    degree: dict[str, int] = {}
+    for start, predicate, end in projection.edges:
+        if local_name(predicate) not in SOURCE_EDGES:
+            for iri in (start, end):
+                degree[iri] = degree.get(iri, 0) + 1
+    links = []
+    for start, predicate, end in projection.edges:
+        if local_name(predicate) in SOURCE_EDGES:
+            strength = SOURCE_PULL
+        else:
+            strength = PARTY_PULL / math.sqrt(max(degree[start], degree[end]))
+        links.append((ids[start], ids[end], strength))
+    return links
+
+
+def _named_only(projection: Projection) -> set[str]:
+    """The entities linked to nothing but the articles that name them.
+
+    They are not part of the entity–event network the page opens on: it
+    draws them, as it draws articles, only when articles are shown.
+    """
+    linked = {
+        end
+        for start, predicate, target in projection.edges
+        if local_name(predicate) not in SOURCE_EDGES
+        for end in (start, target)
+    }
+    return {
+        iri
+        for iri, node in projection.nodes.items()
+        if iri not in linked and node.kind != ARTICLE_KIND and not is_event_kind(node.kind)
+    }
 
 
 def _date_range(nodes: list[tuple[int, JSON]]) -> list[str] | None:

@@ -12,6 +12,10 @@
   var ENTITY_FONT = { size: 14, color: "#222222", strokeWidth: 3 };
   var EVENT_FONT = { size: 12, color: "#5a4a00", strokeWidth: 3 };
   var ARTICLE_FONT = { size: 11, color: "#666666", strokeWidth: 3 };
+  // The most connected entities' labels read at the zoom the page opens at,
+  // from LEAD_PX[0] pixels on screen for the first down to LEAD_PX[1] for the last.
+  var LEADS = 16;
+  var LEAD_PX = [18, 11];
   var MAX_RESULTS = 12; // search suggestions
   var MAX_LISTED = 40; // items of one list in the panel
   // The page's JSON blocks: pyvis's nodes, edges and vis options, and our legend,
@@ -25,7 +29,8 @@
   var classes = new Map();
   var adjacency = new Map();
   var edgeById = new Map();
-  var state = { hidden: new Set(), from: "", to: "", undated: true, minSupport: 1, focus: null, selected: null };
+  // The page opens on the entity–event network: articles are a filter away.
+  var state = { hidden: new Set(["Article"]), from: "", to: "", undated: true, minSupport: 1, focus: null, selected: null };
 
   data.classes.forEach(function (cls) { classes.set(cls.kind, cls); });
   data.nodes.forEach(function (node) {
@@ -80,7 +85,11 @@
   // what carries no count (articles, entities, gazetteer links) is never filtered out.
   function backed(item) { return item.support === undefined || item.support >= state.minSupport; }
 
-  function visible(node) { return !state.hidden.has(node.kind) && inDateRange(node) && backed(node); }
+  // Entities that only articles name are drawn with the articles.
+  function visible(node) {
+    return !state.hidden.has(node.kind) && !(node.namedOnly && state.hidden.has("Article"))
+      && inDateRange(node) && backed(node);
+  }
 
   var nodes = new vis.DataSet(data.nodes.map(visNode));
   var edges = new vis.DataSet(data.edges.map(visEdge));
@@ -93,6 +102,39 @@
   var network = new vis.Network(
     document.getElementById("kg-graph"), { nodes: nodeView, edges: edgeView }, data.options
   );
+
+  // Links in the entity–event network (not to the articles): what "most connected" counts.
+  function linksOf(node) {
+    return adjacency.get(node.id).filter(function (link) { return data.sourceEdges.indexOf(link.edge.rel) < 0; }).length;
+  }
+
+  // The drawing opens fitted to the window, far too small for labels at their
+  // usual size: the leading entities get labels sized for that zoom (vis-network
+  // keeps them at most scaling.label.maxVisible pixels high once zoomed in).
+  // A label that would cover one already placed is passed over for the next.
+  function leadLabels() {
+    var scale = network.getScale();
+    var measure = document.createElement("canvas").getContext("2d");
+    var placed = [];
+    var candidates = data.nodes.filter(function (node) {
+      return visible(node) && !classes.get(node.kind).event && node.kind !== "Article";
+    }).map(function (node) { return { node: node, links: linksOf(node) }; });
+    candidates.sort(function (a, b) { return b.links - a.links || b.node.size - a.node.size || a.node.id - b.node.id; });
+    var updates = [];
+    candidates.forEach(function (candidate) {
+      if (updates.length >= LEADS) return;
+      var node = candidate.node;
+      var px = LEAD_PX[0] - (LEAD_PX[0] - LEAD_PX[1]) * updates.length / Math.max(LEADS - 1, 1);
+      measure.font = px + "px " + data.options.nodes.font.face;
+      var width = measure.measureText(node.label.split("\n")[0]).width;
+      var at = network.canvasToDOM({ x: node.x, y: node.y + node.size });
+      var box = { left: at.x - width / 2 - 2, right: at.x + width / 2 + 2, top: at.y, bottom: at.y + px * 1.3 };
+      if (placed.some(function (other) { return box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom; })) return;
+      placed.push(box);
+      updates.push({ id: node.id, font: Object.assign({}, ENTITY_FONT, { size: Math.max(ENTITY_FONT.size, px / scale) }) });
+    });
+    nodes.update(updates);
+  }
 
   // --- small DOM helpers: text only -------------------------------------------------
 
@@ -486,7 +528,7 @@
       }
       var box = el("input");
       box.type = "checkbox";
-      box.checked = true;
+      box.checked = !state.hidden.has(cls.kind);
       box.dataset.kind = cls.kind;
       box.addEventListener("change", function () {
         if (box.checked) state.hidden.delete(cls.kind); else state.hidden.add(cls.kind);
@@ -531,6 +573,7 @@
   }
   hint();
   refresh();
+  leadLabels();
 
   // For scripts driving the page (the browser tests): the network, its data, and select(id, focus).
   window.kgView = { network: network, data: data, select: select };
