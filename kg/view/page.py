@@ -12,7 +12,7 @@ The page is one file: vis-network and our script and style are inlined, a
 Content-Security-Policy allows only those exact scripts and that style (by
 the hash of what the template inlines) and no network access at all, and the
 graph travels as JSON in `<script type="application/json">` blocks: pyvis's
-nodes, edges and options, and our legend, articles and date range.
+nodes, edges and options, and our legend, articles and the months events are dated in.
 
 Untrusted text (labels, aliases, headlines, evidence) never becomes markup:
 every JSON block is escaped so that no `<`, `>` or `&` reaches the HTML
@@ -361,10 +361,17 @@ def _named_only(projection: Projection) -> set[str]:
     }
 
 
-def _date_range(nodes: list[tuple[int, JSON]]) -> list[str] | None:
-    """The first and last month any node is dated at, for the date filter's bounds."""
-    days = [day for _, node in nodes for interval in node["dates"] for day in interval]
-    return [min(days)[:7], max(days)[:7]] if days else None
+def _event_months(nodes: list[tuple[int, JSON]]) -> list[str]:
+    """The months events are dated in (where each date begins and ends): the date slider's stops."""
+    return sorted(
+        {
+            day[:7]
+            for _, node in nodes
+            if is_event_kind(node["kind"])
+            for interval in node["dates"]
+            for day in interval
+        }
+    )
 
 
 def _vis_options(node_count: int) -> JSON:
@@ -404,7 +411,7 @@ def _drawing(
 ) -> tuple[Network, JSON, ViewStats]:
     """The Network to draw, what else the page's script needs, and a summary of the drawing.
 
-    The second part is the legend, the articles, the date range and what was
+    The second part is the legend, the articles, the months of the date slider and what was
     left out; `projection` is `project(graph)` when the caller has it already.
     """
     source = graph_source(graph)
@@ -426,7 +433,7 @@ def _drawing(
     data = {
         "articles": articles,
         "classes": _classes(projection),
-        "dateRange": _date_range(nodes),
+        "months": _event_months(nodes),
         "dropped": stats.dropped_text(),
         "maxSupport": most_support,
         "sourceEdges": sorted(SOURCE_EDGES),

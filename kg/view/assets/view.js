@@ -541,14 +541,46 @@
     });
   }
 
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  function monthText(month) { return MONTHS[Number(month.slice(5, 7)) - 1] + " " + month.slice(0, 4); }
+
+  // Two handles over the months events are dated in. At its ends a handle sets
+  // no bound, so that articles published after the last event stay in view.
   function dateFilter() {
     var from = document.getElementById("kg-from"), to = document.getElementById("kg-to");
     var undated = document.getElementById("kg-undated");
-    if (data.dateRange) {
-      [from, to].forEach(function (input) { input.min = data.dateRange[0]; input.max = data.dateRange[1]; });
+    var months = data.months, last = months.length - 1;
+    if (!months.length) {
+      document.getElementById("kg-slider").hidden = true;
+      document.getElementById("kg-no-dates").hidden = false;
+      return;
     }
-    function update() { state.from = from.value; state.to = to.value; state.undated = undated.checked; refresh(); }
-    [from, to, undated].forEach(function (input) { input.addEventListener("change", update); });
+    [from, to].forEach(function (input) { input.max = String(last); });
+    to.value = String(last);
+    function show(input, month) {
+      document.getElementById(input.id + "-month").textContent = monthText(month);
+      input.setAttribute("aria-valuetext", monthText(month));
+    }
+    function update(moved) {
+      var start = Number(from.value), end = Number(to.value);
+      if (start > end) {
+        if (moved === from) to.value = String(start); else from.value = String(end);
+        start = Number(from.value);
+        end = Number(to.value);
+      }
+      show(from, months[start]);
+      show(to, months[end]);
+      state.from = start > 0 ? months[start] : "";
+      state.to = end < last ? months[end] : "";
+      state.undated = undated.checked;
+      refresh();
+    }
+    [from, to, undated].forEach(function (input) {
+      input.addEventListener("input", function () { update(input); });
+    });
+    show(from, months[0]);
+    show(to, months[last]);
   }
 
   function supportFilter() {
