@@ -4,8 +4,9 @@ The browser is Debian's `chromium` (installed by .ci/run), driven through
 Playwright with `executable_path`; Playwright's own browser downloads are
 never used. Without /usr/bin/chromium the browser tests are skipped.
 
-Also here: `synthetic_graph`, a seeded generator of large news-like graphs
-for the 5,000-node checks.
+Also here: `wide_build`, a build of the sample and wide articles (17) for
+the checks of what the page shows at first sight, and `synthetic_graph`, a
+seeded generator of large news-like graphs for the 5,000-node checks.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from typing import Any
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
+from typer.testing import CliRunner
 
+from kg.cli import app
 from kg.defaults import DEFAULT_BASE_IRI
 from kg.namespaces import KG, SCHEMA, WD
 
@@ -60,6 +63,15 @@ class LoadedPage:
 
     def drawn_edges(self) -> int:
         return int(self.js("kgView.network.body.edgeIndices.length"))
+
+    def drawn_kinds(self) -> set[str]:
+        return set(self.js("kgView.network.body.nodeIndices.map(id => kgView.data.nodes[id].kind)"))
+
+    def in_network(self) -> int:
+        """The nodes the page opens on: all but articles and the entities only they name."""
+        return int(
+            self.js("kgView.data.nodes.filter(n => n.kind !== 'Article' && !n.namedOnly).length")
+        )
 
     def panel(self) -> str:
         return str(self.page.inner_text("#kg-panel"))
@@ -128,6 +140,25 @@ def open_page(browser: Any) -> Iterator[Callable[[Path], LoadedPage]]:
     yield load
     for page in pages:
         page.close()
+
+
+# --- the sample and wide articles together -------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+# The wide evaluation texts live beside the clone (in CI too), never in it.
+WIDE_ARTICLES = ROOT.parent / "shared" / "eval" / "wide" / "articles"
+
+
+@pytest.fixture(scope="session")
+def wide_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`kg build` over the sample articles and the wide ones (17 articles), once per session."""
+    if not WIDE_ARTICLES.is_dir():
+        pytest.skip(f"{WIDE_ARTICLES} is not there: the wide articles sit beside the clone")
+    out = tmp_path_factory.mktemp("wide-build")
+    paths = [str(ROOT / "articles"), str(WIDE_ARTICLES)]
+    result = CliRunner().invoke(app, ["build", *paths, "--out", str(out), "--no-validate"])
+    assert result.exit_code == 0, result.output
+    return out
 
 
 # --- a large synthetic graph ----------------------------------------------------------------
