@@ -105,7 +105,24 @@
 
   // Links in the entity–event network (not to the articles): what "most connected" counts.
   function linksOf(node) {
-    return adjacency.get(node.id).filter(function (link) { return data.sourceEdges.indexOf(link.edge.rel) < 0; }).length;
+    return adjacency.get(node.id).filter(function (link) {
+      return data.sourceEdges.indexOf(link.edge.rel) < 0;
+    }).length;
+  }
+
+  // The entities drawn at load, most connected first (then biggest, then in page order).
+  function leadCandidates() {
+    var candidates = data.nodes.filter(function (node) {
+      return visible(node) && !classes.get(node.kind).event && node.kind !== "Article";
+    }).map(function (node) { return { node: node, links: linksOf(node) }; });
+    candidates.sort(function (a, b) {
+      return b.links - a.links || b.node.size - a.node.size || a.node.id - b.node.id;
+    });
+    return candidates.map(function (candidate) { return candidate.node; });
+  }
+
+  function overlaps(box, other) {
+    return box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom;
   }
 
   // The drawing opens fitted to the window, far too small for labels at their
@@ -116,22 +133,18 @@
     var scale = network.getScale();
     var measure = document.createElement("canvas").getContext("2d");
     var placed = [];
-    var candidates = data.nodes.filter(function (node) {
-      return visible(node) && !classes.get(node.kind).event && node.kind !== "Article";
-    }).map(function (node) { return { node: node, links: linksOf(node) }; });
-    candidates.sort(function (a, b) { return b.links - a.links || b.node.size - a.node.size || a.node.id - b.node.id; });
     var updates = [];
-    candidates.forEach(function (candidate) {
+    leadCandidates().forEach(function (node) {
       if (updates.length >= LEADS) return;
-      var node = candidate.node;
       var px = LEAD_PX[0] - (LEAD_PX[0] - LEAD_PX[1]) * updates.length / Math.max(LEADS - 1, 1);
       measure.font = px + "px " + data.options.nodes.font.face;
-      var width = measure.measureText(node.label.split("\n")[0]).width;
-      var at = network.canvasToDOM({ x: node.x, y: node.y + node.size });
-      var box = { left: at.x - width / 2 - 2, right: at.x + width / 2 + 2, top: at.y, bottom: at.y + px * 1.3 };
-      if (placed.some(function (other) { return box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom; })) return;
+      var half = measure.measureText(node.label.split("\n")[0]).width / 2 + 2;
+      var at = network.canvasToDOM({ x: node.x, y: node.y + node.size }); // the label hangs below
+      var box = { left: at.x - half, right: at.x + half, top: at.y, bottom: at.y + px * 1.3 };
+      if (placed.some(function (other) { return overlaps(box, other); })) return;
       placed.push(box);
-      updates.push({ id: node.id, font: Object.assign({}, ENTITY_FONT, { size: Math.max(ENTITY_FONT.size, px / scale) }) });
+      var size = Math.max(ENTITY_FONT.size, px / scale);
+      updates.push({ id: node.id, font: Object.assign({}, ENTITY_FONT, { size: size }) });
     });
     nodes.update(updates);
   }
