@@ -289,10 +289,16 @@ def _nodes(
 ) -> tuple[list[tuple[int, JSON]], list[JSON]]:
     """The drawn nodes (id, attributes: style, position, panel details), and the articles cited."""
     reader = DetailReader(source, ids)
-    named_only = _named_only(projection)
-    links = _pulls(projection, ids)
-    later = [ids[iri] for iri, node in projection.nodes.items() if node.kind == ARTICLE_KIND]
-    positions = force_layout(len(ids), links, later=later + [ids[iri] for iri in named_only])
+    degrees_in_network = _network_degrees(projection)
+    named_only = _named_only(projection, degrees_in_network)
+    # The network settles first; articles and what only they name find room after.
+    later = [
+        ids[iri]
+        for iri, node in projection.nodes.items()
+        if node.kind == ARTICLE_KIND or iri in named_only
+    ]
+    links = _pulls(projection, ids, degrees_in_network)
+    positions = force_layout(len(ids), links, later=later)
     nodes = []
     for iri, node in projection.nodes.items():
         subject, kind = ox.NamedNode(iri), node.kind
@@ -320,44 +326,46 @@ def _nodes(
     return nodes, reader.articles()
 
 
-def _pulls(projection: Projection, ids: dict[str, int]) -> list[tuple[int, int, float]]:
-    """The layout's links (node, node, strength).
+def _network_degrees(projection: Projection) -> dict[str, int]:
+    """Links per node in the entity–event network (not counting links to articles);
+    nodes without any are left out."""
+    degrees: dict[str, int] = {}
+    for start, predicate, end in projection.edges:
+        if local_name(predicate) not in SOURCE_EDGES:
+            for iri in (start, end):
+                degrees[iri] = degrees.get(iri, 0) + 1
+    return degrees
+
+
+def _pulls(
+    projection: Projection, ids: dict[str, int], degrees: dict[str, int]
+) -> list[tuple[int, int, float]]:
+    """The layout's links (node, node, strength); `degrees` as `_network_degrees` gives them.
 
     An event is pulled to each party at a strength shared out among that
     party's links, so a hub (the country in every story) holds its events
     loosely and each story's events gather round their own parties.
     """
-    degree: dict[str, int] = {}
-    for start, predicate, end in projection.edges:
-        if local_name(predicate) not in SOURCE_EDGES:
-            for iri in (start, end):
-                degree[iri] = degree.get(iri, 0) + 1
     links = []
     for start, predicate, end in projection.edges:
         if local_name(predicate) in SOURCE_EDGES:
             strength = SOURCE_PULL
         else:
-            strength = PARTY_PULL / math.sqrt(max(degree[start], degree[end]))
+            strength = PARTY_PULL / math.sqrt(max(degrees[start], degrees[end]))
         links.append((ids[start], ids[end], strength))
     return links
 
 
-def _named_only(projection: Projection) -> set[str]:
+def _named_only(projection: Projection, degrees: dict[str, int]) -> set[str]:
     """The entities linked to nothing but the articles that name them.
 
     They are not part of the entity–event network the page opens on: it
     draws them, as it draws articles, only when articles are shown.
     """
-    linked = {
-        end
-        for start, predicate, target in projection.edges
-        if local_name(predicate) not in SOURCE_EDGES
-        for end in (start, target)
-    }
     return {
         iri
         for iri, node in projection.nodes.items()
-        if iri not in linked and node.kind != ARTICLE_KIND and not is_event_kind(node.kind)
+        if iri not in degrees and node.kind != ARTICLE_KIND and not is_event_kind(node.kind)
     }
 
 
