@@ -601,6 +601,39 @@ def push_command(
     )
 
 
+@app.command("timeline")
+def timeline_command(
+    graph: Path = typer.Option(
+        DEFAULT_GRAPH, "--graph", "-g", help="A build folder or a graph file with named graphs."
+    ),
+    place: str | None = typer.Option(
+        None, "--place", help="Only figures about this place or a place in it (any of its names)."
+    ),
+    actor: str | None = typer.Option(
+        None, "--actor", help="Only figures of events this actor takes part in as agent."
+    ),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+) -> None:
+    """Troop figures over time, as each source gives them: place, date, actor, measure,
+    qualifier, troops, publisher and article, with the values other sources give beside.
+
+    Exit codes: 0 answered, 2 unreadable graph or unknown format.
+    """
+    from kg.graphio import GraphFileError, load_store  # noqa: PLC0415
+    from kg.timeline import TIMELINE_FORMATS, render_timeline, timeline  # noqa: PLC0415
+
+    if fmt not in TIMELINE_FORMATS:
+        raise _fail(f"unknown format {fmt!r}; choose from {', '.join(TIMELINE_FORMATS)}")
+    try:
+        loaded = load_store(graph)
+    except GraphFileError as err:
+        raise _fail(str(err)) from err
+    if loaded.union_only:
+        raise _fail(f"{loaded.union_only}: a timeline names the article of each figure")
+    rows = timeline(loaded.store, place=place, actor=actor)
+    typer.echo(render_timeline(rows, fmt), nl=False)  # type: ignore[arg-type]  # checked above
+
+
 _CURATION_OPTION = typer.Option(
     DEFAULT_CURATION, "--curation", help="The curation file to add the decision to."
 )
