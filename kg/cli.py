@@ -613,10 +613,14 @@ def timeline_command(
         None, "--actor", help="Only figures of events this actor takes part in as agent."
     ),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    svg: Path | None = typer.Option(
+        None, "--svg", help="Also draw the levels over time, one panel per place, to this file."
+    ),
 ) -> None:
     """Troop figures over time, as each source gives them: place, date, actor, measure,
     qualifier, troops, publisher and article, with the values other sources give beside.
 
+    `kg build` draws the busiest places to output/timeline.svg.
     Exit codes: 0 answered, 2 unreadable graph or unknown format.
     """
     from kg.graphio import GraphFileError, load_store  # noqa: PLC0415
@@ -632,6 +636,11 @@ def timeline_command(
         raise _fail(f"{loaded.union_only}: a timeline names the article of each figure")
     rows = timeline(loaded.store, place=place, actor=actor)
     typer.echo(render_timeline(rows, fmt), nl=False)  # type: ignore[arg-type]  # checked above
+    if svg is not None:
+        from kg.atomic import atomic_write_text  # noqa: PLC0415
+        from kg.timeline_chart import chart_places, timeline_svg  # noqa: PLC0415
+
+        atomic_write_text(svg, timeline_svg(rows, chart_places(rows, limit=len(rows))))
 
 
 _CURATION_OPTION = typer.Option(

@@ -37,18 +37,20 @@ from kg.defaults import (
     DEFAULT_MODEL,
     Executor,
 )
-from kg.dump import dump_store, write_union
+from kg.dump import PIECES_DIR, dump_store, write_union
 from kg.gazetteer import pipeline_gazetteer
 from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, entity_graph
 from kg.graphml import write_graphml
 from kg.graphsource import GraphSource
 from kg.ingest import IngestError, discover_articles, load_article
-from kg.layout import CHANGES_FILE, FORMATS, VIEW_FILE, Format, output_name
+from kg.layout import CHANGES_FILE, FORMATS, TIMELINE_FILE, VIEW_FILE, Format, output_name
 from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.projection import project
 from kg.records import Article, ArticleExtraction, Entity, Event, Role
 from kg.resolve import resolve_events, resolve_roles
+from kg.timeline import timeline
+from kg.timeline_chart import write_timeline_svg
 from kg.uptodate import file_stamp
 from kg.view import ViewStats, write_html
 
@@ -372,9 +374,13 @@ def write_outputs(
             view = write_html(
                 shown, staging / VIEW_FILE, projection=projection, max_nodes=BUILD_VIEW_NODES
             )
+        with _timed(result.timings, "write timeline"):
+            figures = timeline(result.store.store)
+            write_timeline_svg(figures, staging / TIMELINE_FILE, result.store.folder / PIECES_DIR)
     written = [
         *(out_dir / output_name(fmt) for fmt in formats),
         out_dir / VIEW_FILE,
+        out_dir / TIMELINE_FILE,
         out_dir / CHANGES_FILE,
     ]
     result.store.manifest.outputs = {path.name: file_stamp(path) for path in written}

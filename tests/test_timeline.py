@@ -105,3 +105,18 @@ def test_timeline_keeps_each_qualifier_with_its_figure(tmp_path: Path) -> None:
     kg.build([tmp_path / "in"], tmp_path / "out", validate=False, use_cache=False)
     rows = _rows(tmp_path / "out", "--place", "Qatar")
     assert {(r["troops"], r["qualifier"]) for r in rows} == {(8000, "about"), (10000, "more than")}
+
+
+def test_timeline_chart_draws_each_place_with_its_sources(built: Path, tmp_path: Path) -> None:
+    chart = (built / "timeline.svg").read_text(encoding="utf-8")
+    assert chart.startswith("<?xml") and "<svg" in chart
+    assert "Lithuania: troops as each source states them" in chart
+    assert "Baltic Herald" in chart and "Nordic Post" in chart  # one mark per source
+    assert "stroke: #c0392b" in chart  # the disputed figures are ringed
+    for name in ("a.svg", "b.svg"):
+        result = runner.invoke(
+            app,
+            ["timeline", "-g", str(built), "--place", "Lithuania", "--svg", str(tmp_path / name)],
+        )
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
