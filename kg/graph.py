@@ -273,28 +273,44 @@ def article_graph(records: ArticleRecords, minter: IriMinter) -> NamedGraph:
         span = (mention.start, mention.end, mention.text)
         graph.add(entity_iri, kg("denotedBy"), _add_mention(graph, minter, article, span))
     _add_claims(graph, records, minter)
-    return article_iri, _keep_most_precise_dates(graph.quads())
+    return article_iri, graph.quads()
 
 
-def claim_quads(records: ArticleRecords, minter: IriMinter) -> list[ox.Quad]:
-    """What an article claims (where things are, what events it reports, who holds which
-    role), as its graph states it, without its mentions: what `kg.consensus` counts."""
-    graph = _Graph(minter.article(records.extraction.article))
-    _add_claims(graph, records, minter)
-    return _keep_most_precise_dates(graph.quads())
+Statement = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
 
 
-def _add_claims(graph: _Graph, records: ArticleRecords, minter: IriMinter) -> None:
-    article = records.extraction.article
+def claim_statements(records: ArticleRecords, minter: IriMinter) -> list[Statement]:
+    """What an article claims about the world, as its graph states it: where things lie, the
+    parties, places, dates and troop figures of the events it reports, who holds which role
+    (what `kg.consensus` counts; the article graph adds what describes each claim)."""
+    found: list[Statement] = []
     for placement in records.extraction.placements:
         inner = records.entity_of.get(placement.inner)
         outer = records.entity_of.get(placement.outer)
         if inner and outer and inner != outer:
-            graph.add(minter.entity(inner), kg("locatedIn"), minter.entity(outer))
+            found.append((minter.entity(inner), kg("locatedIn"), minter.entity(outer)))
     for event, claim in records.claims:
-        _add_claim(graph, event, claim, minter, article)
+        iri = minter.entity(event.key)
+        found += [(iri, kg(role), minter.entity(key)) for role, key in claim.arguments]
+        if claim.date:
+            found.append((iri, kg("date"), date_literal(claim.date)))
+        for attribute, value_property, _ in FIGURES:
+            figure: Figure | None = getattr(claim, attribute)
+            if figure is not None:
+                found.append((iri, value_property, _integer(figure.value)))
     for role in records.roles:
-        _add_role(graph, role, minter, graph.name)
+        found.append((minter.entity(role.person), kg("hasRole"), minter.entity(role.key)))
+    return _most_precise_dates(found)
+
+
+def _add_claims(graph: _Graph, records: ArticleRecords, minter: IriMinter) -> None:
+    for statement in claim_statements(records, minter):
+        graph.add(*statement)
+    article = records.extraction.article
+    for event, claim in records.claims:
+        _describe_claim(graph, event, claim, minter, article)
+    for role in records.roles:
+        _describe_role(graph, role, minter, graph.name)
 
 
 def _add_article(graph: _Graph, article: Article, iri: ox.NamedNode) -> None:
@@ -332,23 +348,17 @@ def _add_mention(
     return iri
 
 
-def _add_claim(
+def _describe_claim(
     graph: _Graph, event: Event, claim: EventClaim, minter: IriMinter, article: Article
 ) -> None:
-    """What one article says about an event, in that article's graph."""
+    """What describes one article's claim about an event (`claim_statements` has the claim):
+    the event's type and label, how the figures are hedged, status, evidence, source, words."""
     iri = minter.entity(event.key)
     graph.add(iri, A, kg(event.event_type))
     graph.add(iri, LABEL, ox.Literal(event.label))
-    for role, key in claim.arguments:
-        graph.add(iri, kg(role), minter.entity(key))
-    if claim.date:
-        graph.add(iri, kg("date"), date_literal(claim.date))
-    for attribute, value_property, qualifier_property in FIGURES:
+    for attribute, _, qualifier_property in FIGURES:
         figure: Figure | None = getattr(claim, attribute)
-        if figure is None:
-            continue
-        graph.add(iri, value_property, _integer(figure.value))
-        if figure.qualifier:
+        if figure is not None and figure.qualifier:
             graph.add(iri, qualifier_property, ox.Literal(figure.qualifier))
     graph.add(iri, kg("status"), ox.Literal(claim.status))
     graph.add(iri, kg("evidence"), ox.Literal(claim.evidence))
@@ -357,10 +367,9 @@ def _add_claim(
         graph.add(iri, kg("denotedBy"), _add_mention(graph, minter, article, span))
 
 
-def _add_role(graph: _Graph, role: Role, minter: IriMinter, article_iri: ox.NamedNode) -> None:
-    """A position a person holds, as the article states it."""
+def _describe_role(graph: _Graph, role: Role, minter: IriMinter, article_iri: ox.NamedNode) -> None:
+    """A position a person holds, as the article states it (`claim_statements` links them)."""
     iri = minter.entity(role.key)
-    graph.add(minter.entity(role.person), kg("hasRole"), iri)
     graph.add(iri, A, kg("Role"))
     graph.add(iri, kg("title"), ox.Literal(role.title))
     for holder in role.of:
@@ -368,24 +377,24 @@ def _add_role(graph: _Graph, role: Role, minter: IriMinter, article_iri: ox.Name
     graph.add(iri, DERIVED_FROM, article_iri)
 
 
-def _keep_most_precise_dates(quads: list[ox.Quad]) -> list[ox.Quad]:
+def _most_precise_dates(statements: list[Statement]) -> list[Statement]:
     """Without each kg:date that another kg:date of the same node refines ('2020' < '2020-01').
 
     Dates that disagree ('2020-09', '2020-11') all stay.
     """
     date = kg("date")
-    dates: dict[str, set[str]] = {}
-    for quad in quads:
-        if quad.predicate == date and isinstance(quad.object, ox.Literal):
-            dates.setdefault(str(quad.subject), set()).add(quad.object.value)
+    dates: dict[ox.NamedNode, set[str]] = {}
+    for subject, predicate, obj in statements:
+        if predicate == date:
+            dates.setdefault(subject, set()).add(obj.value)
 
-    def refined(quad: ox.Quad) -> bool:
-        if quad.predicate != date or not isinstance(quad.object, ox.Literal):
+    def refined(statement: Statement) -> bool:
+        subject, predicate, obj = statement
+        if predicate != date:
             return False
-        coarse = quad.object.value
-        return any(fine != coarse and fine.startswith(coarse) for fine in dates[str(quad.subject)])
+        return any(fine != obj.value and fine.startswith(obj.value) for fine in dates[subject])
 
-    return [quad for quad in quads if not refined(quad)]
+    return [statement for statement in statements if not refined(statement)]
 
 
 def build_dataset(
