@@ -28,13 +28,14 @@ from kg.buildstore import BuildStore
 from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipeline_fingerprint
 from kg.chunks import GraphChunk, graph_chunk, graph_chunks, records_digest
 from kg.defaults import BUILD_VIEW_NODES, DEFAULT_BASE_IRI, DEFAULT_MODEL, Executor
-from kg.dump import dump_store, write_union
+from kg.dump import dump_store, union_changes, write_union
 from kg.gazetteer import shipped_gazetteer
 from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, entity_graph
 from kg.graphml import write_graphml
 from kg.graphsource import GraphSource
 from kg.ingest import IngestError, discover_articles, load_article
 from kg.layout import FORMATS, VIEW_FILE, Format, output_name
+from kg.memo import MEMOS_DIR, Memos, keeping
 from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.projection import project
@@ -49,6 +50,7 @@ class NoArticlesError(ValueError):
 
 
 UNION_SCRATCH = "union.nt.part"  # the sorted union, read by the Turtle and JSON-LD writers
+UNION_FORMATS: tuple[Format, ...] = ("turtle", "json-ld")  # written from the union
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,19 +310,21 @@ def write_outputs(
     is stopped, not at all.
     """
     stale = [output_name(fmt) for fmt in FORMATS if fmt not in formats]
+    memos = Memos(result.store.folder / MEMOS_DIR)
     with replace_as_set(out_dir, remove=stale) as staging:
-        union: list[Format] = [fmt for fmt in ("turtle", "json-ld") if fmt in formats]
+        union = {fmt: union_changes(result.store, fmt) for fmt in UNION_FORMATS if fmt in formats}
         lines = staging / UNION_SCRATCH
         with _timed(result.timings, "write nquads+trig+union"):
             dump_store(
                 result.store,
                 nquads=staging / output_name("nquads") if "nquads" in formats else None,
                 trig=staging / output_name("trig") if "trig" in formats else None,
-                union=lines if union else None,
+                union=lines if None in union.values() else None,
             )
-        for fmt in union:
+        for fmt, changes in union.items():
             with _timed(result.timings, f"write {fmt}"):
-                write_union(lines, staging / output_name(fmt), fmt, store=result.store)
+                source = lines if changes is None else changes
+                write_union(staging / output_name(fmt), fmt, store=result.store, source=source)
         lines.unlink(missing_ok=True)
         # read in place: memory stays flat
         shown = GraphSource(result.store.store, read_graph=result.store.graph_triples)
@@ -330,7 +334,7 @@ def write_outputs(
             with _timed(result.timings, "write graphml"):
                 with (staging / output_name("graphml")).open("wb") as out:
                     write_graphml(projection, out)
-        with _timed(result.timings, "write html"):
+        with _timed(result.timings, "write html"), keeping(memos):
             view = write_html(
                 shown, staging / VIEW_FILE, projection=projection, max_nodes=BUILD_VIEW_NODES
             )
