@@ -92,9 +92,7 @@ def union_changes(store: BuildStore, fmt: Format) -> StoreChanges | None:
     return changes
 
 
-def write_union(
-    path: Path, fmt: Format, *, store: BuildStore, source: Path | StoreChanges
-) -> None:
+def write_union(path: Path, fmt: Format, *, store: BuildStore, source: Path | StoreChanges) -> None:
     """Turtle or JSON-LD of the union, from its sorted N-Triples (a file: see `dump_store`),
     or from the kept pieces and the changes the build made since (`union_changes`).
 

@@ -7,6 +7,12 @@ from (and of newskg's code), and is taken only when the key matches and the
 file is whole; so a stale or damaged memo costs the computing, never a
 wrong output. The same input therefore gives the same bytes, memo or not.
 
+Some results depend on a few subjects of a large store (a drawn node's
+panel on its own statements, its neighbours' names, its articles' graphs).
+A `MemoTable` keeps each such result with what it read; a rebuild takes it
+when the table was written of the store as the build found it and none of
+what it read is among what the build changed (`kg.buildstore.StoreChanges`).
+
 The build sets the memos for the writers it calls (`keeping`), so that
 the view (`kg.view`) needs no argument to find them; outside a build there
 are none and everything is computed.
@@ -16,13 +22,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg.atomic import atomic_write_bytes
+from kg.buildstore import StoreChanges
 from kg.cache import code_fingerprint
 
 MEMOS_DIR = "memos"  # in the store's folder
@@ -40,9 +49,37 @@ def memo_key(*parts: object) -> bytes:
 
 @dataclass(frozen=True)
 class Memos:
-    """The memo files of one build folder."""
+    """The memo files of one build folder, and what the build changed in its store."""
 
     folder: Path
+    state: str = ""  # the store's state (`BuildStore.state`) the results are now of
+    changes: StoreChanges | None = None  # what the build changed; None: not known
+    tables: dict[str, MemoTable] = field(default_factory=dict)
+
+    def table(self, name: str, basis: object) -> MemoTable:
+        """The table `name` of results that also depend on `basis` (what all of them read),
+        holding the kept results still true of the store; written when `keeping` ends."""
+        key = memo_key(name, basis)
+        kept: dict[str, Entry] = {}
+        body = self.read(name, key) if self.changes is not None else None
+        if body is not None and self.changes is not None:
+            data = json.loads(body)
+            if data["state"] == self.changes.before:
+                changed = {subject.decode("utf-8") for subject in self.changes.subjects}
+                graphs = self.changes.graphs
+                kept = {
+                    k: entry
+                    for k, entry in data["results"].items()
+                    if changed.isdisjoint(entry[0]) and graphs.isdisjoint(entry[1])
+                }
+        table = self.tables[name] = MemoTable(key, kept)
+        return table
+
+    def save(self) -> None:
+        """Write every table, as of the store's present state."""
+        for name, table in self.tables.items():
+            body = {"state": self.state, "results": dict(sorted(table.used.items()))}
+            self.write(name, table.key, json.dumps(body, ensure_ascii=False).encode("utf-8"))
 
     def read(self, name: str, key: bytes) -> bytes | None:
         """The result kept as `name` if it was made under `key` and is whole, else None."""
@@ -61,17 +98,43 @@ class Memos:
         atomic_write_bytes(self.folder / name, check + key + body)
 
 
+Entry = tuple[list[str], list[str], Any]  # the subjects and graphs it read, the result
+
+
+@dataclass
+class MemoTable:
+    """Results by key, each with the subjects (N-Triples terms) and graphs it read."""
+
+    key: bytes
+    kept: dict[str, Entry]
+    used: dict[str, Entry] = field(default_factory=dict)  # what the next build may take
+
+    def get(self, key: str) -> Any | None:
+        """The kept result of `key`, or None."""
+        entry = self.kept.get(key)
+        if entry is None:
+            return None
+        self.used[key] = entry
+        return entry[2]
+
+    def put(self, key: str, result: Any, *, subjects: set[str], graphs: set[str]) -> None:
+        """Keep `result` (JSON-ready), which read `subjects` and `graphs`."""
+        self.used[key] = (sorted(subjects), sorted(graphs), result)
+
+
 _CURRENT: ContextVar[Memos | None] = ContextVar("newskg_memos", default=None)
 
 
 @contextmanager
 def keeping(memos: Memos) -> Iterator[None]:
-    """Within the block, the writers read and write `memos`."""
+    """Within the block, the writers read and write `memos`; its tables are saved at the end
+    of a block that raised nothing."""
     token = _CURRENT.set(memos)
     try:
         yield
     finally:
         _CURRENT.reset(token)
+    memos.save()
 
 
 def current_memos() -> Memos | None:

@@ -310,7 +310,8 @@ def write_outputs(
     is stopped, not at all.
     """
     stale = [output_name(fmt) for fmt in FORMATS if fmt not in formats]
-    memos = Memos(result.store.folder / MEMOS_DIR)
+    store = result.store
+    memos = Memos(store.folder / MEMOS_DIR, state=store.state(), changes=store.changes())
     with replace_as_set(out_dir, remove=stale) as staging:
         union = {fmt: union_changes(result.store, fmt) for fmt in UNION_FORMATS if fmt in formats}
         lines = staging / UNION_SCRATCH
