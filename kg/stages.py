@@ -312,7 +312,7 @@ def write_outputs(
     stale = [output_name(fmt) for fmt in FORMATS if fmt not in formats]
     store = result.store
     memos = Memos(store.folder / MEMOS_DIR, state=store.state(), changes=store.changes())
-    with replace_as_set(out_dir, remove=stale) as staging:
+    with replace_as_set(out_dir, remove=stale) as staging, keeping(memos):
         union = {fmt: union_changes(result.store, fmt) for fmt in UNION_FORMATS if fmt in formats}
         lines = staging / UNION_SCRATCH
         with _timed(result.timings, "write nquads+trig+union"):
@@ -335,7 +335,7 @@ def write_outputs(
             with _timed(result.timings, "write graphml"):
                 with (staging / output_name("graphml")).open("wb") as out:
                     write_graphml(projection, out)
-        with _timed(result.timings, "write html"), keeping(memos):
+        with _timed(result.timings, "write html"):
             view = write_html(
                 shown, staging / VIEW_FILE, projection=projection, max_nodes=BUILD_VIEW_NODES
             )
