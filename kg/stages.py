@@ -10,6 +10,7 @@ is imported (`kg.uptodate`).
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import time
@@ -212,7 +213,12 @@ def build(
         with _timed(timings, "store"):
             records = list(article_records(extractions, resolution, events, roles))
             changed, dropped = store_graphs(
-                store, workers, records, resolution.entities, options.base_iri
+                store,
+                workers,
+                records,
+                resolution.entities,
+                options.base_iri,
+                extractions={name: entry.digest for name, entry in entries.items()},
             )
     return BuildResult(
         articles=tuple(e.article for e in extractions),
@@ -237,33 +243,46 @@ def store_graphs(
     records: Sequence[ArticleRecords],
     entities: Sequence[Entity],
     base_iri: str,
+    *,
+    extractions: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[str]]:
     """Put the entity graph and every article's graph in `store`, one graph at a time, and
     drop the graphs of articles not in `records`; the graphs changed and those dropped.
 
     Each graph goes in as an N-Quads chunk (`kg.chunks`); on Dask the
-    workers make the article graphs' chunks. The graph of an article whose
-    records are those the store's graph was made from is not made again.
+    workers make the article graphs' chunks. A graph whose records are
+    those the store's graph was made from is not made again; `extractions`
+    names an article's extraction by a digest (its cache entry's, by
+    source file), which is cheaper to tell apart than the extraction.
     """
     minter = IriMinter(base_iri)
     recipe = f"{code_fingerprint()}|{minter.base}"
+    named = extractions or {}
     sources = {
-        minter.article(r.extraction.article).value: records_digest(r, recipe) for r in records
+        minter.article(r.extraction.article).value: records_digest(
+            r, recipe, named.get(r.extraction.article.source_file)
+        )
+        for r in records
     }
     todo = [
         r
         for r, (name, source) in zip(records, sources.items(), strict=True)
         if not store.holds(name, source)
     ]
+    entities_name = minter.entities_graph().value
+    sources[entities_name] = hashlib.sha256(repr((recipe, entities)).encode()).hexdigest()
+    made_entities = not store.holds(entities_name, sources[entities_name])
     chunks: Iterable[GraphChunk]
     if workers.remote:
         tasks = [(base_iri, batch) for batch in batches(todo, workers.jobs)]
         chunks = (chunk for batch in workers.map(graph_chunks, tasks) for chunk in batch)
     else:
         chunks = (graph_chunk(*article_graph(r, minter)) for r in todo)
-    changed = store.load(chain([graph_chunk(*entity_graph(entities, minter))], chunks))
+    if made_entities:
+        chunks = chain([graph_chunk(*entity_graph(entities, minter))], chunks)
+    changed = store.load(chunks)
     store.made_from(sources)
-    dropped = store.keep_only({minter.entities_graph().value} | set(sources))
+    dropped = store.keep_only(set(sources))
     store.commit()
     return sorted(changed), dropped
 

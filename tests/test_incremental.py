@@ -389,12 +389,18 @@ def test_incremental_the_graph_of_an_unchanged_article_is_not_made_again(
     _edit(edited)
     graphs_made.clear()
     _build(corpus, out)
-    assert graphs_made == [ENTITIES, f"{BASE}article/{edited.stem}"]
+    assert graphs_made == [f"{BASE}article/{edited.stem}"]  # it names no new entity
+    assert _files(out) == _clean_build(corpus, tmp_path)
+
+    (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")  # it names Darwin
+    graphs_made.clear()
+    _build(corpus, out)
+    assert graphs_made == [ENTITIES, f"{BASE}article/100_marines"]
     assert _files(out) == _clean_build(corpus, tmp_path)
 
     graphs_made.clear()
     _build(corpus, out, "--base-iri", "https://example.org/news/")  # every graph is new
-    assert len(graphs_made) == 4
+    assert len(graphs_made) == 5
     clean = tmp_path / "clean"
     shutil.rmtree(clean)
     _build(corpus, clean, "--no-cache", "--base-iri", "https://example.org/news/")
