@@ -24,13 +24,14 @@ statements in the store.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import struct
 from collections.abc import Callable, Iterable, Iterator
 from itertools import groupby
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 _HEAD = struct.Struct(">32s32sII")  # key, check, length of the subject, length of the text
 MakeText = Callable[[bytes], bytes]  # a subject's N-Triples lines → its text
@@ -76,16 +77,19 @@ class KeptPieces:
         self.recipe = recipe
         self.state = state
         self.draft = path.with_name(path.name + ".part")
-        self._old: BinaryIO | None = None
+        self._old: mmap.mmap | None = None
+        self._at = 0  # where the next old piece starts
         self._new: BinaryIO | None = None
         self._digest = hashlib.sha256()  # of the new file
-        self._pending: tuple[bytes, bytes, bytes, bytes] | None = None  # the next old piece
+        self._pending: _Piece | None = None  # the next old piece
+        self._run = (0, 0)  # old pieces carried as they are, not yet written: their bytes
 
     def __enter__(self) -> KeptPieces:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._old = self.path.open("rb")
-        except OSError:
+            with self.path.open("rb") as old:
+                self._old = mmap.mmap(old.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # none, or empty
             self._old = None
         self._new = self.draft.open("wb")
         self._pending = self._read()
@@ -130,46 +134,72 @@ class KeptPieces:
         lines are those the pieces were made of.
         """
         for subject in [*sorted(changed), None]:
-            while self._pending is not None and (subject is None or self._pending[0] < subject):
-                kept, key, check, text = self._pending
-                self._write(kept, key, check, text)
-                yield text
+            while self._pending is not None and (
+                subject is None or self._pending.subject < subject
+            ):
+                start, end = self._run
+                if self._pending.start != end:
+                    self._flush()
+                    start = self._pending.start
+                self._run = (start, self._pending.end)  # written with its neighbours
+                yield self._pending.text
                 self._pending = self._read()
             if subject is None:
                 break
             if lines := lines_of(subject):
                 yield self.piece(subject, lines, make)  # takes the kept piece if it is the same
-            elif self._pending is not None and self._pending[0] == subject:
+            elif self._pending is not None and self._pending.subject == subject:
                 self._pending = self._read()  # a subject that is gone
+        self._flush()
 
     def _write(self, subject: bytes, key: bytes, check: bytes, text: bytes) -> None:
+        self._flush()
+        self._out(_HEAD.pack(key, check, len(subject), len(text)) + subject + text)
+
+    def _flush(self) -> None:
+        """Write the old pieces carried since the last write, in one go."""
+        start, end = self._run
+        if end > start and self._old is not None:
+            self._out(self._old[start:end])
+        self._run = (0, 0)
+
+    def _out(self, data: bytes) -> None:
         assert self._new is not None, "KeptPieces is used in a with block"
-        piece = _HEAD.pack(key, check, len(subject), len(text)) + subject + text
-        self._new.write(piece)
-        self._digest.update(piece)
+        self._new.write(data)
+        self._digest.update(data)
 
     def _kept(self, subject: bytes, key: bytes) -> bytes | None:
         """The old text of `subject` if it was made of the same lines and is whole."""
-        while self._pending is not None and self._pending[0] < subject:
+        while self._pending is not None and self._pending.subject < subject:
             self._pending = self._read()  # a subject that is gone
-        if self._pending is None or self._pending[0] != subject:
+        if self._pending is None or self._pending.subject != subject:
             return None
-        _, old_key, check, text = self._pending
+        old = self._pending
         self._pending = self._read()
-        if old_key != key or hashlib.sha256(key + text).digest() != check:
+        if old.key != key or hashlib.sha256(key + old.text).digest() != old.check:
             return None
-        return text
+        return old.text
 
-    def _read(self) -> tuple[bytes, bytes, bytes, bytes] | None:
-        """The next old piece (subject, key, check, text); None at the end or at damage."""
-        if self._old is None:
+    def _read(self) -> _Piece | None:
+        """The next old piece; None at the end or at damage."""
+        old, start = self._old, self._at
+        if old is None or start + _HEAD.size > len(old):
             return None
-        head = self._old.read(_HEAD.size)
-        if len(head) < _HEAD.size:
+        key, check, subject_size, text_size = _HEAD.unpack_from(old, start)
+        middle = start + _HEAD.size + subject_size
+        end = middle + text_size
+        if end > len(old):
             return None
-        key, check, subject_size, text_size = _HEAD.unpack(head)
-        subject = self._old.read(subject_size)
-        text = self._old.read(text_size)
-        if len(subject) < subject_size or len(text) < text_size:
-            return None
-        return subject, key, check, text
+        self._at = end
+        return _Piece(old[start + _HEAD.size : middle], key, check, old[middle:end], start, end)
+
+
+class _Piece(NamedTuple):
+    """One kept piece, and where its bytes are in the file."""
+
+    subject: bytes
+    key: bytes
+    check: bytes
+    text: bytes
+    start: int
+    end: int
