@@ -151,19 +151,19 @@ def _write_turtle(lines: Path, path: Path, pieces: KeptPieces) -> None:
 
     A subject's part starts at a line that is not indented (Oxigraph writes
     a subject's further statements indented, and escapes line ends in
-    literals); alone, a subject's statements serialize to exactly that part.
+    literals) with the subject; alone, a subject's statements serialize to
+    exactly that part.
     """
     with lines.open("rb") as source:
         _serialize(ox.parse(source, format=ox.RdfFormat.N_TRIPLES), path, ox.RdfFormat.TURTLE)
+    last = b""
     with path.open("rb") as written:
-        parts = _turtle_parts(written)
-        for subject, group in subject_lines(lines):
-            part = next(parts, None)
-            if part is None:
+        for part in _turtle_parts(written):
+            subject = _turtle_subject(part)
+            if subject <= last:  # not the order of the union's lines: misread
                 raise _UnevenTurtle(path)
-            pieces.piece(subject, group, lambda _, part=part: part)
-        if next(parts, None) is not None:
-            raise _UnevenTurtle(path)
+            pieces.put(subject, part)
+            last = subject
 
 
 def _turtle_parts(written: IO[bytes]) -> Iterator[bytes]:
@@ -178,6 +178,18 @@ def _turtle_parts(written: IO[bytes]) -> Iterator[bytes]:
         part.append(line)
     if part:
         yield b"".join(part)
+
+
+def _turtle_subject(part: bytes) -> bytes:
+    """The subject a part of Turtle starts with, as N-Triples writes it."""
+    token = part[: part.find(b" ")]
+    if token.startswith(b"<"):
+        return token
+    prefix, _, local = token.decode("utf-8").partition(":")
+    namespace = _PREFIXES.get(prefix)
+    if namespace is None or not local or "\\" in local:  # a blank node, an escape
+        raise _UnevenTurtle(token)
+    return f"<{namespace}{local}>".encode()
 
 
 def _jsonld_node(lines: bytes) -> bytes:

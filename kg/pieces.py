@@ -35,6 +35,7 @@ from typing import BinaryIO, NamedTuple
 
 _HEAD = struct.Struct(">32s32sII")  # key, check, length of the subject, length of the text
 MakeText = Callable[[bytes], bytes]  # a subject's N-Triples lines → its text
+_NO_KEY = bytes(32)  # the key of a text kept without its lines: no lines' digest is this
 
 
 def subject_lines(lines: Path) -> Iterator[tuple[bytes, bytes]]:
@@ -123,6 +124,11 @@ class KeptPieces:
             text = make(lines)
         self._write(subject, key, hashlib.sha256(key + text).digest(), text)
         return text
+
+    def put(self, subject: bytes, text: bytes) -> None:
+        """Keep `text` for `subject` without the key of its lines (a writer that made it
+        without them): only `carry` takes it back, as the text of an unchanged subject."""
+        self._write(subject, _NO_KEY, hashlib.sha256(_NO_KEY + text).digest(), text)
 
     def carry(
         self, changed: Iterable[bytes], lines_of: Callable[[bytes], bytes], make: MakeText

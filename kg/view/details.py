@@ -134,9 +134,11 @@ class _Reads:
 class _LoggedSource:
     """The lookups `DetailReader` makes, each noting what it read in `reads`.
 
-    A lookup by subject reads that subject's statements; a query's result
-    depends on the statements of the terms its rows hold (every node a
-    query walks through is selected, see `_FORMS`).
+    A lookup by subject reads that subject's statements. A query walks from
+    a bound node through mentions, whose statements are all in the graph of
+    their article (as a build writes them): it reads the bound node's
+    statements and the graphs its rows name (`_FORMS` and `_TRIGGERS` end with ?article;
+    `_ARTICLE_MENTIONS` reads the graph of the article it is given).
     """
 
     def __init__(self, source: GraphSource) -> None:
@@ -154,10 +156,15 @@ class _LoggedSource:
         return self.source.first_text(subject, predicate)
 
     def select(self, query: str, **bindings: Term) -> Iterator[tuple[Term | None, ...]]:
+        reads = self.reads
+        if reads is None:
+            yield from self.source.select(query, **bindings)
+            return
+        for term in bindings.values():
+            reads.term(term)
         for row in self.source.select(query, **bindings):
-            if self.reads is not None:
-                for term in row:
-                    self.reads.term(term)
+            if isinstance(row[-1], ox.NamedNode):
+                reads.graphs.add(row[-1].value)
             yield row
 
     def graph(self, article: ox.NamedNode) -> None:
@@ -319,7 +326,7 @@ class DetailReader:
         """Per article that names the entity, the words it used."""
         mentioned_in = self.source.objects(subject, named(KG.mentionedIn))
         forms: dict[int, set[str]] = {index: set() for index in self.article_ids(mentioned_in)}
-        for _, _, anchor, article in self.source.select(_FORMS, subject=subject):
+        for _, anchor, article in self.source.select(_FORMS, subject=subject):
             for index in self.article_ids([article] if article is not None else []):
                 forms.setdefault(index, set()).add(anchor.value if anchor is not None else "")
         return [
@@ -417,7 +424,7 @@ class DetailReader:
     def _triggers(self, event: Subject) -> list[tuple[int, _Mention]]:
         """The words that denote `event` in each of its articles, with their offsets."""
         triggers = []
-        for _, _, begin, end, anchor, article in self.source.select(_TRIGGERS, event=event):
+        for _, begin, end, anchor, article in self.source.select(_TRIGGERS, event=event):
             found = _read_mention(begin, end, anchor)
             if found is not None and article is not None:
                 triggers += [(index, found) for index in self.article_ids([article])]
@@ -466,14 +473,14 @@ _MENTION_PARTS = tuple(str(KG[name]) for name in ("beginIndex", "endIndex", "anc
 # A mention's offsets and words. Mentions missing any are left out: the
 # shapes require all three, so only a graph from elsewhere lacks them.
 _MENTION = "?mention kg:beginIndex ?begin ; kg:endIndex ?end ; kg:anchorOf ?anchor"
-# The queries select every node they walk through (?mention): what a result read.
+# Queries from a node end with ?article: the graph of what they walk (see `_LoggedSource`).
 _FORMS = f"""PREFIX kg: <{KG}>
-SELECT DISTINCT ?subject ?mention ?anchor ?article WHERE {{
+SELECT DISTINCT ?subject ?anchor ?article WHERE {{
     ?subject kg:denotedBy ?mention . ?mention kg:inArticle ?article .
     OPTIONAL {{ ?mention kg:anchorOf ?anchor }}
 }}"""
 _TRIGGERS = f"""PREFIX kg: <{KG}>
-SELECT DISTINCT ?event ?mention ?begin ?end ?anchor ?article WHERE {{
+SELECT DISTINCT ?event ?begin ?end ?anchor ?article WHERE {{
     ?event kg:denotedBy ?mention . {_MENTION} ; kg:inArticle ?article .
 }}"""
 _ARTICLE_MENTIONS = f"""PREFIX kg: <{KG}>
