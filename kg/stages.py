@@ -10,6 +10,7 @@ is imported (`kg.uptodate`).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import shutil
 import tempfile
@@ -205,12 +206,12 @@ def build(
         extractions, hits, entries = extract_articles(
             articles, options, timings, workers, on_articles
         )
-        with _timed(timings, "resolve"):
+        with _held_objects_frozen(), _timed(timings, "resolve"), _no_cycle_collection():
             resolution = resolve(extractions, shipped_gazetteer())
             events = resolve_events(extractions, resolution)
             roles = resolve_roles(extractions, resolution)
         store = store or open_store(options)
-        with _timed(timings, "store"):
+        with _held_objects_frozen(), _timed(timings, "store"):
             records = list(article_records(extractions, resolution, events, roles))
             changed, dropped = store_graphs(
                 store,
@@ -298,6 +299,36 @@ def open_store(options: BuildOptions) -> BuildStore:
 
 
 @contextmanager
+def _held_objects_frozen() -> Iterator[None]:
+    """Spare the objects the build holds by now (the corpus's records) the cycle collector's
+    walks: each collection the next stage's allocations set off would walk them all, for
+    nothing (they live on). Held objects that become garbage meanwhile are collected later.
+
+    Process-wide: objects frozen by the caller are unfrozen at the end too.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Hold off Python's cycle collector: resolution makes hundreds of thousands of small
+    records, and each of the collections they set off walks every object the build holds
+    (the whole corpus's extractions): nearly half of resolution's time at 1,000 articles.
+    Records hold no cycles; what a cycle might hold waits for the next collection."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
 def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     started = time.perf_counter()
     try:
@@ -331,7 +362,8 @@ def write_outputs(
     stale = [output_name(fmt) for fmt in FORMATS if fmt not in formats]
     store = result.store
     memos = Memos(store.folder / MEMOS_DIR, state=store.state(), changes=store.changes())
-    with replace_as_set(out_dir, remove=stale) as staging, keeping(memos):
+    frozen = _held_objects_frozen()
+    with frozen, replace_as_set(out_dir, remove=stale) as staging, keeping(memos):
         union = {fmt: union_changes(result.store, fmt) for fmt in UNION_FORMATS if fmt in formats}
         lines = staging / UNION_SCRATCH
         with _timed(result.timings, "write nquads+trig+union"):
