@@ -244,10 +244,10 @@ def _project_all(source: GraphSource) -> Projection:
         )
     edges: set[Edge] = set()
     for predicate in EDGE_PROPERTIES:
-        from_any, property_iri = predicate in ENTITY_EDGE_PROPERTIES, str(predicate)
+        property_iri = str(predicate)
         for subject, obj in source.pairs(named(predicate)):
             source_kind, target = kinds.get(subject), names.get(obj)  # type: ignore[arg-type]
-            if source_kind and target and (from_any or is_event_kind(source_kind)):
+            if source_kind and target and _drawn_link(source_kind, predicate):
                 edges.add((names[subject], property_iri, target))
     return Projection(nodes, sorted(edges))
 
@@ -306,29 +306,33 @@ def _drawn_classes() -> frozenset[ox.NamedNode]:
     return frozenset(named(cls) for cls in (*ENTITY_CLASSES, *event_classes(), KG.Article))
 
 
+def _drawn_link(kind: str, predicate: URIRef) -> bool:
+    """Whether a link of `predicate` from a drawn node of `kind` is drawn (to a drawn node)."""
+    return predicate in ENTITY_EDGE_PROPERTIES or is_event_kind(kind)
+
+
 def _edges_from(
     source: GraphSource, node: ProjectedNode, nodes: dict[str, ProjectedNode]
 ) -> set[Edge]:
-    subject = ox.NamedNode(node.iri)
+    links = [p for p in EDGE_PROPERTIES if _drawn_link(node.kind, p)]
+    found = ((p, o) for p in links for o in source.objects(ox.NamedNode(node.iri), named(p)))
     return {
-        (node.iri, str(predicate), target.value)
-        for predicate in EDGE_PROPERTIES
-        if predicate in ENTITY_EDGE_PROPERTIES or is_event_kind(node.kind)
-        for target in source.objects(subject, named(predicate))
-        if isinstance(target, ox.NamedNode) and target.value in nodes
+        (node.iri, str(p), o.value)
+        for p, o in found
+        if isinstance(o, ox.NamedNode) and o.value in nodes
     }
 
 
 def _edges_into(
     source: GraphSource, node: ProjectedNode, nodes: dict[str, ProjectedNode]
 ) -> set[Edge]:
-    target = ox.NamedNode(node.iri)
+    found = (
+        (s, p) for p in EDGE_PROPERTIES for s in source.subjects(named(p), ox.NamedNode(node.iri))
+    )
     return {
-        (start.value, str(predicate), node.iri)
-        for predicate in EDGE_PROPERTIES
-        for start in source.subjects(named(predicate), target)
-        if start.value in nodes
-        and (predicate in ENTITY_EDGE_PROPERTIES or is_event_kind(nodes[start.value].kind))
+        (s.value, str(p), node.iri)
+        for s, p in found
+        if s.value in nodes and _drawn_link(nodes[s.value].kind, p)
     }
 
 

@@ -10,7 +10,6 @@ is imported (`kg.uptodate`).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import shutil
 import tempfile
@@ -35,6 +34,7 @@ from kg.gazetteer import shipped_gazetteer
 from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, entity_graph
 from kg.graphml import write_graphml
 from kg.graphsource import GraphSource
+from kg.heap import held_objects_frozen, no_cycle_collection
 from kg.ingest import IngestError, discover_articles, load_article
 from kg.layout import FORMATS, VIEW_FILE, Format, output_name
 from kg.memo import MEMOS_DIR, Memos, keeping
@@ -206,12 +206,12 @@ def build(
         extractions, hits, entries = extract_articles(
             articles, options, timings, workers, on_articles
         )
-        with _held_objects_frozen(), _timed(timings, "resolve"), _no_cycle_collection():
+        with held_objects_frozen(), _timed(timings, "resolve"), no_cycle_collection():
             resolution = resolve(extractions, shipped_gazetteer())
             events = resolve_events(extractions, resolution)
             roles = resolve_roles(extractions, resolution)
         store = store or open_store(options)
-        with _held_objects_frozen(), _timed(timings, "store"):
+        with held_objects_frozen(), _timed(timings, "store"):
             records = list(article_records(extractions, resolution, events, roles))
             changed, dropped = store_graphs(
                 store,
@@ -299,36 +299,6 @@ def open_store(options: BuildOptions) -> BuildStore:
 
 
 @contextmanager
-def _held_objects_frozen() -> Iterator[None]:
-    """Spare the objects the build holds by now (the corpus's records) the cycle collector's
-    walks: each collection the next stage's allocations set off would walk them all, for
-    nothing (they live on). Held objects that become garbage meanwhile are collected later.
-
-    Process-wide: objects frozen by the caller are unfrozen at the end too.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Hold off Python's cycle collector: resolution makes hundreds of thousands of small
-    records, and each of the collections they set off walks every object the build holds
-    (the whole corpus's extractions): nearly half of resolution's time at 1,000 articles.
-    Records hold no cycles; what a cycle might hold waits for the next collection."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
 def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     started = time.perf_counter()
     try:
@@ -358,13 +328,17 @@ def write_outputs(
     files (graph files of formats not chosen now are removed, so no file of
     an older build is left to mislead), or, if any writer fails or the build
     is stopped, not at all.
+
+    What the writers make of the store is kept beside it for the next
+    build (`kg.pieces`, `kg.memo`) with what it was made of; after an edit
+    they make again only what the edit touched.
     """
     stale = [output_name(fmt) for fmt in FORMATS if fmt not in formats]
     store = result.store
     memos = Memos(store.folder / MEMOS_DIR, state=store.state(), changes=store.changes())
-    frozen = _held_objects_frozen()
+    frozen = held_objects_frozen()
     with frozen, replace_as_set(out_dir, remove=stale) as staging, keeping(memos):
-        union = {fmt: union_changes(result.store, fmt) for fmt in UNION_FORMATS if fmt in formats}
+        union = {fmt: union_changes(store, fmt) for fmt in UNION_FORMATS if fmt in formats}
         lines = staging / UNION_SCRATCH
         with _timed(result.timings, "write nquads+trig+union"):
             dump_store(

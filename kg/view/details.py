@@ -18,6 +18,7 @@ or articles' graphs the edit changed.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -247,7 +248,7 @@ class DetailReader:
     def articles(self) -> list[JSON]:
         """Every article of the graph, indexed by position; evidence points here."""
         return [
-            self._memoized(f"article {iri}", lambda iri=iri: self._article(ox.NamedNode(iri)))
+            self._memoized(f"article {iri}", functools.partial(self._article, ox.NamedNode(iri)))
             for iri in self.article_iris
         ]
 
