@@ -9,7 +9,8 @@ Repulsion between every pair is quadratic, so past `EXACT_REPULSION` nodes
 each step estimates it from a fresh random sample of that many nodes
 (scaled up); 5,000 nodes then take a second instead of half a minute. A
 fixed seed puts the same graph in the same place every time, and the
-browser only draws.
+browser only draws. In a build the positions are kept as a memo
+(`kg.memo`): a rebuild that draws the same nodes and links takes them back.
 
 networkx's `spring_layout` is the same algorithm but needs SciPy from 500
 nodes up; this keeps the view free of that dependency.
@@ -17,15 +18,19 @@ nodes up; this keeps the view free of that dependency.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 import numpy as np
+
+from kg.memo import current_memos, memo_key
 
 LAYOUT_SEED = 42
 ITERATIONS = 100
 EXACT_REPULSION = 500  # nodes; larger graphs sample this many repelling nodes per step
 GRAVITY = 0.05  # pull towards the middle, so unlinked pieces stay in view
 SPACING = 160.0  # pixels that the ideal distance between linked nodes becomes
+LAYOUT_MEMO = "layout.json"
 
 
 def force_layout(
@@ -38,8 +43,25 @@ def force_layout(
     """Pixel positions for nodes 0…count-1 joined by `links` (node, node, strength).
 
     A link of strength 1 pulls as Fruchterman–Reingold's; a weaker one lets
-    its nodes drift apart. The same arguments always give the same positions.
+    its nodes drift apart. The same arguments always give the same positions,
+    so those of the build's memo when they were made of the same arguments.
     """
+    links = list(links)
+    memos = current_memos()
+    if memos is None:
+        return _positions(count, links, seed, iterations)
+    key = memo_key("force_layout", count, links, seed, iterations)
+    kept = memos.read(LAYOUT_MEMO, key)
+    if kept is not None:
+        return [(x, y) for x, y in json.loads(kept)]
+    positions = _positions(count, links, seed, iterations)
+    memos.write(LAYOUT_MEMO, key, json.dumps(positions).encode())
+    return positions
+
+
+def _positions(
+    count: int, links: list[tuple[int, int, float]], seed: int, iterations: int
+) -> list[tuple[int, int]]:
     if count == 0:
         return []
     rng = np.random.default_rng(seed)
