@@ -39,7 +39,14 @@ from kg.defaults import (
 )
 from kg.dump import PIECES_DIR, dump_store, write_union
 from kg.gazetteer import pipeline_gazetteer
-from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, entity_graph
+from kg.graph import (
+    ArticleRecords,
+    IriMinter,
+    article_graph,
+    article_records,
+    entity_graph,
+    resolution_graph,
+)
 from kg.graphml import write_graphml
 from kg.graphsource import GraphSource
 from kg.ingest import IngestError, discover_articles, load_article
@@ -47,7 +54,7 @@ from kg.layout import CHANGES_FILE, FORMATS, TIMELINE_FILE, VIEW_FILE, Format, o
 from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.projection import project
-from kg.records import Article, ArticleExtraction, Entity, Event, Role
+from kg.records import Article, ArticleExtraction, Entity, Event, FormReason, Role
 from kg.resolve import resolve_events, resolve_roles
 from kg.timeline import timeline
 from kg.timeline_chart import write_timeline_svg
@@ -229,7 +236,13 @@ def build(
         with _timed(timings, "store"):
             records = list(article_records(extractions, resolution, events, roles))
             changed, dropped = store_graphs(
-                store, workers, records, resolution.entities, options.base_iri, options.consensus
+                store,
+                workers,
+                records,
+                resolution.entities,
+                options.base_iri,
+                options.consensus,
+                explained=(resolution.reasons, events),
             )
     return BuildResult(
         articles=tuple(e.article for e in extractions),
@@ -256,9 +269,12 @@ def store_graphs(
     entities: Sequence[Entity],
     base_iri: str,
     consensus: int = DEFAULT_CONSENSUS,
+    *,
+    explained: tuple[Sequence[FormReason], Sequence[Event]] = ((), ()),
 ) -> tuple[list[str], list[str]]:
     """Put the entity graph, the support and consensus graphs (`kg.consensus`, backed by
-    `consensus` outlets) and every article's graph in `store`, one graph at a time, and
+    `consensus` outlets), the resolution graph of the decisions `explained` (`kg.graph.
+    resolution_graph`) and every article's graph in `store`, one graph at a time, and
     drop the graphs of articles not in `records`; the graphs changed and those dropped.
 
     Each graph goes in as an N-Quads chunk (`kg.chunks`); on Dask the
@@ -282,6 +298,7 @@ def store_graphs(
     else:
         chunks = (graph_chunk(*article_graph(r, minter)) for r in todo)
     shared = [entity_graph(entities, minter), *support_graphs(records, minter, consensus)]
+    shared.append(resolution_graph(*explained, minter))
     changed = store.load(chain((graph_chunk(*graph) for graph in shared), chunks))
     store.made_from(sources)
     dropped = store.keep_only({name.value for name, _ in shared} | set(sources))
