@@ -1,0 +1,130 @@
+"""`kg explain` and the resolution graph it reads: why a node is one node."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import get_args
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, SH
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.explain import merge_rules
+from kg.graph import IriMinter, resolution_graph
+from kg.namespaces import KG
+from kg.records import ClaimTie, Event, FormReason, FormRule, TieRule
+from kg.resources import ontology_dir
+
+runner = CliRunner()
+BASE = "https://w3id.org/newskg/id/"
+
+# One story told by two outlets a week apart, both dating it: the second joins on the date.
+STORIES = {
+    "a.txt": "Canada sends troops to Latvia\n\nRIGA, March 3, 2021 — Canada deployed 450 "
+    "troops to Latvia in March 2021, Canadian officials said.\n",
+    "b.txt": "Canadian soldiers land in Latvia\n\nRIGA, March 10, 2021 — In March 2021 Canada "
+    "sent 450 soldiers to Latvia, the ministry said.\n",
+}
+
+
+def _explain(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["explain", *args])
+    return result.exit_code, result.stdout
+
+
+def test_explain_says_which_rule_joined_victoria_base_and_from_which_article(sample_build: Path):
+    code, out = _explain("Victoria Base", "-g", str(sample_build))
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].startswith("Victory Base Complex  [MilitaryBase]  id:base/victory-base-complex")
+    alias = next(i for i, line in enumerate(lines) if line.startswith("    gazetteer alias:"))
+    assert '      "Victoria Base" in 003_ec37e7ace81eb654.txt' in lines[alias:]
+    assert any(line.startswith("    written form:") for line in lines)
+
+
+@pytest.fixture(scope="module")
+def story_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = tmp_path_factory.mktemp("stories")
+    for name, text in STORIES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    out = tmp_path_factory.mktemp("story-build")
+    result = runner.invoke(app, ["build", str(corpus), "--out", str(out), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_explain_an_event_names_its_first_article_and_the_tie_of_the_next(story_build: Path):
+    store = ox.Store()
+    store.load(path=story_build / "graph.nq", format=ox.RdfFormat.N_QUADS)
+    joined = ox.NamedNode(str(KG.mergedInto))
+    (event,) = {
+        q.object for q in store.quads_for_pattern(None, joined, None) if "/event/" in str(q.object)
+    }
+    code, out = _explain(f"<{event.value}>", "-g", str(story_build))  # type: ignore[union-attr]
+    assert code == 0, out
+    assert "  reported by 2 article(s); made from a.txt" in out
+    assert "    b.txt: dates agree, tied to a.txt, both naming Canada" in out
+    assert "    dates agree: Both claims give a date" in out
+
+
+def test_explain_a_name_no_node_bears_lists_the_nearest_and_why(story_build: Path):
+    code, out = _explain("Canadian Forces Base Latvia", "-g", str(story_build))
+    assert code == 2
+    assert out.startswith('no node is named "Canadian Forces Base Latvia" in this graph.')
+    assert "  Latvia id:country/latvia: shares a word with" in out
+
+
+def test_explain_prints_article_text_and_names_as_text_only(story_build: Path):
+    # A name with a terminal escape and SPARQL syntax is looked up as a term, never run.
+    code, out = _explain('Latvia" } DROP ALL ; \x1b[2J', "-g", str(story_build))
+    assert code == 2
+    assert "\x1b" not in out and "\\u001B" in out
+
+
+def test_explain_refuses_a_missing_build(tmp_path: Path):
+    result = runner.invoke(app, ["explain", "Latvia", "-g", str(tmp_path)])  # no graph file
+    assert result.exit_code == 2
+    assert "run `kg build` first" in result.stderr
+
+
+def test_resolution_graph_states_each_decision_once_under_a_stable_name():
+    reasons = [FormReason("base/b", "Camp B", "GazetteerAlias", ("x/1.txt", "2.txt"))]
+    tie = ClaimTie("2.txt", "SameBaseline", "x/1.txt", ("country/c",))
+    events = [Event("event/e", "Withdrawal", "Withdrawal", claims=(), joined=(tie,))]
+    name, quads = resolution_graph(reasons, events, IriMinter(BASE))
+    again = resolution_graph(reasons, events, IriMinter(BASE))
+    assert name.value == f"{BASE}graph/resolution" and quads == again[1]
+    triples = {(q.subject.value, q.predicate.value, q.object.value) for q in quads}
+    form, joined = sorted({s for s, _, _ in triples})
+    kg = str(KG)
+    assert {(p, o) for s, p, o in triples if s == form} == {
+        (kg + "mergedInto", f"{BASE}base/b"),
+        (kg + "mergeRule", kg + "GazetteerAlias"),
+        (kg + "surfaceForm", "Camp B"),
+        (kg + "mergedFrom", f"{BASE}article/x/1"),
+        (kg + "mergedFrom", f"{BASE}article/2"),
+    }
+    assert {(p, o) for s, p, o in triples if s == joined} == {
+        (kg + "mergedInto", f"{BASE}event/e"),
+        (kg + "mergeRule", kg + "SameBaseline"),
+        (kg + "mergedFrom", f"{BASE}article/2"),
+        (kg + "tiedTo", f"{BASE}article/x/1"),
+        (kg + "sharedArgument", f"{BASE}country/c"),
+    }
+
+
+def test_ontology_merge_rules_are_the_rules_resolution_records_and_the_shapes_allow():
+    rules = {*get_args(FormRule), *get_args(TieRule)}
+    assert set(merge_rules()) == rules
+    ontology = Graph().parse(ontology_dir() / "newskg.ttl")
+    typed = {str(s).removeprefix(str(KG)) for s in ontology.subjects(RDF.type, KG.MergeRule)}
+    assert typed == rules
+    assert all((KG[name], RDF.type, OWL.NamedIndividual) in ontology for name in rules)
+    shapes = Graph().parse(ontology_dir() / "shapes.ttl")
+    shape = next(shapes.subjects(SH.path, KG.mergeRule))
+    allowed = Collection(shapes, next(shapes.objects(shape, SH["in"])))
+    assert {str(t).removeprefix(str(KG)) for t in allowed} == rules
