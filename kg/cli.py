@@ -490,12 +490,11 @@ def explain_command(
     from kg.graphio import GraphFileError, load_store  # noqa: PLC0415
 
     try:
-        loaded = load_store(graph)
+        explainer = Explainer(load_store(graph))
     except GraphFileError as err:
         raise _fail(str(err)) from err
-    if loaded.union_only:
-        _warn(f"{loaded.union_only}; kg explain reads the graph/resolution named graph")
-    explainer = Explainer(loaded.store, loaded.base_iri)
+    if explainer.union_only:
+        _warn(f"{explainer.union_only}; kg explain reads the graph/resolution named graph")
     typer.echo("\n".join(explainer.explain(name)))
     if not explainer.nodes(name):
         raise typer.Exit(EXIT_BAD_INPUT)

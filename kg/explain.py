@@ -21,8 +21,10 @@ from functools import cache
 from typing import get_args
 
 import pyoxigraph as ox
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDFS
 
+from kg.graph import ALT_LABEL, DERIVED_FROM, LABEL, A, kg
+from kg.graphio import LoadedGraph
 from kg.names import match_key
 from kg.namespaces import KG, Prefixes
 from kg.query.output import printable
@@ -33,18 +35,7 @@ from kg.resources import ontology_dir
 SHOWN_ARTICLES = 5  # articles listed for one form before "and N more"
 SHOWN_CANDIDATES = 10
 WIDTH = 100  # columns the rules' meanings are wrapped to
-_LABEL = ox.NamedNode(str(RDFS.label))
-_ALT_LABEL = ox.NamedNode(str(SKOS.altLabel))
 _COMMENT = ox.NamedNode(str(RDFS.comment))
-_TYPE = ox.NamedNode(str(RDF.type))
-_DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
-_SOURCE_FILE = ox.NamedNode(str(KG.sourceFile))
-_MERGED_INTO = ox.NamedNode(str(KG.mergedInto))
-_MERGE_RULE = ox.NamedNode(str(KG.mergeRule))
-_SURFACE_FORM = ox.NamedNode(str(KG.surfaceForm))
-_MERGED_FROM = ox.NamedNode(str(KG.mergedFrom))
-_TIED_TO = ox.NamedNode(str(KG.tiedTo))
-_SHARED = ox.NamedNode(str(KG.sharedArgument))
 _NAMED_INDIVIDUAL = ox.NamedNode(str(OWL.NamedIndividual))
 _RULE_ORDER = {name: i for i, name in enumerate((*get_args(FormRule), *get_args(TieRule)))}
 _KG = str(KG)
@@ -70,13 +61,13 @@ def merge_rules() -> dict[str, Rule]:
     individuals: set[str] = set()
     for quad in quads:
         subject = quad.subject.value if isinstance(quad.subject, ox.NamedNode) else ""
-        if quad.predicate == _TYPE and quad.object == _NAMED_INDIVIDUAL:
+        if quad.predicate == A and quad.object == _NAMED_INDIVIDUAL:
             individuals.add(subject)
-        elif quad.predicate in (_LABEL, _COMMENT) and isinstance(quad.object, ox.Literal):
+        elif quad.predicate in (LABEL, _COMMENT) and isinstance(quad.object, ox.Literal):
             texts[(subject, quad.predicate.value)] = quad.object.value
     for iri in individuals:
         name = iri.removeprefix(_KG)
-        rules[name] = Rule(name, texts[(iri, _LABEL.value)], texts[(iri, _COMMENT.value)])
+        rules[name] = Rule(name, texts[(iri, LABEL.value)], texts[(iri, _COMMENT.value)])
     return rules
 
 
@@ -94,10 +85,11 @@ class Decision:
 class Explainer:
     """Reads one loaded build graph; its answers are lists of printable lines."""
 
-    def __init__(self, store: ox.Store, base_iri: str) -> None:
-        self.store = store
-        self.prefixes = Prefixes.for_base(base_iri)
-        self._entities = ox.NamedNode(base_iri + "graph/entities")
+    def __init__(self, graph: LoadedGraph) -> None:
+        self.store = graph.store
+        self.union_only = graph.union_only
+        self.prefixes = Prefixes.for_base(graph.base_iri)
+        self._entities = ox.NamedNode(graph.base_iri + "graph/entities")
 
     def explain(self, text: str) -> list[str]:
         """Why each node `text` names (a name, an IRI, or `id:…`) is what it is."""
@@ -123,11 +115,11 @@ class Explainer:
         literal = ox.Literal(text.strip())
         found: set[Term] = {
             q.subject
-            for predicate in (_LABEL, _ALT_LABEL)
+            for predicate in (LABEL, ALT_LABEL)
             for q in self.store.quads_for_pattern(None, predicate, literal)
         }
-        for quad in self.store.quads_for_pattern(None, _SURFACE_FORM, literal):
-            found.update(self._objects(quad.subject, _MERGED_INTO))
+        for quad in self.store.quads_for_pattern(None, kg("surfaceForm"), literal):
+            found.update(self._objects(quad.subject, kg("mergedInto")))
         if not found:
             key = match_key(text)
             found = {n for n, name in self._entity_names() if match_key(name) == key}
@@ -146,13 +138,13 @@ class Explainer:
         label = self._label(node)
         classes = sorted(
             o.value.removeprefix(_KG)
-            for o in self._objects(node, _TYPE)
+            for o in self._objects(node, A)
             if isinstance(o, ox.NamedNode) and o.value.startswith(_KG)
         )
         kinds = ", ".join(classes) or "no class"
         lines = [f"{printable(label)}  [{kinds}]  {self._name(node)}"]
         decisions = self.decisions(node)
-        if next(self.store.quads_for_pattern(node, _TYPE, None, self._entities), None):
+        if next(self.store.quads_for_pattern(node, A, None, self._entities), None):
             return lines + self._forms([d for d in decisions if d.form is not None])
         if self._reports(node):
             return lines + self._ties(node, [d for d in decisions if d.tied_to is not None])
@@ -161,19 +153,19 @@ class Explainer:
     def decisions(self, node: ox.NamedNode) -> list[Decision]:
         """What graph/resolution records about `node`, in a stable order."""
         found = []
-        for quad in self.store.quads_for_pattern(None, _MERGED_INTO, node):
+        for quad in self.store.quads_for_pattern(None, kg("mergedInto"), node):
             decision = quad.subject
-            rule = next(iter(self._objects(decision, _MERGE_RULE)), None)
+            rule = next(iter(self._objects(decision, kg("mergeRule"))), None)
             if not isinstance(rule, ox.NamedNode):
                 continue
-            form = next(iter(self._objects(decision, _SURFACE_FORM)), None)
-            tied = next(iter(self._objects(decision, _TIED_TO)), None)
-            shared = sorted(self._label(k) for k in self._objects(decision, _SHARED))
+            form = next(iter(self._objects(decision, kg("surfaceForm"))), None)
+            tied = next(iter(self._objects(decision, kg("tiedTo"))), None)
+            shared = sorted(self._label(k) for k in self._objects(decision, kg("sharedArgument")))
             found.append(
                 Decision(
                     rule=rule.value.removeprefix(_KG),
                     articles=tuple(
-                        sorted(self._source(a) for a in self._objects(decision, _MERGED_FROM))
+                        sorted(self._source(a) for a in self._objects(decision, kg("mergedFrom")))
                     ),
                     form=form.value if isinstance(form, ox.Literal) else None,
                     tied_to=self._source(tied) if tied is not None else None,
@@ -231,10 +223,7 @@ class Explainer:
     def _reports(self, node: ox.NamedNode) -> list[str]:
         """The articles whose graphs state claims about an event."""
         return sorted(
-            {
-                self._source(q.object)
-                for q in self.store.quads_for_pattern(node, _DERIVED_FROM, None)
-            }
+            {self._source(q.object) for q in self.store.quads_for_pattern(node, DERIVED_FROM, None)}
         )
 
     def _rule_text(self, rule: str, *, indent: int) -> list[str]:
@@ -298,7 +287,7 @@ class Explainer:
 
     def _apart(self, nodes: list[ox.NamedNode]) -> list[str]:
         """Why nodes that one name denotes were not joined."""
-        classes = {node: frozenset(self._objects(node, _TYPE)) for node in nodes}
+        classes = {node: frozenset(self._objects(node, A)) for node in nodes}
         lines = [f"{len(nodes)} nodes bear this name and stayed apart:"]
         first = nodes[0]
         for node in nodes[1:]:
@@ -313,16 +302,14 @@ class Explainer:
         return lines
 
     def _entity_names(self) -> Iterator[tuple[ox.NamedNode, str]]:
-        for predicate in (_LABEL, _ALT_LABEL):
+        for predicate in (LABEL, ALT_LABEL):
             for quad in self.store.quads_for_pattern(None, predicate, None, self._entities):
                 if isinstance(quad.object, ox.Literal) and isinstance(quad.subject, ox.NamedNode):
                     yield quad.subject, quad.object.value
 
     def _persons(self) -> set[Term]:
         person = ox.NamedNode(str(KG.Person))
-        return {
-            q.subject for q in self.store.quads_for_pattern(None, _TYPE, person, self._entities)
-        }
+        return {q.subject for q in self.store.quads_for_pattern(None, A, person, self._entities)}
 
     def _objects(self, node: Term, predicate: ox.NamedNode) -> list[Term]:
         if isinstance(node, ox.Literal):
@@ -332,11 +319,13 @@ class Explainer:
         )
 
     def _label(self, node: Term) -> str:
-        labels = self._objects(node, _LABEL) if isinstance(node, ox.NamedNode) else []
+        labels = self._objects(node, LABEL) if isinstance(node, ox.NamedNode) else []
         return labels[0].value if labels and isinstance(labels[0], ox.Literal) else self._name(node)
 
     def _source(self, article: Term) -> str:
-        files = self._objects(article, _SOURCE_FILE) if isinstance(article, ox.NamedNode) else []
+        files = (
+            self._objects(article, kg("sourceFile")) if isinstance(article, ox.NamedNode) else []
+        )
         return files[0].value if files and isinstance(files[0], ox.Literal) else self._name(article)
 
     def _name(self, node: Term) -> str:
