@@ -2,7 +2,10 @@
 
 The only stage that sees all articles. It works on small mention records,
 indexed by key, so its cost grows with the number of mentions, not with
-their product.
+their product. Each anchor is taken by a named rule (`FormRule`), kept
+with the mention where the decision is made; the resolution then holds,
+per entity, each form with its rule and the articles that wrote it
+(`Resolution.reasons`).
 """
 
 from __future__ import annotations

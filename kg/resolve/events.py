@@ -14,6 +14,10 @@ Each article's statements join the first event, in order of creation, that
 they fit. The events they could fit are found through blocks by type, place
 and time (kg/resolve/blocks.py), and weighed against what differs among
 their claims, so the work grows with the corpus, not with its square.
+
+Each article whose claims join an event another article made is recorded
+with the tie that joined them, where the decision is made (`Event.joined`):
+the reason `kg explain` prints and graph/resolution keeps.
 """
 
 from __future__ import annotations
