@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from rdflib.namespace import OWL, RDFS
 
 from kg.graph import ALT_LABEL, DERIVED_FROM, LABEL, A, kg
-from kg.graphio import LoadedGraph
+from kg.graphio import LoadedGraph, read_quads
 from kg.names import match_key
 from kg.namespaces import KG, Prefixes
 from kg.query.output import printable
@@ -56,7 +56,7 @@ def merge_rules() -> dict[str, Rule]:
     """The kg:MergeRule individuals of ontology/newskg.ttl, by local name: the one text of
     what each rule means."""
     rules: dict[str, Rule] = {}
-    quads = ox.parse(path=ontology_dir() / "newskg.ttl", format=ox.RdfFormat.TURTLE)
+    _, quads, _ = read_quads(ontology_dir() / "newskg.ttl")
     texts: dict[tuple[str, str], str] = {}
     individuals: set[str] = set()
     for quad in quads:
