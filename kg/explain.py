@@ -297,7 +297,10 @@ class Explainer:
                     "and a known entry only names of its own kind"
                 )
             else:
-                why = "the same class, but different entries (gazetteer or full name) claim them"
+                why = (
+                    "the same class, but each has its own gazetteer entry or full name, "
+                    "and a name joins one node only"
+                )
             lines.append(f"  {self._name(first)} and {self._name(node)}: {why}")
         return lines
 

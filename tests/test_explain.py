@@ -28,6 +28,8 @@ STORIES = {
     "troops to Latvia in March 2021, Canadian officials said.\n",
     "b.txt": "Canadian soldiers land in Latvia\n\nRIGA, March 10, 2021 — In March 2021 Canada "
     "sent 450 soldiers to Latvia, the ministry said.\n",
+    "c.txt": "Two Bergs in Oslo\n\nOSLO, March 12, 2021 — Anna Berg met Tomas Berg in Oslo. "
+    "Berg said the talks went well.\n",
 }
 
 
@@ -128,3 +130,42 @@ def test_ontology_merge_rules_are_the_rules_resolution_records_and_the_shapes_al
     shape = next(shapes.subjects(SH.path, KG.mergeRule))
     allowed = Collection(shapes, next(shapes.objects(shape, SH["in"])))
     assert {str(t).removeprefix(str(KG)) for t in allowed} == rules
+
+
+def test_explain_a_lone_surname_two_persons_carry_names_both_and_why(story_build: Path):
+    code, out = _explain("Berg", "-g", str(story_build))
+    assert code == 2
+    lines = out.splitlines()
+    assert lines[2].startswith(
+        "  Anna Berg id:person/anna-berg: one of 2 persons with this surname"
+    )
+    assert lines[3].startswith("  Tomas Berg id:person/tomas-berg: one of 2 persons")
+
+
+# Two nodes one name denotes, and what resolution recorded of each.
+NAMESAKES = """
+@prefix kg: <https://w3id.org/newskg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix id: <https://w3id.org/newskg/id/> .
+id:graph\\/entities {
+    id:country\\/jordan a kg:Country ; rdfs:label "Jordan" .
+    id:person\\/jordan-peel a kg:Person ; rdfs:label "Jordan Peel" ; skos:altLabel "Jordan" .
+}
+id:graph\\/resolution {
+    id:merge\\/1 kg:mergedInto id:person\\/jordan-peel ; kg:mergeRule kg:SurnameInArticle ;
+        kg:surfaceForm "Jordan" ; kg:mergedFrom id:article\\/a .
+}
+id:article\\/a { id:article\\/a a kg:Article ; kg:sourceFile "a.txt" . }
+"""
+
+
+def test_explain_nodes_one_name_denotes_say_why_they_stayed_apart(tmp_path: Path):
+    graph = tmp_path / "namesakes.trig"
+    graph.write_text(NAMESAKES, encoding="utf-8")
+    code, out = _explain("Jordan", "-g", str(graph))
+    assert code == 0, out
+    assert out.splitlines()[0] == "Jordan  [Country]  id:country/jordan"
+    assert "  no surface form recorded" in out
+    assert '      "Jordan" in a.txt' in out
+    assert "  id:country/jordan and id:person/jordan-peel: different classes" in out
