@@ -470,7 +470,7 @@ def _stored(
             records,
             resolution.entities,
             DEFAULT_BASE_IRI,
-            explained=(resolution.reasons, events),
+            explained=(resolution.reasons, events, roles),
         )
     return BuildResult(
         articles=tuple(e.article for e in extractions),

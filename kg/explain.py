@@ -28,7 +28,7 @@ from kg.graphio import LoadedGraph, read_quads
 from kg.names import match_key
 from kg.namespaces import KG, Prefixes
 from kg.query.output import printable
-from kg.records import FormRule, TieRule
+from kg.records import FormRule, RoleRule, TieRule
 from kg.resolve.entities import surname_keys
 from kg.resources import ontology_dir
 
@@ -37,7 +37,9 @@ SHOWN_CANDIDATES = 10
 WIDTH = 100  # columns the rules' meanings are wrapped to
 _COMMENT = ox.NamedNode(str(RDFS.comment))
 _NAMED_INDIVIDUAL = ox.NamedNode(str(OWL.NamedIndividual))
-_RULE_ORDER = {name: i for i, name in enumerate((*get_args(FormRule), *get_args(TieRule)))}
+_RULE_ORDER = {
+    name: i for i, name in enumerate((*get_args(FormRule), *get_args(TieRule), *get_args(RoleRule)))
+}
 _KG = str(KG)
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -146,9 +148,11 @@ class Explainer:
         decisions = self.decisions(node)
         if next(self.store.quads_for_pattern(node, A, None, self._entities), None):
             return lines + self._forms([d for d in decisions if d.form is not None])
+        if "Role" in classes:
+            return lines + self._holders(node, decisions)
         if self._reports(node):
             return lines + self._ties(node, [d for d in decisions if d.tied_to is not None])
-        return [*lines, "  resolution recorded nothing about it: it is no entity or event"]
+        return [*lines, "  resolution recorded nothing about it: it is no entity, event or role"]
 
     def decisions(self, node: ox.NamedNode) -> list[Decision]:
         """What graph/resolution records about `node`, in a stable order."""
@@ -218,6 +222,20 @@ class Explainer:
             lines.append("  what the ties mean:")
         for rule_name in dict.fromkeys(d.rule for d in decisions):
             lines += self._rule_text(rule_name, indent=4)
+        return lines
+
+    def _holders(self, node: ox.NamedNode, decisions: list[Decision]) -> list[str]:
+        reports = self._reports(node)
+        holders = ", ".join(printable(self._label(o)) for o in self._objects(node, kg("roleOf")))
+        people = {q.subject for q in self.store.quads_for_pattern(None, kg("hasRole"), node)}
+        who = ", ".join(sorted(printable(self._label(p)) for p in people)) or "someone"
+        lines = [f"  {who}, for {holders or 'no one named'}; stated in {_articles(reports)}"]
+        if not decisions:
+            return [*lines, "  each of them says for whom it is held"]
+        lines.append("  articles that did not say for whom, and the rule that gave it:")
+        for decision in decisions:
+            lines += self._rule_text(decision.rule, indent=4)
+            lines.append(f"      {_articles(decision.articles)}")
         return lines
 
     def _reports(self, node: ox.NamedNode) -> list[str]:
@@ -322,7 +340,7 @@ class Explainer:
         )
 
     def _label(self, node: Term) -> str:
-        labels = self._objects(node, LABEL) if isinstance(node, ox.NamedNode) else []
+        labels = self._objects(node, LABEL) or self._objects(node, kg("title"))
         return labels[0].value if labels and isinstance(labels[0], ox.Literal) else self._name(node)
 
     def _source(self, article: Term) -> str:

@@ -203,14 +203,19 @@ def entity_graph(entities: Iterable[Entity], minter: IriMinter) -> NamedGraph:
 
 
 def resolution_graph(
-    reasons: Iterable[FormReason], events: Iterable[Event], minter: IriMinter
+    reasons: Iterable[FormReason],
+    events: Iterable[Event],
+    roles: Iterable[Role],
+    minter: IriMinter,
 ) -> NamedGraph:
     """Each decision that made one node of many, with its rule and articles.
 
     An entity's decision is one node per form and rule (`FormReason`), its
     articles listed once; an event's, one node per article that joined it
-    after the first (`ClaimTie`). Their IRIs are digests of what they join,
-    so a rebuild names the same decision the same way.
+    after the first (`ClaimTie`); a role's, one per rule that gave articles
+    that did not say the body it is held for (`HolderReason`). Their IRIs
+    are digests of what they join, so a rebuild names the same decision the
+    same way.
     """
     graph = _Graph(minter.resolution_graph())
     articles: dict[str, ox.NamedNode] = {}
@@ -239,6 +244,11 @@ def resolution_graph(
             graph.add(iri, kg("tiedTo"), article(tie.tied_to))
             for key in tie.shared:
                 graph.add(iri, kg("sharedArgument"), minter.entity(key))
+    for role in roles:
+        for holder in role.inferred:
+            iri = decision(role.key, holder.rule, "")
+            for source in holder.articles:
+                graph.add(iri, kg("mergedFrom"), article(source))
     return graph.name, graph.quads()
 
 
@@ -285,7 +295,7 @@ def article_records(
             claims.setdefault(claim.article, []).append((head, claim))
     roles_by_article: dict[str, list[Role]] = {}
     for role in roles:
-        stated = replace(role, articles=())
+        stated = replace(role, articles=(), inferred=())
         for source in role.articles:
             roles_by_article.setdefault(source, []).append(stated)
     for extraction in extractions:

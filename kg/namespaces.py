@@ -103,6 +103,8 @@ class KG(DefinedNamespace):
     DateWithinReach: URIRef
     PublishedClose: URIRef
     SyndicatedCopy: URIRef
+    HeldForElsewhere: URIRef
+    HeldForActsFor: URIRef
 
 
 SCHEMA = Namespace("https://schema.org/")

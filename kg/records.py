@@ -59,6 +59,8 @@ TieRule = Literal[
     "PublishedClose",
     "SyndicatedCopy",
 ]
+# Why a role stated without whom it is held for is held for the body or state it is.
+RoleRule = Literal["HeldForElsewhere", "HeldForActsFor"]
 ENTITY_CLASSES: tuple[EntityClass, ...] = (
     "Person",
     "Country",
@@ -316,6 +318,15 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class HolderReason:
+    """Why a role some articles state without its holder is held for its `of`: the rule that
+    gave it, and those articles."""
+
+    rule: RoleRule
+    articles: tuple[str, ...]  # Article.source_file, sorted
+
+
+@dataclass(frozen=True, slots=True)
 class Role:
     """A position a person holds, with every article that says so."""
 
@@ -324,3 +335,4 @@ class Role:
     title: str
     of: tuple[str, ...]  # Entity.key of the states or bodies it is held for
     articles: tuple[str, ...]
+    inferred: tuple[HolderReason, ...] = ()  # why articles that did not say are counted in

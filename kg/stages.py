@@ -242,7 +242,7 @@ def build(
                 resolution.entities,
                 options.base_iri,
                 options.consensus,
-                explained=(resolution.reasons, events),
+                explained=(resolution.reasons, events, roles),
             )
     return BuildResult(
         articles=tuple(e.article for e in extractions),
@@ -270,7 +270,7 @@ def store_graphs(
     base_iri: str,
     consensus: int = DEFAULT_CONSENSUS,
     *,
-    explained: tuple[Sequence[FormReason], Sequence[Event]] = ((), ()),
+    explained: tuple[Sequence[FormReason], Sequence[Event], Sequence[Role]] = ((), (), ()),
 ) -> tuple[list[str], list[str]]:
     """Put the entity graph, the support and consensus graphs (`kg.consensus`, backed by
     `consensus` outlets), the resolution graph of the decisions `explained` (`kg.graph.

@@ -49,7 +49,7 @@ def store(tmp_path: Path, extract: Callable[..., ArticleExtraction]) -> Path:
             records,
             resolution.entities,
             DEFAULT_BASE_IRI,
-            explained=(resolution.reasons, events),
+            explained=(resolution.reasons, events, roles),
         )
     return tmp_path
 

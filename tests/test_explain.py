@@ -16,7 +16,7 @@ from kg.cli import app
 from kg.explain import merge_rules
 from kg.graph import IriMinter, resolution_graph
 from kg.namespaces import KG
-from kg.records import ClaimTie, Event, FormReason, FormRule, TieRule
+from kg.records import ClaimTie, Event, FormReason, FormRule, RoleRule, TieRule
 from kg.resources import ontology_dir
 
 runner = CliRunner()
@@ -30,6 +30,10 @@ STORIES = {
     "sent 450 soldiers to Latvia, the ministry said.\n",
     "c.txt": "Two Bergs in Oslo\n\nOSLO, March 12, 2021 — Anna Berg met Tomas Berg in Oslo. "
     "Berg said the talks went well.\n",
+    "d.txt": "Kirby on Iraq\n\nWASHINGTON, April 5, 2021 — Pentagon press secretary John Kirby "
+    "told reporters on Monday that troops would stay in Iraq.\n",
+    "e.txt": "Kirby again\n\nWASHINGTON, August 9, 2021 — Press Secretary John Kirby said the "
+    "troops would leave Iraq.\n",
 }
 
 
@@ -59,18 +63,37 @@ def story_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_explain_an_event_names_its_first_article_and_the_tie_of_the_next(story_build: Path):
+def _decided_by(build: Path, rule: str) -> str:
+    """The one node of `build` that a decision of `rule` joined something into."""
     store = ox.Store()
-    store.load(path=story_build / "graph.nq", format=ox.RdfFormat.N_QUADS)
-    joined = ox.NamedNode(str(KG.mergedInto))
-    (event,) = {
-        q.object for q in store.quads_for_pattern(None, joined, None) if "/event/" in str(q.object)
+    store.load(path=build / "graph.nq", format=ox.RdfFormat.N_QUADS)
+    decisions = store.quads_for_pattern(
+        None, ox.NamedNode(str(KG.mergeRule)), ox.NamedNode(KG[rule])
+    )
+    into = ox.NamedNode(str(KG.mergedInto))
+    (node,) = {
+        q.object.value for d in decisions for q in store.quads_for_pattern(d.subject, into, None)
     }
-    code, out = _explain(f"<{event.value}>", "-g", str(story_build))  # type: ignore[union-attr]
+    return node
+
+
+def test_explain_an_event_names_its_first_article_and_the_tie_of_the_next(story_build: Path):
+    event = _decided_by(story_build, "DatesAgree")
+    code, out = _explain(f"<{event}>", "-g", str(story_build))
     assert code == 0, out
     assert "  reported by 2 article(s); made from a.txt" in out
     assert "    b.txt: dates agree, tied to a.txt, both naming Canada" in out
     assert "    dates agree: Both claims give a date" in out
+
+
+def test_explain_a_role_says_which_articles_did_not_name_its_holder(story_build: Path):
+    role = _decided_by(story_build, "HeldForElsewhere")
+    code, out = _explain(f"<{role}>", "-g", str(story_build))
+    assert code == 0, out
+    assert out.startswith("Press Secretary  [Role]")
+    assert "  John Kirby, for Pentagon; stated in d.txt, e.txt" in out
+    assert "    held for as stated elsewhere: The title is held for" in out
+    assert out.rstrip().endswith("      e.txt")
 
 
 def test_explain_a_name_no_node_bears_lists_the_nearest_and_why(story_build: Path):
@@ -97,8 +120,8 @@ def test_resolution_graph_states_each_decision_once_under_a_stable_name():
     reasons = [FormReason("base/b", "Camp B", "GazetteerAlias", ("x/1.txt", "2.txt"))]
     tie = ClaimTie("2.txt", "SameBaseline", "x/1.txt", ("country/c",))
     events = [Event("event/e", "Withdrawal", "Withdrawal", claims=(), joined=(tie,))]
-    name, quads = resolution_graph(reasons, events, IriMinter(BASE))
-    again = resolution_graph(reasons, events, IriMinter(BASE))
+    name, quads = resolution_graph(reasons, events, (), IriMinter(BASE))
+    again = resolution_graph(reasons, events, (), IriMinter(BASE))
     assert name.value == f"{BASE}graph/resolution" and quads == again[1]
     triples = {(q.subject.value, q.predicate.value, q.object.value) for q in quads}
     form, joined = sorted({s for s, _, _ in triples})
@@ -120,7 +143,7 @@ def test_resolution_graph_states_each_decision_once_under_a_stable_name():
 
 
 def test_ontology_merge_rules_are_the_rules_resolution_records_and_the_shapes_allow():
-    rules = {*get_args(FormRule), *get_args(TieRule)}
+    rules = {*get_args(FormRule), *get_args(TieRule), *get_args(RoleRule)}
     assert set(merge_rules()) == rules
     ontology = Graph().parse(ontology_dir() / "newskg.ttl")
     typed = {str(s).removeprefix(str(KG)) for s in ontology.subjects(RDF.type, KG.MergeRule)}

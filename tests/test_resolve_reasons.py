@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from kg.gazetteer import Gazetteer
-from kg.records import ArticleExtraction, ClaimTie, FormReason
-from kg.resolve import resolve, resolve_events
+from kg.records import ArticleExtraction, ClaimTie, FormReason, HolderReason
+from kg.resolve import resolve, resolve_events, resolve_roles
 
 Extract = Callable[..., ArticleExtraction]
 
@@ -169,3 +169,38 @@ def test_resolve_events_records_no_tie_for_an_event_one_article_reports(
     extractions = [extract("Canada deployed troops to Latvia in March 2021.", "a.txt")]
     (event,) = resolve_events(extractions, resolve(extractions, gazetteer))
     assert event.joined == ()
+
+
+# Articles, then a role (person, what it is held for) and the reason one article's title got it.
+HOLDERS = [
+    (
+        {
+            "a.txt": "Pentagon press secretary John Kirby told reporters on Monday that troops "
+            "would stay in Iraq.",
+            "b.txt": "Press Secretary John Kirby said the troops would leave Iraq.",
+        },
+        ("person/john-kirby", ("organization/pentagon",)),
+        HolderReason("HeldForElsewhere", ("b.txt",)),
+    ),
+    (
+        {"a.txt": "President Donald Trump said the troops would leave Iraq."},
+        ("person/donald-trump", ("country/united-states",)),
+        HolderReason("HeldForActsFor", ("a.txt",)),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("articles", "role", "reason"), HOLDERS, ids=lambda v: getattr(v, "rule", "")
+)
+def test_resolve_roles_records_how_a_title_without_its_holder_got_one(
+    extract: Extract,
+    gazetteer: Gazetteer,
+    articles: dict[str, str],
+    role: tuple[str, tuple[str, ...]],
+    reason: HolderReason,
+):
+    extractions = [extract(text, name) for name, text in articles.items()]
+    roles = resolve_roles(extractions, resolve(extractions, gazetteer))
+    (found,) = [r for r in roles if (r.person, r.of) == role]
+    assert found.inferred == (reason,)
