@@ -495,8 +495,9 @@ def explain_command(
         raise _fail(str(err)) from err
     if explainer.union_only:
         _warn(f"{explainer.union_only}; kg explain reads the graph/resolution named graph")
-    typer.echo("\n".join(explainer.explain(name)))
-    if not explainer.nodes(name):
+    explanation = explainer.explain(name)
+    typer.echo("\n".join(explanation.lines))
+    if not explanation.found:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -3,7 +3,9 @@
 `kg explain NAME|IRI` finds the nodes a name or IRI denotes and prints, for
 an entity, its surface forms grouped by the rule that joined them, with the
 articles that wrote each; for an event, the article that first reported it
-and, for each later one, the tie that joined its claims. A name no node
+and, for each later one, the tie that joined its claims; for a role, the
+articles that did not say for whom it is held and the rule that gave it
+its holder. A name no node
 bears is answered with the nearest nodes by the resolver's own keys
 (`kg.names.match_key`, surname keys) and why such names stay apart.
 
@@ -18,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import get_args
+from typing import NamedTuple, get_args
 
 import pyoxigraph as ox
 from rdflib.namespace import OWL, RDFS
@@ -84,6 +86,13 @@ class Decision:
     shared: tuple[str, ...] = ()  # labels of the entities both tied claims name
 
 
+class Explanation(NamedTuple):
+    """What `kg explain` prints, and whether the name or IRI denoted any node."""
+
+    lines: list[str]
+    found: bool
+
+
 class Explainer:
     """Reads one loaded build graph; its answers are lists of printable lines."""
 
@@ -93,11 +102,11 @@ class Explainer:
         self.prefixes = Prefixes.for_base(graph.base_iri)
         self._entities = ox.NamedNode(graph.base_iri + "graph/entities")
 
-    def explain(self, text: str) -> list[str]:
+    def explain(self, text: str) -> Explanation:
         """Why each node `text` names (a name, an IRI, or `id:…`) is what it is."""
         nodes = self.nodes(text)
         if not nodes:
-            return self._unmatched(text)
+            return Explanation(self._unmatched(text), found=False)
         lines: list[str] = []
         for node in nodes:
             if lines:
@@ -105,14 +114,17 @@ class Explainer:
             lines += self._node(node)
         if len(nodes) > 1:
             lines += ["", *self._apart(nodes)]
-        return lines
+        return Explanation(lines, found=True)
 
     def nodes(self, text: str) -> list[ox.NamedNode]:
         """The nodes `text` denotes: by IRI, by a label, alias or surface form, or failing
         that by a name with the same match key (spelling aside)."""
         iri = self._iri(text)
         if iri is not None:
-            node = ox.NamedNode(iri)
+            try:
+                node = ox.NamedNode(iri)
+            except ValueError:  # no IRI at all: no node
+                return []
             return [node] if next(self.store.quads_for_pattern(node, None, None), None) else []
         literal = ox.Literal(text.strip())
         found: set[Term] = {

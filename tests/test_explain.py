@@ -110,6 +110,12 @@ def test_explain_prints_article_text_and_names_as_text_only(story_build: Path):
     assert "\x1b" not in out and "\\u001B" in out
 
 
+def test_explain_an_iri_that_is_no_iri_denotes_nothing(story_build: Path):
+    code, out = _explain("<not an iri>", "-g", str(story_build))
+    assert code == 2
+    assert out.startswith('no node is named "<not an iri>"')
+
+
 def test_explain_refuses_a_missing_build(tmp_path: Path):
     result = runner.invoke(app, ["explain", "Latvia", "-g", str(tmp_path)])  # no graph file
     assert result.exit_code == 2
