@@ -97,6 +97,7 @@ class KG(DefinedNamespace):
     SurnameInArticle: URIRef
     SurnameInCorpus: URIRef
     WrittenForm: URIRef
+    Curated: URIRef
     DatesAgree: URIRef
     SameBaseline: URIRef
     SamePersonKilled: URIRef

@@ -49,6 +49,7 @@ FormRule = Literal[
     "SurnameInArticle",
     "SurnameInCorpus",
     "WrittenForm",
+    "Curated",
 ]
 # Why an article's claims joined an event that earlier articles' claims made.
 TieRule = Literal[

@@ -8,6 +8,8 @@ from datetime import date
 
 import pytest
 
+from kg.curation import Curation, Decision, curate
+from kg.defaults import DEFAULT_BASE_IRI
 from kg.gazetteer import Gazetteer
 from kg.records import ArticleExtraction, ClaimTie, FormReason, HolderReason
 from kg.resolve import resolve, resolve_events, resolve_roles
@@ -204,3 +206,18 @@ def test_resolve_roles_records_how_a_title_without_its_holder_got_one(
     roles = resolve_roles(extractions, resolve(extractions, gazetteer))
     (found,) = [r for r in roles if (r.person, r.of) == role]
     assert found.inferred == (reason,)
+
+
+def test_curation_keeps_each_reason_on_the_node_its_mentions_went_to(
+    extract: Extract, gazetteer: Gazetteer
+):
+    text = "Troops left Victoria Base near Baghdad last week. Camp Victory stayed open."
+    split = Decision("split", "Victoria Base", "Victory Base Complex")
+    _, resolution, _ = curate(
+        [extract(text, "a.txt")], gazetteer, Curation((split,)), base_iri=DEFAULT_BASE_IRI
+    )
+    bases = [r for r in resolution.reasons if r.entity.startswith("base/")]
+    assert bases == [
+        FormReason("base/victoria-base", "Victoria Base", "Curated", ("a.txt",)),
+        FormReason("base/victory-base-complex", "Camp Victory", "GazetteerAlias", ("a.txt",)),
+    ]
