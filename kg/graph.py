@@ -6,7 +6,9 @@ about events (figures, dates, status, evidence) and the roles it gives
 people. What no single article owns (an entity's class, label, aliases,
 Wikidata link) sits in one shared graph, `<base>graph/entities`. Turtle and
 JSON-LD hold the union; TriG and N-Quads keep the graphs apart, so a
-`GRAPH ?g { … }` query tells which article says what.
+`GRAPH ?g { … }` query tells which article says what. Why resolution made
+one node of many mentions or claims sits in `<base>graph/resolution`
+(`resolution_graph`), so that the other graphs stay as they were.
 
 The quads are Oxigraph terms, made graph by graph, so a build can write
 each article's graph to its store as soon as it is resolved and hold no
@@ -24,6 +26,7 @@ which matters to stores such as Virtuoso that keep one value per instant.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -45,7 +48,9 @@ from kg.records import (
     Event,
     EventClaim,
     Figure,
+    FormReason,
     Role,
+    article_id,
 )
 from kg.resolve import Resolution
 
@@ -149,6 +154,10 @@ class IriMinter:
         """The claims enough independent outlets back (`kg.consensus`)."""
         return self.entity("graph/consensus")
 
+    def resolution_graph(self) -> ox.NamedNode:
+        """Why each entity and event is one node (`resolution_graph`)."""
+        return self.entity("graph/resolution")
+
 
 def date_literal(value: str) -> ox.Literal:
     """'2020' → xsd:gYear, '2020-09' → xsd:gYearMonth, '2020-09-09' → xsd:date."""
@@ -193,6 +202,60 @@ def entity_graph(entities: Iterable[Entity], minter: IriMinter) -> NamedGraph:
     return graph.name, graph.quads()
 
 
+def resolution_graph(
+    reasons: Iterable[FormReason],
+    events: Iterable[Event],
+    roles: Iterable[Role],
+    minter: IriMinter,
+) -> NamedGraph:
+    """Each decision that made one node of many, with its rule and articles.
+
+    An entity's decision is one node per form and rule (`FormReason`), its
+    articles listed once; an event's, one node per article that joined it
+    after the first (`ClaimTie`); a role's, one per rule that gave articles
+    that did not say the body it is held for (`HolderReason`). Their IRIs
+    are digests of what they join, so a rebuild names the same decision the
+    same way.
+    """
+    graph = _Graph(minter.resolution_graph())
+    articles: dict[str, ox.NamedNode] = {}
+
+    def article(source: str) -> ox.NamedNode:
+        found = articles.get(source)
+        if found is None:
+            found = articles[source] = minter.entity(ARTICLE_PATH + article_id(source))
+        return found
+
+    def decision(node: str, rule: str, part: str) -> ox.NamedNode:
+        iri = minter.entity(f"merge/{_digest(node, rule, part)}")
+        graph.add(iri, kg("mergedInto"), minter.entity(node))
+        graph.add(iri, kg("mergeRule"), kg(rule))
+        return iri
+
+    for reason in reasons:
+        iri = decision(reason.entity, reason.rule, reason.form)
+        graph.add(iri, kg("surfaceForm"), ox.Literal(reason.form))
+        for source in reason.articles:
+            graph.add(iri, kg("mergedFrom"), article(source))
+    for event in events:
+        for tie in event.joined:
+            iri = decision(event.key, tie.rule, tie.article)
+            graph.add(iri, kg("mergedFrom"), article(tie.article))
+            graph.add(iri, kg("tiedTo"), article(tie.tied_to))
+            for key in tie.shared:
+                graph.add(iri, kg("sharedArgument"), minter.entity(key))
+    for role in roles:
+        for holder in role.inferred:
+            iri = decision(role.key, holder.rule, "")
+            for source in holder.articles:
+                graph.add(iri, kg("mergedFrom"), article(source))
+    return graph.name, graph.quads()
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleRecords:
     """What one article's graph is made from: its extraction and its share of the resolution.
@@ -227,12 +290,12 @@ def article_records(
         entity_of.setdefault(source, {})[start] = key
     claims: dict[str, list[tuple[Event, EventClaim]]] = {}
     for event in events:
-        head = replace(event, claims=())
+        head = replace(event, claims=(), joined=())
         for claim in event.claims:
             claims.setdefault(claim.article, []).append((head, claim))
     roles_by_article: dict[str, list[Role]] = {}
     for role in roles:
-        stated = replace(role, articles=())
+        stated = replace(role, articles=(), inferred=())
         for source in role.articles:
             roles_by_article.setdefault(source, []).append(stated)
     for extraction in extractions:

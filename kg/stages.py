@@ -47,6 +47,7 @@ from kg.graph import (
     article_graph,
     article_records,
     entity_graph,
+    resolution_graph,
 )
 from kg.graphml import write_graphml
 from kg.graphsource import GraphSource
@@ -57,7 +58,7 @@ from kg.memo import MEMOS_DIR, Memos, keeping
 from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.projection import project
-from kg.records import Article, ArticleExtraction, Entity, Event, Role
+from kg.records import Article, ArticleExtraction, Entity, Event, FormReason, Role
 from kg.resolve import resolve_events, resolve_roles
 from kg.timeline import timeline
 from kg.timeline_chart import write_timeline_svg
@@ -247,6 +248,7 @@ def build(
                 options.base_iri,
                 consensus=options.consensus,
                 extractions={name: entry.digest for name, entry in entries.items()},
+                explained=(resolution.reasons, events, roles),
             )
     return BuildResult(
         articles=tuple(e.article for e in extractions),
@@ -275,9 +277,11 @@ def store_graphs(
     *,
     consensus: int = DEFAULT_CONSENSUS,
     extractions: Mapping[str, str] | None = None,
+    explained: tuple[Sequence[FormReason], Sequence[Event], Sequence[Role]] = ((), (), ()),
 ) -> tuple[list[str], list[str]]:
     """Put the entity graph, the support and consensus graphs (`kg.consensus`, backed by
-    `consensus` outlets) and every article's graph in `store`, one graph at a time, and
+    `consensus` outlets), the resolution graph of the decisions `explained` (`kg.graph.
+    resolution_graph`) and every article's graph in `store`, one graph at a time, and
     drop the graphs of articles not in `records`; the graphs changed and those dropped.
 
     Each graph goes in as an N-Quads chunk (`kg.chunks`); on Dask the
@@ -300,8 +304,9 @@ def store_graphs(
         for r, (name, source) in zip(records, sources.items(), strict=True)
         if not store.holds(name, source)
     ]
-    # The shared graphs: the entities', made of the entities; the support and consensus
-    # graphs, made of every article's records (their digests say all the claims do).
+    # The shared graphs: the entities', made of the entities; the support, consensus and
+    # resolution graphs, made of every article's records (their digests say all the claims
+    # and reasons do).
     claims = _digest((recipe, consensus, sorted(sources.items())))
     entities_name = minter.entities_graph().value
     sources[entities_name] = _digest((recipe, entities))
@@ -312,6 +317,10 @@ def store_graphs(
     sources.update((name, claims) for name in supported)
     if not all(store.holds(name, claims) for name in supported):
         made += support_graphs(records, minter, consensus)
+    resolution_name = minter.resolution_graph().value
+    sources[resolution_name] = claims  # reasons, like claims, follow from the records
+    if not store.holds(resolution_name, claims):
+        made.append(resolution_graph(*explained, minter))
     chunks: Iterable[GraphChunk]
     if workers.remote:
         tasks = [(base_iri, batch) for batch in batches(todo, workers.jobs)]

@@ -20,7 +20,8 @@ OUTPUTS = ("graph.ttl", "graph.trig", "graph.nq", "graph.jsonld", "graph.graphml
 runner = CliRunner()
 BASE = "https://w3id.org/newskg/id/"
 ENTITIES = f"{BASE}graph/entities"
-SHARED = [ENTITIES, f"{BASE}graph/support", f"{BASE}graph/consensus"]  # the graphs no article owns
+# the graphs no article owns
+SHARED = [ENTITIES, *(f"{BASE}graph/{name}" for name in ("support", "consensus", "resolution"))]
 
 ADDED = """Marines arrive in Darwin for a six-month rotation
 
@@ -86,9 +87,10 @@ def test_incremental_one_edit_rewrites_only_the_graphs_it_changes(corpus: Path, 
     _build(corpus, out)
     (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")
     summary = _build(corpus, out)
-    # The new article's graph, the entity graph (new entities) and the support graph (its
-    # claims); the other three articles' graphs and the consensus graph stay.
-    assert "in 7 graphs (3 rewritten, 0 dropped)" in summary
+    # The new article's graph, the entity graph (new entities), the support graph (its
+    # claims) and the resolution graph (its names); the other three articles' graphs and
+    # the consensus graph stay.
+    assert "in 8 graphs (4 rewritten, 0 dropped)" in summary
 
 
 # Run in a fresh interpreter: whether a module is imported is a fact of the process.
@@ -225,10 +227,10 @@ def test_incremental_chunk_files_follow_the_graphs_and_a_damaged_one_is_not_trus
         return sorted(chunks.glob(f"*{suffix}"))
 
     # three articles, the entity, support and consensus graphs
-    assert len(kept(".nq")) == len(kept(".trig")) == 6
+    assert len(kept(".nq")) == len(kept(".trig")) == 7
     (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")
     _build(corpus, out)
-    assert len(kept(".nq")) == len(kept(".trig")) == 7  # the shared graphs' old ones are gone
+    assert len(kept(".nq")) == len(kept(".trig")) == 8  # the shared graphs' old ones are gone
     assert {p.stem for p in kept(".nq")} == {p.stem for p in kept(".trig")}
     damaged = b"<urn:x> <urn:y> <urn:z> <urn:g> .\n"
     for path in chunks.iterdir():  # damaged behind our back
@@ -387,7 +389,7 @@ def test_incremental_the_graph_of_an_unchanged_article_is_not_made_again(
 ):
     out = tmp_path / "out"
     _build(corpus, out)
-    assert len(graphs_made) == 6  # the entity, support and consensus graphs, three articles'
+    assert len(graphs_made) == 7  # the entity, support, consensus, resolution graphs, 3 articles'
     edited = sorted(corpus.iterdir())[2]
     _edit(edited)
     graphs_made.clear()
@@ -404,7 +406,7 @@ def test_incremental_the_graph_of_an_unchanged_article_is_not_made_again(
 
     graphs_made.clear()
     _build(corpus, out, "--base-iri", "https://example.org/news/")  # every graph is new
-    assert len(graphs_made) == 7  # the shared graphs and four articles'
+    assert len(graphs_made) == 8  # the shared graphs and four articles'
     clean = tmp_path / "clean"
     shutil.rmtree(clean)
     _build(corpus, clean, "--no-cache", "--base-iri", "https://example.org/news/")
