@@ -465,7 +465,12 @@ def _stored(
     with open_workers() as workers:
         records = list(article_records(extractions, resolution, events, roles))
         changed, dropped = store_graphs(
-            store, workers, records, resolution.entities, DEFAULT_BASE_IRI
+            store,
+            workers,
+            records,
+            resolution.entities,
+            DEFAULT_BASE_IRI,
+            explained=(resolution.reasons, events, roles),
         )
     return BuildResult(
         articles=tuple(e.article for e in extractions),

@@ -21,7 +21,6 @@ file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,7 +32,7 @@ from rdflib.term import Node, URIRef
 from rdflib.util import from_n3
 
 from kg.atomic import atomic_write_bytes
-from kg.buildstore import BuildStore
+from kg.buildstore import BuildStore, state_digest
 from kg.validate import Severity, ValidationReport, Violation, validate_store, validate_union
 
 REPORT = "validation.json"
@@ -89,11 +88,6 @@ def validate_build(
     whole = ValidationReport.of([*carried, *report.violations], report.triples)
     _write(store, whole)
     return BuildValidation(whole, checked, len(names))
-
-
-def state_digest(graphs: Mapping[str, str]) -> str:
-    """Names one state of a store: the digests of all its graphs."""
-    return hashlib.sha256(json.dumps(sorted(graphs.items())).encode("utf-8")).hexdigest()
 
 
 def _belongs_to(store: ox.Store, violation: Violation) -> set[str]:

@@ -18,6 +18,11 @@ microseconds a quad. A chunk file is only ever read after its digest is
 checked, so a missing or damaged one costs a read of the store, never a
 wrong output.
 
+Each build also notes what it changed (`changes`): the graphs it wrote or
+dropped, and the subjects whose statements differ in them, read off the
+old and new chunks. A writer that kept its results from the store as the
+last build left it (`state`) makes again only what those subjects decide.
+
 Crash safety: before the first graph changes, the manifest on disk stops
 vouching for any graph (its digests are cleared); it vouches again, written
 atomically, only once every graph is in place (`commit`). A build killed
@@ -29,8 +34,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +51,20 @@ CHUNKS_DIR = "chunks"  # each graph's sorted N-Quads, as <digest>.nq, and what i
 
 if TYPE_CHECKING:
     from kg.chunks import GraphChunk
+
+
+@dataclass(frozen=True)
+class StoreChanges:
+    """What a build changed in the store: enough to bring results kept from before up to date."""
+
+    before: str  # `state_digest` of the store as the last build left it
+    graphs: frozenset[str]  # the graphs written or dropped
+    subjects: frozenset[bytes]  # their subjects (N-Triples terms) whose statements differ
+
+
+def state_digest(graphs: Mapping[str, str]) -> str:
+    """Names one state of a store: the digests of all its graphs."""
+    return hashlib.sha256(json.dumps(sorted(graphs.items())).encode("utf-8")).hexdigest()
 
 
 class BuildStoreError(RuntimeError):
@@ -70,6 +91,8 @@ class BuildStore:
         self.manifest = Manifest.read(folder / MANIFEST)
         self.previous_graphs = dict(self.manifest.graphs)  # as the last build left them
         self._vouching = True  # whether the manifest on disk still vouches for the graphs
+        # the subjects whose statements this build changed, by graph; None: not known
+        self._touched: dict[str, frozenset[bytes]] | None = {} if self.previous_graphs else None
 
     def load(self, chunks: Iterable[GraphChunk]) -> list[str]:
         """Make each chunk's graph hold exactly its quads; the names of the graphs that changed.
@@ -90,6 +113,7 @@ class BuildStore:
                 if present and self.manifest.graphs.get(chunk.name) == chunk.digest:
                     continue
                 self._stop_vouching()
+                self._note_change(chunk.name, chunk.nquads)
                 if present:
                     loads.wait()  # Oxigraph: no deletes while a bulk load runs
                     self.store.remove_graph(name)
@@ -127,6 +151,7 @@ class BuildStore:
         dropped = sorted(set(dropped) | (present - names))
         for name in dropped:
             self._stop_vouching()
+            self._note_change(name, b"")
             node = ox.NamedNode(name)
             if self.store.contains_named_graph(node):
                 self.store.remove_graph(node)
@@ -134,15 +159,58 @@ class BuildStore:
             self.manifest.sources.pop(name, None)
         return dropped
 
+    def _note_change(self, name: str, nquads: bytes) -> None:
+        """Note the subjects whose statements in graph `name` differ from the last build's
+        (read from its chunk, still kept); when that chunk cannot be read, that none is known."""
+        if self._touched is None:
+            return
+        digest = self.previous_graphs.get(name)
+        old = self._kept_chunk(digest) if digest is not None else b""
+        if old is None or (digest is None and self.store.contains_named_graph(ox.NamedNode(name))):
+            self._touched = None  # a graph the manifest does not know, or its chunk is gone
+            return
+        differ = set(old.split(b"\n")) ^ set(nquads.split(b"\n"))
+        self._touched[name] = frozenset(line[: line.index(b" ")] for line in differ if line)
+
+    def changes(self) -> StoreChanges | None:
+        """What this build changed since the last one, or None when that is not known (no
+        previous build, or one that stopped half-way, or a kept chunk that is gone)."""
+        if self._touched is None:
+            return None
+        return StoreChanges(
+            before=state_digest(self.previous_graphs),
+            graphs=frozenset(self._touched),
+            subjects=frozenset().union(*self._touched.values()),
+        )
+
+    def state(self) -> str:
+        """`state_digest` of the store as it is now."""
+        return state_digest(self.manifest.graphs)
+
+    def subject_ntriples(self, subject: bytes) -> bytes | None:
+        """The statements of one subject (an IRI, as N-Triples writes it) in every graph, as
+        sorted N-Triples lines, each once, as the union holds them; None for a blank node."""
+        if not subject.startswith(b"<"):
+            return None
+        node = ox.NamedNode(subject[1:-1].decode("utf-8"))
+        triples = {quad.triple for quad in self.store.quads_for_pattern(node, None, None, None)}
+        written = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        return b"".join(sorted(set(written.splitlines(True))))
+
+    def _kept_chunk(self, digest: str) -> bytes | None:
+        """The chunk file of this digest if it is there and whole."""
+        try:
+            kept = self._chunk_path(digest).read_bytes()
+        except OSError:
+            return None
+        return kept if hashlib.sha256(kept).hexdigest() == digest else None
+
     def graph_nquads(self, name: ox.NamedNode) -> bytes:
         """One graph's quads as N-Quads, sorted: its chunk file, or read from the store."""
         digest = self.manifest.graphs.get(name.value) if self._vouching else None
         if digest is not None:
-            try:
-                kept = self._chunk_path(digest).read_bytes()
-            except OSError:
-                kept = None
-            if kept is not None and hashlib.sha256(kept).hexdigest() == digest:
+            kept = self._kept_chunk(digest)
+            if kept is not None:
                 return kept
         lines = sorted(
             f"{quad} .\n" for quad in self.store.quads_for_pattern(None, None, None, name)

@@ -35,13 +35,15 @@ def graph_chunk(name: ox.NamedNode, quads: list[ox.Quad]) -> GraphChunk:
     return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
 
 
-def records_digest(records: ArticleRecords, recipe: str) -> str:
+def records_digest(records: ArticleRecords, recipe: str, extraction: str | None = None) -> str:
     """A digest of what `article_graph` makes an article's graph from; `recipe` names the rest
     (the code and the base IRI): two equal digests stand for one graph.
 
     The records are frozen dataclasses, tuples and strings, whose `repr` says all they hold.
+    `extraction`, when given, is a digest that names the extraction as well (that of the cache
+    entry it was read from) and spares writing it out.
     """
-    parts = (recipe, records.extraction, sorted(records.entity_of.items()))
+    parts = (recipe, extraction or records.extraction, sorted(records.entity_of.items()))
     return hashlib.sha256(repr((*parts, records.claims, records.roles)).encode()).hexdigest()
 
 

@@ -470,6 +470,37 @@ def query_command(
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
+@app.command("explain")
+def explain_command(
+    name: str = typer.Argument(..., help="A name as articles write it, or a node's IRI (or id:…)."),
+    graph: Path = typer.Option(
+        DEFAULT_GRAPH,
+        "--graph",
+        "-g",
+        help="A build folder (its graph.trig is read) or a graph file with named graphs.",
+    ),
+) -> None:
+    """Say why a node is what it is: the names resolution joined into it, by rule and article,
+    or the articles an event was merged from and on which ties.
+
+    For a name no node bears, lists the nearest nodes and why such names stay
+    apart. Exit codes: 0 explained, 2 unreadable graph or no node of that name.
+    """
+    from kg.explain import Explainer  # noqa: PLC0415
+    from kg.graphio import GraphFileError, load_store  # noqa: PLC0415
+
+    try:
+        explainer = Explainer(load_store(graph))
+    except GraphFileError as err:
+        raise _fail(str(err)) from err
+    if explainer.union_only:
+        _warn(f"{explainer.union_only}; kg explain reads the graph/resolution named graph")
+    explanation = explainer.explain(name)
+    typer.echo("\n".join(explanation.lines))
+    if not explanation.found:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
 def _stop_serving(signum: int, frame: FrameType | None) -> None:
     """SIGTERM stops `kg serve` as Ctrl-C does, so its query workers are stopped with it."""
     raise KeyboardInterrupt
@@ -599,6 +630,48 @@ def push_command(
         f"pushed {report.graphs} graphs, {report.triples} triples to {endpoint} "
         f"in {report.seconds:.1f} s"
     )
+
+
+@app.command("timeline")
+def timeline_command(
+    graph: Path = typer.Option(
+        DEFAULT_GRAPH, "--graph", "-g", help="A build folder or a graph file with named graphs."
+    ),
+    place: str | None = typer.Option(
+        None, "--place", help="Only figures about this place or a place in it (any of its names)."
+    ),
+    actor: str | None = typer.Option(
+        None, "--actor", help="Only figures of events this actor takes part in as agent."
+    ),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    svg: Path | None = typer.Option(
+        None, "--svg", help="Also draw the levels over time, one panel per place, to this file."
+    ),
+) -> None:
+    """Troop figures over time, as each source gives them: place, date, actor, measure,
+    qualifier, troops, publisher and article, with the values other sources give beside.
+
+    `kg build` draws the busiest places to output/timeline.svg.
+    Exit codes: 0 answered, 2 unreadable graph or unknown format.
+    """
+    from kg.graphio import GraphFileError, load_store  # noqa: PLC0415
+    from kg.timeline import TIMELINE_FORMATS, render_timeline, timeline  # noqa: PLC0415
+
+    if fmt not in TIMELINE_FORMATS:
+        raise _fail(f"unknown format {fmt!r}; choose from {', '.join(TIMELINE_FORMATS)}")
+    try:
+        loaded = load_store(graph)
+    except GraphFileError as err:
+        raise _fail(str(err)) from err
+    if loaded.union_only:
+        raise _fail(f"{loaded.union_only}: a timeline names the article of each figure")
+    rows = timeline(loaded.store, place=place, actor=actor)
+    typer.echo(render_timeline(rows, fmt), nl=False)  # type: ignore[arg-type]  # checked above
+    if svg is not None:
+        from kg.atomic import atomic_write_text  # noqa: PLC0415
+        from kg.timeline_chart import chart_places, timeline_svg  # noqa: PLC0415
+
+        atomic_write_text(svg, timeline_svg(rows, chart_places(rows, limit=len(rows))))
 
 
 _CURATION_OPTION = typer.Option(

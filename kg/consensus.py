@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF
 
 from kg.defaults import DEFAULT_CONSENSUS
-from kg.graph import ArticleRecords, IriMinter, NamedGraph, claim_quads, kg
+from kg.graph import ArticleRecords, IriMinter, NamedGraph, claim_statements, kg
 from kg.graphsource import GraphSource
 from kg.records import Article
 
@@ -89,10 +89,9 @@ def support_graphs(
     stated_by: dict[Claim, set[str]] = {}
     for record in records:
         source = record.extraction.article.source_file
-        for quad in claim_quads(record, minter):
-            if quad.predicate in CLAIM_PROPERTIES:
-                claim = (quad.subject, quad.predicate, quad.object)
-                stated_by.setdefault(claim, set()).add(source)  # type: ignore[arg-type]
+        for claim in claim_statements(record, minter):
+            if claim[1] in CLAIM_PROPERTIES:
+                stated_by.setdefault(claim, set()).add(source)
     support, consensus = minter.support_graph(), minter.consensus_graph()
     support_quads: list[ox.Quad] = []
     consensus_quads: list[ox.Quad] = []

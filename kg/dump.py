@@ -1,8 +1,10 @@
 """Write the build's files out of its store, in a fixed order, holding little in memory.
 
-Of what they write, TriG keeps each graph's part and JSON-LD each node's
-beside the store for the next build, which serializes again only the
-graphs and nodes that changed.
+Of what they write, TriG keeps each graph's part, and Turtle and JSON-LD
+each node's, beside the store for the next build, which serializes again
+only the graphs and nodes that changed; when the nodes' parts are of the
+store as the build found it, it writes Turtle and JSON-LD without reading
+the union at all (`union_changes`).
 
 N-Quads and TriG go graph by graph (each graph's quads sorted); Turtle and
 JSON-LD hold the union, whose triples are sorted with an external merge
@@ -19,7 +21,7 @@ import functools
 import hashlib
 import heapq
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from itertools import groupby
 from pathlib import Path
@@ -28,12 +30,12 @@ from typing import IO
 import pyoxigraph as ox
 
 from kg.atomic import atomic_write_bytes
-from kg.buildstore import BuildStore, triple_lines
+from kg.buildstore import BuildStore, StoreChanges, triple_lines
 from kg.cache import code_fingerprint
 from kg.jsonld import node_text, write_document
 from kg.layout import Format
 from kg.namespaces import PREFIXES
-from kg.pieces import KeptPieces, subject_lines
+from kg.pieces import KeptPieces, MakeText, kept_state, subject_lines
 
 RUN_LINES = 200_000  # lines sorted in memory at a time before they go to disk
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
@@ -66,7 +68,7 @@ def dump_store(
         out = stack.enter_context(nquads.open("wb")) if nquads else None
         trig_out = stack.enter_context(trig.open("wb")) if trig else None
         runs = _Runs(stack, union.parent) if union else None
-        header = _trig_header()
+        header = _header(ox.RdfFormat.TRIG)
         for name in store.graph_names():
             graph = store.graph_nquads(name)
             if out is not None:
@@ -81,26 +83,123 @@ def dump_store(
             runs.merge_into(union)
 
 
-def write_union(lines: Path, path: Path, fmt: Format, *, store: BuildStore) -> None:
-    """Turtle or JSON-LD of the union, from its sorted N-Triples (see `dump_store`).
+def union_changes(store: BuildStore, fmt: Format) -> StoreChanges | None:
+    """What the build changed, when the pieces `fmt`'s writer kept are of the store as the
+    build found it: then `write_union` needs no union's lines. Else None."""
+    changes = store.changes()
+    if changes is None or kept_state(_pieces_path(store, fmt), _recipe(fmt)) != changes.before:
+        return None
+    return changes
 
-    JSON-LD is written one node at a time, and each node's text is kept
+
+def write_union(path: Path, fmt: Format, *, store: BuildStore, source: Path | StoreChanges) -> None:
+    """Turtle or JSON-LD of the union, from its sorted N-Triples (a file: see `dump_store`),
+    or from the kept pieces and the changes the build made since (`union_changes`).
+
+    Both are written one node at a time, and each node's text is kept
     beside `store` for the next build (`kg.pieces`), which makes again only
-    the nodes whose triples changed. (Turtle is not: Oxigraph writes it
-    about as fast as the pieces would be looked up.)
+    the nodes whose triples changed. Turtle from the union's lines is
+    written whole by Oxigraph (faster than node by node), then cut into its
+    nodes to be kept.
     """
-    if fmt == "turtle":
-        with lines.open("rb") as source:
-            _serialize(ox.parse(source, format=ox.RdfFormat.N_TRIPLES), path, ox.RdfFormat.TURTLE)
+    make = _jsonld_node if fmt == "json-ld" else _turtle_node
+    try:
+        with KeptPieces(_pieces_path(store, fmt), _recipe(fmt), state=store.state()) as pieces:
+            if isinstance(source, StoreChanges):
+                nodes = pieces.carry(source.subjects, _lines_of(store), make)
+                _write_nodes(nodes, path, fmt)
+            elif fmt == "turtle":
+                _write_turtle(source, path, pieces)
+            else:
+                nodes = (pieces.piece(s, group, make) for s, group in subject_lines(source))
+                _write_nodes(nodes, path, fmt)
+    except _UnevenTurtle:
+        pass  # written, but not kept: the next build makes every node's piece again
+
+
+def _pieces_path(store: BuildStore, fmt: Format) -> Path:
+    return store.folder / PIECES_DIR / f"{fmt}.pieces"
+
+
+def _lines_of(store: BuildStore) -> MakeText:
+    def lines(subject: bytes) -> bytes:
+        found = store.subject_ntriples(subject)
+        if found is None:
+            raise ValueError(f"a changed blank node cannot be looked up: {subject!r}")
+        return found
+
+    return lines
+
+
+def _write_nodes(nodes: Iterable[bytes], path: Path, fmt: Format) -> None:
+    """A document made of its nodes' texts, in order."""
+    if fmt == "json-ld":
+        with path.open("w", encoding="utf-8") as out:
+            write_document((node.decode("utf-8") for node in nodes), out)
         return
-    kept = store.folder / PIECES_DIR / f"{fmt}.pieces"
-    with KeptPieces(kept, _recipe(fmt)) as pieces, path.open("w", encoding="utf-8") as out:
-        nodes = (pieces.piece(s, group, _jsonld_node) for s, group in subject_lines(lines))
-        write_document((node.decode("utf-8") for node in nodes), out)
+    with path.open("wb") as out:
+        out.write(_header(ox.RdfFormat.TURTLE))
+        out.writelines(nodes)
+
+
+class _UnevenTurtle(ValueError):
+    """Oxigraph's Turtle did not cut into one part per subject: none is kept."""
+
+
+def _write_turtle(lines: Path, path: Path, pieces: KeptPieces) -> None:
+    """Turtle of the union, written whole; then each subject's part kept in `pieces`.
+
+    A subject's part starts at a line that is not indented (Oxigraph writes
+    a subject's further statements indented, and escapes line ends in
+    literals) with the subject; alone, a subject's statements serialize to
+    exactly that part.
+    """
+    with lines.open("rb") as source:
+        _serialize(ox.parse(source, format=ox.RdfFormat.N_TRIPLES), path, ox.RdfFormat.TURTLE)
+    last = b""
+    with path.open("rb") as written:
+        for part in _turtle_parts(written):
+            subject = _turtle_subject(part)
+            if subject <= last:  # not the order of the union's lines: misread
+                raise _UnevenTurtle(path)
+            pieces.put(subject, part)
+            last = subject
+
+
+def _turtle_parts(written: IO[bytes]) -> Iterator[bytes]:
+    """The parts of a Turtle file after its `@prefix` lines, one per subject, in order."""
+    part: list[bytes] = []
+    for line in written:
+        if line.startswith(b"@prefix "):
+            continue
+        if part and not line.startswith(b"\t"):
+            yield b"".join(part)
+            part = []
+        part.append(line)
+    if part:
+        yield b"".join(part)
+
+
+def _turtle_subject(part: bytes) -> bytes:
+    """The subject a part of Turtle starts with, as N-Triples writes it."""
+    token = part[: part.find(b" ")]
+    if token.startswith(b"<"):
+        return token
+    prefix, _, local = token.decode("utf-8").partition(":")
+    namespace = _PREFIXES.get(prefix)
+    if namespace is None or not local or "\\" in local:  # a blank node, an escape
+        raise _UnevenTurtle(token)
+    return f"<{namespace}{local}>".encode()
 
 
 def _jsonld_node(lines: bytes) -> bytes:
     return node_text(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)).encode("utf-8")
+
+
+def _turtle_node(lines: bytes) -> bytes:
+    triples = ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
+    written = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
+    return b"".join(line for line in written.splitlines(True) if not line.startswith(b"@prefix "))
 
 
 class _Runs:
@@ -133,10 +232,10 @@ class _Runs:
         self.pending = []
 
 
-def _trig_header() -> bytes:
-    """The `@prefix` lines Oxigraph heads TriG with, sorted (see `_serialize`)."""
+def _header(fmt: ox.RdfFormat) -> bytes:
+    """The `@prefix` lines Oxigraph heads TriG or Turtle with, sorted (see `_serialize`)."""
     anything = ox.Triple(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o"))
-    written = ox.serialize([anything], format=ox.RdfFormat.TRIG, prefixes=_PREFIXES) or b""
+    written = ox.serialize([anything], format=fmt, prefixes=_PREFIXES) or b""
     return b"".join(
         sorted(line for line in written.splitlines(True) if line.startswith(b"@prefix "))
     )

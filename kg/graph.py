@@ -6,7 +6,9 @@ about events (figures, dates, status, evidence) and the roles it gives
 people. What no single article owns (an entity's class, label, aliases,
 Wikidata link) sits in one shared graph, `<base>graph/entities`. Turtle and
 JSON-LD hold the union; TriG and N-Quads keep the graphs apart, so a
-`GRAPH ?g { … }` query tells which article says what.
+`GRAPH ?g { … }` query tells which article says what. Why resolution made
+one node of many mentions or claims sits in `<base>graph/resolution`
+(`resolution_graph`), so that the other graphs stay as they were.
 
 The quads are Oxigraph terms, made graph by graph, so a build can write
 each article's graph to its store as soon as it is resolved and hold no
@@ -24,6 +26,7 @@ which matters to stores such as Virtuoso that keep one value per instant.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -45,7 +48,9 @@ from kg.records import (
     Event,
     EventClaim,
     Figure,
+    FormReason,
     Role,
+    article_id,
 )
 from kg.resolve import Resolution
 
@@ -149,6 +154,10 @@ class IriMinter:
         """The claims enough independent outlets back (`kg.consensus`)."""
         return self.entity("graph/consensus")
 
+    def resolution_graph(self) -> ox.NamedNode:
+        """Why each entity and event is one node (`resolution_graph`)."""
+        return self.entity("graph/resolution")
+
 
 def date_literal(value: str) -> ox.Literal:
     """'2020' → xsd:gYear, '2020-09' → xsd:gYearMonth, '2020-09-09' → xsd:date."""
@@ -193,6 +202,60 @@ def entity_graph(entities: Iterable[Entity], minter: IriMinter) -> NamedGraph:
     return graph.name, graph.quads()
 
 
+def resolution_graph(
+    reasons: Iterable[FormReason],
+    events: Iterable[Event],
+    roles: Iterable[Role],
+    minter: IriMinter,
+) -> NamedGraph:
+    """Each decision that made one node of many, with its rule and articles.
+
+    An entity's decision is one node per form and rule (`FormReason`), its
+    articles listed once; an event's, one node per article that joined it
+    after the first (`ClaimTie`); a role's, one per rule that gave articles
+    that did not say the body it is held for (`HolderReason`). Their IRIs
+    are digests of what they join, so a rebuild names the same decision the
+    same way.
+    """
+    graph = _Graph(minter.resolution_graph())
+    articles: dict[str, ox.NamedNode] = {}
+
+    def article(source: str) -> ox.NamedNode:
+        found = articles.get(source)
+        if found is None:
+            found = articles[source] = minter.entity(ARTICLE_PATH + article_id(source))
+        return found
+
+    def decision(node: str, rule: str, part: str) -> ox.NamedNode:
+        iri = minter.entity(f"merge/{_digest(node, rule, part)}")
+        graph.add(iri, kg("mergedInto"), minter.entity(node))
+        graph.add(iri, kg("mergeRule"), kg(rule))
+        return iri
+
+    for reason in reasons:
+        iri = decision(reason.entity, reason.rule, reason.form)
+        graph.add(iri, kg("surfaceForm"), ox.Literal(reason.form))
+        for source in reason.articles:
+            graph.add(iri, kg("mergedFrom"), article(source))
+    for event in events:
+        for tie in event.joined:
+            iri = decision(event.key, tie.rule, tie.article)
+            graph.add(iri, kg("mergedFrom"), article(tie.article))
+            graph.add(iri, kg("tiedTo"), article(tie.tied_to))
+            for key in tie.shared:
+                graph.add(iri, kg("sharedArgument"), minter.entity(key))
+    for role in roles:
+        for holder in role.inferred:
+            iri = decision(role.key, holder.rule, "")
+            for source in holder.articles:
+                graph.add(iri, kg("mergedFrom"), article(source))
+    return graph.name, graph.quads()
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleRecords:
     """What one article's graph is made from: its extraction and its share of the resolution.
@@ -227,12 +290,12 @@ def article_records(
         entity_of.setdefault(source, {})[start] = key
     claims: dict[str, list[tuple[Event, EventClaim]]] = {}
     for event in events:
-        head = replace(event, claims=())
+        head = replace(event, claims=(), joined=())
         for claim in event.claims:
             claims.setdefault(claim.article, []).append((head, claim))
     roles_by_article: dict[str, list[Role]] = {}
     for role in roles:
-        stated = replace(role, articles=())
+        stated = replace(role, articles=(), inferred=())
         for source in role.articles:
             roles_by_article.setdefault(source, []).append(stated)
     for extraction in extractions:
@@ -273,28 +336,44 @@ def article_graph(records: ArticleRecords, minter: IriMinter) -> NamedGraph:
         span = (mention.start, mention.end, mention.text)
         graph.add(entity_iri, kg("denotedBy"), _add_mention(graph, minter, article, span))
     _add_claims(graph, records, minter)
-    return article_iri, _keep_most_precise_dates(graph.quads())
+    return article_iri, graph.quads()
 
 
-def claim_quads(records: ArticleRecords, minter: IriMinter) -> list[ox.Quad]:
-    """What an article claims (where things are, what events it reports, who holds which
-    role), as its graph states it, without its mentions: what `kg.consensus` counts."""
-    graph = _Graph(minter.article(records.extraction.article))
-    _add_claims(graph, records, minter)
-    return _keep_most_precise_dates(graph.quads())
+Statement = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
 
 
-def _add_claims(graph: _Graph, records: ArticleRecords, minter: IriMinter) -> None:
-    article = records.extraction.article
+def claim_statements(records: ArticleRecords, minter: IriMinter) -> list[Statement]:
+    """What an article claims about the world, as its graph states it: where things lie, the
+    parties, places, dates and troop figures of the events it reports, who holds which role
+    (what `kg.consensus` counts; the article graph adds what describes each claim)."""
+    found: list[Statement] = []
     for placement in records.extraction.placements:
         inner = records.entity_of.get(placement.inner)
         outer = records.entity_of.get(placement.outer)
         if inner and outer and inner != outer:
-            graph.add(minter.entity(inner), kg("locatedIn"), minter.entity(outer))
+            found.append((minter.entity(inner), kg("locatedIn"), minter.entity(outer)))
     for event, claim in records.claims:
-        _add_claim(graph, event, claim, minter, article)
+        iri = minter.entity(event.key)
+        found += [(iri, kg(role), minter.entity(key)) for role, key in claim.arguments]
+        if claim.date:
+            found.append((iri, kg("date"), date_literal(claim.date)))
+        for attribute, value_property, _ in FIGURES:
+            figure: Figure | None = getattr(claim, attribute)
+            if figure is not None:
+                found.append((iri, value_property, _integer(figure.value)))
     for role in records.roles:
-        _add_role(graph, role, minter, graph.name)
+        found.append((minter.entity(role.person), kg("hasRole"), minter.entity(role.key)))
+    return _most_precise_dates(found)
+
+
+def _add_claims(graph: _Graph, records: ArticleRecords, minter: IriMinter) -> None:
+    for statement in claim_statements(records, minter):
+        graph.add(*statement)
+    article = records.extraction.article
+    for event, claim in records.claims:
+        _describe_claim(graph, event, claim, minter, article)
+    for role in records.roles:
+        _describe_role(graph, role, minter, graph.name)
 
 
 def _add_article(graph: _Graph, article: Article, iri: ox.NamedNode) -> None:
@@ -332,23 +411,17 @@ def _add_mention(
     return iri
 
 
-def _add_claim(
+def _describe_claim(
     graph: _Graph, event: Event, claim: EventClaim, minter: IriMinter, article: Article
 ) -> None:
-    """What one article says about an event, in that article's graph."""
+    """What describes one article's claim about an event (`claim_statements` has the claim):
+    the event's type and label, how the figures are hedged, status, evidence, source, words."""
     iri = minter.entity(event.key)
     graph.add(iri, A, kg(event.event_type))
     graph.add(iri, LABEL, ox.Literal(event.label))
-    for role, key in claim.arguments:
-        graph.add(iri, kg(role), minter.entity(key))
-    if claim.date:
-        graph.add(iri, kg("date"), date_literal(claim.date))
-    for attribute, value_property, qualifier_property in FIGURES:
+    for attribute, _, qualifier_property in FIGURES:
         figure: Figure | None = getattr(claim, attribute)
-        if figure is None:
-            continue
-        graph.add(iri, value_property, _integer(figure.value))
-        if figure.qualifier:
+        if figure is not None and figure.qualifier:
             graph.add(iri, qualifier_property, ox.Literal(figure.qualifier))
     graph.add(iri, kg("status"), ox.Literal(claim.status))
     graph.add(iri, kg("evidence"), ox.Literal(claim.evidence))
@@ -357,10 +430,9 @@ def _add_claim(
         graph.add(iri, kg("denotedBy"), _add_mention(graph, minter, article, span))
 
 
-def _add_role(graph: _Graph, role: Role, minter: IriMinter, article_iri: ox.NamedNode) -> None:
-    """A position a person holds, as the article states it."""
+def _describe_role(graph: _Graph, role: Role, minter: IriMinter, article_iri: ox.NamedNode) -> None:
+    """A position a person holds, as the article states it (`claim_statements` links them)."""
     iri = minter.entity(role.key)
-    graph.add(minter.entity(role.person), kg("hasRole"), iri)
     graph.add(iri, A, kg("Role"))
     graph.add(iri, kg("title"), ox.Literal(role.title))
     for holder in role.of:
@@ -368,24 +440,24 @@ def _add_role(graph: _Graph, role: Role, minter: IriMinter, article_iri: ox.Name
     graph.add(iri, DERIVED_FROM, article_iri)
 
 
-def _keep_most_precise_dates(quads: list[ox.Quad]) -> list[ox.Quad]:
+def _most_precise_dates(statements: list[Statement]) -> list[Statement]:
     """Without each kg:date that another kg:date of the same node refines ('2020' < '2020-01').
 
     Dates that disagree ('2020-09', '2020-11') all stay.
     """
     date = kg("date")
-    dates: dict[str, set[str]] = {}
-    for quad in quads:
-        if quad.predicate == date and isinstance(quad.object, ox.Literal):
-            dates.setdefault(str(quad.subject), set()).add(quad.object.value)
+    dates: dict[ox.NamedNode, set[str]] = {}
+    for subject, predicate, obj in statements:
+        if predicate == date:
+            dates.setdefault(subject, set()).add(obj.value)
 
-    def refined(quad: ox.Quad) -> bool:
-        if quad.predicate != date or not isinstance(quad.object, ox.Literal):
+    def refined(statement: Statement) -> bool:
+        subject, predicate, obj = statement
+        if predicate != date:
             return False
-        coarse = quad.object.value
-        return any(fine != coarse and fine.startswith(coarse) for fine in dates[str(quad.subject)])
+        return any(fine != obj.value and fine.startswith(obj.value) for fine in dates[subject])
 
-    return [quad for quad in quads if not refined(quad)]
+    return [statement for statement in statements if not refined(statement)]
 
 
 def build_dataset(

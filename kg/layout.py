@@ -29,6 +29,7 @@ FORMAT_NAMES: dict[str, Format] = {
 GRAPH_STEM = "graph"  # graph.ttl, graph.trig, graph.nq, graph.jsonld, graph.graphml
 GRAPH_FILE = "graph.ttl"
 VIEW_FILE = "graph.html"
+TIMELINE_FILE = "timeline.svg"  # troop levels over time per place (kg.timeline_chart)
 CHANGES_FILE = "changes.ru"  # SPARQL Update from the previous build to this one (kg.changes)
 CACHE_DIR = ".cache"  # inside the output folder, unless --cache says otherwise
 STORE_DIR = ".store"  # likewise, unless --store says otherwise

@@ -79,6 +79,33 @@ class KG(DefinedNamespace):
     # curation (the analyst's file, never the graph)
     NotAnEntity: URIRef
     named: URIRef
+    # resolution: why many mentions or claims are one node (graph/resolution)
+    MergeRule: URIRef
+    mergedInto: URIRef
+    mergeRule: URIRef
+    surfaceForm: URIRef
+    mergedFrom: URIRef
+    tiedTo: URIRef
+    sharedArgument: URIRef
+    GazetteerLabel: URIRef
+    GazetteerAlias: URIRef
+    Demonym: URIRef
+    SpellingVariant: URIRef
+    NumberVariant: URIRef
+    RecognizedInContext: URIRef
+    SameName: URIRef
+    SurnameInArticle: URIRef
+    SurnameInCorpus: URIRef
+    WrittenForm: URIRef
+    Curated: URIRef
+    DatesAgree: URIRef
+    SameBaseline: URIRef
+    SamePersonKilled: URIRef
+    DateWithinReach: URIRef
+    PublishedClose: URIRef
+    SyndicatedCopy: URIRef
+    HeldForElsewhere: URIRef
+    HeldForActsFor: URIRef
 
 
 SCHEMA = Namespace("https://schema.org/")

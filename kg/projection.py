@@ -4,20 +4,29 @@ The projection (`project`) is shared by the HTML view and the GraphML
 export, computed once per build; `graph_to_networkx` hands it to networkx
 users. Mentions, roles and anything untyped stay out of it: they are
 details of the nodes (see `kg.view.details`), not nodes of their own.
+
+A node and the links from it depend on its own statements only, and on
+which other nodes are drawn; so in a build the projection is kept as a
+memo (`kg.memo`), and a rebuild projects again only the subjects it
+changed, and the links into nodes that appeared or went.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node, URIRef
 
 from kg.graphsource import GraphSource, Subject, named, smallest_text
+from kg.memo import current_memos, memo_key
 from kg.namespaces import KG, SCHEMA, local_name
 from kg.resources import ontology_dir
 
@@ -46,6 +55,8 @@ EVENT_ARGUMENTS: tuple[URIRef, ...] = (
     KG.accordingTo,
 )
 EVENT_EDGE_PROPERTIES: tuple[URIRef, ...] = (*EVENT_ARGUMENTS, PROV.wasDerivedFrom)
+EDGE_PROPERTIES = (*ENTITY_EDGE_PROPERTIES, *EVENT_EDGE_PROPERTIES)
+PROJECTION_MEMO = "projection.json"
 RDF_TYPE = named(RDF.type)
 
 
@@ -187,7 +198,30 @@ def drawn_kinds(source: GraphSource) -> dict[Subject, str]:
 
 
 def project(source: GraphSource) -> Projection:
-    """The graph projected onto entities, events and articles (see `graph_to_networkx`)."""
+    """The graph projected onto entities, events and articles (see `graph_to_networkx`).
+
+    In a build, from the last build's projection when the memo holds the
+    store as the build found it (`kg.memo.Memos`), else from the whole store.
+    """
+    memos = current_memos()
+    if memos is None:
+        return _project_all(source)
+    key = memo_key("projection", EDGE_PROPERTIES)
+    kept = memos.read(PROJECTION_MEMO, key) if memos.changes is not None else None
+    projection = None
+    if kept is not None and memos.changes is not None:
+        state, nodes, edges = json.loads(kept)
+        if state == memos.changes.before:
+            old = _from_memo(nodes, edges)
+            projection = _project_changes(source, old, memos.changes.subjects)
+    if projection is None:
+        projection = _project_all(source)
+    body = [memos.state, *_to_memo(projection)]
+    memos.write(PROJECTION_MEMO, key, json.dumps(body, ensure_ascii=False).encode("utf-8"))
+    return projection
+
+
+def _project_all(source: GraphSource) -> Projection:
     kinds = drawn_kinds(source)
     labels = _values_by_subject(source, RDFS.label, kinds)
     headlines = _values_by_subject(source, SCHEMA.headline, kinds)
@@ -209,13 +243,116 @@ def project(source: GraphSource) -> Projection:
             same_as=tuple(sorted(set(same_as.get(subject, ())))),
         )
     edges: set[Edge] = set()
-    for predicate in (*ENTITY_EDGE_PROPERTIES, *EVENT_EDGE_PROPERTIES):
-        from_any, property_iri = predicate in ENTITY_EDGE_PROPERTIES, str(predicate)
+    for predicate in EDGE_PROPERTIES:
+        property_iri = str(predicate)
         for subject, obj in source.pairs(named(predicate)):
             source_kind, target = kinds.get(subject), names.get(obj)  # type: ignore[arg-type]
-            if source_kind and target and (from_any or is_event_kind(source_kind)):
+            if source_kind and target and _drawn_link(source_kind, predicate):
                 edges.add((names[subject], property_iri, target))
     return Projection(nodes, sorted(edges))
+
+
+def _project_changes(
+    source: GraphSource, old: Projection, changed: Iterable[bytes]
+) -> Projection | None:
+    """`old`, the projection before the statements of the subjects `changed` changed, brought
+    up to date; None when a changed subject is a blank node (not looked up by name)."""
+    iris = []
+    for subject in changed:
+        if not subject.startswith(b"<"):
+            return None
+        iris.append(subject[1:-1].decode("utf-8"))
+    nodes = dict(old.nodes)
+    again = set(iris)
+    edges = {edge for edge in old.edges if edge[0] not in again}
+    for iri in iris:
+        nodes.pop(iri, None)
+        node = _node(source, ox.NamedNode(iri))
+        if node is not None:
+            nodes[iri] = node
+    for iri in iris:
+        if iri in nodes:
+            edges |= _edges_from(source, nodes[iri], nodes)
+    gone = {iri for iri in iris if iri in old.nodes and iri not in nodes}
+    if gone:
+        edges = {edge for edge in edges if edge[2] not in gone}
+    for iri in iris:
+        if iri in nodes and iri not in old.nodes:  # appeared: links into it from the others
+            edges |= _edges_into(source, nodes[iri], nodes)
+    return Projection(dict(sorted(nodes.items())), sorted(edges))
+
+
+def _node(source: GraphSource, subject: ox.NamedNode) -> ProjectedNode | None:
+    """One subject's node, as `_project_all` makes it, or None when it is not drawn."""
+    drawn = _drawn_classes()
+    types = [URIRef(t.value) for t in source.objects(subject, RDF_TYPE) if t in drawn]
+    kind = node_kind(types) if types else None
+    if kind is None:
+        return None
+    label = source.first_text(subject, named(RDFS.label))
+    if kind == ARTICLE_KIND:
+        label = source.first_text(subject, named(SCHEMA.headline)) or label
+    return ProjectedNode(
+        iri=subject.value,
+        kind=kind,
+        label=label or local_name(subject.value),
+        aliases=tuple(sorted({v.value for v in source.objects(subject, named(SKOS.altLabel))})),
+        same_as=tuple(sorted({v.value for v in source.objects(subject, named(OWL.sameAs))})),
+    )
+
+
+@cache
+def _drawn_classes() -> frozenset[ox.NamedNode]:
+    return frozenset(named(cls) for cls in (*ENTITY_CLASSES, *event_classes(), KG.Article))
+
+
+def _drawn_link(kind: str, predicate: URIRef) -> bool:
+    """Whether a link of `predicate` from a drawn node of `kind` is drawn (to a drawn node)."""
+    return predicate in ENTITY_EDGE_PROPERTIES or is_event_kind(kind)
+
+
+def _edges_from(
+    source: GraphSource, node: ProjectedNode, nodes: dict[str, ProjectedNode]
+) -> set[Edge]:
+    links = [p for p in EDGE_PROPERTIES if _drawn_link(node.kind, p)]
+    found = ((p, o) for p in links for o in source.objects(ox.NamedNode(node.iri), named(p)))
+    return {
+        (node.iri, str(p), o.value)
+        for p, o in found
+        if isinstance(o, ox.NamedNode) and o.value in nodes
+    }
+
+
+def _edges_into(
+    source: GraphSource, node: ProjectedNode, nodes: dict[str, ProjectedNode]
+) -> set[Edge]:
+    found = (
+        (s, p) for p in EDGE_PROPERTIES for s in source.subjects(named(p), ox.NamedNode(node.iri))
+    )
+    return {
+        (s.value, str(p), node.iri)
+        for s, p in found
+        if s.value in nodes and _drawn_link(nodes[s.value].kind, p)
+    }
+
+
+def _to_memo(projection: Projection) -> tuple[list[list[Any]], list[list[int]]]:
+    """The projection as JSON-ready lists: edges by node and property number."""
+    number = {iri: n for n, iri in enumerate(projection.nodes)}
+    properties = {str(p): n for n, p in enumerate(EDGE_PROPERTIES)}
+    nodes = [[n.iri, n.kind, n.label, n.aliases, n.same_as] for n in projection.nodes.values()]
+    edges = [[number[s], properties[p], number[t]] for s, p, t in projection.edges]
+    return nodes, edges
+
+
+def _from_memo(nodes: list[list[Any]], edges: list[list[int]]) -> Projection:
+    made = [ProjectedNode(i, k, label, tuple(a), tuple(same)) for i, k, label, a, same in nodes]
+    iris = [node.iri for node in made]
+    properties = [str(p) for p in EDGE_PROPERTIES]
+    return Projection(
+        {node.iri: node for node in made},
+        [(iris[s], properties[p], iris[t]) for s, p, t in edges],
+    )
 
 
 def graph_source(graph: Graph | GraphSource) -> GraphSource:

@@ -36,6 +36,32 @@ ARGUMENT_ROLES: tuple[ArgumentRole, ...] = (
     "accordingTo",
 )
 Status = Literal["planned", "reported", "denied"]
+# Why resolution took a surface form for a name of an entity (ontology/newskg.ttl
+# declares each as a kg:MergeRule individual, with what it means).
+FormRule = Literal[
+    "GazetteerLabel",
+    "GazetteerAlias",
+    "Demonym",
+    "SpellingVariant",
+    "NumberVariant",
+    "RecognizedInContext",
+    "SameName",
+    "SurnameInArticle",
+    "SurnameInCorpus",
+    "WrittenForm",
+    "Curated",
+]
+# Why an article's claims joined an event that earlier articles' claims made.
+TieRule = Literal[
+    "DatesAgree",
+    "SameBaseline",
+    "SamePersonKilled",
+    "DateWithinReach",
+    "PublishedClose",
+    "SyndicatedCopy",
+]
+# Why a role stated without whom it is held for is held for the body or state it is.
+RoleRule = Literal["HeldForElsewhere", "HeldForActsFor"]
 ENTITY_CLASSES: tuple[EntityClass, ...] = (
     "Person",
     "Country",
@@ -256,6 +282,27 @@ class EventClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class FormReason:
+    """Why a surface form is a name of an entity: the rule that joined it, and the articles
+    that wrote it so (one record per entity, form and rule, however many articles)."""
+
+    entity: str  # Entity.key
+    form: str
+    rule: FormRule
+    articles: tuple[str, ...]  # Article.source_file, sorted
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimTie:
+    """Why one article's claims joined an event: the tie to a claim another article made."""
+
+    article: str  # Article.source_file of the claims that joined
+    rule: TieRule
+    tied_to: str  # Article.source_file of the claim they were tied to
+    shared: tuple[str, ...] = ()  # Entity.key of the parties and places both claims name
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One real-world event, with one claim per article that reports it."""
 
@@ -263,11 +310,21 @@ class Event:
     event_type: EventType
     label: str
     claims: tuple[EventClaim, ...]
+    joined: tuple[ClaimTie, ...] = ()  # how each article after the first was tied to it
 
     @property
     def arguments(self) -> tuple[EventArgument, ...]:
         """Every (role, entity) any article gives it."""
         return tuple(sorted({a for claim in self.claims for a in claim.arguments}))
+
+
+@dataclass(frozen=True, slots=True)
+class HolderReason:
+    """Why a role some articles state without its holder is held for its `of`: the rule that
+    gave it, and those articles."""
+
+    rule: RoleRule
+    articles: tuple[str, ...]  # Article.source_file, sorted
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,3 +336,4 @@ class Role:
     title: str
     of: tuple[str, ...]  # Entity.key of the states or bodies it is held for
     articles: tuple[str, ...]
+    inferred: tuple[HolderReason, ...] = ()  # why articles that did not say are counted in

@@ -10,6 +10,7 @@ is imported (`kg.uptodate`).
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import time
@@ -37,18 +38,30 @@ from kg.defaults import (
     DEFAULT_MODEL,
     Executor,
 )
-from kg.dump import dump_store, write_union
+from kg.dump import PIECES_DIR, dump_store, union_changes, write_union
 from kg.gazetteer import pipeline_gazetteer
-from kg.graph import ArticleRecords, IriMinter, article_graph, article_records, entity_graph
+from kg.graph import (
+    ArticleRecords,
+    IriMinter,
+    NamedGraph,
+    article_graph,
+    article_records,
+    entity_graph,
+    resolution_graph,
+)
 from kg.graphml import write_graphml
 from kg.graphsource import GraphSource
+from kg.heap import held_objects_frozen, no_cycle_collection
 from kg.ingest import IngestError, discover_articles, load_article
-from kg.layout import CHANGES_FILE, FORMATS, VIEW_FILE, Format, output_name
+from kg.layout import CHANGES_FILE, FORMATS, TIMELINE_FILE, VIEW_FILE, Format, output_name
+from kg.memo import MEMOS_DIR, Memos, keeping
 from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.projection import project
-from kg.records import Article, ArticleExtraction, Entity, Event, Role
+from kg.records import Article, ArticleExtraction, Entity, Event, FormReason, Role
 from kg.resolve import resolve_events, resolve_roles
+from kg.timeline import timeline
+from kg.timeline_chart import write_timeline_svg
 from kg.uptodate import file_stamp
 from kg.view import ViewStats, write_html
 
@@ -58,6 +71,7 @@ class NoArticlesError(ValueError):
 
 
 UNION_SCRATCH = "union.nt.part"  # the sorted union, read by the Turtle and JSON-LD writers
+UNION_FORMATS: tuple[Format, ...] = ("turtle", "json-ld")  # written from the union
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +228,7 @@ def build(
         extractions, hits, entries = extract_articles(
             articles, options, timings, workers, on_articles
         )
-        with _timed(timings, "resolve"):
+        with held_objects_frozen(), _timed(timings, "resolve"), no_cycle_collection():
             extractions, resolution, curated = curate(
                 extractions,
                 pipeline_gazetteer(options.model),
@@ -224,10 +238,17 @@ def build(
             events = resolve_events(extractions, resolution)
             roles = resolve_roles(extractions, resolution)
         store = store or open_store(options)
-        with _timed(timings, "store"):
+        with held_objects_frozen(), _timed(timings, "store"):
             records = list(article_records(extractions, resolution, events, roles))
             changed, dropped = store_graphs(
-                store, workers, records, resolution.entities, options.base_iri, options.consensus
+                store,
+                workers,
+                records,
+                resolution.entities,
+                options.base_iri,
+                consensus=options.consensus,
+                extractions={name: entry.digest for name, entry in entries.items()},
+                explained=(resolution.reasons, events, roles),
             )
     return BuildResult(
         articles=tuple(e.article for e in extractions),
@@ -253,38 +274,69 @@ def store_graphs(
     records: Sequence[ArticleRecords],
     entities: Sequence[Entity],
     base_iri: str,
+    *,
     consensus: int = DEFAULT_CONSENSUS,
+    extractions: Mapping[str, str] | None = None,
+    explained: tuple[Sequence[FormReason], Sequence[Event], Sequence[Role]] = ((), (), ()),
 ) -> tuple[list[str], list[str]]:
     """Put the entity graph, the support and consensus graphs (`kg.consensus`, backed by
-    `consensus` outlets) and every article's graph in `store`, one graph at a time, and
+    `consensus` outlets), the resolution graph of the decisions `explained` (`kg.graph.
+    resolution_graph`) and every article's graph in `store`, one graph at a time, and
     drop the graphs of articles not in `records`; the graphs changed and those dropped.
 
     Each graph goes in as an N-Quads chunk (`kg.chunks`); on Dask the
-    workers make the article graphs' chunks. The graph of an article whose
-    records are those the store's graph was made from is not made again.
+    workers make the article graphs' chunks. A graph whose records are
+    those the store's graph was made from is not made again; `extractions`
+    names an article's extraction by a digest (its cache entry's, by
+    source file), which is cheaper to tell apart than the extraction.
     """
     minter = IriMinter(base_iri)
     recipe = f"{code_fingerprint()}|{minter.base}"
+    named = extractions or {}
     sources = {
-        minter.article(r.extraction.article).value: records_digest(r, recipe) for r in records
+        minter.article(r.extraction.article).value: records_digest(
+            r, recipe, named.get(r.extraction.article.source_file)
+        )
+        for r in records
     }
     todo = [
         r
         for r, (name, source) in zip(records, sources.items(), strict=True)
         if not store.holds(name, source)
     ]
+    # The shared graphs: the entities', made of the entities; the support, consensus and
+    # resolution graphs, made of every article's records (their digests say all the claims
+    # and reasons do).
+    claims = _digest((recipe, consensus, sorted(sources.items())))
+    entities_name = minter.entities_graph().value
+    sources[entities_name] = _digest((recipe, entities))
+    made: list[NamedGraph] = []
+    if not store.holds(entities_name, sources[entities_name]):
+        made.append(entity_graph(entities, minter))
+    supported = (minter.support_graph().value, minter.consensus_graph().value)
+    sources.update((name, claims) for name in supported)
+    if not all(store.holds(name, claims) for name in supported):
+        made += support_graphs(records, minter, consensus)
+    resolution_name = minter.resolution_graph().value
+    sources[resolution_name] = claims  # reasons, like claims, follow from the records
+    if not store.holds(resolution_name, claims):
+        made.append(resolution_graph(*explained, minter))
     chunks: Iterable[GraphChunk]
     if workers.remote:
         tasks = [(base_iri, batch) for batch in batches(todo, workers.jobs)]
         chunks = (chunk for batch in workers.map(graph_chunks, tasks) for chunk in batch)
     else:
         chunks = (graph_chunk(*article_graph(r, minter)) for r in todo)
-    shared = [entity_graph(entities, minter), *support_graphs(records, minter, consensus)]
-    changed = store.load(chain((graph_chunk(*graph) for graph in shared), chunks))
+    changed = store.load(chain((graph_chunk(*graph) for graph in made), chunks))
     store.made_from(sources)
-    dropped = store.keep_only({name.value for name, _ in shared} | set(sources))
+    dropped = store.keep_only(set(sources))
     store.commit()
     return sorted(changed), dropped
+
+
+def _digest(value: object) -> str:
+    """A digest of records, tuples and strings, whose `repr` says all they hold."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()
 
 
 def open_store(options: BuildOptions) -> BuildStore:
@@ -336,29 +388,37 @@ def write_outputs(
     files (graph files of formats not chosen now are removed, so no file of
     an older build is left to mislead), or, if any writer fails or the build
     is stopped, not at all.
+
+    What the writers make of the store is kept beside it for the next
+    build (`kg.pieces`, `kg.memo`) with what it was made of; after an edit
+    they make again only what the edit touched.
     """
     stale = [output_name(fmt) for fmt in FORMATS if fmt not in formats]
+    store = result.store
+    memos = Memos(store.folder / MEMOS_DIR, state=store.state(), changes=store.changes())
+    frozen = held_objects_frozen()
     previous = out_dir / output_name("nquads")
-    with replace_as_set(out_dir, remove=stale) as staging:
+    with frozen, replace_as_set(out_dir, remove=stale) as staging, keeping(memos):
         with _timed(result.timings, "write changes"):
             write_changes(
-                result.store,
+                store,
                 previous if previous.is_file() else None,
                 _changed_since(result, previous),
                 staging / CHANGES_FILE,
             )
-        union: list[Format] = [fmt for fmt in ("turtle", "json-ld") if fmt in formats]
+        union = {fmt: union_changes(store, fmt) for fmt in UNION_FORMATS if fmt in formats}
         lines = staging / UNION_SCRATCH
         with _timed(result.timings, "write nquads+trig+union"):
             dump_store(
                 result.store,
                 nquads=staging / output_name("nquads") if "nquads" in formats else None,
                 trig=staging / output_name("trig") if "trig" in formats else None,
-                union=lines if union else None,
+                union=lines if None in union.values() else None,
             )
-        for fmt in union:
+        for fmt, changes in union.items():
             with _timed(result.timings, f"write {fmt}"):
-                write_union(lines, staging / output_name(fmt), fmt, store=result.store)
+                source = lines if changes is None else changes
+                write_union(staging / output_name(fmt), fmt, store=result.store, source=source)
         lines.unlink(missing_ok=True)
         # read in place: memory stays flat
         shown = GraphSource(result.store.store, read_graph=result.store.graph_triples)
@@ -372,9 +432,13 @@ def write_outputs(
             view = write_html(
                 shown, staging / VIEW_FILE, projection=projection, max_nodes=BUILD_VIEW_NODES
             )
+        with _timed(result.timings, "write timeline"):
+            figures = timeline(store.store)
+            write_timeline_svg(figures, staging / TIMELINE_FILE, store.folder / PIECES_DIR)
     written = [
         *(out_dir / output_name(fmt) for fmt in formats),
         out_dir / VIEW_FILE,
+        out_dir / TIMELINE_FILE,
         out_dir / CHANGES_FILE,
     ]
     result.store.manifest.outputs = {path.name: file_stamp(path) for path in written}

@@ -104,6 +104,7 @@ def test_build_safety_fewer_formats_leave_no_older_graph_file(monkeypatch, tmp_p
         "graph.ttl",
         "graph.html",
         "changes.ru",  # what changed since the last build, written whatever the formats
+        "timeline.svg",
     }
 
 

@@ -31,7 +31,7 @@ STORIES = {
     "b.txt": "Canada deployed 450 troops to Latvia in March, Canadian officials said.",
 }
 Quads = list[ox.Quad]
-GRAPHS = 5  # the two stories', the entity, support and consensus graphs
+GRAPHS = 6  # the two stories', the entity, support, consensus and resolution graphs
 
 
 @pytest.fixture
@@ -43,7 +43,14 @@ def store(tmp_path: Path, extract: Callable[..., ArticleExtraction]) -> Path:
     roles = resolve_roles(extractions, resolution)
     records = list(article_records(extractions, resolution, events, roles))
     with open_workers() as workers:
-        store_graphs(BuildStore(tmp_path), workers, records, resolution.entities, DEFAULT_BASE_IRI)
+        store_graphs(
+            BuildStore(tmp_path),
+            workers,
+            records,
+            resolution.entities,
+            DEFAULT_BASE_IRI,
+            explained=(resolution.reasons, events, roles),
+        )
     return tmp_path
 
 

@@ -32,8 +32,8 @@ def test_cli_version():
 )
 def test_cli_build_every_format_holds_what_graph_nq_holds(sample_build, name, named_graphs):
     nquads = load_store(sample_build / "graph.nq")
-    # and the entity, support and consensus graphs
-    assert nquads.named_graphs == len(list(ARTICLES.glob("*.txt"))) + 3
+    # and the entity, support, consensus and resolution graphs
+    assert nquads.named_graphs == len(list(ARTICLES.glob("*.txt"))) + 4
     loaded = load_store(sample_build / name)
     if named_graphs:
         assert set(loaded.store) == set(nquads.store)

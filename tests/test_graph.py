@@ -65,7 +65,10 @@ def test_every_event_has_evidence_and_a_source(union: Graph):
 def test_trig_holds_one_graph_per_article_and_the_shared_ones(sample_build: Path):
     names = {str(n) for n in named_graphs(load_graph_file(sample_build / "graph.trig")) if n}
     articles = {f"{DEFAULT_BASE_IRI}article/{p.stem}" for p in ARTICLES.glob("*.txt")}
-    shared = {f"{DEFAULT_BASE_IRI}graph/{name}" for name in ("entities", "support", "consensus")}
+    shared = {
+        f"{DEFAULT_BASE_IRI}graph/{name}"
+        for name in ("entities", "support", "consensus", "resolution")
+    }
     assert names == articles | shared
 
 

@@ -20,7 +20,8 @@ OUTPUTS = ("graph.ttl", "graph.trig", "graph.nq", "graph.jsonld", "graph.graphml
 runner = CliRunner()
 BASE = "https://w3id.org/newskg/id/"
 ENTITIES = f"{BASE}graph/entities"
-SHARED = [ENTITIES, f"{BASE}graph/support", f"{BASE}graph/consensus"]  # made in every build
+# the graphs no article owns
+SHARED = [ENTITIES, *(f"{BASE}graph/{name}" for name in ("support", "consensus", "resolution"))]
 
 ADDED = """Marines arrive in Darwin for a six-month rotation
 
@@ -86,9 +87,10 @@ def test_incremental_one_edit_rewrites_only_the_graphs_it_changes(corpus: Path, 
     _build(corpus, out)
     (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")
     summary = _build(corpus, out)
-    # The new article's graph, the entity graph (new entities) and the support graph (its
-    # claims); the other three articles' graphs and the consensus graph stay.
-    assert "in 7 graphs (3 rewritten, 0 dropped)" in summary
+    # The new article's graph, the entity graph (new entities), the support graph (its
+    # claims) and the resolution graph (its names); the other three articles' graphs and
+    # the consensus graph stay.
+    assert "in 8 graphs (4 rewritten, 0 dropped)" in summary
 
 
 # Run in a fresh interpreter: whether a module is imported is a fact of the process.
@@ -225,10 +227,10 @@ def test_incremental_chunk_files_follow_the_graphs_and_a_damaged_one_is_not_trus
         return sorted(chunks.glob(f"*{suffix}"))
 
     # three articles, the entity, support and consensus graphs
-    assert len(kept(".nq")) == len(kept(".trig")) == 6
+    assert len(kept(".nq")) == len(kept(".trig")) == 7
     (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")
     _build(corpus, out)
-    assert len(kept(".nq")) == len(kept(".trig")) == 7  # the shared graphs' old ones are gone
+    assert len(kept(".nq")) == len(kept(".trig")) == 8  # the shared graphs' old ones are gone
     assert {p.stem for p in kept(".nq")} == {p.stem for p in kept(".trig")}
     damaged = b"<urn:x> <urn:y> <urn:z> <urn:g> .\n"
     for path in chunks.iterdir():  # damaged behind our back
@@ -387,18 +389,99 @@ def test_incremental_the_graph_of_an_unchanged_article_is_not_made_again(
 ):
     out = tmp_path / "out"
     _build(corpus, out)
-    assert len(graphs_made) == 6  # the entity, support and consensus graphs, three articles'
+    assert len(graphs_made) == 7  # the entity, support, consensus, resolution graphs, 3 articles'
     edited = sorted(corpus.iterdir())[2]
     _edit(edited)
     graphs_made.clear()
     _build(corpus, out)
-    assert graphs_made == [*SHARED, f"{BASE}article/{edited.stem}"]
+    # it names no new entity; its claims changed, so the support and consensus graphs too
+    assert graphs_made == [*SHARED[1:], f"{BASE}article/{edited.stem}"]
+    assert _files(out) == _clean_build(corpus, tmp_path)
+
+    (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")  # it names Darwin
+    graphs_made.clear()
+    _build(corpus, out)
+    assert graphs_made == [*SHARED, f"{BASE}article/100_marines"]
     assert _files(out) == _clean_build(corpus, tmp_path)
 
     graphs_made.clear()
     _build(corpus, out, "--base-iri", "https://example.org/news/")  # every graph is new
-    assert len(graphs_made) == 6
+    assert len(graphs_made) == 8  # the shared graphs and four articles'
     clean = tmp_path / "clean"
     shutil.rmtree(clean)
     _build(corpus, clean, "--no-cache", "--base-iri", "https://example.org/news/")
     assert _files(out) == _files(clean)
+
+
+@pytest.fixture
+def work_done(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[object]]:
+    """What the writers computed rather than took from what the last build kept: whether the
+    union was sorted (per build), the nodes whose details were read, the layouts made."""
+    import kg.stages
+    import kg.view.details
+    import kg.view.layout
+
+    done: dict[str, list[object]] = {"union": [], "details": [], "layouts": []}
+    dump_store = kg.stages.dump_store
+    details = kg.view.details.DetailReader._details
+    positions = kg.view.layout._positions
+
+    def dump_and_note(store, **files):
+        done["union"].append(files["union"] is not None)
+        return dump_store(store, **files)
+
+    def details_and_note(self, subject, kind):
+        done["details"].append(subject.value)
+        return details(self, subject, kind)
+
+    def positions_and_note(count, *args):
+        done["layouts"].append(count)
+        return positions(count, *args)
+
+    monkeypatch.setattr(kg.stages, "dump_store", dump_and_note)
+    monkeypatch.setattr(kg.view.details.DetailReader, "_details", details_and_note)
+    monkeypatch.setattr(kg.view.layout, "_positions", positions_and_note)
+    return done
+
+
+def test_incremental_an_edit_is_written_from_what_the_last_build_kept(
+    corpus: Path, tmp_path: Path, work_done: dict[str, list[object]], monkeypatch
+):
+    # A page of the most connected nodes, as of a large archive: an edit seldom changes
+    # which are drawn (when it does, every node's details and the layout are made again).
+    monkeypatch.setattr("kg.stages.BUILD_VIEW_NODES", 20)
+    out = tmp_path / "out"
+    _build(corpus, out)
+    assert work_done["union"] == [True] and work_done["layouts"]
+    drawn = len(work_done["details"])
+    for done in work_done.values():
+        done.clear()
+
+    _build(corpus, out, "--force")  # nothing changed: everything is taken back
+    assert work_done == {"union": [False], "details": [], "layouts": []}
+
+    _edit(sorted(corpus.iterdir())[2])
+    _build(corpus, out)
+    assert work_done["union"] == [False, False]  # Turtle and JSON-LD from their pieces
+    assert work_done["layouts"] == []  # the same nodes are drawn
+    # those whose statements, neighbours' names or articles the edit touched: in three
+    # articles, most of them (the edit shifts every later mention of its article)
+    assert 0 < len(work_done["details"]) < drawn
+    assert _files(out) == _clean_build(corpus, tmp_path)
+
+
+@pytest.mark.parametrize("kept", ["memos", "pieces"])
+def test_incremental_a_damaged_memo_costs_work_never_a_wrong_file(
+    corpus: Path, tmp_path: Path, kept: str
+):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    _edit(sorted(corpus.iterdir())[2])
+    damaged = 0
+    for path in (out / ".store" / kept).iterdir():  # same length, another country
+        data = path.read_bytes()
+        damaged += data.count(b"Iraq")
+        path.write_bytes(data.replace(b"Iraq", b"Iran"))
+    assert damaged
+    _build(corpus, out)
+    assert _files(out) == _clean_build(corpus, tmp_path)

@@ -28,6 +28,7 @@ DECLARING_TYPES = frozenset(
         OWL.ObjectProperty,
         OWL.DatatypeProperty,
         OWL.AnnotationProperty,
+        OWL.NamedIndividual,  # the kg:MergeRule individuals
         RDF.Property,
         RDFS.Class,
         RDFS.Datatype,

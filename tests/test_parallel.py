@@ -56,7 +56,7 @@ def test_dask_chunks_and_local_graphs_share_digests(tmp_path: Path):
     assert "(0 rewritten, 0 dropped)" in summary
     (out / ".store" / "manifest.json").unlink()  # now every graph is loaded from its chunk
     summary = _build(str(ARTICLES), "--out", str(out), "--executor", "dask", "--jobs", "2")
-    assert "in 8 graphs (8 rewritten, 0 dropped)" in summary
+    assert "in 9 graphs (9 rewritten, 0 dropped)" in summary
     assert "(5 from the cache)" in summary
     fresh = tmp_path / "fresh"
     _build(str(ARTICLES), "--out", str(fresh), "--no-cache")

@@ -389,8 +389,9 @@ def test_store_push_answers_digest_without_sending_the_password(login_store, sam
     assert result.exit_code == 0, result.output
     first, *answers = store.authorizations
     assert first is None  # nothing is sent before the store asks
-    # one challenge, each graph once, one GET of each shared graph (entities, support, consensus)
-    assert len(answers) == graph.named_graphs + 3
+    # one challenge, each graph once, one GET of each shared graph (entities, support,
+    # consensus, resolution)
+    assert len(answers) == graph.named_graphs + 4
     assert all(a and a.startswith("Digest ") and "s3cret" not in a for a in answers)
     counts = [re.search(r"\bnc=(\w+)", a)[1] for a in answers if a]
     assert counts == [f"{n:08x}" for n in range(1, len(answers) + 1)]
@@ -402,7 +403,7 @@ def test_store_push_sends_basic_only_when_the_store_asks_for_it(login_store, sam
     result = _push(store.url, sample_build, LOGIN)
     assert result.exit_code == 0, result.output
     basic = "Basic " + base64.b64encode(b"reader:s3cret-Pa55").decode()
-    assert store.authorizations == [None] + [basic] * (graph.named_graphs + 3)
+    assert store.authorizations == [None] + [basic] * (graph.named_graphs + 4)
 
 
 def test_store_push_prefers_digest_to_basic(login_store, sample_build):

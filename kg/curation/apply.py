@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from kg.curation.file import ID_PREFIX, Curation, Decision, is_iri, sorted_decisions
 from kg.gazetteer import CLASS_FOLDERS, Gazetteer
 from kg.names import match_key, name_digest, slugify
-from kg.records import ArticleExtraction, Entity, EntityClass, EntityMention
+from kg.records import ArticleExtraction, Entity, EntityClass, EntityMention, FormReason, FormRule
 from kg.resolve import Resolution, resolve
 from kg.resolve.entities import MentionRef
 
@@ -108,6 +108,7 @@ class _Entities:
         for entity in resolution.entities:
             self._put(entity)
         self.mention_entity = dict(resolution.mention_entity)  # its order kept: stable output
+        self.resolved = resolution  # as resolution left it: its reasons name its nodes
         self.mentions: dict[MentionRef, EntityMention] = {
             (e.article.source_file, m.start): m for e in extractions for m in e.mentions
         }
@@ -117,7 +118,26 @@ class _Entities:
 
     def resolution(self) -> Resolution:
         entities = tuple(self.by_key[key] for key in sorted(self.by_key))
-        return Resolution(entities=entities, mention_entity=self.mention_entity)
+        return Resolution(entities, self.mention_entity, self._reasons())
+
+    def _reasons(self) -> tuple[FormReason, ...]:
+        """Resolution's reasons, each where its form's mentions are now: a form the analyst's
+        decisions moved is on its new node by the rule `Curated` (see `Resolution.reasons`)."""
+        written: dict[tuple[str, str], list[MentionRef]] = defaultdict(list)
+        for ref, key in self.resolved.mention_entity.items():
+            for form in _forms(self.mentions[ref]):
+                written[(key, form)].append(ref)
+        found: dict[tuple[str, str, FormRule], set[str]] = defaultdict(set)
+        for reason in self.resolved.reasons:
+            for ref in written[(reason.entity, reason.form)]:
+                node = self.mention_entity.get(ref)
+                if ref[0] in reason.articles and node is not None:
+                    rule: FormRule = reason.rule if node == reason.entity else "Curated"
+                    found[(node, reason.form, rule)].add(ref[0])
+        return tuple(
+            FormReason(node, form, rule, tuple(sorted(sources)))
+            for (node, form, rule), sources in sorted(found.items())
+        )
 
     def apply(self, decision: Decision) -> None:
         """Reshape the resolution as `decision` says (raising `_Unapplied` when it cannot)."""

@@ -158,8 +158,13 @@ def table(solutions: QuerySolutions, prefixes: Prefixes = DEFAULT_PREFIXES) -> s
     names = [variable.value for variable in variables]
     rows = [[solution[variable] for variable in variables] for solution in solutions]
     cells = [[cell(term, prefixes) for term in row] for row in rows]
-    widths = [max([len(name), *(len(line[i]) for line in cells)]) for i, name in enumerate(names)]
     right = [any(_is_number(row[i]) for row in rows) for i in range(len(names))]
+    return text_table(names, cells, right)
+
+
+def text_table(names: Sequence[str], cells: Sequence[Sequence[str]], right: Sequence[bool]) -> str:
+    """Columns aligned under `names`, those marked in `right` flush right, and a row count."""
+    widths = [max([len(name), *(len(line[i]) for line in cells)]) for i, name in enumerate(names)]
 
     def line(values: Iterable[str]) -> str:
         parts = (
@@ -170,5 +175,5 @@ def table(solutions: QuerySolutions, prefixes: Prefixes = DEFAULT_PREFIXES) -> s
 
     out = [line(names), line("-" * width for width in widths)]
     out.extend(line(values) for values in cells)
-    out.append(f"{len(rows)} row{'' if len(rows) == 1 else 's'}")
+    out.append(f"{len(cells)} row{'' if len(cells) == 1 else 's'}")
     return "\n".join(out) + "\n"

@@ -2,14 +2,17 @@
 
 The only stage that sees all articles. It works on small mention records,
 indexed by key, so its cost grows with the number of mentions, not with
-their product.
+their product. Each anchor is taken by a named rule (`FormRule`), kept
+with the mention where the decision is made; the resolution then holds,
+per entity, each form with its rule and the articles that wrote it
+(`Resolution.reasons`).
 """
 
 from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kg.gazetteer import CLASS_FOLDERS, Gazetteer, GazetteerEntry
@@ -21,9 +24,13 @@ from kg.records import (
     Entity,
     EntityClass,
     EntityMention,
+    FormReason,
+    FormRule,
 )
 
 MentionRef = tuple[str, int]  # (article source_file, start offset in its body)
+# How a mention found its anchor: the rule of its name (see `_form_rules`).
+Anchoring = tuple[EntityMention, str, FormRule]
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _NAME_PARTICLES = ("al-", "el-", "al ", "el ")
 _PERSON: tuple[EntityClass, ...] = ("Person",)
@@ -32,10 +39,11 @@ _NOT_PERSON: tuple[EntityClass, ...] = tuple(c for c in ENTITY_CLASSES if c != "
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """Resolved entities, and which entity each mention denotes."""
+    """Resolved entities, which entity each mention denotes, and why each form is its name."""
 
     entities: tuple[Entity, ...]
     mention_entity: dict[MentionRef, str]  # mention → Entity.key
+    reasons: tuple[FormReason, ...] = ()  # sorted by entity, form and rule
 
 
 @functools.lru_cache(maxsize=1 << 16)  # one name is read in every article that names it
@@ -58,23 +66,25 @@ class _Anchors:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
 
-    def gazetteer_key(self, mention: EntityMention) -> str | None:
-        """The gazetteer entry the mention names, if any.
+    def gazetteer_key(self, mention: EntityMention) -> tuple[str, FormRule] | None:
+        """The gazetteer entry the mention names, if any, and the rule its name was found by.
 
         A name the NER took for a person only links to a known person: 'al-Assad'
         the man must not become al-Asad the airbase through a spelling variant.
         """
         if mention.gazetteer_id:
-            return mention.gazetteer_id
+            return mention.gazetteer_id, "RecognizedInContext"
         if mention.entity_class == "Person":
             entry = self.gazetteer.lookup(mention.name, _PERSON)
         else:
             entry = self.gazetteer.lookup(mention.name, _NOT_PERSON)
             if entry is not None and not entry.curated and not self._sole_reading(entry, mention):
                 entry = None
-        if entry is None and mention.entity_class == "Organization":
+        if entry is not None:
+            return entry.key, _known_form_rule(mention.name, entry) or "SpellingVariant"
+        if mention.entity_class == "Organization":
             entry = self.gazetteer.lookup(_number_flipped(mention.name), ORGANIZATION)
-        return entry.key if entry else None
+        return (entry.key, "NumberVariant") if entry else None
 
     def _sole_reading(self, entry: GazetteerEntry, mention: EntityMention) -> bool:
         """Whether a knowledge entry found by name alone is surely the one meant.
@@ -109,6 +119,20 @@ class _Anchors:
         return index
 
 
+def _known_form_rule(form: str, entry: GazetteerEntry) -> FormRule | None:
+    """How `form` is one of the entry's own names, if it is: as written, or spelled otherwise."""
+    if form == entry.label:
+        return "GazetteerLabel"
+    if form in entry.aliases:
+        return "GazetteerAlias"
+    if form in entry.demonyms:
+        return "Demonym"
+    key = match_key(form)
+    if any(match_key(name) == key for name in (*entry.names, *entry.demonyms)):
+        return "SpellingVariant"
+    return None
+
+
 def _unresolved_lone_name(mention: EntityMention, anchor: str) -> bool:
     """A one-word person name that no full name claims, written with no title or
     honorific: 'Mr Sunak' and 'President Macron' name someone, 'Herculean' no one."""
@@ -130,24 +154,22 @@ def _is_single_word(mention: EntityMention) -> bool:
     return len(mention.name.split()) == 1
 
 
-def _anchor_article(
-    extraction: ArticleExtraction, anchors: _Anchors
-) -> list[tuple[EntityMention, str]]:
+def _anchor_article(extraction: ArticleExtraction, anchors: _Anchors) -> list[Anchoring]:
     """Anchor one article's mentions; a lone surname goes to the full name it abbreviates."""
-    first_pass = []
+    first_pass: list[Anchoring] = []
     for mention in extraction.mentions:
-        key = anchors.gazetteer_key(mention)
-        first_pass.append((mention, key or _provisional(mention)))
-    surnames = anchors.person_surnames(first_pass)
+        found = anchors.gazetteer_key(mention)
+        first_pass.append((mention, *(found or (_provisional(mention), "SameName"))))
+    surnames = anchors.person_surnames((m, a) for m, a, _ in first_pass)
     anchored = []
-    for mention, anchor in first_pass:
+    for mention, anchor, rule in first_pass:
         if anchor.startswith("?") and _is_single_word(mention):
             candidates = surnames.get(match_key(mention.name), set())
             if len(candidates) > 1:
                 continue  # 'Berg' beside Anna and Tomas Berg: one of them, not a new person
             if candidates:
-                anchor = next(iter(candidates))
-        anchored.append((mention, anchor))
+                anchor, rule = next(iter(candidates)), "SurnameInArticle"
+        anchored.append((mention, anchor, rule))
     return anchored
 
 
@@ -174,25 +196,28 @@ def _group_class(members: list[tuple[str, EntityMention]]) -> EntityClass:
 def resolve(extractions: Sequence[ArticleExtraction], gazetteer: Gazetteer) -> Resolution:
     """Join all mentions into entities with stable keys, labels and aliases."""
     anchors = _Anchors(gazetteer)
-    anchored: list[tuple[str, EntityMention, str]] = []
+    anchored: list[tuple[str, Anchoring]] = []
     for extraction in extractions:
         source = extraction.article.source_file
-        anchored.extend((source, m, a) for m, a in _anchor_article(extraction, anchors))
+        anchored.extend((source, found) for found in _anchor_article(extraction, anchors))
 
     # A lone surname with no full name in its own article: the corpus may know it.
-    corpus_surnames = anchors.person_surnames((m, a) for _, m, a in anchored)
+    corpus_surnames = anchors.person_surnames((m, a) for _, (m, a, _) in anchored)
     groups: dict[str, list[tuple[str, EntityMention]]] = defaultdict(list)
-    for source, mention, anchor in anchored:
+    rules: dict[MentionRef, FormRule] = {}  # the rule each mention's name joined by
+    for source, (mention, anchor, rule) in anchored:
         if anchor.startswith("?") and _is_single_word(mention):
             candidates = corpus_surnames.get(anchor[1:], set())
             if len(candidates) == 1:
-                anchor = next(iter(candidates))
+                anchor, rule = next(iter(candidates)), "SurnameInCorpus"
             elif _unresolved_lone_name(mention, anchor):
                 continue  # 'Herculean' tagged a person: no one we can tell
         groups[anchor].append((source, mention))
+        rules[(source, mention.start)] = rule
 
     entities: list[Entity] = []
     mention_entity: dict[MentionRef, str] = {}
+    reasons: list[FormReason] = []
     taken: set[str] = set(gazetteer.entries)
     for anchor in sorted(groups):
         members = groups[anchor]
@@ -201,13 +226,54 @@ def resolve(extractions: Sequence[ArticleExtraction], gazetteer: Gazetteer) -> R
         entities.append(entity)
         for source, mention in members:
             mention_entity[(source, mention.start)] = entity.key
+        reasons.extend(_form_reasons(entity, members, rules, gazetteer.entries.get(anchor)))
     # A ministry or a president acts for a state that the text may never name; the
     # state still needs its node, since events and roles point at it.
     named = {e.key for e in entities}
     for state in sorted({s for e in entities for s in e.acts_for} - named):
         entities.append(_make_entity(state, [], gazetteer, taken))
     entities.sort(key=lambda e: e.key)
-    return Resolution(entities=tuple(entities), mention_entity=mention_entity)
+    reasons.sort(key=lambda r: (r.entity, r.form, r.rule))
+    return Resolution(tuple(entities), mention_entity, tuple(reasons))
+
+
+def _form_reasons(
+    entity: Entity,
+    members: list[tuple[str, EntityMention]],
+    rules: dict[MentionRef, FormRule],
+    entry: GazetteerEntry | None,
+) -> Iterator[FormReason]:
+    """Each form of an entity's mentions with the rule that joined it, and the articles."""
+    found: dict[tuple[str, FormRule], set[str]] = defaultdict(set)
+    for source, mention in members:
+        for form, rule in _form_rules(mention, rules[(source, mention.start)], entry, entity):
+            found[(form, rule)].add(source)
+    for (form, rule), sources in found.items():
+        yield FormReason(entity.key, form, rule, tuple(sorted(sources)))
+
+
+def _form_rules(
+    mention: EntityMention, rule: FormRule, entry: GazetteerEntry | None, entity: Entity
+) -> Iterator[tuple[str, FormRule]]:
+    """The forms a mention gives its entity, each with the rule it joined by.
+
+    Its name joined by the rule its anchor was found by: of a name no entry
+    or full name claimed, the same name as the label or a spelling of it. A
+    mention the recognizer linked carries the entry's label as its name, so
+    only its written forms tell what the text said: each is one of the
+    entry's names, or linked by the sentence around it. Another written form
+    ('Mr Trump', 'base of Victoria') is the name as the article wrote it.
+    """
+    linked = rule == "RecognizedInContext"
+    if rule == "SameName" and mention.name != entity.label:
+        rule = "SpellingVariant"
+    if not linked:
+        yield mention.name, rule
+    for form in mention.forms:
+        if form == mention.name and not linked:
+            continue
+        known = _known_form_rule(form, entry) if entry else None
+        yield form, known or ("RecognizedInContext" if linked else "WrittenForm")
 
 
 def _make_entity(

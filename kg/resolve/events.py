@@ -14,6 +14,10 @@ Each article's statements join the first event, in order of creation, that
 they fit. The events they could fit are found through blocks by type, place
 and time (kg/resolve/blocks.py), and weighed against what differs among
 their claims, so the work grows with the corpus, not with its square.
+
+Each article whose claims join an event another article made is recorded
+with the tie that joined them, where the decision is made (`Event.joined`):
+the reason `kg explain` prints and graph/resolution keeps.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from kg.records import (
     PLACE_ROLES,
     ArgumentRole,
     ArticleExtraction,
+    ClaimTie,
     Event,
     EventArgument,
     EventClaim,
@@ -44,7 +49,7 @@ from kg.resolve.ties import (
     keys,
     month,
     shares_argument,
-    tied_in_time,
+    time_tie,
 )
 
 SOURCE_ROLES: frozenset[ArgumentRole] = frozenset({"accordingTo"})
@@ -61,6 +66,7 @@ LABEL_WORDS: tuple[tuple[ArgumentRole, str], ...] = (
 # and offsets (spacing may differ between copies), the words of its triggers kept.
 _StoryKey = tuple[EventType, EventClaim]
 _Stated = list[tuple[EventClaim, Facts]]  # an article's claims of one event, with their facts
+_Story = dict[_StoryKey, tuple["_Group", str]]  # a statement → its event and the copy it came in
 
 
 @dataclass
@@ -87,19 +93,23 @@ class _Group:
     claims: list[EventClaim] = field(default_factory=list)
     articles: set[str] = field(default_factory=set)
     consensus: Consensus = field(default_factory=Consensus)
-    ties: set[tuple[object, ...]] = field(default_factory=set)
+    ties: dict[tuple[object, ...], str] = field(default_factory=dict)  # → the first article
     tied_by_time: dict[int, list[Facts]] = field(default_factory=dict)  # by month published
     tied_otherwise: list[Facts] = field(default_factory=list)
+    joined: list[ClaimTie] = field(default_factory=list)  # why each later article joined
 
-    def add(self, stated: _Stated) -> None:
+    def add(self, stated: _Stated, tie: ClaimTie | None = None) -> None:
+        """Take one article's claims, joined by `tie` (None: the claims that made the group)."""
+        if tie is not None and tie.article not in self.articles:
+            self.joined.append(tie)
         for claim, facts in stated:
             self.claims.append(claim)
             self.articles.add(claim.article)
             self.consensus.add(facts)
-            tie = facts.tie()
-            if tie in self.ties:
+            tie_value = facts.tie()
+            if tie_value in self.ties:
                 continue
-            self.ties.add(tie)
+            self.ties[tie_value] = claim.article
             if facts.published and not (facts.claim_date or facts.killing) and facts.before is None:
                 self.tied_by_time.setdefault(month(facts.published), []).append(facts)
             else:
@@ -248,42 +258,56 @@ def _article_events(
     ]
 
 
-def _fits(group: _Group, stated: _Stated, world: World, stats: EventStats) -> bool:
-    """Whether one article's claims state the event `group` holds from other articles."""
-    if stated[0][0].article in group.articles:
-        return False
+def _fits(group: _Group, stated: _Stated, world: World, stats: EventStats) -> ClaimTie | None:
+    """The tie by which one article's claims state the event `group` holds from other
+    articles, or None when they do not."""
+    article = stated[0][0].article
+    if article in group.articles:
+        return None
     stats.candidates += 1
     for _, facts in stated:
         stats.comparisons += len(group.consensus)
         if not group.consensus.admits(facts, world):
-            return False
+            return None
     for _, facts in stated:
         for held in group.ties_for(facts):
             stats.comparisons += 1
-            if shares_argument(held, facts) and tied_in_time(held, facts, world):
-                return True
-    return False
+            if shares_argument(held, facts) and (rule := time_tie(held, facts, world)):
+                shared = tuple(sorted(held.linking & facts.linking))
+                return ClaimTie(article, rule, group.ties[held.tie()], shared)
+    return None
 
 
 def _copied_home(
-    story: dict[_StoryKey, _Group],
-    event_type: EventType,
-    stated: _Stated,
-    world: World,
-    stats: EventStats,
-) -> _Group | None:
+    story: _Story, event_type: EventType, stated: _Stated, world: World, stats: EventStats
+) -> tuple[_Group, ClaimTie] | None:
     """The event a syndicated copy's claims state: where an earlier copy's same statement went.
 
     Being the same story ties a copy to that event in time, dated or not; it
     must still not contradict any claim already on it.
     """
     for claim, _ in stated:
-        home = story.get((event_type, _as_stated(claim)))
-        if home is None:
+        found = story.get((event_type, _as_stated(claim)))
+        if found is None:
             continue
+        home, copy = found
         stats.comparisons += len(home.consensus) * len(stated)
         if all(home.consensus.admits(facts, world) for _, facts in stated):
-            return home
+            return home, ClaimTie(claim.article, "SyndicatedCopy", copy)
+    return None
+
+
+def _candidate_home(
+    blocks: Blocks[_Group],
+    event_type: EventType,
+    stated: _Stated,
+    world: World,
+    stats: EventStats,
+) -> tuple[_Group, ClaimTie] | None:
+    """The first event, in order of creation, that one article's claims fit, and the tie."""
+    for group in blocks.candidates(event_type, [f for _, f in stated]):
+        if tie := _fits(group, stated, world, stats):
+            return group, tie
     return None
 
 
@@ -351,31 +375,29 @@ def resolve_events(
     groups: list[_Group] = []
     blocks: Blocks[_Group] = Blocks(world)
     copied = _copied_bodies(extractions)
-    stories: dict[str, dict[_StoryKey, _Group]] = {}  # copied body → where its claims went
+    stories: dict[str, _Story] = {}  # copied body → where its claims went
     for extraction in sorted(extractions, key=lambda e: e.article.source_file):
         body = _body(extraction)
         story = stories.setdefault(body, {}) if body in copied else None
+        source = extraction.article.source_file
         statements: list[tuple[_StoryKey, _Group]] = []
         for event_type, stated in _article_events(extraction, resolution, world):
-            home = (story and _copied_home(story, event_type, stated, world, stats)) or next(
-                (
-                    g
-                    for g in blocks.candidates(event_type, [f for _, f in stated])
-                    if _fits(g, stated, world, stats)
-                ),
-                None,
-            )
-            if home is None:
-                home = _Group(event_type, number=len(groups))
+            found = (
+                story and _copied_home(story, event_type, stated, world, stats)
+            ) or _candidate_home(blocks, event_type, stated, world, stats)
+            if found is None:
+                home, tie = _Group(event_type, number=len(groups)), None
                 groups.append(home)
-            home.add(stated)
+            else:
+                home, tie = found
+            home.add(stated, tie)
             for _, facts in stated:
                 blocks.add(home, event_type, facts)
             if story is not None:
                 statements.extend(((event_type, _as_stated(claim)), home) for claim, _ in stated)
         if story is not None:  # for the next copies, never for this article itself
             for statement, home in statements:
-                story.setdefault(statement, home)
+                story.setdefault(statement, (home, source))
     events: list[Event] = []
     taken: set[str] = set()
     for group in groups:
@@ -387,6 +409,7 @@ def resolve_events(
                 event_type=group.event_type,
                 label=_label(group, world),
                 claims=tuple(group.claims),
+                joined=tuple(group.joined),
             )
         )
     return tuple(sorted(events, key=lambda e: e.key))

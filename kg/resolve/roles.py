@@ -3,7 +3,8 @@
 A title given without its holder ('Kirby, the press secretary') is held for the
 body the same person holds that title for elsewhere in the corpus ('Pentagon
 Press Secretary John Kirby'); failing that, for the state the gazetteer says
-the person acts for ('President Trump').
+the person acts for ('President Trump'). Which of the two gave a role its
+holder is recorded on the role (`Role.inferred`), for `kg explain`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from kg.records import ArticleExtraction, Role
+from kg.records import ArticleExtraction, HolderReason, Role, RoleRule
 from kg.resolve.entities import Resolution
 
 Identity = tuple[str, str, tuple[str, ...]]  # person, title in lower case, held for
@@ -42,12 +43,19 @@ def resolve_roles(
             known.setdefault((person, title), set()).add(of)
     sources: dict[Identity, set[str]] = {}
     titles: dict[Identity, str] = {}
+    inferred: dict[Identity, dict[RoleRule, set[str]]] = {}
     for (person, title, of), written, source in stated:
+        rule: RoleRule | None = None
         if not of:
             elsewhere = known.get((person, title), set())
-            of = next(iter(elsewhere)) if len(elsewhere) == 1 else entities[person].acts_for
+            if len(elsewhere) == 1:
+                of, rule = next(iter(elsewhere)), "HeldForElsewhere"
+            elif entities[person].acts_for:
+                of, rule = entities[person].acts_for, "HeldForActsFor"
         sources.setdefault((person, title, of), set()).add(source)
         titles.setdefault((person, title, of), written)
+        if rule is not None:
+            inferred.setdefault((person, title, of), {}).setdefault(rule, set()).add(source)
     roles = [
         Role(
             key="role/" + hashlib.sha1("|".join([person, title, *of]).encode()).hexdigest()[:16],
@@ -55,6 +63,10 @@ def resolve_roles(
             title=titles[(person, title, of)],
             of=of,
             articles=tuple(sorted(found)),
+            inferred=tuple(
+                HolderReason(rule, tuple(sorted(articles)))
+                for rule, articles in sorted(inferred.get((person, title, of), {}).items())
+            ),
         )
         for (person, title, of), found in sources.items()
     ]

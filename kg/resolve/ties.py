@@ -12,7 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from kg.records import PLACE_CLASSES, ArgumentRole, Entity, EventClaim, EventType, Status
+from kg.records import (
+    PLACE_CLASSES,
+    ArgumentRole,
+    Entity,
+    EventClaim,
+    EventType,
+    Status,
+    TieRule,
+)
 
 SYMMETRIC: frozenset[EventType] = frozenset({"Meeting", "Agreement"})
 ACTING_ROLES: frozenset[ArgumentRole] = frozenset({"agent", "participant"})
@@ -248,26 +256,35 @@ def near(a: int | None, b: int | None) -> bool:
 
 
 def tied_in_time(a: Facts, b: Facts, world: World) -> bool:
-    """Positive evidence, beyond the absence of contradiction, that two articles mean one event.
+    """Positive evidence, beyond the absence of contradiction, that two articles mean one event."""
+    return time_tie(a, b, world) is not None
+
+
+def time_tie(a: Facts, b: Facts, world: World) -> TieRule | None:
+    """The rule by which two claims are tied in time (`tied_in_time`), or None.
 
     Every tie reaches at most into the year before or after: a person is killed
     once, but a drawdown 'from 5,200' told in 2011 and another told in 2020 are two.
     """
     if not near(a.year, b.year):
-        return False
+        return None
     if a.claim_date and b.claim_date:
-        return True  # consistent dates, checked before
+        return "DatesAgree"  # consistent dates, checked before
     if same_baseline(a, b):
-        return True
+        return "SameBaseline"
     if a.killing and any(world.is_person(k) for k in a.places & b.places):
-        return True  # a person is killed once
+        return "SamePersonKilled"  # a person is killed once
+    reach: bool | None = None
     if a.claim_date and b.published:
-        return within_reach(a.claim_date, b.published, b.status)
-    if b.claim_date and a.published:
-        return within_reach(b.claim_date, a.published, a.status)
+        reach = within_reach(a.claim_date, b.published, b.status)
+    elif b.claim_date and a.published:
+        reach = within_reach(b.claim_date, a.published, a.status)
+    if reach is not None:
+        return "DateWithinReach" if reach else None
     if a.published and b.published:
-        return abs((a.published - b.published).days) <= CLOSE_PUBLICATION_DAYS
-    return False
+        close = abs((a.published - b.published).days) <= CLOSE_PUBLICATION_DAYS
+        return "PublishedClose" if close else None
+    return None
 
 
 def shares_argument(a: Facts, b: Facts) -> bool:

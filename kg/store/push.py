@@ -3,8 +3,8 @@
 An article's graph (the graph named by the kg:Article it describes) belongs
 to that article alone: it goes in one PUT to `ENDPOINT?graph=IRI`, which
 replaces whatever the store held under that name, so a rebuilt article
-replaces its old version. Every other graph (the entity, support and
-consensus graphs) is shared by all the builds pushed to one store, so it is
+replaces its old version. Every other graph (the entity, support,
+consensus and resolution graphs) is shared by all the builds pushed to one store, so it is
 merged subject by subject: the
 store's copy is read (GET), each subject this build describes gets this
 build's description, every other subject keeps the one an earlier push gave

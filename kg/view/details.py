@@ -8,13 +8,19 @@ article(s) it comes from. Articles: headline, date, publisher, author, link.
 
 Everything returned is plain JSON-ready data; it is untrusted text and the
 page shows it as text only (see `kg.view.page`).
+
+In a build, each node's details are kept as a memo (`kg.memo.MemoTable`)
+with the subjects and graphs read to make them: after an edit, a rebuild
+reads again only the nodes whose statements, neighbours' names, mentions
+or articles' graphs the edit changed.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,10 +30,12 @@ from rdflib.namespace import OWL, PROV, RDFS
 
 from kg.dates import readable_date
 from kg.graphsource import GraphSource, Subject, Term, integer, named
+from kg.memo import current_memos
 from kg.namespaces import KG, SCHEMA
 from kg.projection import ARTICLE_KIND, RDF_TYPE, event_label, is_event_kind, local_name
 
 JSON = dict[str, Any]
+DETAILS_MEMO = "details.json"
 
 
 _AGENT, _TARGET, _PARTICIPANT = named(KG.agent), named(KG.target), named(KG.participant)
@@ -112,6 +120,60 @@ class _Mention:
     anchor: str
 
 
+class _Reads:
+    """What the lookups of one memoized result read: subjects (as N-Triples terms), graphs."""
+
+    def __init__(self) -> None:
+        self.subjects: set[str] = set()
+        self.graphs: set[str] = set()
+
+    def term(self, term: Term | None) -> None:
+        if isinstance(term, ox.NamedNode | ox.BlankNode):
+            self.subjects.add(str(term))
+
+
+class _LoggedSource:
+    """The lookups `DetailReader` makes, each noting what it read in `reads`.
+
+    A lookup by subject reads that subject's statements. A query walks from
+    a bound node through mentions, whose statements are all in the graph of
+    their article (as a build writes them): it reads the bound node's
+    statements and the graphs its rows name (`_FORMS` and `_TRIGGERS` end with ?article;
+    `_ARTICLE_MENTIONS` reads the graph of the article it is given).
+    """
+
+    def __init__(self, source: GraphSource) -> None:
+        self.source = source
+        self.reads: _Reads | None = None
+
+    def objects(self, subject: Subject, predicate: ox.NamedNode) -> set[Term]:
+        if self.reads is not None:
+            self.reads.term(subject)
+        return self.source.objects(subject, predicate)
+
+    def first_text(self, subject: Subject, predicate: ox.NamedNode) -> str | None:
+        if self.reads is not None:
+            self.reads.term(subject)
+        return self.source.first_text(subject, predicate)
+
+    def select(self, query: str, **bindings: Term) -> Iterator[tuple[Term | None, ...]]:
+        reads = self.reads
+        if reads is None:
+            yield from self.source.select(query, **bindings)
+            return
+        for term in bindings.values():
+            reads.term(term)
+        for row in self.source.select(query, **bindings):
+            if isinstance(row[-1], ox.NamedNode):
+                reads.graphs.add(row[-1].value)
+            yield row
+
+    def graph(self, article: ox.NamedNode) -> None:
+        """Note that the whole graph of `article` is read."""
+        if self.reads is not None:
+            self.reads.graphs.add(article.value)
+
+
 class DetailReader:
     """Reads panel details from `source`; refers to drawn nodes by their page ids.
 
@@ -120,7 +182,8 @@ class DetailReader:
     """
 
     def __init__(self, source: GraphSource, node_ids: dict[str, int]) -> None:
-        self.source = source
+        self.source = _LoggedSource(source)
+        self.read_graph = source.read_graph
         self.node_ids = node_ids
         self.article_iris = sorted(node.value for node in source.subjects(RDF_TYPE, _ARTICLE))
         self._article_index = {iri: index for index, iri in enumerate(self.article_iris)}
@@ -129,6 +192,25 @@ class DetailReader:
         }
         self._mentions_in: dict[int, list[_Mention]] = {}
         self._label_of: dict[Term, str] = {}
+        memos = current_memos()
+        # Every result also reads the page ids of the drawn nodes and the articles' order.
+        basis = (sorted(node_ids.items()), self.article_iris)
+        self._memo = memos.table(DETAILS_MEMO, basis) if memos is not None else None
+
+    def _memoized(self, key: str, compute: Callable[[], Any]) -> Any:
+        """`compute()`, or its kept result when nothing it read has changed."""
+        if self._memo is None:
+            return compute()
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        self.source.reads = reads = _Reads()
+        try:
+            result = compute()
+        finally:
+            self.source.reads = None
+        self._memo.put(key, result, subjects=reads.subjects, graphs=reads.graphs)
+        return result
 
     # --- shared pieces ---------------------------------------------------------
 
@@ -142,6 +224,8 @@ class DetailReader:
         """
         if isinstance(node, ox.Literal):
             return node.value
+        if self.source.reads is not None:
+            self.source.reads.term(node)  # read once for all nodes: noted for each
         found = self._label_of.get(node)
         if found is None:
             found = self._label_of[node] = (
@@ -163,7 +247,10 @@ class DetailReader:
 
     def articles(self) -> list[JSON]:
         """Every article of the graph, indexed by position; evidence points here."""
-        return [self._article(ox.NamedNode(iri)) for iri in self.article_iris]
+        return [
+            self._memoized(f"article {iri}", functools.partial(self._article, ox.NamedNode(iri)))
+            for iri in self.article_iris
+        ]
 
     def _article(self, article: ox.NamedNode) -> JSON:
         url = self.text(article, named(SCHEMA.url))
@@ -180,6 +267,9 @@ class DetailReader:
 
     def dates(self, subject: Subject, kind: str) -> list[str]:
         """The dates a node stands at: an event's kg:date, an article's publication date."""
+        return self._memoized(f"dates {kind} {subject.value}", lambda: self._dates(subject, kind))
+
+    def _dates(self, subject: Subject, kind: str) -> list[str]:
         predicate = _PUBLISHED if kind == ARTICLE_KIND else named(KG.date)
         return _sorted_strings(self.source.objects(subject, predicate))
 
@@ -187,6 +277,11 @@ class DetailReader:
 
     def details(self, subject: Subject, kind: str) -> JSON:
         """The panel data of one node of the given kind."""
+        return self._memoized(
+            f"details {kind} {subject.value}", lambda: self._details(subject, kind)
+        )
+
+    def _details(self, subject: Subject, kind: str) -> JSON:
         if kind == ARTICLE_KIND:
             return {"article": self._article_index.get(subject.value)}
         if is_event_kind(kind):
@@ -256,7 +351,7 @@ class DetailReader:
         return {
             "reading": self.reading(event, kind),
             "type": event_label(kind),
-            "dates": self.dates(event, kind),
+            "dates": self._dates(event, kind),
             "status": _sorted_strings(self.source.objects(event, named(KG.status))),
             "figures": [figure for figure in figures if figure["values"]],
             "arguments": [argument for argument in arguments if argument["refs"]],
@@ -291,7 +386,7 @@ class DetailReader:
                 words += [preposition, _names(rest)]
         statuses = _sorted_strings(self.source.objects(event, named(KG.status)))
         facts = [
-            ", ".join(readable_date(date) for date in self.dates(event, kind)),
+            ", ".join(readable_date(date) for date in self._dates(event, kind)),
             self._figures_text(event),
             *(status for status in statuses if status != _QUIET_STATUS),
         ]
@@ -338,10 +433,11 @@ class DetailReader:
 
     def _article_mentions(self, index: int) -> list[_Mention]:
         """Every mention in the article at `index`, in offset order (read once)."""
+        article = ox.NamedNode(self.article_iris[index])
+        self.source.graph(article)  # an article's mentions are all in its graph
         found = self._mentions_in.get(index)
         if found is None:
-            article = ox.NamedNode(self.article_iris[index])
-            read_graph = self.source.read_graph
+            read_graph = self.read_graph
             rows = (
                 _mention_rows(read_graph(article), article)
                 if read_graph is not None
@@ -378,6 +474,7 @@ _MENTION_PARTS = tuple(str(KG[name]) for name in ("beginIndex", "endIndex", "anc
 # A mention's offsets and words. Mentions missing any are left out: the
 # shapes require all three, so only a graph from elsewhere lacks them.
 _MENTION = "?mention kg:beginIndex ?begin ; kg:endIndex ?end ; kg:anchorOf ?anchor"
+# Queries from a node end with ?article: the graph of what they walk (see `_LoggedSource`).
 _FORMS = f"""PREFIX kg: <{KG}>
 SELECT DISTINCT ?subject ?anchor ?article WHERE {{
     ?subject kg:denotedBy ?mention . ?mention kg:inArticle ?article .

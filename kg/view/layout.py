@@ -14,7 +14,8 @@ Repulsion between every pair is quadratic, so past `EXACT_REPULSION` nodes
 each step estimates it from a fresh random sample of that many nodes
 (scaled up); 5,000 nodes then take a second instead of half a minute. A
 fixed seed puts the same graph in the same place every time, and the
-browser only draws.
+browser only draws. In a build the positions are kept as a memo
+(`kg.memo`): a rebuild that draws the same nodes and links takes them back.
 
 networkx's `spring_layout` is the same algorithm but needs SciPy from 500
 nodes up; this keeps the view free of that dependency.
@@ -22,16 +23,20 @@ nodes up; this keeps the view free of that dependency.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+
+from kg.memo import current_memos, memo_key
 
 LAYOUT_SEED = 42
 ITERATIONS = 100
 EXACT_REPULSION = 500  # nodes; larger graphs sample this many repelling nodes per step
 GRAVITY = 0.3  # pull towards the middle: unlinked pieces stay close, the fitted view stays big
 SPACING = 160.0  # pixels that the ideal distance between linked nodes becomes
+LAYOUT_MEMO = "layout.json"
 
 
 @dataclass(frozen=True)
@@ -60,8 +65,26 @@ def force_layout(
     A link of strength 1 pulls as Fruchterman–Reingold's; a weaker one lets
     its nodes drift apart, a stronger one holds them closer. Nodes in `later`
     are placed after the others have settled (and the spacing is that of the
-    others). The same arguments always give the same positions.
+    others). The same arguments always give the same positions, so those of
+    the build's memo when they were made of the same arguments.
     """
+    links = list(links)
+    later = sorted(set(later))
+    memos = current_memos()
+    if memos is None:
+        return _positions(count, links, later, seed, iterations)
+    key = memo_key("force_layout", count, links, later, seed, iterations)
+    kept = memos.read(LAYOUT_MEMO, key)
+    if kept is not None:
+        return [(x, y) for x, y in json.loads(kept)]
+    positions = _positions(count, links, later, seed, iterations)
+    memos.write(LAYOUT_MEMO, key, json.dumps(positions).encode())
+    return positions
+
+
+def _positions(
+    count: int, links: list[tuple[int, int, float]], later: list[int], seed: int, iterations: int
+) -> list[tuple[int, int]]:
     if count == 0:
         return []
     rng = np.random.default_rng(seed)
@@ -69,7 +92,7 @@ def force_layout(
     x, y = (rng.random((2, count), dtype=np.float32) - np.float32(0.5)).copy()
     every = _as_arrays(links)
     first = np.ones(count, dtype=bool)
-    first[list(later)] = False
+    first[later] = False
     if not first.any():  # nothing to settle first: everything in one round
         first[:] = True
     ideal = np.float32(1.0 / np.sqrt(first.sum()))

@@ -40,8 +40,9 @@ def test_needs_of_the_newskg_shapes():
     assert found.witnesses[(str(KG.agent), False)] == 1  # a target of the event type shape
     assert (str(SKOS.altLabel), False) not in found.witnesses  # checked value by value only
     # A claim node of the support graph is targeted by its count and checked for the
-    # statement it describes; every other shape targeting subjects checks what it targets.
-    assert found.targeting == {(str(KG.supportCount), False)}
+    # statement it describes, a decision of the resolution graph by its rule and checked
+    # for what it joined; every other shape targeting subjects checks what it targets.
+    assert found.targeting == {(str(KG.supportCount), False), (str(KG.mergeRule), False)}
 
 
 P, Q, R = "http://example.org/p", "http://example.org/q", "http://example.org/r"

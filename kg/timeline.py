@@ -1,0 +1,254 @@
+"""Troop levels over time, as the sources give them: one row per figure an article states.
+
+Each row is a figure of an event in one article's graph (troops before or
+after a withdrawal or deployment, troops moved, or the level a
+TroopPresence states), with who acts, where, when, and which article and
+publisher say so. When the article dates the event, that date; else its
+publication date, marked so; else the date another article gives the same
+figure of the same event, marked with that article. Figures that sources
+give differently for one event and measure are flagged, each row naming
+the others with their publishers, so disagreements stand side by side.
+
+A qualifier ("about", "more than") belongs to an event's measure in the
+graph, not to one value; where an article gives several values for one
+measure, each value gets the qualifier its evidence sentence writes before
+it ("over 3,000"), and none when no sentence says.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Literal, get_args
+
+import pyoxigraph as ox
+
+from kg.names import match_key
+from kg.namespaces import KG, PREFIX_IRIS
+from kg.query.output import printable, text_table
+
+TimelineFormat = Literal["table", "csv", "json"]
+TIMELINE_FORMATS: tuple[TimelineFormat, ...] = get_args(TimelineFormat)
+
+_MEASURES = {
+    str(KG.troopsBefore): ("before", str(KG.troopsBeforeQualifier)),
+    str(KG.troopsAfter): ("after", str(KG.troopsAfterQualifier)),
+    str(KG.troopCount): ("moved", str(KG.troopCountQualifier)),
+}
+_FIGURES = f"""
+PREFIX kg: <{PREFIX_IRIS["kg"]}>
+PREFIX rdf: <{PREFIX_IRIS["rdf"]}>
+PREFIX schema: <https://schema.org/>
+SELECT ?event ?type ?article ?measure ?troops ?date ?published ?publisher WHERE {{
+  GRAPH ?article {{
+    ?article a kg:Article .
+    VALUES ?measure {{ kg:troopsBefore kg:troopsAfter kg:troopCount }}
+    ?event ?measure ?troops ; rdf:type ?type .
+    OPTIONAL {{ ?event kg:date ?date }}
+    OPTIONAL {{ ?article schema:datePublished ?published }}
+    OPTIONAL {{ ?article schema:publisher ?publisher }}
+  }}
+}}"""
+_LABEL = ox.NamedNode(PREFIX_IRIS["rdfs"] + "label")
+_LOCATED_IN = ox.NamedNode(str(KG.locatedIn))
+_TYPES = {str(KG.TroopPresence): "level"}
+
+
+@dataclass(frozen=True, slots=True)
+class TroopFigure:
+    """One figure as one article gives it (see the module's docstring)."""
+
+    place: str
+    date: str
+    dated_by: str  # "the article", "published", or "per <article>" whose figure agrees
+    actor: str
+    measure: str  # before, after, moved, level
+    qualifier: str
+    troops: int
+    publisher: str
+    article: str
+    event: str
+    disputed: str = ""  # the other values of this event and measure, with their publishers
+
+
+def timeline(
+    store: ox.Store, *, place: str | None = None, actor: str | None = None
+) -> list[TroopFigure]:
+    """Every troop figure in `store`'s article graphs, by place, date and article; only
+    those about `place` (its name or a place in it) or with `actor` acting, when given."""
+    rows = [_figure(store, solution) for solution in _solutions(store)]
+    rows = _with_borrowed_dates(_disputed(rows))
+    if place is not None:
+        rows = [row for row in rows if _names(store, row.event, KG.location, match_key(place))]
+    if actor is not None:
+        rows = [row for row in rows if _names(store, row.event, KG.agent, match_key(actor))]
+    return sorted(rows, key=lambda r: (r.place, r.date, r.event, r.measure, r.article, r.troops))
+
+
+def _solutions(store: ox.Store) -> Iterable[ox.QuerySolution]:
+    solutions = store.query(_FIGURES)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return solutions
+
+
+def _figure(store: ox.Store, row: ox.QuerySolution) -> TroopFigure:
+    event, article, measure = row["event"], row["article"], row["measure"]
+    assert isinstance(event, ox.NamedNode) and isinstance(article, ox.NamedNode)
+    troops = int(_text(row["troops"]))
+    name, qualifier_property = _MEASURES[_text(measure)]
+    if name == "moved":
+        name = _TYPES.get(_text(row["type"]), name)
+    date, dated_by = _text(row["date"]), "the article"
+    if not date and row["published"] is not None:
+        date, dated_by = _text(row["published"]), "published"
+    return TroopFigure(
+        place=", ".join(_labels(store, event, KG.location)),
+        date=date,
+        dated_by=dated_by if date else "",
+        actor=", ".join(_labels(store, event, KG.agent)),
+        measure=name,
+        qualifier=_qualifier(store, event, article, qualifier_property, troops),
+        troops=troops,
+        publisher=_text(row["publisher"]),
+        article=article.value,
+        event=event.value,
+    )
+
+
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    return "" if term is None or isinstance(term, ox.Triple) else term.value
+
+
+def _labels(store: ox.Store, event: ox.NamedNode, role: str) -> list[str]:
+    """The labels of the entities in `role` (kg:agent, kg:location) of `event`, sorted."""
+    found = set()
+    for quad in store.quads_for_pattern(event, ox.NamedNode(role), None, None):
+        for label in store.quads_for_pattern(quad.object, _LABEL, None, None):  # type: ignore[arg-type]
+            found.add(_text(label.object))
+    return sorted(found)
+
+
+def _names(store: ox.Store, event: str, role: str, key: str) -> bool:
+    """Whether an entity in `role` of `event`, or a place it lies in, is called `key`."""
+    seen: set[str] = set()
+    todo = [
+        q.object for q in store.quads_for_pattern(ox.NamedNode(event), ox.NamedNode(role), None)
+    ]
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, ox.NamedNode) or node.value in seen:
+            continue
+        seen.add(node.value)
+        names = store.quads_for_pattern(node, None, None, None)
+        for quad in names:
+            if isinstance(quad.object, ox.Literal) and quad.predicate.value in _NAME_PROPERTIES:
+                if match_key(quad.object.value) == key:
+                    return True
+            elif quad.predicate == _LOCATED_IN:
+                todo.append(quad.object)
+    return False
+
+
+_NAME_PROPERTIES = frozenset({_LABEL.value, PREFIX_IRIS["skos"] + "altLabel"})
+
+
+def _qualifier(
+    store: ox.Store, event: ox.NamedNode, article: ox.NamedNode, qualifier: str, troops: int
+) -> str:
+    """The qualifier of `troops` in this article: the only one, or the one its evidence
+    sentence writes before the number (see the module's docstring)."""
+    graph = article
+    found = sorted(
+        _text(q.object)
+        for q in store.quads_for_pattern(event, ox.NamedNode(qualifier), None, graph)
+    )
+    values = list(store.quads_for_pattern(event, None, None, graph))
+    same_measure = [q for q in values if _MEASURES.get(q.predicate.value, ("", ""))[1] == qualifier]
+    if len(found) <= 1 and len(same_measure) <= 1:
+        return found[0] if found else ""
+    evidence = " ".join(
+        _text(q.object) for q in values if q.predicate.value == str(KG.evidence)
+    ).lower()
+    number = rf"{troops:,}|{troops}"
+    for word in found:
+        if re.search(rf"\b{re.escape(word.lower())}\s+(?:{number})\b", evidence):
+            return word
+    return ""
+
+
+def _disputed(rows: list[TroopFigure]) -> list[TroopFigure]:
+    """Each row with the other values sources give for its event and measure."""
+    groups: dict[tuple[str, str], list[TroopFigure]] = {}
+    for row in rows:
+        groups.setdefault((row.event, row.measure), []).append(row)
+    flagged = []
+    for row in rows:
+        others: dict[int, set[str]] = {}
+        for other in groups[(row.event, row.measure)]:
+            if other.troops != row.troops:
+                source = other.publisher or _article_name(other.article)
+                others.setdefault(other.troops, set()).add(source)
+        text = "; ".join(
+            f"{troops:,} ({', '.join(sorted(sources))})"
+            for troops, sources in sorted(others.items())
+        )
+        flagged.append(replace(row, disputed=text))
+    return flagged
+
+
+def _with_borrowed_dates(rows: list[TroopFigure]) -> list[TroopFigure]:
+    """Undated rows take the date of the article that dates their event and agrees with
+    theirs on the most figures (the first such article on a tie)."""
+    figures: dict[tuple[str, str], set[tuple[str, int]]] = {}
+    dates: dict[tuple[str, str], str] = {}
+    for row in rows:
+        figures.setdefault((row.event, row.article), set()).add((row.measure, row.troops))
+        if row.dated_by == "the article":
+            dates[(row.event, row.article)] = row.date
+    out = []
+    for row in rows:
+        if not row.date:
+            ours = figures[(row.event, row.article)]
+            dating = [(e, a) for e, a in sorted(dates) if e == row.event]
+            if dating:
+                best = max(
+                    dating,
+                    key=lambda key: len(figures[key] & ours),  # the first on a tie
+                )
+                row = replace(row, date=dates[best], dated_by=f"per {_article_name(best[1])}")
+        out.append(row)
+    return out
+
+
+def _article_name(iri: str) -> str:
+    return iri.rsplit("/article/", 1)[-1]
+
+
+def render_timeline(rows: Sequence[TroopFigure], fmt: TimelineFormat) -> str:
+    """The rows as an aligned table (for people), CSV or JSON (for programs)."""
+    if fmt == "json":
+        return json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=2) + "\n"
+    names = [name for name in TroopFigure.__dataclass_fields__]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([getattr(row, name) for name in names] for row in rows)
+        return out.getvalue()
+    shown = [n for n in names if n not in ("event",)]
+    cells = [
+        [
+            f"{row.troops:,}" if name == "troops" else printable(_shown(name, getattr(row, name)))
+            for name in shown
+        ]
+        for row in rows
+    ]
+    return text_table(shown, cells, [name == "troops" for name in shown])
+
+
+def _shown(name: str, value: str) -> str:
+    return _article_name(value) if name == "article" else value

@@ -1,0 +1,124 @@
+"""The timeline drawn: troop levels over time per place, one mark per source, as SVG.
+
+Drawn with matplotlib's SVG backend (offline, no display): for each place a
+panel of the stated levels (troops before and after a drawdown or
+deployment, and standing levels) against their dates, each source's
+figures joined as steps in its own marker, a figure other sources give
+differently ringed in red. Figures without a date are left out (the table
+of `kg timeline` has them). The same rows always give the same bytes: the
+SVG's ids are salted with a constant and it carries no date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import io
+import shutil
+from collections.abc import Sequence
+from datetime import date
+from itertools import cycle
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from kg.atomic import atomic_write_text
+from kg.cache import code_fingerprint
+from kg.dates import date_interval
+from kg.timeline import TroopFigure
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+LEVELS = ("before", "after", "level")  # measures that are troop levels (not troops moved)
+MAX_PLACES = 6  # panels in the build's chart: the places with the most dated levels
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+_DISPUTED = "#c0392b"
+
+
+def dated_levels(rows: Sequence[TroopFigure]) -> list[tuple[TroopFigure, date]]:
+    """The rows that state a level on a known date, with the first day that date means."""
+    found = []
+    for row in rows:
+        interval = date_interval(row.date) if row.date else None
+        if row.measure in LEVELS and interval is not None:
+            found.append((row, date.fromisoformat(interval[0])))
+    return found
+
+
+def chart_places(rows: Sequence[TroopFigure], limit: int = MAX_PLACES) -> list[str]:
+    """The places with the most dated levels, most first (then by name); figures of no
+    known place are left to the table."""
+    counts: dict[str, int] = {}
+    for row, _ in dated_levels(rows):
+        if row.place:
+            counts[row.place] = counts.get(row.place, 0) + 1
+    return sorted(counts, key=lambda place: (-counts[place], place))[:limit]
+
+
+def timeline_svg(rows: Sequence[TroopFigure], places: Sequence[str]) -> str:
+    """An SVG with one panel per place in `places` (see the module's docstring)."""
+    import matplotlib  # noqa: PLC0415 - heavy, and only a chart needs it
+
+    matplotlib.use("svg")
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    levels = dated_levels(rows)
+    with matplotlib.rc_context({"svg.hashsalt": "newskg", "svg.fonttype": "none"}):
+        figure = Figure(figsize=(8, 2.6 * max(1, len(places))), layout="constrained")
+        axes = figure.subplots(max(1, len(places)), 1, squeeze=False)[:, 0]
+        for panel, place in zip(axes, places, strict=False):  # one panel when no place
+            _draw_place(panel, place, [(r, d) for r, d in levels if r.place == place])
+        if not places:
+            axes[0].text(0.5, 0.5, "no dated troop levels", ha="center", va="center")
+            axes[0].set_axis_off()
+        out = io.StringIO()
+        figure.savefig(out, format="svg", metadata={"Date": None})
+    return out.getvalue()
+
+
+def _draw_place(panel: Axes, place: str, levels: list[tuple[TroopFigure, date]]) -> None:
+    """One panel: each source's levels as steps over time; disputed figures ringed."""
+    sources: dict[str, list[tuple[date, int, int, bool]]] = {}
+    for row, day in levels:
+        source = row.publisher or row.article.rsplit("/article/", 1)[-1]
+        point = (day, LEVELS.index(row.measure), row.troops, bool(row.disputed))
+        sources.setdefault(source, []).append(point)  # on one date: before, level, after
+    markers = cycle(_MARKERS)
+    for source in sorted(sources):
+        points = sorted(sources[source])
+        days = np.array([p[0] for p in points], dtype="datetime64[D]")
+        troops = [p[2] for p in points]
+        panel.step(days, troops, where="post", marker=next(markers), label=source)
+        ringed = [(d, t) for d, _, t, disputed in points if disputed]
+        if ringed:
+            ringed_days = np.array([d for d, _ in ringed], dtype="datetime64[D]")
+            panel.scatter(
+                ringed_days, [t for _, t in ringed], s=160,
+                facecolors="none", edgecolors=_DISPUTED, linewidths=1.5, zorder=3,
+            )  # fmt: skip
+    panel.set_title(f"{place}: troops as each source states them", loc="left", fontsize=10)
+    panel.set_ylabel("troops")
+    panel.set_ylim(bottom=0)
+    panel.legend(fontsize=8, loc="best", title="red ring: disputed", title_fontsize=8)
+    panel.grid(alpha=0.3)
+
+
+def write_timeline_svg(rows: Sequence[TroopFigure], out: Path, kept: Path) -> None:
+    """Write the build's chart (the `MAX_PLACES` places with most levels) to `out`.
+
+    The chart is a pure function of the rows (and of the code drawing it), so
+    it is kept in `kept` under their digest: a rebuild whose figures did not
+    change copies it, without loading matplotlib.
+    """
+    places = chart_places(rows)
+    recipe = (code_fingerprint(), importlib.metadata.version("matplotlib"), places, list(rows))
+    digest = hashlib.sha256(repr(recipe).encode("utf-8")).hexdigest()
+    memo = kept / f"timeline-{digest}.svg"
+    if not memo.is_file():
+        kept.mkdir(parents=True, exist_ok=True)
+        for old in kept.glob("timeline-*.svg"):
+            old.unlink()
+        atomic_write_text(memo, timeline_svg(rows, places))
+    shutil.copyfile(memo, out)

@@ -1,0 +1,122 @@
+"""`kg timeline`: troop figures as each source gives them, disagreements side by side."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import kg
+from kg.cli import app
+
+runner = CliRunner()
+# Two outlets on one drawdown, disagreeing on where it ends; a third story of one of them
+# without a date; and a standing force that two sources count differently.
+STORIES = {
+    "herald.txt": """Publisher: Baltic Herald
+Date: 2024-05-02
+
+Norway trims its Lithuania force
+
+Norway will reduce its troops in Lithuania from 1,200 to 800 by August, the Norwegian \
+defence ministry said on Thursday.
+""",
+    "post.txt": """Publisher: Nordic Post
+Date: 2024-05-03
+
+Norwegian drawdown in Lithuania
+
+Norway will reduce its troops in Lithuania from 1,200 to 700 by October, officials said.
+""",
+    "herald-undated.txt": """Publisher: Baltic Herald
+
+Lithuania force to shrink
+
+Norway will reduce its troops in Lithuania from 1,200 to 800, the ministry said.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("timeline")
+    (folder / "in").mkdir()
+    for name, text in STORIES.items():
+        (folder / "in" / name).write_text(text, encoding="utf-8")
+    kg.build([folder / "in"], folder / "out", validate=False, use_cache=False)
+    return folder / "out"
+
+
+def _rows(built: Path, *options: str) -> list[dict[str, object]]:
+    result = runner.invoke(app, ["timeline", "-g", str(built), "-f", "json", *options])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_timeline_keeps_each_sources_figures_and_flags_the_disagreement(built: Path) -> None:
+    rows = _rows(built, "--place", "Lithuania")
+    after = {
+        (r["article"].rsplit("/", 1)[-1], r["troops"], r["disputed"])
+        for r in rows
+        if r["measure"] == "after"
+    }
+    assert after == {
+        ("herald", 800, "700 (Nordic Post)"),
+        ("herald-undated", 800, "700 (Nordic Post)"),
+        ("post", 700, "800 (Baltic Herald)"),
+    }
+    assert {r["actor"] for r in rows} == {"Norway"}
+    assert all(r["place"] == "Lithuania" for r in rows)
+
+
+def test_timeline_dates_each_row_and_says_by_what(built: Path) -> None:
+    dates = {
+        (r["article"].rsplit("/", 1)[-1], r["measure"]): (r["date"], r["dated_by"])
+        for r in _rows(built)
+    }
+    assert dates[("herald", "after")] == ("2024-08", "the article")
+    assert dates[("post", "after")] == ("2024-10", "the article")
+    # no date of its own: the date of the article that agrees with it (800, not 700)
+    assert dates[("herald-undated", "after")] == ("2024-08", "per herald")
+
+
+def test_timeline_filters_by_actor_and_writes_a_table(built: Path) -> None:
+    assert _rows(built, "--actor", "Sweden") == []
+    table = runner.invoke(app, ["timeline", "-g", str(built), "--actor", "norway"])
+    assert table.exit_code == 0
+    assert "1,200" in table.stdout and table.stdout.rstrip().endswith("rows")
+
+
+def test_timeline_refuses_a_graph_without_articles_graphs(built: Path) -> None:
+    result = runner.invoke(app, ["timeline", "-g", str(built / "graph.ttl")])
+    assert result.exit_code == 2 and "named graphs" in result.stderr
+
+
+def test_timeline_keeps_each_qualifier_with_its_figure(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(
+        "Publisher: Gulf Ledger\nDate: 2024-03-01\n\nHow many troops remain in Qatar\n\n"
+        "The United States has about 8,000 troops in Qatar, officials said, while local "
+        "sources said more than 10,000 soldiers remain in Qatar.\n",
+        encoding="utf-8",
+    )
+    kg.build([tmp_path / "in"], tmp_path / "out", validate=False, use_cache=False)
+    rows = _rows(tmp_path / "out", "--place", "Qatar")
+    assert {(r["troops"], r["qualifier"]) for r in rows} == {(8000, "about"), (10000, "more than")}
+
+
+def test_timeline_chart_draws_each_place_with_its_sources(built: Path, tmp_path: Path) -> None:
+    chart = (built / "timeline.svg").read_text(encoding="utf-8")
+    assert chart.startswith("<?xml") and "<svg" in chart
+    assert "Lithuania: troops as each source states them" in chart
+    assert "Baltic Herald" in chart and "Nordic Post" in chart  # one mark per source
+    assert "stroke: #c0392b" in chart  # the disputed figures are ringed
+    for name in ("a.svg", "b.svg"):
+        result = runner.invoke(
+            app,
+            ["timeline", "-g", str(built), "--place", "Lithuania", "--svg", str(tmp_path / name)],
+        )
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
