@@ -134,23 +134,27 @@ def _labels(store: ox.Store, event: ox.NamedNode, role: str) -> list[str]:
 
 def _names(store: ox.Store, event: str, role: str, key: str) -> bool:
     """Whether an entity in `role` of `event`, or a place it lies in, is called `key`."""
+    for node in places_of(store, event, role):
+        for quad in store.quads_for_pattern(ox.NamedNode(node), None, None, None):
+            value = quad.object
+            if isinstance(value, ox.Literal) and quad.predicate.value in _NAME_PROPERTIES:
+                if match_key(value.value) == key:
+                    return True
+    return False
+
+
+def places_of(store: ox.Store, event: str, role: str = str(KG.location)) -> set[str]:
+    """The IRIs of the entities in `role` of `event` and of every place they lie in."""
     seen: set[str] = set()
     todo = [
         q.object for q in store.quads_for_pattern(ox.NamedNode(event), ox.NamedNode(role), None)
     ]
     while todo:
         node = todo.pop()
-        if not isinstance(node, ox.NamedNode) or node.value in seen:
-            continue
-        seen.add(node.value)
-        names = store.quads_for_pattern(node, None, None, None)
-        for quad in names:
-            if isinstance(quad.object, ox.Literal) and quad.predicate.value in _NAME_PROPERTIES:
-                if match_key(quad.object.value) == key:
-                    return True
-            elif quad.predicate == _LOCATED_IN:
-                todo.append(quad.object)
-    return False
+        if isinstance(node, ox.NamedNode) and node.value not in seen:
+            seen.add(node.value)
+            todo += [q.object for q in store.quads_for_pattern(node, _LOCATED_IN, None)]
+    return seen
 
 
 _NAME_PROPERTIES = frozenset({_LABEL.value, PREFIX_IRIS["skos"] + "altLabel"})

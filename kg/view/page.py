@@ -42,7 +42,7 @@ from rdflib import Graph
 
 from kg.atomic import atomic_write_text
 from kg.consensus import link_support
-from kg.dates import date_interval
+from kg.dates import date_interval, readable_date
 from kg.graphsource import GraphSource
 from kg.projection import (
     ARTICLE_KIND,
@@ -56,6 +56,7 @@ from kg.projection import (
     local_name,
     project,
 )
+from kg.timeline import places_of, timeline
 from kg.view.details import DetailReader
 from kg.view.layout import force_layout
 
@@ -382,6 +383,27 @@ def _event_months(nodes: list[tuple[int, JSON]]) -> list[str]:
     )
 
 
+def _troop_levels(source: GraphSource, ids: dict[str, int]) -> dict[int, list[JSON]]:
+    """For each drawn place, the troop figures of events there or in places inside it, as
+    `kg timeline` lists them, for the side panel."""
+    levels: dict[int, list[JSON]] = {}
+    for row in timeline(source.store):
+        figure = {
+            "date": readable_date(row.date) if row.date else "undated",
+            "datedBy": row.dated_by,
+            "measure": row.measure,
+            "qualifier": row.qualifier,
+            "troops": row.troops,
+            "actor": row.actor,
+            "source": row.publisher or row.article.rsplit("/article/", 1)[-1],
+            "disputed": row.disputed,
+        }
+        for place in sorted(places_of(source.store, row.event)):
+            if place in ids:
+                levels.setdefault(ids[place], []).append(figure)
+    return levels
+
+
 def _vis_options(node_count: int) -> JSON:
     """vis-network's options; a big graph gets straight links that hide while it moves."""
     options = copy.deepcopy(_VIS_OPTIONS)
@@ -439,6 +461,7 @@ def _drawing(
     most_support = _event_support(nodes, edges)
     network = _network(nodes, edges, _vis_options(stats.nodes), title=title)
     data = {
+        "troopLevels": _troop_levels(source, ids),
         "articles": articles,
         "classes": _classes(projection),
         "months": _event_months(nodes),

@@ -194,6 +194,20 @@ def test_browser_click_on_event_shows_its_evidence(sample: LoadedPage) -> None:
     assert_clean(sample)
 
 
+def test_browser_click_on_a_country_shows_its_troop_levels(sample: LoadedPage) -> None:
+    iraq = node_id(sample, "Iraq")
+    centre_on(sample, iraq)
+    point = sample.js(POINT_ON_NODE, iraq)
+    assert point is not None, "no point of the node that a click would hit"
+    sample.page.mouse.click(*screen_point(sample, point))
+    panel = sample.panel()
+    assert "Troop levels" in panel
+    # the 2020 drawdown as the sources give it, the disagreement beside each figure
+    assert "Sep 2020: after 3,000" in panel and "Nov 2020: after about 3,500" in panel
+    assert "others say 3,500 (The Daily Star)" in panel
+    assert_clean(sample)
+
+
 def test_browser_panel_links_to_wikidata_and_the_articles(sample: LoadedPage) -> None:
     sample.js("id => kgView.select(id, true)", node_id(sample, "Iraq"))
     links = sample.js(

@@ -263,6 +263,24 @@
     evidence(panel, info.evidence, onlyArticle);
   }
 
+  // Troop figures here, as each source gives them (kg timeline), disagreements beside.
+  function troopLevels(node) {
+    var levels = data.troopLevels[node.id];
+    if (!levels) return;
+    section(panel, "Troop levels");
+    var box = el("div", null, "kg-timeline");
+    list(box, levels, function (row) {
+      var figure = (row.qualifier ? row.qualifier + " " : "") + row.troops.toLocaleString("en");
+      var when = row.date + (row.datedBy && row.datedBy !== "the article" ? " (" + row.datedBy + ")" : "");
+      var item = append(el("span"), el("b", when + ": "), row.measure + " " + figure);
+      if (row.actor) item.appendChild(el("span", " · " + row.actor));
+      item.appendChild(el("span", " · " + row.source));
+      if (row.disputed) item.appendChild(el("span", " · others say " + row.disputed, "kg-disputed"));
+      return item;
+    });
+    panel.appendChild(box);
+  }
+
   function showEntity(node) {
     var info = node.info;
     if (node.aliases.length) {
@@ -288,6 +306,7 @@
     [["Located in", info.locatedIn], ["Acts for", info.actsFor]].forEach(function (pair) {
       if (pair[1].length) { section(panel, pair[0]); panel.appendChild(refs(pair[1])); }
     });
+    troopLevels(node);
     var events = eventsOf(node);
     if (events.length) {
       section(panel, "Evidence");
