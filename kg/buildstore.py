@@ -229,6 +229,12 @@ class BuildStore:
         quads = ox.parse(self.graph_nquads(name), format=ox.RdfFormat.N_QUADS)
         return [quad.triple for quad in quads]  # type: ignore[union-attr]
 
+    def graph_bytes(self, name: str) -> int:
+        """About how big a graph is: its kept N-Quads' size (0 when none is kept)."""
+        digest = self.manifest.graphs.get(name)
+        path = self._chunk_path(digest) if digest is not None else None
+        return path.stat().st_size if path is not None and path.is_file() else 0
+
     def union_ntriples(self) -> str:
         """Every graph's triples as N-Triples (a triple stated in several graphs repeats)."""
         return "".join(

@@ -428,13 +428,17 @@ def write_outputs(
             with _timed(result.timings, "write graphml"):
                 with (staging / output_name("graphml")).open("wb") as out:
                     write_graphml(projection, out)
+        with _timed(result.timings, "write timeline"):
+            figures = timeline(store.store)  # for the chart and the page's panels
+            write_timeline_svg(figures, staging / TIMELINE_FILE, store.folder / PIECES_DIR)
         with _timed(result.timings, "write html"):
             view = write_html(
-                shown, staging / VIEW_FILE, projection=projection, max_nodes=BUILD_VIEW_NODES
+                shown,
+                staging / VIEW_FILE,
+                projection=projection,
+                max_nodes=BUILD_VIEW_NODES,
+                figures=figures,
             )
-        with _timed(result.timings, "write timeline"):
-            figures = timeline(store.store)
-            write_timeline_svg(figures, staging / TIMELINE_FILE, store.folder / PIECES_DIR)
     written = [
         *(out_dir / output_name(fmt) for fmt in formats),
         out_dir / VIEW_FILE,

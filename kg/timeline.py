@@ -18,10 +18,11 @@ it ("over 3,000"), and none when no sentence says.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Literal, get_args
 
@@ -80,7 +81,8 @@ def timeline(
 ) -> list[TroopFigure]:
     """Every troop figure in `store`'s article graphs, by place, date and article; only
     those about `place` (its name or a place in it) or with `actor` acting, when given."""
-    rows = [_figure(store, solution) for solution in _solutions(store)]
+    labels = functools.lru_cache(maxsize=None)(functools.partial(_labels, store))
+    rows = [_figure(store, solution, labels) for solution in _solutions(store)]
     rows = _with_borrowed_dates(_disputed(rows))
     if place is not None:
         rows = [row for row in rows if _names(store, row.event, KG.location, match_key(place))]
@@ -95,7 +97,9 @@ def _solutions(store: ox.Store) -> Iterable[ox.QuerySolution]:
     return solutions
 
 
-def _figure(store: ox.Store, row: ox.QuerySolution) -> TroopFigure:
+def _figure(
+    store: ox.Store, row: ox.QuerySolution, labels: Callable[[ox.NamedNode, str], list[str]]
+) -> TroopFigure:
     event, article, measure = row["event"], row["article"], row["measure"]
     assert isinstance(event, ox.NamedNode) and isinstance(article, ox.NamedNode)
     troops = int(_text(row["troops"]))
@@ -106,10 +110,10 @@ def _figure(store: ox.Store, row: ox.QuerySolution) -> TroopFigure:
     if not date and row["published"] is not None:
         date, dated_by = _text(row["published"]), "published"
     return TroopFigure(
-        place=", ".join(_labels(store, event, KG.location)),
+        place=", ".join(labels(event, KG.location)),
         date=date,
         dated_by=dated_by if date else "",
-        actor=", ".join(_labels(store, event, KG.agent)),
+        actor=", ".join(labels(event, KG.agent)),
         measure=name,
         qualifier=_qualifier(store, event, article, qualifier_property, troops),
         troops=troops,

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import hashlib
 import html
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -56,7 +58,7 @@ from kg.projection import (
     local_name,
     project,
 )
-from kg.timeline import places_of, timeline
+from kg.timeline import TroopFigure, places_of, timeline
 from kg.view.details import DetailReader
 from kg.view.layout import force_layout
 
@@ -383,11 +385,14 @@ def _event_months(nodes: list[tuple[int, JSON]]) -> list[str]:
     )
 
 
-def _troop_levels(source: GraphSource, ids: dict[str, int]) -> dict[int, list[JSON]]:
+def _troop_levels(
+    source: GraphSource, ids: dict[str, int], figures: Sequence[TroopFigure]
+) -> dict[int, list[JSON]]:
     """For each drawn place, the troop figures of events there or in places inside it, as
-    `kg timeline` lists them, for the side panel."""
+    `kg timeline` lists them (`figures`), for the side panel."""
     levels: dict[int, list[JSON]] = {}
-    for row in timeline(source.store):
+    places = functools.lru_cache(maxsize=None)(functools.partial(places_of, source.store))
+    for row in figures:
         figure = {
             "date": readable_date(row.date) if row.date else "undated",
             "datedBy": row.dated_by,
@@ -398,7 +403,7 @@ def _troop_levels(source: GraphSource, ids: dict[str, int]) -> dict[int, list[JS
             "source": row.publisher or row.article.rsplit("/article/", 1)[-1],
             "disputed": row.disputed,
         }
-        for place in sorted(places_of(source.store, row.event)):
+        for place in sorted(places(row.event)):
             if place in ids:
                 levels.setdefault(ids[place], []).append(figure)
     return levels
@@ -438,6 +443,7 @@ def _drawing(
     title: str,
     max_nodes: int | None,
     projection: Projection | None,
+    figures: Sequence[TroopFigure] | None = None,
 ) -> tuple[Network, JSON, ViewStats]:
     """The Network to draw, what else the page's script needs, and a summary of the drawing.
 
@@ -461,7 +467,9 @@ def _drawing(
     most_support = _event_support(nodes, edges)
     network = _network(nodes, edges, _vis_options(stats.nodes), title=title)
     data = {
-        "troopLevels": _troop_levels(source, ids),
+        "troopLevels": _troop_levels(
+            source, ids, timeline(source.store) if figures is None else figures
+        ),
         "articles": articles,
         "classes": _classes(projection),
         "months": _event_months(nodes),
@@ -492,9 +500,12 @@ def render_page(
     title: str = "newskg",
     max_nodes: int | None = None,
     projection: Projection | None = None,
+    figures: Sequence[TroopFigure] | None = None,
 ) -> tuple[str, ViewStats]:
     """The page's HTML and what it draws (see `render_html`)."""
-    network, data, stats = _drawing(graph, title=title, max_nodes=max_nodes, projection=projection)
+    network, data, stats = _drawing(
+        graph, title=title, max_nodes=max_nodes, projection=projection, figures=figures
+    )
     return _generate_html(network, data), stats
 
 
@@ -519,8 +530,11 @@ def write_html(
     title: str = "newskg",
     max_nodes: int | None = None,
     projection: Projection | None = None,
+    figures: Sequence[TroopFigure] | None = None,
 ) -> ViewStats:
     """Render `graph` (see `render_page`), write it to `path` atomically, say what it draws."""
-    page, stats = render_page(graph, title=title, max_nodes=max_nodes, projection=projection)
+    page, stats = render_page(
+        graph, title=title, max_nodes=max_nodes, projection=projection, figures=figures
+    )
     atomic_write_text(path, page)
     return stats
