@@ -4,7 +4,8 @@ Drawn with matplotlib's SVG backend (offline, no display): for each place a
 panel of the stated levels (troops before and after a drawdown or
 deployment, and standing levels) against their dates, each source's
 figures joined as steps in its own marker, a figure other sources give
-differently ringed in red. Figures without a date are left out (the table
+differently ringed in red (past `MAX_SOURCES` sources a place, the rest in
+grey). Figures without a date are left out (the table
 of `kg timeline` has them). The same rows always give the same bytes: the
 SVG's ids are salted with a constant and it carries no date.
 """
@@ -35,6 +36,8 @@ LEVELS = ("before", "after", "level")  # measures that are troop levels (not tro
 MAX_PLACES = 6  # panels in the build's chart: the places with the most dated levels
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 _DISPUTED = "#c0392b"
+_OTHERS = "#b0b0b0"
+MAX_SOURCES = 8  # sources with a marker and a legend entry of their own, per place
 
 
 def dated_levels(rows: Sequence[TroopFigure]) -> list[tuple[TroopFigure, date]]:
@@ -86,11 +89,17 @@ def _draw_place(panel: Axes, place: str, levels: list[tuple[TroopFigure, date]])
         point = (day, LEVELS.index(row.measure), row.troops, bool(row.disputed))
         sources.setdefault(source, []).append(point)  # on one date: before, level, after
     markers = cycle(_MARKERS)
+    # The sources giving the most figures get a marker and a legend entry each; the rest
+    # are drawn alike in grey, so a place an archive reports often stays readable.
+    named = sorted(sorted(sources), key=lambda source: -len(sources[source]))[:MAX_SOURCES]
     for source in sorted(sources):
         points = sorted(sources[source])
         days = np.array([p[0] for p in points], dtype="datetime64[D]")
         troops = [p[2] for p in points]
-        panel.step(days, troops, where="post", marker=next(markers), label=source)
+        if source in named:
+            panel.step(days, troops, where="post", marker=next(markers), label=source)
+        else:
+            panel.step(days, troops, where="post", marker=".", color=_OTHERS, linewidth=0.6)
         ringed = [(d, t) for d, _, t, disputed in points if disputed]
         if ringed:
             ringed_days = np.array([d for d, _ in ringed], dtype="datetime64[D]")
@@ -101,7 +110,9 @@ def _draw_place(panel: Axes, place: str, levels: list[tuple[TroopFigure, date]])
     panel.set_title(f"{place}: troops as each source states them", loc="left", fontsize=10)
     panel.set_ylabel("troops")
     panel.set_ylim(bottom=0)
-    panel.legend(fontsize=8, loc="best", title="red ring: disputed", title_fontsize=8)
+    others = len(sources) - len(named)
+    title = "red ring: disputed" + (f"; grey: {others} more sources" if others else "")
+    panel.legend(fontsize=8, loc="best", title=title, title_fontsize=8)
     panel.grid(alpha=0.3)
 
 
