@@ -51,7 +51,6 @@ from kg.build_validation import validate_build
 from kg.buildstore import BuildStore
 from kg.defaults import DEFAULT_BASE_IRI
 from kg.gazetteer import Gazetteer, GazetteerEntry, shipped_gazetteer
-from kg.graph import article_records
 from kg.parallel import open_workers
 from kg.records import (
     ArgumentRole,
@@ -71,7 +70,7 @@ from kg.records import (
 )
 from kg.resolve import EventStats, resolve, resolve_events, resolve_roles
 from kg.resolve.entities import Resolution
-from kg.stages import BuildResult, store_graphs, write_outputs
+from kg.stages import BuildResult, store_resolution, write_outputs
 
 FIRST_DAY = date(2015, 1, 1)
 SPAN_DAYS = 3650
@@ -463,15 +462,8 @@ def _stored(
 ) -> BuildResult:
     """The store stage as kg/stages.py runs it, and what the build returns."""
     with open_workers() as workers:
-        records = list(article_records(extractions, resolution, events, roles))
-        changed, dropped = store_graphs(
-            store,
-            workers,
-            records,
-            resolution.entities,
-            DEFAULT_BASE_IRI,
-            explained=(resolution.reasons, events, roles),
-        )
+        resolved = (extractions, resolution, events, roles)
+        changed, dropped = store_resolution(store, workers, resolved, base_iri=DEFAULT_BASE_IRI)
     return BuildResult(
         articles=tuple(e.article for e in extractions),
         skipped=(),

@@ -59,7 +59,7 @@ from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.projection import project
 from kg.records import Article, ArticleExtraction, Entity, Event, FormReason, Role
-from kg.resolve import resolve_events, resolve_roles
+from kg.resolve import Resolution, resolve_events, resolve_roles
 from kg.timeline import timeline
 from kg.timeline_chart import write_timeline_svg
 from kg.uptodate import file_stamp
@@ -239,16 +239,13 @@ def build(
             roles = resolve_roles(extractions, resolution)
         store = store or open_store(options)
         with held_objects_frozen(), _timed(timings, "store"):
-            records = list(article_records(extractions, resolution, events, roles))
-            changed, dropped = store_graphs(
+            changed, dropped = store_resolution(
                 store,
                 workers,
-                records,
-                resolution.entities,
-                options.base_iri,
+                (extractions, resolution, events, roles),
+                base_iri=options.base_iri,
                 consensus=options.consensus,
                 extractions={name: entry.digest for name, entry in entries.items()},
-                explained=(resolution.reasons, events, roles),
             )
     return BuildResult(
         articles=tuple(e.article for e in extractions),
@@ -265,6 +262,33 @@ def build(
         base_iri=options.base_iri,
         timings=timings,
         curation=curated,
+    )
+
+
+Resolved = tuple[Sequence[ArticleExtraction], Resolution, Sequence[Event], Sequence[Role]]
+
+
+def store_resolution(
+    store: BuildStore,
+    workers: Workers,
+    resolved: Resolved,
+    *,
+    base_iri: str,
+    consensus: int = DEFAULT_CONSENSUS,
+    extractions: Mapping[str, str] | None = None,
+) -> tuple[list[str], list[str]]:
+    """The store stage: each article's records, then every graph (`store_graphs`), of the
+    extractions and what resolution made of them; the graphs changed and those dropped."""
+    articles, resolution, events, roles = resolved
+    return store_graphs(
+        store,
+        workers,
+        list(article_records(articles, resolution, events, roles)),
+        resolution.entities,
+        base_iri,
+        consensus=consensus,
+        extractions=extractions,
+        explained=(resolution.reasons, events, roles),
     )
 
 

@@ -169,12 +169,8 @@ def _qualifier(
 ) -> str:
     """The qualifier of `troops` in this article: the only one, or the one its evidence
     sentence writes before the number (see the module's docstring)."""
-    graph = article
-    found = sorted(
-        _text(q.object)
-        for q in store.quads_for_pattern(event, ox.NamedNode(qualifier), None, graph)
-    )
-    values = list(store.quads_for_pattern(event, None, None, graph))
+    values = list(store.quads_for_pattern(event, None, None, article))
+    found = sorted(_text(q.object) for q in values if q.predicate.value == qualifier)
     same_measure = [q for q in values if _MEASURES.get(q.predicate.value, ("", ""))[1] == qualifier]
     if len(found) <= 1 and len(same_measure) <= 1:
         return found[0] if found else ""
@@ -212,22 +208,18 @@ def _with_borrowed_dates(rows: list[TroopFigure]) -> list[TroopFigure]:
     """Undated rows take the date of the article that dates their event and agrees with
     theirs on the most figures (the first such article on a tie)."""
     figures: dict[tuple[str, str], set[tuple[str, int]]] = {}
-    dates: dict[tuple[str, str], str] = {}
+    dates: dict[str, dict[str, str]] = {}  # event → article → the date it gives
     for row in rows:
         figures.setdefault((row.event, row.article), set()).add((row.measure, row.troops))
         if row.dated_by == "the article":
-            dates[(row.event, row.article)] = row.date
+            dates.setdefault(row.event, {})[row.article] = row.date
     out = []
     for row in rows:
-        if not row.date:
+        dating = sorted(dates.get(row.event, {})) if not row.date else []
+        if dating:
             ours = figures[(row.event, row.article)]
-            dating = [(e, a) for e, a in sorted(dates) if e == row.event]
-            if dating:
-                best = max(
-                    dating,
-                    key=lambda key: len(figures[key] & ours),  # the first on a tie
-                )
-                row = replace(row, date=dates[best], dated_by=f"per {_article_name(best[1])}")
+            best = max(dating, key=lambda a: len(figures[(row.event, a)] & ours))  # first on a tie
+            row = replace(row, date=dates[row.event][best], dated_by=f"per {_article_name(best)}")
         out.append(row)
     return out
 

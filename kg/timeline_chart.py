@@ -12,7 +12,6 @@ SVG's ids are salted with a constant and it carries no date.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import io
 import shutil
@@ -25,8 +24,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kg.atomic import atomic_write_text
-from kg.cache import code_fingerprint
 from kg.dates import date_interval
+from kg.memo import memo_key
 from kg.timeline import TroopFigure
 
 if TYPE_CHECKING:
@@ -124,8 +123,7 @@ def write_timeline_svg(rows: Sequence[TroopFigure], out: Path, kept: Path) -> No
     change copies it, without loading matplotlib.
     """
     places = chart_places(rows)
-    recipe = (code_fingerprint(), importlib.metadata.version("matplotlib"), places, list(rows))
-    digest = hashlib.sha256(repr(recipe).encode("utf-8")).hexdigest()
+    digest = memo_key(importlib.metadata.version("matplotlib"), places, list(rows)).hex()
     memo = kept / f"timeline-{digest}.svg"
     if not memo.is_file():
         kept.mkdir(parents=True, exist_ok=True)
