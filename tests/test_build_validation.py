@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
 
+import kg.build_validation
 from kg.build_validation import REPORT, BuildValidation, validate_build
 from kg.buildstore import BuildStore
 from kg.chunks import graph_chunk
@@ -111,6 +112,19 @@ def test_build_validation_keeps_the_report_whole_across_builds(store: Path):
     assert third is not None
     assert third.checked == 1
     assert third.report.conforms and not third.report.violations
+
+
+def test_build_validation_a_large_change_is_checked_in_one_pass_over_the_union(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+):
+    first = _next_build(store, "a", negative_count)
+    assert first is not None
+    # Any rewritten graph counts as large: b is a tenth of this small store and more.
+    monkeypatch.setattr(kg.build_validation, "WHOLE_CHANGE_BYTES", 0)
+    second = _next_build(store, "b", new_headline)
+    assert second is not None
+    assert second.checked == second.graphs == GRAPHS  # every graph, not only b
+    assert second.report.violations == first.report.violations  # the same report
 
 
 def test_build_validation_drops_the_results_of_a_dropped_graph(store: Path):

@@ -9,7 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 import kg
+import kg.timeline_chart
 from kg.cli import app
+from kg.timeline import timeline
+from kg.timeline_chart import write_timeline_svg
 
 runner = CliRunner()
 # Two outlets on one drawdown, disagreeing on where it ends; a third story of one of them
@@ -120,3 +123,20 @@ def test_timeline_chart_draws_each_place_with_its_sources(built: Path, tmp_path:
         )
         assert result.exit_code == 0, result.output
     assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
+
+
+def test_timeline_chart_is_drawn_again_only_when_the_figures_change(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = timeline(kg.load(built).store)
+    kept = tmp_path / "kept"
+    write_timeline_svg(rows, tmp_path / "first.svg", kept)
+
+    def no_drawing(*_: object) -> str:
+        raise AssertionError("drawn again for the same figures")
+
+    monkeypatch.setattr(kg.timeline_chart, "timeline_svg", no_drawing)
+    write_timeline_svg(rows, tmp_path / "again.svg", kept)
+    assert (tmp_path / "again.svg").read_bytes() == (tmp_path / "first.svg").read_bytes()
+    with pytest.raises(AssertionError, match="drawn again"):
+        write_timeline_svg(rows[1:], tmp_path / "fewer.svg", kept)
