@@ -15,17 +15,17 @@ from __future__ import annotations
 import importlib.metadata
 import io
 import shutil
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
 from itertools import cycle
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
 from kg.atomic import atomic_write_text
 from kg.dates import date_interval
-from kg.memo import memo_key
+from kg.memo import current_memos, memo_key
 from kg.timeline import TroopFigure
 
 if TYPE_CHECKING:
@@ -37,6 +37,10 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 _DISPUTED = "#c0392b"
 _OTHERS = "#b0b0b0"
 MAX_SOURCES = 8  # sources with a marker and a legend entry of their own, per place
+MAX_NODE_CHARTS = 12  # charts in the view's side panel: the drawn places with most levels
+NODE_CHARTS_MEMO = "node-charts"  # the build's memo table of those charts (kg.memo)
+
+K = TypeVar("K", bound=Hashable)
 
 
 def dated_levels(rows: Sequence[TroopFigure]) -> list[tuple[TroopFigure, date]]:
@@ -61,18 +65,23 @@ def chart_places(rows: Sequence[TroopFigure], limit: int = MAX_PLACES) -> list[s
 
 def timeline_svg(rows: Sequence[TroopFigure], places: Sequence[str]) -> str:
     """An SVG with one panel per place in `places` (see the module's docstring)."""
+    return panels_svg([(place, [row for row in rows if row.place == place]) for place in places])
+
+
+def panels_svg(panels: Sequence[tuple[str, Sequence[TroopFigure]]]) -> str:
+    """An SVG with one panel per (place, its rows): the chart of `timeline_svg`, and of one
+    node in the view's side panel (there the rows of the place and the places inside it)."""
     import matplotlib  # noqa: PLC0415 - heavy, and only a chart needs it
 
     matplotlib.use("svg")
     from matplotlib.figure import Figure  # noqa: PLC0415
 
-    levels = dated_levels(rows)
     with matplotlib.rc_context({"svg.hashsalt": "newskg", "svg.fonttype": "none"}):
-        figure = Figure(figsize=(8, 2.6 * max(1, len(places))), layout="constrained")
-        axes = figure.subplots(max(1, len(places)), 1, squeeze=False)[:, 0]
-        for panel, place in zip(axes, places, strict=False):  # one panel when no place
-            _draw_place(panel, place, [(r, d) for r, d in levels if r.place == place])
-        if not places:
+        figure = Figure(figsize=(8, 2.6 * max(1, len(panels))), layout="constrained")
+        axes = figure.subplots(max(1, len(panels)), 1, squeeze=False)[:, 0]
+        for panel, (place, rows) in zip(axes, panels, strict=False):  # one panel when none
+            _draw_place(panel, place, dated_levels(rows))
+        if not panels:
             axes[0].text(0.5, 0.5, "no dated troop levels", ha="center", va="center")
             axes[0].set_axis_off()
         out = io.StringIO()
@@ -115,6 +124,38 @@ def _draw_place(panel: Axes, place: str, levels: list[tuple[TroopFigure, date]])
     panel.grid(alpha=0.3)
 
 
+def node_charts(
+    panels: Mapping[K, tuple[str, Sequence[TroopFigure]]], limit: int = MAX_NODE_CHARTS
+) -> dict[K, str]:
+    """One chart per key of `panels` (a drawn node: its name and its rows), for the `limit`
+    keys with most dated levels (then in the mapping's order); keys with none get no chart.
+
+    Drawing costs about a tenth of a second a chart, so in a build each is kept
+    in the memo table under the digest of what it shows: a rebuild draws only
+    the charts whose figures changed, and loads matplotlib only then.
+    """
+    counts = {key: len(dated_levels(rows)) for key, (_, rows) in panels.items()}
+    chosen = sorted((key for key in panels if counts[key]), key=lambda key: -counts[key])
+    memos = current_memos()
+    table = memos.table(NODE_CHARTS_MEMO, _drawing_code()) if memos is not None else None
+    charts = {}
+    for key in chosen[:limit]:
+        name, rows = panels[key]
+        digest = memo_key(name, list(rows)).hex()
+        svg = table.get(digest) if table is not None else None
+        if svg is None:
+            svg = panels_svg([(name, rows)])
+            if table is not None:
+                table.put(digest, svg, subjects=set(), graphs=set())
+        charts[key] = svg
+    return charts
+
+
+def _drawing_code() -> str:
+    """What, beside newskg's code and the rows, decides a chart's bytes."""
+    return importlib.metadata.version("matplotlib")
+
+
 def write_timeline_svg(rows: Sequence[TroopFigure], out: Path, kept: Path) -> None:
     """Write the build's chart (the `MAX_PLACES` places with most levels) to `out`.
 
@@ -123,7 +164,7 @@ def write_timeline_svg(rows: Sequence[TroopFigure], out: Path, kept: Path) -> No
     change copies it, without loading matplotlib.
     """
     places = chart_places(rows)
-    digest = memo_key(importlib.metadata.version("matplotlib"), places, list(rows)).hex()
+    digest = memo_key(_drawing_code(), places, list(rows)).hex()
     memo = kept / f"timeline-{digest}.svg"
     if not memo.is_file():
         kept.mkdir(parents=True, exist_ok=True)

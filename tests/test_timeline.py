@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -140,3 +142,52 @@ def test_timeline_chart_is_drawn_again_only_when_the_figures_change(
     assert (tmp_path / "again.svg").read_bytes() == (tmp_path / "first.svg").read_bytes()
     with pytest.raises(AssertionError, match="drawn again"):
         write_timeline_svg(rows[1:], tmp_path / "fewer.svg", kept)
+
+
+def _page_charts(page: Path) -> dict[str, str]:
+    """The side panel's charts of a built page, by the name of the node they belong to."""
+    html = page.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="kg-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+    nodes = json.loads(re.search(r'id="kg-nodes"[^>]*>(.*?)</script>', html, re.S).group(1))
+    labels = {str(node["id"]): node["label"] for node in nodes}
+    return {
+        labels[number]: base64.b64decode(url.split(",", 1)[1]).decode("utf-8")
+        for number, url in data["troopCharts"].items()
+    }
+
+
+def test_view_panel_charts_each_place_and_draws_again_only_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = tmp_path / "in"
+    articles.mkdir()
+    for name, text in STORIES.items():
+        (articles / name).write_text(text, encoding="utf-8")
+    kg.build([articles], tmp_path / "out", validate=False)
+    charts = _page_charts(tmp_path / "out" / "graph.html")
+    assert set(charts) == {"Lithuania"}  # the one place with dated levels
+    assert "Lithuania: troops as each source states them" in charts["Lithuania"]
+    assert "Baltic Herald" in charts["Lithuania"] and "Nordic Post" in charts["Lithuania"]
+
+    def no_drawing(*_: object) -> str:
+        raise AssertionError("drawn again for the same figures")
+
+    monkeypatch.setattr(kg.timeline_chart, "panels_svg", no_drawing)
+    (articles / "aside.txt").write_text(
+        "Publisher: Nordic Post\nDate: 2024-05-04\n\nA quiet week\n\n"
+        "The Norwegian parliament met in Oslo on Friday.\n",
+        encoding="utf-8",
+    )
+    kg.build([articles], tmp_path / "out", validate=False)  # no figure changed: none drawn
+    assert _page_charts(tmp_path / "out" / "graph.html") == charts
+    (articles / "aside.txt").write_text(
+        "Publisher: Nordic Post\nDate: 2024-05-04\n\nFewer troops\n\n"
+        "Norway will reduce its troops in Lithuania from 800 to 600 by December, officials said.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(AssertionError, match="drawn again"):
+        kg.build([articles], tmp_path / "out", validate=False)
+    monkeypatch.undo()
+    kg.build([articles], tmp_path / "out", validate=False)
+    redrawn = _page_charts(tmp_path / "out" / "graph.html")
+    assert set(redrawn) == {"Lithuania"} and redrawn != charts

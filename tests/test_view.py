@@ -517,6 +517,7 @@ def test_view_page_csp_allows_exactly_its_own_scripts(page: str) -> None:
     assert sorted(policy["script-src"].split()) == hashes
     (style,) = INLINE_STYLE.findall(page)
     assert policy["style-src"] == csp_hash(style)
+    assert policy["img-src"] == "data:"  # the side panel's charts, and nothing fetched
 
 
 def test_view_page_inlines_our_script_and_style_as_written(page: str) -> None:

@@ -10,9 +10,11 @@ inside pyvis.
 
 The page is one file: vis-network and our script and style are inlined, a
 Content-Security-Policy allows only those exact scripts and that style (by
-the hash of what the template inlines) and no network access at all, and the
-graph travels as JSON in `<script type="application/json">` blocks: pyvis's
-nodes, edges and options, and our legend, articles and the months events are dated in.
+the hash of what the template inlines), images only as `data:` URLs (the
+side panel's troop-level charts, SVG drawn by the build) and no network
+access at all, and the graph travels as JSON in `<script
+type="application/json">` blocks: pyvis's nodes, edges and options, and our
+legend, articles, charts and the months events are dated in.
 
 Untrusted text (labels, aliases, headlines, evidence) never becomes markup:
 every JSON block is escaped so that no `<`, `>` or `&` reaches the HTML
@@ -59,6 +61,7 @@ from kg.projection import (
     project,
 )
 from kg.timeline import TroopFigure, places_of, timeline
+from kg.timeline_chart import node_charts
 from kg.view.details import DetailReader
 from kg.view.layout import force_layout
 
@@ -386,11 +389,13 @@ def _event_months(nodes: list[tuple[int, JSON]]) -> list[str]:
 
 
 def _troop_levels(
-    source: GraphSource, ids: dict[str, int], figures: Sequence[TroopFigure]
-) -> dict[int, list[JSON]]:
+    source: GraphSource, projection: Projection, ids: dict[str, int], figures: Sequence[TroopFigure]
+) -> tuple[dict[int, list[JSON]], dict[int, str]]:
     """For each drawn place, the troop figures of events there or in places inside it, as
-    `kg timeline` lists them (`figures`), for the side panel."""
+    `kg timeline` lists them (`figures`), and a chart of them (as an image's data URL;
+    for the places with most dated levels, `kg.timeline_chart.node_charts`): the side panel's."""
     levels: dict[int, list[JSON]] = {}
+    rows: dict[int, list[TroopFigure]] = {}
     places = functools.lru_cache(maxsize=None)(functools.partial(places_of, source.store))
     for row in figures:
         figure = {
@@ -406,7 +411,15 @@ def _troop_levels(
         for place in sorted(places(row.event)):
             if place in ids:
                 levels.setdefault(ids[place], []).append(figure)
-    return levels
+                rows.setdefault(ids[place], []).append(row)
+    named = {number: projection.nodes[iri].label for iri, number in ids.items() if number in rows}
+    charts = node_charts({number: (named[number], rows[number]) for number in sorted(rows)})
+    return levels, {number: _svg_data_url(svg) for number, svg in sorted(charts.items())}
+
+
+def _svg_data_url(svg: str) -> str:
+    """The SVG as an image's `data:` URL: drawn as an image, a chart runs no script."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def _vis_options(node_count: int) -> JSON:
@@ -466,10 +479,12 @@ def _drawing(
     edges = _edges(projection, ids, link_support(source))
     most_support = _event_support(nodes, edges)
     network = _network(nodes, edges, _vis_options(stats.nodes), title=title)
+    levels, charts = _troop_levels(
+        source, projection, ids, timeline(source.store) if figures is None else figures
+    )
     data = {
-        "troopLevels": _troop_levels(
-            source, ids, timeline(source.store) if figures is None else figures
-        ),
+        "troopLevels": levels,
+        "troopCharts": charts,
         "articles": articles,
         "classes": _classes(projection),
         "months": _event_months(nodes),

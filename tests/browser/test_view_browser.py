@@ -205,6 +205,12 @@ def test_browser_click_on_a_country_shows_its_troop_levels(sample: LoadedPage) -
     # the 2020 drawdown as the sources give it, the disagreement beside each figure
     assert "Sep 2020: after 3,000" in panel and "Nov 2020: after about 3,500" in panel
     assert "others say 3,500 (The Daily Star)" in panel
+    # and the chart of them, drawn by the build, shown (the page's policy lets it load)
+    chart = sample.page.locator("#kg-panel img.kg-chart")
+    assert chart.get_attribute("alt") == (
+        "troop levels in Iraq over time, as each source states them"
+    )
+    assert chart.evaluate("image => image.complete && image.naturalWidth") > 300
     assert_clean(sample)
 
 

@@ -279,6 +279,13 @@
       return item;
     });
     panel.appendChild(box);
+    var chart = data.troopCharts[node.id];  // an SVG drawn by the build (kg timeline --svg)
+    if (chart) {
+      var image = el("img", null, "kg-chart");
+      image.src = chart;
+      image.alt = "troop levels in " + node.label + " over time, as each source states them";
+      panel.appendChild(image);
+    }
   }
 
   function showEntity(node) {
