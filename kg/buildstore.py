@@ -93,6 +93,9 @@ class Delta:
         """Whether patching the graph into `nquads` beats emptying and loading it again."""
         return (len(self.left) + len(self.arrived)) * PATCHED_SHARE <= nquads.count(b"\n")
 
+    def removed_quads(self) -> list[ox.Quad]:
+        return _quads(self.left)
+
     def apply(self, store: ox.Store) -> None:
         """Remove the lines that left `store` and add those that arrived."""
         for quad in _quads(self.left):
