@@ -62,7 +62,7 @@ from kg.records import Article, ArticleExtraction, Entity, Event, FormReason, Ro
 from kg.resolve import Resolution, resolve_events, resolve_roles
 from kg.timeline import timeline
 from kg.timeline_chart import write_timeline_svg
-from kg.uptodate import file_stamp
+from kg.uptodate import file_stamp, keep_decoded
 from kg.view import ViewStats, write_html
 
 
@@ -228,6 +228,7 @@ def build(
         extractions, hits, entries = extract_articles(
             articles, options, timings, workers, on_articles
         )
+        extracted = extractions  # as the cache holds them, before curation
         with held_objects_frozen(), _timed(timings, "resolve"), no_cycle_collection():
             extractions, resolution, curated = curate(
                 extractions,
@@ -247,6 +248,8 @@ def build(
                 consensus=options.consensus,
                 extractions={name: entry.digest for name, entry in entries.items()},
             )
+            if entries:
+                keep_decoded(store.folder, extracted, entries)
     return BuildResult(
         articles=tuple(e.article for e in extractions),
         skipped=tuple(skipped),
