@@ -470,7 +470,7 @@ def test_incremental_an_edit_is_written_from_what_the_last_build_kept(
     assert _files(out) == _clean_build(corpus, tmp_path)
 
 
-@pytest.mark.parametrize("kept", ["memos", "pieces"])
+@pytest.mark.parametrize("kept", ["memos", "pieces", "extractions"])
 def test_incremental_a_damaged_memo_costs_work_never_a_wrong_file(
     corpus: Path, tmp_path: Path, kept: str
 ):
