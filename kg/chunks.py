@@ -35,6 +35,23 @@ def graph_chunk(name: ox.NamedNode, quads: list[ox.Quad]) -> GraphChunk:
     return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
 
 
+def patched_chunk(
+    name: ox.NamedNode, old: bytes, left: list[ox.Quad], arrived: list[ox.Quad]
+) -> GraphChunk:
+    """The chunk of a graph whose chunk was `old` once the quads `left` are gone and those
+    `arrived` added: the bytes `graph_chunk` makes of its quads, without making them all."""
+    lines = set(old.split(b"\n"))
+    lines.discard(b"")
+    lines -= set(_lines(left))
+    lines |= set(_lines(arrived))
+    nquads = b"".join(line + b"\n" for line in sorted(lines))
+    return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
+
+
+def _lines(quads: list[ox.Quad]) -> list[bytes]:
+    return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").split(b"\n")[:-1]
+
+
 def records_digest(records: ArticleRecords, recipe: str, extraction: str | None = None) -> str:
     """A digest of what `article_graph` makes an article's graph from; `recipe` names the rest
     (the code and the base IRI): two equal digests stand for one graph.

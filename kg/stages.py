@@ -28,8 +28,8 @@ from kg.atomic import replace_as_set
 from kg.buildstore import BuildStore
 from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipeline_fingerprint
 from kg.changes import write_changes
-from kg.chunks import GraphChunk, graph_chunk, graph_chunks, records_digest
-from kg.consensus import support_graphs
+from kg.chunks import GraphChunk, graph_chunk, graph_chunks, patched_chunk, records_digest
+from kg.consensus import Tally, keep_tally, kept_tally, support_changes, support_of, tally
 from kg.curation import Curation, CurationReport, curate
 from kg.defaults import (
     BUILD_VIEW_NODES,
@@ -43,7 +43,6 @@ from kg.gazetteer import pipeline_gazetteer
 from kg.graph import (
     ArticleRecords,
     IriMinter,
-    NamedGraph,
     article_graph,
     article_records,
     entity_graph,
@@ -70,6 +69,7 @@ class NoArticlesError(ValueError):
     """Nothing readable was given to build from."""
 
 
+TALLY = "tally.pickle"  # in the store's folder: what the support graph was made of
 UNION_SCRATCH = "union.nt.part"  # the sorted union, read by the Turtle and JSON-LD writers
 UNION_FORMATS: tuple[Format, ...] = ("turtle", "json-ld")  # written from the union
 
@@ -315,7 +315,9 @@ def store_graphs(
     workers make the article graphs' chunks. A graph whose records are
     those the store's graph was made from is not made again; `extractions`
     names an article's extraction by a digest (its cache entry's, by
-    source file), which is cheaper to tell apart than the extraction.
+    source file), which is cheaper to tell apart than the extraction. The
+    support and consensus graphs are patched with the claims whose backing
+    changed when the tally they were made of is kept (`kg.consensus.Tally`).
     """
     minter = IriMinter(base_iri)
     recipe = f"{code_fingerprint()}|{minter.base}"
@@ -337,28 +339,67 @@ def store_graphs(
     claims = _digest((recipe, consensus, sorted(sources.items())))
     entities_name = minter.entities_graph().value
     sources[entities_name] = _digest((recipe, entities))
-    made: list[NamedGraph] = []
+    made: list[GraphChunk] = []
     if not store.holds(entities_name, sources[entities_name]):
-        made.append(entity_graph(entities, minter))
+        made.append(graph_chunk(*entity_graph(entities, minter)))
     supported = (minter.support_graph().value, minter.consensus_graph().value)
     sources.update((name, claims) for name in supported)
+    tallied: Tally | None = None
     if not all(store.holds(name, claims) for name in supported):
-        made += support_graphs(records, minter, consensus)
+        digests = {
+            r.extraction.article.source_file: sources[minter.article(r.extraction.article).value]
+            for r in records
+        }
+        support, tallied = _support_chunks(
+            store, records, digests, minter, recipe=f"{recipe}|{consensus}", minimum=consensus
+        )
+        made += support
     resolution_name = minter.resolution_graph().value
     sources[resolution_name] = claims  # reasons, like claims, follow from the records
     if not store.holds(resolution_name, claims):
-        made.append(resolution_graph(*explained, minter))
+        made.append(graph_chunk(*resolution_graph(*explained, minter)))
     chunks: Iterable[GraphChunk]
     if workers.remote:
         tasks = [(base_iri, batch) for batch in batches(todo, workers.jobs)]
         chunks = (chunk for batch in workers.map(graph_chunks, tasks) for chunk in batch)
     else:
         chunks = (graph_chunk(*article_graph(r, minter)) for r in todo)
-    changed = store.load(chain((graph_chunk(*graph) for graph in made), chunks))
+    changed = store.load(chain(made, chunks))
+    if tallied is not None:
+        digests_now = (store.manifest.graphs[supported[0]], store.manifest.graphs[supported[1]])
+        keep_tally(store.folder / TALLY, f"{recipe}|{consensus}", tallied, digests_now)
     store.made_from(sources)
     dropped = store.keep_only(set(sources))
     store.commit()
     return sorted(changed), dropped
+
+
+def _support_chunks(
+    store: BuildStore,
+    records: Sequence[ArticleRecords],
+    digests: Mapping[str, str],
+    minter: IriMinter,
+    *,
+    recipe: str,
+    minimum: int,
+) -> tuple[list[GraphChunk], Tally]:
+    """The support and consensus graphs' chunks (`kg.consensus`), and the tally they are made
+    of. When the store holds the graphs of the tally the last build kept, only the claims
+    whose backing changed are made, and the graphs' kept chunks patched with them."""
+    names = (minter.support_graph(), minter.consensus_graph())
+    held = (store.manifest.graphs.get(names[0].value), store.manifest.graphs.get(names[1].value))
+    kept = kept_tally(store.folder / TALLY, recipe, held)
+    counted, terms = tally(records, minter, digests=digests, kept=kept)
+    if kept is None:
+        return [
+            graph_chunk(*graph) for graph in support_of(counted, terms, minter, minimum)
+        ], counted
+    changes = support_changes(kept, counted, terms, minter, minimum)
+    chunks = [
+        patched_chunk(name, store.graph_nquads(name), *change)
+        for name, change in zip(names, changes, strict=True)
+    ]
+    return chunks, counted
 
 
 def _digest(value: object) -> str:

@@ -374,13 +374,18 @@ def graphs_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     import kg.stages
 
     names: list[str] = []
-    graph_chunk = kg.stages.graph_chunk
+    graph_chunk, patched_chunk = kg.stages.graph_chunk, kg.stages.patched_chunk
 
     def chunk_and_note(name, quads):
         names.append(name.value)
         return graph_chunk(name, quads)
 
+    def patch_and_note(name, old, left, arrived):
+        names.append(f"{name.value} (patched)")
+        return patched_chunk(name, old, left, arrived)
+
     monkeypatch.setattr(kg.stages, "graph_chunk", chunk_and_note)
+    monkeypatch.setattr(kg.stages, "patched_chunk", patch_and_note)
     return names
 
 
@@ -394,14 +399,16 @@ def test_incremental_the_graph_of_an_unchanged_article_is_not_made_again(
     _edit(edited)
     graphs_made.clear()
     _build(corpus, out)
-    # it names no new entity; its claims changed, so the support and consensus graphs too
-    assert graphs_made == [*SHARED[1:], f"{BASE}article/{edited.stem}"]
+    # it names no new entity; its claims changed, so the support and consensus graphs too:
+    # patched with the claims whose backing changed, not made again
+    patched = [f"{name} (patched)" for name in SHARED[1:3]]
+    assert graphs_made == [*patched, SHARED[3], f"{BASE}article/{edited.stem}"]
     assert _files(out) == _clean_build(corpus, tmp_path)
 
     (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")  # it names Darwin
     graphs_made.clear()
     _build(corpus, out)
-    assert graphs_made == [*SHARED, f"{BASE}article/100_marines"]
+    assert graphs_made == [SHARED[0], *patched, SHARED[3], f"{BASE}article/100_marines"]
     assert _files(out) == _clean_build(corpus, tmp_path)
 
     graphs_made.clear()
