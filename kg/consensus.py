@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -267,9 +269,34 @@ SELECT ?s ?p ?o ?count WHERE {
 
 def link_support(source: GraphSource) -> dict[tuple[str, str, str], int]:
     """How many outlets back each claim that links two nodes (subject, predicate, object
-    IRIs): what the view's "reported by at least N outlets" filter reads."""
+    IRIs): what the view's "reported by at least N outlets" filter reads.
+
+    Within `counting(tally)` (a build writing its view) it is read off the tally the
+    store's support graph was made of, a hundred times faster than the query.
+    """
+    counted = _COUNTED.get()
+    if counted is not None:
+        return {
+            (text[0][1:-1], text[1][1:-1], text[2][1:-1]): backing[0]
+            for text, backing in counted.backing.items()
+            if text[2].startswith("<")
+        }
     found: dict[tuple[str, str, str], int] = {}
     for subject, predicate, obj, count in source.select(_SUPPORT_QUERY):
         if subject is not None and predicate is not None and obj is not None and count is not None:
             found[(subject.value, predicate.value, obj.value)] = int(count.value)
     return found
+
+
+_COUNTED: ContextVar[Tally | None] = ContextVar("newskg_tally", default=None)
+
+
+@contextmanager
+def counting(counted: Tally | None) -> Iterator[None]:
+    """Within the block, `link_support` reads `counted`, the tally the support graph of the
+    store it is given was made of (None: it queries the graph)."""
+    token = _COUNTED.set(counted)
+    try:
+        yield
+    finally:
+        _COUNTED.reset(token)

@@ -29,7 +29,7 @@ from kg.buildstore import BuildStore
 from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipeline_fingerprint
 from kg.changes import write_changes
 from kg.chunks import GraphChunk, graph_chunk, graph_chunks, patched_chunk, records_digest
-from kg.consensus import Tally, keep_tally, kept_tally, support_changes, support_of, tally
+from kg.consensus import Tally, counting, keep_tally, kept_tally, support_changes, support_of, tally
 from kg.curation import Curation, CurationReport, curate
 from kg.defaults import (
     BUILD_VIEW_NODES,
@@ -90,6 +90,7 @@ class BuildResult:
     changed: tuple[str, ...] = ()  # the graphs this build wrote (IRIs): all, or what changed
     dropped: tuple[str, ...] = ()  # the graphs of articles that left the build
     base_iri: str = DEFAULT_BASE_IRI
+    consensus: int = DEFAULT_CONSENSUS  # outlets that must back a claim in the consensus graph
     timings: dict[str, float] = field(default_factory=dict)  # stage → seconds
     curation: CurationReport = CurationReport()  # the decisions applied, and those that were not
 
@@ -263,6 +264,7 @@ def build(
         changed=tuple(changed),
         dropped=tuple(dropped),
         base_iri=options.base_iri,
+        consensus=options.consensus,
         timings=timings,
         curation=curated,
     )
@@ -320,7 +322,7 @@ def store_graphs(
     changed when the tally they were made of is kept (`kg.consensus.Tally`).
     """
     minter = IriMinter(base_iri)
-    recipe = f"{code_fingerprint()}|{minter.base}"
+    recipe = _recipe(minter)
     named = extractions or {}
     sources = {
         minter.article(r.extraction.article).value: records_digest(
@@ -350,9 +352,7 @@ def store_graphs(
             r.extraction.article.source_file: sources[minter.article(r.extraction.article).value]
             for r in records
         }
-        support, tallied = _support_chunks(
-            store, records, digests, minter, recipe=f"{recipe}|{consensus}", minimum=consensus
-        )
+        support, tallied = _support_chunks(store, records, digests, minter, minimum=consensus)
         made += support
     resolution_name = minter.resolution_graph().value
     sources[resolution_name] = claims  # reasons, like claims, follow from the records
@@ -367,11 +367,29 @@ def store_graphs(
     changed = store.load(chain(made, chunks))
     if tallied is not None:
         digests_now = (store.manifest.graphs[supported[0]], store.manifest.graphs[supported[1]])
-        keep_tally(store.folder / TALLY, f"{recipe}|{consensus}", tallied, digests_now)
+        keep_tally(store.folder / TALLY, _tally_recipe(minter, consensus), tallied, digests_now)
     store.made_from(sources)
     dropped = store.keep_only(set(sources))
     store.commit()
     return sorted(changed), dropped
+
+
+def _recipe(minter: IriMinter) -> str:
+    """What besides its records decides a graph: newskg's code and the base IRI."""
+    return f"{code_fingerprint()}|{minter.base}"
+
+
+def _tally_recipe(minter: IriMinter, consensus: int) -> str:
+    """What besides the tally decides the support and consensus graphs."""
+    return f"{_recipe(minter)}|{consensus}"
+
+
+def kept_support(store: BuildStore, base_iri: str, consensus: int) -> Tally | None:
+    """The tally the store's support and consensus graphs were made of, if it is kept."""
+    minter = IriMinter(base_iri)
+    names = (minter.support_graph().value, minter.consensus_graph().value)
+    held = (store.manifest.graphs.get(names[0]), store.manifest.graphs.get(names[1]))
+    return kept_tally(store.folder / TALLY, _tally_recipe(minter, consensus), held)
 
 
 def _support_chunks(
@@ -380,15 +398,13 @@ def _support_chunks(
     digests: Mapping[str, str],
     minter: IriMinter,
     *,
-    recipe: str,
     minimum: int,
 ) -> tuple[list[GraphChunk], Tally]:
     """The support and consensus graphs' chunks (`kg.consensus`), and the tally they are made
     of. When the store holds the graphs of the tally the last build kept, only the claims
     whose backing changed are made, and the graphs' kept chunks patched with them."""
     names = (minter.support_graph(), minter.consensus_graph())
-    held = (store.manifest.graphs.get(names[0].value), store.manifest.graphs.get(names[1].value))
-    kept = kept_tally(store.folder / TALLY, recipe, held)
+    kept = kept_support(store, minter.base, minimum)
     counted, terms = tally(records, minter, digests=digests, kept=kept)
     if kept is None:
         return [
@@ -466,7 +482,8 @@ def write_outputs(
     memos = Memos(store.folder / MEMOS_DIR, state=store.state(), changes=store.changes())
     frozen = held_objects_frozen()
     previous = out_dir / output_name("nquads")
-    with frozen, replace_as_set(out_dir, remove=stale) as staging, keeping(memos):
+    tallied = counting(kept_support(store, result.base_iri, result.consensus))
+    with frozen, replace_as_set(out_dir, remove=stale) as staging, keeping(memos), tallied:
         with _timed(result.timings, "write changes"):
             write_changes(
                 store,
