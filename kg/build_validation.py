@@ -75,7 +75,7 @@ def validate_build(
     """The report for everything in `store`, validating only `changed` when it can."""
     names = [graph.value for graph in store.graph_names()]
     kept = _read(store, state_digest(store.previous_graphs))
-    small = len(store.store) <= WHOLE_UNION_QUADS
+    small = store.quads() <= WHOLE_UNION_QUADS
     present = set(names)
     parts = _changed_parts(store, [name for name in changed if name in present])
     if kept is not None and small and _mostly(store, changed, names, parts):
