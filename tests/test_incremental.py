@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from kg.buildstore import BuildStore
 from kg.cli import app
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
@@ -492,3 +493,14 @@ def test_incremental_a_damaged_memo_costs_work_never_a_wrong_file(
     assert damaged
     _build(corpus, out)
     assert _files(out) == _clean_build(corpus, tmp_path)
+
+
+def test_incremental_the_manifest_counts_the_quads_of_the_store(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    _edit(sorted(corpus.iterdir())[0])
+    (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")
+    said = _build(corpus, out)
+    store = BuildStore(out / ".store")
+    assert store.quads() == len(store.store) > 0
+    assert f"{len(store.store)} triples in" in said
