@@ -11,11 +11,14 @@ also records where the cache keeps each one's extraction (`kept_extractions`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import os
 import pickle
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from kg.cache import Cached, CacheEntry, ExtractionCache, build_fingerprint
 from kg.ingest import discover_articles
@@ -127,12 +130,30 @@ def keep_decoded(
         name = f"{entry.digest}.pickle"
         wanted.add(name)
         if name not in present:
-            data = pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL)
+            data = _pickled(extraction)
             draft = folder / f"{name}.part"
             draft.write_bytes(hashlib.sha256(data).digest() + data)
             os.replace(draft, folder / name)
     for name in present - wanted:
         (folder / name).unlink(missing_ok=True)
+
+
+class _RecordPickler(pickle.Pickler):
+    """Pickles a record (a frozen dataclass) as its class and fields: it is made again by
+    calling the class, twice as fast as the field-by-field `__setstate__` of slotted ones."""
+
+    def reducer_override(self, obj: object) -> Any:
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            fields = dataclasses.fields(obj)
+            if all(field.init for field in fields):
+                return type(obj), tuple(getattr(obj, field.name) for field in fields)
+        return NotImplemented
+
+
+def _pickled(extraction: ArticleExtraction) -> bytes:
+    out = io.BytesIO()
+    _RecordPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(extraction)
+    return out.getvalue()
 
 
 def _decoded(store_dir: Path, entry: CacheEntry) -> ArticleExtraction | None:
