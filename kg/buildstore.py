@@ -167,7 +167,7 @@ class BuildStore:
                 if present and self.manifest.graphs.get(chunk.name) == chunk.digest:
                     continue
                 self._stop_vouching()
-                delta = self._note_change(chunk.name, chunk.nquads)
+                delta = self._note_change(chunk.name, chunk.nquads, chunk.patched)
                 self.manifest.graphs[chunk.name] = chunk.digest
                 self.manifest.sizes[chunk.name] = chunk.nquads.count(b"\n")
                 self._keep_chunk(chunk.digest, chunk.nquads)
@@ -218,19 +218,25 @@ class BuildStore:
             self.manifest.sources.pop(name, None)
         return dropped
 
-    def _note_change(self, name: str, nquads: bytes) -> Delta | None:
+    def _note_change(
+        self, name: str, nquads: bytes, patched: tuple[str, Delta] | None = None
+    ) -> Delta | None:
         """Note the lines of graph `name` that differ from the last build's (read from its
-        chunk, still kept), and the subjects whose statements they are; the difference, or
-        None when that chunk cannot be read (then that none is known)."""
+        chunk, still kept, unless `nquads` were `patched` from it), and the subjects whose
+        statements they are; the difference, or None when that chunk cannot be read (then
+        that none is known)."""
         digest = self.previous_graphs.get(name)
-        present = self.store.contains_named_graph(ox.NamedNode(name))
-        if self._touched is None and not present:
-            return None  # nothing to note, nothing to patch
-        old = self._kept_chunk(digest) if digest is not None else b""
-        if old is None or (digest is None and present):
-            self._touched = self._deltas = None  # a graph the manifest does not know, or gone
-            return None
-        delta = Delta.between(old, nquads)
+        if patched is not None and digest is not None and patched[0] == digest:
+            delta = patched[1]
+        else:
+            present = self.store.contains_named_graph(ox.NamedNode(name))
+            if self._touched is None and not present:
+                return None  # nothing to note, nothing to patch
+            old = self._kept_chunk(digest) if digest is not None else b""
+            if old is None or (digest is None and present):
+                self._touched = self._deltas = None  # a graph the manifest does not know
+                return None
+            delta = Delta.between(old, nquads)
         if self._touched is not None:
             self._touched[name] = delta.subjects()
         if self._deltas is not None:

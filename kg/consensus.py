@@ -22,7 +22,6 @@ as plain triples, when at least `minimum` outlets back them.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -32,10 +31,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
-from kg.atomic import atomic_write_bytes
 from kg.defaults import DEFAULT_CONSENSUS
 from kg.graph import ArticleRecords, IriMinter, NamedGraph, claim_statements, kg
 from kg.graphsource import GraphSource
+from kg.memo import keep_pickled, kept_pickled
 from kg.records import Article
 
 # What an article claims; the rest of its graph (types, labels, evidence, mentions)
@@ -216,46 +215,15 @@ def _claim_digest(claim: Claim) -> str:
 
 def keep_tally(path: Path, recipe: str, counted: Tally, graphs: tuple[str, str]) -> None:
     """Keep `counted` at `path`, with the recipe and the digests of the support and consensus
-    graphs (`graphs`) made of it, for the next build's `kept_tally`.
-
-    Pickled straight to the file (a large archive's tally is large), then its digest is
-    written beside it: a tally whose digest does not match is not taken.
-    """
-    check = _digest_path(path)
-    check.unlink(missing_ok=True)
-    digest = hashlib.sha256()
-    with path.open("wb") as out:
-
-        class Hashed:
-            def write(self, data: bytes) -> int:
-                digest.update(data)
-                return out.write(data)
-
-        pickle.dump((recipe, graphs, counted), Hashed(), protocol=pickle.HIGHEST_PROTOCOL)
-    atomic_write_bytes(check, digest.hexdigest().encode("ascii"))
+    graphs (`graphs`) made of it, for the next build's `kept_tally`."""
+    keep_pickled(path, (recipe, graphs), counted)
 
 
 def kept_tally(path: Path, recipe: str, graphs: tuple[str | None, str | None]) -> Tally | None:
     """The tally kept at `path` by the same `recipe`, if the support and consensus graphs made
     of it are those of digests `graphs` and it is whole; else None."""
-    try:
-        data = path.read_bytes()
-        whole = hashlib.sha256(data).hexdigest().encode("ascii") == _digest_path(path).read_bytes()
-    except OSError:
-        return None
-    if not whole:
-        return None
-    try:
-        kept_recipe, kept_graphs, counted = pickle.loads(data)  # written above, checked
-    except Exception:  # any unreadable tally: the graphs are made whole
-        return None
-    if (kept_recipe, kept_graphs) != (recipe, graphs) or not isinstance(counted, Tally):
-        return None
-    return counted
-
-
-def _digest_path(path: Path) -> Path:
-    return path.with_name(path.name + ".sha256")
+    counted = kept_pickled(path, (recipe, graphs))
+    return counted if isinstance(counted, Tally) else None
 
 
 _SUPPORT_QUERY = """

@@ -31,6 +31,7 @@ from kg.changes import write_changes
 from kg.chunks import GraphChunk, graph_chunk, graph_chunks, patched_chunk, records_digest
 from kg.consensus import Tally, counting, keep_tally, kept_tally, support_changes, support_of, tally
 from kg.curation import Curation, CurationReport, curate
+from kg.decisions import Decisions, decision_changes, decision_items
 from kg.defaults import (
     BUILD_VIEW_NODES,
     DEFAULT_BASE_IRI,
@@ -53,7 +54,7 @@ from kg.graphsource import GraphSource
 from kg.heap import held_objects_frozen, no_cycle_collection
 from kg.ingest import IngestError, discover_articles, load_article
 from kg.layout import CHANGES_FILE, FORMATS, TIMELINE_FILE, VIEW_FILE, Format, output_name
-from kg.memo import MEMOS_DIR, Memos, keeping
+from kg.memo import MEMOS_DIR, Memos, keep_pickled, keeping, kept_pickled
 from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.projection import project
@@ -70,6 +71,7 @@ class NoArticlesError(ValueError):
 
 
 TALLY = "tally.pickle"  # in the store's folder: what the support graph was made of
+DECISIONS = "decisions.pickle"  # in the store's folder: what the resolution graph was made of
 UNION_SCRATCH = "union.nt.part"  # the sorted union, read by the Turtle and JSON-LD writers
 UNION_FORMATS: tuple[Format, ...] = ("turtle", "json-ld")  # written from the union
 
@@ -356,8 +358,10 @@ def store_graphs(
         made += support
     resolution_name = minter.resolution_graph().value
     sources[resolution_name] = claims  # reasons, like claims, follow from the records
+    decisions: Decisions | None = None
     if not store.holds(resolution_name, claims):
-        made.append(graph_chunk(*resolution_graph(*explained, minter)))
+        resolution, decisions = _resolution_chunk(store, explained, minter)
+        made.append(resolution)
     chunks: Iterable[GraphChunk]
     if workers.remote:
         tasks = [(base_iri, batch) for batch in batches(todo, workers.jobs)]
@@ -368,6 +372,9 @@ def store_graphs(
     if tallied is not None:
         digests_now = (store.manifest.graphs[supported[0]], store.manifest.graphs[supported[1]])
         keep_tally(store.folder / TALLY, _tally_recipe(minter, consensus), tallied, digests_now)
+    if decisions is not None:
+        held = (recipe, store.manifest.graphs[resolution_name])
+        keep_pickled(store.folder / DECISIONS, held, decisions)
     store.made_from(sources)
     dropped = store.keep_only(set(sources))
     store.commit()
@@ -392,6 +399,24 @@ def kept_support(store: BuildStore, base_iri: str, consensus: int) -> Tally | No
     return kept_tally(store.folder / TALLY, _tally_recipe(minter, consensus), held)
 
 
+def _resolution_chunk(
+    store: BuildStore,
+    explained: tuple[Sequence[FormReason], Sequence[Event], Sequence[Role]],
+    minter: IriMinter,
+) -> tuple[GraphChunk, Decisions]:
+    """The resolution graph's chunk, and the decisions it is made of (`kg.decisions`). When
+    the store holds the graph of the decisions the last build kept, only the decisions that
+    changed are made, and the graph's kept chunk patched with them."""
+    name = minter.resolution_graph()
+    decisions = decision_items(*explained)
+    held = store.manifest.graphs.get(name.value)
+    kept = kept_pickled(store.folder / DECISIONS, (_recipe(minter), held)) if held else None
+    if held is None or not isinstance(kept, dict):
+        return graph_chunk(*resolution_graph(*explained, minter)), decisions
+    changes = decision_changes(kept, decisions, minter)
+    return patched_chunk(name, store.graph_nquads(name), held, *changes), decisions
+
+
 def _support_chunks(
     store: BuildStore,
     records: Sequence[ArticleRecords],
@@ -405,6 +430,7 @@ def _support_chunks(
     whose backing changed are made, and the graphs' kept chunks patched with them."""
     names = (minter.support_graph(), minter.consensus_graph())
     kept = kept_support(store, minter.base, minimum)
+    held = [store.manifest.graphs.get(name.value, "") for name in names]
     counted, terms = tally(records, minter, digests=digests, kept=kept)
     if kept is None:
         return [
@@ -412,8 +438,8 @@ def _support_chunks(
         ], counted
     changes = support_changes(kept, counted, terms, minter, minimum)
     chunks = [
-        patched_chunk(name, store.graph_nquads(name), *change)
-        for name, change in zip(names, changes, strict=True)
+        patched_chunk(name, store.graph_nquads(name), digest, *change)
+        for name, digest, change in zip(names, held, changes, strict=True)
     ]
     return chunks, counted
 

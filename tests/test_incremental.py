@@ -381,9 +381,9 @@ def graphs_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         names.append(name.value)
         return graph_chunk(name, quads)
 
-    def patch_and_note(name, old, left, arrived):
+    def patch_and_note(name, old, base, left, arrived):
         names.append(f"{name.value} (patched)")
-        return patched_chunk(name, old, left, arrived)
+        return patched_chunk(name, old, base, left, arrived)
 
     monkeypatch.setattr(kg.stages, "graph_chunk", chunk_and_note)
     monkeypatch.setattr(kg.stages, "patched_chunk", patch_and_note)
@@ -400,16 +400,16 @@ def test_incremental_the_graph_of_an_unchanged_article_is_not_made_again(
     _edit(edited)
     graphs_made.clear()
     _build(corpus, out)
-    # it names no new entity; its claims changed, so the support and consensus graphs too:
-    # patched with the claims whose backing changed, not made again
-    patched = [f"{name} (patched)" for name in SHARED[1:3]]
-    assert graphs_made == [*patched, SHARED[3], f"{BASE}article/{edited.stem}"]
+    # it names no new entity; its claims and decisions changed, so the support, consensus
+    # and resolution graphs too: patched with the claims and decisions that changed
+    patched = [f"{name} (patched)" for name in SHARED[1:]]
+    assert graphs_made == [*patched, f"{BASE}article/{edited.stem}"]
     assert _files(out) == _clean_build(corpus, tmp_path)
 
     (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")  # it names Darwin
     graphs_made.clear()
     _build(corpus, out)
-    assert graphs_made == [SHARED[0], *patched, SHARED[3], f"{BASE}article/100_marines"]
+    assert graphs_made == [SHARED[0], *patched, f"{BASE}article/100_marines"]
     assert _files(out) == _clean_build(corpus, tmp_path)
 
     graphs_made.clear()
