@@ -32,6 +32,7 @@ from kg.chunks import GraphChunk, graph_chunk, graph_chunks, patched_chunk, reco
 from kg.consensus import Tally, counting, keep_tally, kept_tally, support_changes, support_of, tally
 from kg.curation import Curation, CurationReport, curate
 from kg.decisions import Decisions, decision_changes, decision_items
+from kg.decoded import DecodedPack
 from kg.defaults import (
     BUILD_VIEW_NODES,
     DEFAULT_BASE_IRI,
@@ -62,7 +63,7 @@ from kg.records import Article, ArticleExtraction, Entity, Event, FormReason, Ro
 from kg.resolve import Resolution, resolve_events, resolve_roles
 from kg.timeline import timeline
 from kg.timeline_chart import write_timeline_svg
-from kg.uptodate import file_stamp, keep_decoded
+from kg.uptodate import file_stamp
 from kg.view import ViewStats, write_html
 
 
@@ -252,7 +253,7 @@ def build(
                 extractions={name: entry.digest for name, entry in entries.items()},
             )
             if entries:
-                keep_decoded(store.folder, extracted, entries)
+                DecodedPack(store.folder).keep(extracted, entries)
     return BuildResult(
         articles=tuple(e.article for e in extractions),
         skipped=tuple(skipped),

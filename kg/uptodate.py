@@ -11,22 +11,15 @@ also records where the cache keeps each one's extraction (`kept_extractions`).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import io
-import os
-import pickle
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from kg.cache import Cached, CacheEntry, ExtractionCache, build_fingerprint
+from kg.decoded import DecodedPack
 from kg.ingest import discover_articles
 from kg.layout import Format
 from kg.manifest import MANIFEST, Manifest
-from kg.records import ArticleExtraction
-
-DECODED_DIR = "extractions"  # in the store's folder: each extraction kept, pickled
 
 
 def input_digests(paths: Sequence[Path]) -> dict[str, str]:
@@ -92,84 +85,24 @@ def kept_extractions(
     and extracted (or found in `cache`): such a file needs no reading now.
 
     A file whose entry is no longer in `cache` as it was is left out, to be read again.
-    The extraction itself is taken from its copy beside the store (`keep_decoded`) when
+    The extraction itself is taken from its copy beside the store (`kg.decoded`) when
     there is one: four times faster than decoding the entry.
     """
     manifest = Manifest.read(store_dir / MANIFEST)
     if manifest.settings != settings:
         return {}
     kept = {}
+    pack = DecodedPack(store_dir)
     for name, (digest, key, entry_digest) in manifest.extractions.items():
         if inputs.get(name) != digest:
             continue
         entry = CacheEntry(key, entry_digest)
-        decoded = _decoded(store_dir, entry) if cache.entry_bytes(entry) is not None else None
+        decoded = pack.get(entry) if cache.entry_bytes(entry) is not None else None
         found = Cached(decoded, entry) if decoded is not None else cache.kept(entry)
         if found is not None and found.extraction.article.source_file == name:
             kept[name] = found
+    pack.close()
     return kept
-
-
-def keep_decoded(
-    store_dir: Path, extractions: Iterable[ArticleExtraction], entries: Mapping[str, CacheEntry]
-) -> None:
-    """Keep beside the store a copy of each extraction that has a cache entry (`entries`, by
-    article name), for the next build to take without decoding the entry; forget the rest.
-
-    A copy is named by its entry's digest and holds its own digest, so a stale or damaged
-    one is never taken.
-    """
-    folder = store_dir / DECODED_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    present = {path.name for path in folder.iterdir()}
-    wanted = set()
-    for extraction in extractions:
-        entry = entries.get(extraction.article.source_file)
-        if entry is None:
-            continue
-        name = f"{entry.digest}.pickle"
-        wanted.add(name)
-        if name not in present:
-            data = _pickled(extraction)
-            draft = folder / f"{name}.part"
-            draft.write_bytes(hashlib.sha256(data).digest() + data)
-            os.replace(draft, folder / name)
-    for name in present - wanted:
-        (folder / name).unlink(missing_ok=True)
-
-
-class _RecordPickler(pickle.Pickler):
-    """Pickles a record (a frozen dataclass) as its class and fields: it is made again by
-    calling the class, twice as fast as the field-by-field `__setstate__` of slotted ones."""
-
-    def reducer_override(self, obj: object) -> Any:
-        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            fields = dataclasses.fields(obj)
-            if all(field.init for field in fields):
-                return type(obj), tuple(getattr(obj, field.name) for field in fields)
-        return NotImplemented
-
-
-def _pickled(extraction: ArticleExtraction) -> bytes:
-    out = io.BytesIO()
-    _RecordPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(extraction)
-    return out.getvalue()
-
-
-def _decoded(store_dir: Path, entry: CacheEntry) -> ArticleExtraction | None:
-    """The copy of `entry`'s extraction kept beside the store, if it is there and whole."""
-    try:
-        data = (store_dir / DECODED_DIR / f"{entry.digest}.pickle").read_bytes()
-    except OSError:
-        return None
-    check, body = data[:32], data[32:]
-    if hashlib.sha256(body).digest() != check:
-        return None
-    try:
-        extraction = pickle.loads(body)  # written by keep_decoded, checked above
-    except Exception:  # any unreadable copy: the entry is decoded instead
-        return None
-    return extraction if isinstance(extraction, ArticleExtraction) else None
 
 
 def record_inputs(
