@@ -112,7 +112,7 @@ def _record(digest: bytes, body: bytes) -> bytes:
     return _RECORD.pack(digest, hashlib.sha256(body).digest(), len(body)) + body
 
 
-class _RecordPickler(pickle.Pickler):
+class RecordPickler(pickle.Pickler):
     """Pickles a record (a frozen dataclass) as its class and fields: it is made again by
     calling the class, faster than the field-by-field `__setstate__` of slotted ones."""
 
@@ -126,5 +126,5 @@ class _RecordPickler(pickle.Pickler):
 
 def _pickled(extraction: ArticleExtraction) -> bytes:
     out = io.BytesIO()
-    _RecordPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(extraction)
+    RecordPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(extraction)
     return out.getvalue()

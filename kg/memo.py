@@ -34,6 +34,7 @@ from typing import Any
 from kg.atomic import atomic_write_bytes
 from kg.buildstore import StoreChanges
 from kg.cache import code_fingerprint
+from kg.decoded import RecordPickler
 
 MEMOS_DIR = "memos"  # in the store's folder
 
@@ -159,7 +160,7 @@ def keep_pickled(path: Path, key: object, value: object) -> None:
                 digest.update(data)
                 return out.write(data)
 
-        pickle.dump((key, value), Hashed(), protocol=pickle.HIGHEST_PROTOCOL)
+        RecordPickler(Hashed(), protocol=pickle.HIGHEST_PROTOCOL).dump((key, value))
     atomic_write_bytes(check, digest.hexdigest().encode("ascii"))
 
 

@@ -373,6 +373,7 @@ def store_graphs(
     if tallied is not None:
         digests_now = (store.manifest.graphs[supported[0]], store.manifest.graphs[supported[1]])
         keep_tally(store.folder / TALLY, _tally_recipe(minter, consensus), tallied, digests_now)
+        store.kept[TALLY] = ((_tally_recipe(minter, consensus), digests_now), tallied)
     if decisions is not None:
         held = (recipe, store.manifest.graphs[resolution_name])
         keep_pickled(store.folder / DECISIONS, held, decisions)
@@ -397,7 +398,11 @@ def kept_support(store: BuildStore, base_iri: str, consensus: int) -> Tally | No
     minter = IriMinter(base_iri)
     names = (minter.support_graph().value, minter.consensus_graph().value)
     held = (store.manifest.graphs.get(names[0]), store.manifest.graphs.get(names[1]))
-    return kept_tally(store.folder / TALLY, _tally_recipe(minter, consensus), held)
+    recipe = _tally_recipe(minter, consensus)
+    known = store.kept.get(TALLY)
+    if known is not None and known[0] == (recipe, held) and isinstance(known[1], Tally):
+        return known[1]  # kept by this build: not read back
+    return kept_tally(store.folder / TALLY, recipe, held)
 
 
 def _resolution_chunk(
