@@ -8,7 +8,10 @@ describe or point at its focus node (a superset of the rule
 `validate_store` reports by, so nothing is kept that a changed graph could
 have changed). The next build validates only the graphs it rewrote and
 carries over the results that belong to none of the graphs it rewrote or
-dropped: the report it prints is still the whole graph's.
+dropped: the report it prints is still the whole graph's. Of a graph that
+changed in few lines (the shared graphs of claims and decisions after an
+edit: `kg.buildstore.Delta`), only the subjects whose statements changed
+are checked, with the nodes those statements name (`_Touched`).
 
 The kept report vouches for one state of the store, named by a digest of
 the manifest's graph digests; a report of any other state (a killed
@@ -32,8 +35,9 @@ from rdflib.term import Node, URIRef
 from rdflib.util import from_n3
 
 from kg.atomic import atomic_write_bytes
-from kg.buildstore import BuildStore, state_digest
+from kg.buildstore import BuildStore, Delta, state_digest
 from kg.validate import Severity, ValidationReport, Violation, validate_store, validate_union
+from kg.validation.extract import statement_of
 
 REPORT = "validation.json"
 # Up to this many quads a first build validates the union in one pass of the engine (about
@@ -43,6 +47,8 @@ WHOLE_UNION_QUADS = 1_000_000
 # faster in the one pass over the whole union than chunk by chunk.
 WHOLE_SHARE = 10
 WHOLE_CHANGE_BYTES = 4 * 2**20
+# A changed graph whose changed lines are at most this share of it is checked in part.
+PART_SHARE = 4
 FORMAT = "newskg-validation"
 VERSION = 1
 SEVERITIES: tuple[Severity, ...] = typing.get_args(Severity)
@@ -69,8 +75,10 @@ def validate_build(
     """The report for everything in `store`, validating only `changed` when it can."""
     names = [graph.value for graph in store.graph_names()]
     kept = _read(store, state_digest(store.previous_graphs))
-    small = len(store.store) <= WHOLE_UNION_QUADS
-    if kept is not None and small and _mostly(store, changed, names):
+    small = store.quads() <= WHOLE_UNION_QUADS
+    present = set(names)
+    parts = _changed_parts(store, [name for name in changed if name in present])
+    if kept is not None and small and _mostly(store, changed, names, parts):
         kept = None  # one pass over the whole union costs less than these graphs by chunks
     if kept is None:
         report = (
@@ -81,12 +89,14 @@ def validate_build(
         carried: list[Violation] = []
         checked = len(names)
     else:
-        stale = set(changed) | set(dropped)
-        carried = [v for v, graphs in kept if graphs and not graphs & stale]
-        present = set(names)
+        stale = (set(changed) | set(dropped)) - parts.keys()
+        touched = _Touched(store, parts)
+        carried = [
+            v for v, graphs in kept if graphs and not graphs & stale and not touched.stales(v)
+        ]
         fresh = [ox.NamedNode(name) for name in changed if name in present]
         report = (
-            validate_store(store.store, fresh, read_graph=store.graph_triples)
+            validate_store(store.store, fresh, touched.nodes(), read_graph=touched.read)
             if fresh
             else ValidationReport.of([], 0)
         )
@@ -96,12 +106,78 @@ def validate_build(
     return BuildValidation(whole, checked, len(names))
 
 
-def _mostly(store: BuildStore, changed: Sequence[str], names: Sequence[str]) -> bool:
-    """Whether the changed graphs are big and hold a tenth of the store or more (the shared
-    graphs of claims and decisions change with any article): chunk by chunk, each quad
-    costs several times what it does in the one pass over the union (`validate_union`)."""
+def _changed_parts(store: BuildStore, changed: Sequence[str]) -> dict[str, Delta]:
+    """The changed graphs that changed in few of their lines (`PART_SHARE`), each with how:
+    of these only the subjects whose statements changed are checked again."""
+    deltas = store.deltas() or {}
+    return {
+        name: delta
+        for name in changed
+        if (delta := deltas.get(name)) is not None
+        and delta.size * PART_SHARE <= store.graph_bytes(name)
+        and all(subject.startswith(b"<") for subject in delta.subjects())
+    }
+
+
+class _Touched:
+    """What changed in the graphs that changed in part, as the checks of them read it.
+
+    Such a graph is read as the statements, in it, of the subjects whose
+    statements changed (all of theirs: a subject is described whole as
+    before). Every node those statements and the lines that left name is
+    touched: its results on itself are checked again, and a kept result on
+    it is not carried over unless it is about one statement of a graph left
+    alone.
+    """
+
+    def __init__(self, store: BuildStore, parts: Mapping[str, Delta]) -> None:
+        self.store = store
+        self.statements: dict[str, list[ox.Triple]] = {}
+        left: set[ox.Triple] = set()
+        for name, delta in parts.items():
+            graph = ox.NamedNode(name)
+            subjects = [ox.NamedNode(s[1:-1].decode("utf-8")) for s in delta.subjects()]
+            self.statements[name] = [
+                quad.triple
+                for subject in sorted(subjects, key=str)
+                for quad in store.store.quads_for_pattern(subject, None, None, graph)
+            ]
+            left.update(quad.triple for quad in delta.removed_quads())
+        self.triples = left.union(*self.statements.values())
+        self._nodes = {
+            node.value: node
+            for triple in self.triples
+            for node in (triple.subject, triple.object)
+            if isinstance(node, ox.NamedNode)
+        }
+
+    def read(self, name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> list[ox.Triple]:
+        if isinstance(name, ox.NamedNode) and name.value in self.statements:
+            return self.statements[name.value]
+        return self.store.graph_triples(name)
+
+    def nodes(self) -> list[ox.NamedNode]:
+        return [self._nodes[iri] for iri in sorted(self._nodes)]
+
+    def stales(self, violation: Violation) -> bool:
+        """Whether a kept result may be other now: on a touched node, and about the node
+        itself or about a statement that changed or is checked again."""
+        if str(violation.focus_node) not in self._nodes:
+            return False
+        statement = statement_of(violation)
+        return statement is None or statement in self.triples
+
+
+def _mostly(
+    store: BuildStore, changed: Sequence[str], names: Sequence[str], parts: Mapping[str, Delta]
+) -> bool:
+    """Whether the changed graphs are big and hold a tenth of the store or more (of a
+    graph that changed in part, its changed lines count): chunk by chunk, each quad costs
+    several times what it does in the one pass over the union (`validate_union`)."""
     total = sum(store.graph_bytes(name) for name in names)
-    rewritten = sum(store.graph_bytes(name) for name in changed)
+    rewritten = sum(
+        parts[name].size if name in parts else store.graph_bytes(name) for name in changed
+    )
     return rewritten >= WHOLE_CHANGE_BYTES and rewritten * WHOLE_SHARE >= total
 
 

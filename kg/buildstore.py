@@ -38,6 +38,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,8 @@ from kg.manifest import MANIFEST, Manifest
 
 LOAD_BATCH = 32 * 2**20  # bytes of N-Quads bulk-loaded at once
 CHUNKS_DIR = "chunks"  # each graph's sorted N-Quads, as <digest>.nq, and what is made of them
+DELTAS_KEPT = 64 * 2**20  # bytes of changed lines a build keeps for its change set
+PATCHED_SHARE = 4  # a graph is patched when at most 1/PATCHED_SHARE of its lines change
 
 if TYPE_CHECKING:
     from kg.chunks import GraphChunk
@@ -60,6 +63,50 @@ class StoreChanges:
     before: str  # `state_digest` of the store as the last build left it
     graphs: frozenset[str]  # the graphs written or dropped
     subjects: frozenset[bytes]  # their subjects (N-Triples terms) whose statements differ
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """How one graph's N-Quads changed: the lines (without their line end) that left and
+    those that arrived, in no order."""
+
+    left: list[bytes]
+    arrived: list[bytes]
+
+    @classmethod
+    def between(cls, old: bytes, new: bytes) -> Delta:
+        # Lines end at "\n" only: N-Quads escapes line ends in literals.
+        before, after = set(old.split(b"\n")), set(new.split(b"\n"))
+        before.discard(b"")
+        after.discard(b"")
+        return cls(list(before - after), list(after - before))
+
+    @property
+    def size(self) -> int:
+        return sum(map(len, self.left)) + sum(map(len, self.arrived))
+
+    def subjects(self) -> frozenset[bytes]:
+        """The subjects (N-Triples terms) of the lines that changed."""
+        return frozenset(line[: line.index(b" ")] for line in chain(self.left, self.arrived))
+
+    def small(self, nquads: bytes) -> bool:
+        """Whether patching the graph into `nquads` beats emptying and loading it again."""
+        return (len(self.left) + len(self.arrived)) * PATCHED_SHARE <= nquads.count(b"\n")
+
+    def removed_quads(self) -> list[ox.Quad]:
+        return _quads(self.left)
+
+    def apply(self, store: ox.Store) -> None:
+        """Remove the lines that left `store` and add those that arrived."""
+        for quad in _quads(self.left):
+            store.remove(quad)
+        store.extend(_quads(self.arrived))
+
+
+def _quads(lines: list[bytes]) -> list[ox.Quad]:
+    if not lines:
+        return []
+    return list(ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_QUADS))  # type: ignore[arg-type]
 
 
 def state_digest(graphs: Mapping[str, str]) -> str:
@@ -93,15 +140,25 @@ class BuildStore:
         self._vouching = True  # whether the manifest on disk still vouches for the graphs
         # the subjects whose statements this build changed, by graph; None: not known
         self._touched: dict[str, frozenset[bytes]] | None = {} if self.previous_graphs else None
+        # the lines that changed, by graph, while they take less than DELTAS_KEPT bytes
+        self._deltas: dict[str, Delta] | None = {} if self.previous_graphs else None
+        self._delta_bytes = 0
+        # what this build kept beside the store (file name → the key it was kept under, the
+        # value), for its later stages to take without reading it back
+        self.kept: dict[str, tuple[object, object]] = {}
 
     def load(self, chunks: Iterable[GraphChunk]) -> list[str]:
         """Make each chunk's graph hold exactly its quads; the names of the graphs that changed.
 
-        A graph whose digest the manifest already holds is left alone. The
-        others are emptied and their N-Quads bulk-loaded, `LOAD_BATCH` bytes
-        at a time: Oxigraph's bulk loader is several times faster than
-        transactional inserts, and this way holds no quad objects. Each batch
-        loads on a thread while the next chunks are made (`_BackgroundLoads`).
+        A graph whose digest the manifest already holds is left alone. A
+        graph that changed in few of its lines (the shared graphs of claims
+        and decisions after an edit) is patched: those lines removed and
+        added, for emptying a large graph costs more than the rest of the
+        stage. The others are emptied and their N-Quads bulk-loaded,
+        `LOAD_BATCH` bytes at a time: Oxigraph's bulk loader is several times
+        faster than transactional inserts, and this way holds no quad objects.
+        Each batch loads on a thread while the next chunks are made
+        (`_BackgroundLoads`).
         """
         changed: list[str] = []
         batch: list[bytes] = []
@@ -113,13 +170,17 @@ class BuildStore:
                 if present and self.manifest.graphs.get(chunk.name) == chunk.digest:
                     continue
                 self._stop_vouching()
-                self._note_change(chunk.name, chunk.nquads)
-                if present:
-                    loads.wait()  # Oxigraph: no deletes while a bulk load runs
-                    self.store.remove_graph(name)
+                delta = self._note_change(chunk.name, chunk.nquads, chunk.patched)
                 self.manifest.graphs[chunk.name] = chunk.digest
+                self.manifest.sizes[chunk.name] = chunk.nquads.count(b"\n")
                 self._keep_chunk(chunk.digest, chunk.nquads)
                 changed.append(chunk.name)
+                if present:
+                    loads.wait()  # Oxigraph: no deletes while a bulk load runs
+                    if delta is not None and delta.small(chunk.nquads):
+                        delta.apply(self.store)
+                        continue
+                    self.store.remove_graph(name)
                 batch.append(chunk.nquads)
                 size += len(chunk.nquads)
                 if size >= LOAD_BATCH:
@@ -156,21 +217,44 @@ class BuildStore:
             if self.store.contains_named_graph(node):
                 self.store.remove_graph(node)
             self.manifest.graphs.pop(name, None)
+            self.manifest.sizes.pop(name, None)
             self.manifest.sources.pop(name, None)
         return dropped
 
-    def _note_change(self, name: str, nquads: bytes) -> None:
-        """Note the subjects whose statements in graph `name` differ from the last build's
-        (read from its chunk, still kept); when that chunk cannot be read, that none is known."""
-        if self._touched is None:
-            return
+    def _note_change(
+        self, name: str, nquads: bytes, patched: tuple[str, Delta] | None = None
+    ) -> Delta | None:
+        """Note the lines of graph `name` that differ from the last build's (read from its
+        chunk, still kept, unless `nquads` were `patched` from it), and the subjects whose
+        statements they are; the difference, or None when that chunk cannot be read (then
+        that none is known)."""
         digest = self.previous_graphs.get(name)
-        old = self._kept_chunk(digest) if digest is not None else b""
-        if old is None or (digest is None and self.store.contains_named_graph(ox.NamedNode(name))):
-            self._touched = None  # a graph the manifest does not know, or its chunk is gone
-            return
-        differ = set(old.split(b"\n")) ^ set(nquads.split(b"\n"))
-        self._touched[name] = frozenset(line[: line.index(b" ")] for line in differ if line)
+        if patched is not None and digest is not None and patched[0] == digest:
+            delta = patched[1]
+        else:
+            present = self.store.contains_named_graph(ox.NamedNode(name))
+            if self._touched is None and not present:
+                return None  # nothing to note, nothing to patch
+            old = self._kept_chunk(digest) if digest is not None else b""
+            if old is None or (digest is None and present):
+                self._touched = self._deltas = None  # a graph the manifest does not know
+                return None
+            delta = Delta.between(old, nquads)
+        if self._touched is not None:
+            self._touched[name] = delta.subjects()
+        if self._deltas is not None:
+            self._delta_bytes += delta.size
+            self._deltas[name] = delta
+            if self._delta_bytes > DELTAS_KEPT:
+                self._deltas = None  # a change this large is read again from the files
+        return delta
+
+    def deltas(self) -> dict[str, Delta] | None:
+        """The lines of each graph this build changed or dropped that left it and arrived,
+        or None when they are not all known (no previous build, or too many to keep)."""
+        if self._touched is None or self._deltas is None:
+            return None
+        return dict(self._deltas)
 
     def changes(self) -> StoreChanges | None:
         """What this build changed since the last one, or None when that is not known (no
@@ -254,6 +338,19 @@ class BuildStore:
         <digest><suffix> (the writers of `kg.dump` keep each graph's TriG there)."""
         return self.folder / CHUNKS_DIR / f"{digest}{suffix}"
 
+    def quads(self) -> int:
+        """How many quads the store holds: the sum of its graphs' sizes the manifest notes
+        when it notes every graph's (counting the store's quads takes a scan of them all)."""
+        names = self.manifest.graphs.keys()
+        if self._vouching and names == self.manifest.sizes.keys():
+            present = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
+            default = next(
+                iter(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None
+            )
+            if present == names and default is None:
+                return sum(self.manifest.sizes.values())
+        return len(self.store)
+
     def graph_names(self) -> list[ox.NamedNode]:
         """Every named graph, in IRI order."""
         return sorted(
@@ -276,7 +373,7 @@ class BuildStore:
     def _stop_vouching(self) -> None:
         """Before a graph changes: the manifest on disk forgets every graph's digests."""
         if self._vouching:
-            stale = dataclasses.replace(self.manifest, graphs={}, sources={})
+            stale = dataclasses.replace(self.manifest, graphs={}, sizes={}, sources={})
             stale.write(self.folder / MANIFEST)
             self._vouching = False
 

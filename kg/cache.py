@@ -166,16 +166,21 @@ class ExtractionCache:
         For an article not read again (`kg.uptodate.kept_extractions`): the
         digest vouches for what `get` would check against the article.
         """
-        try:
-            data = self._path(entry.key).read_bytes()
-        except OSError:
-            return None
-        if hashlib.sha256(data).hexdigest() != entry.digest:
+        data = self.entry_bytes(entry)
+        if data is None:
             return None
         try:
             return Cached(extraction_from_json(json.loads(data)["extraction"]), entry)
         except (ValueError, KeyError, TypeError, RecursionError):  # not an entry this code wrote
             return None
+
+    def entry_bytes(self, entry: CacheEntry) -> bytes | None:
+        """The bytes of `entry` when its file still has those it had; else None."""
+        try:
+            data = self._path(entry.key).read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == entry.digest else None
 
     def put(self, article: Article, extraction: ArticleExtraction) -> CacheEntry:
         entry = {"format": FORMAT, "version": VERSION, "extraction": extraction_to_json(extraction)}

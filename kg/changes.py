@@ -54,25 +54,44 @@ def write_changes(
     store) to `store`, for `graphs`: the names of those the build changed or dropped, or
     None to compare every graph (when `previous` may not be what the store was).
 
+    When the store knows how each of `graphs` changed (`BuildStore.deltas`),
+    `previous` is not read.
+
     Raises:
         ChangeSetError: see the class.
     """
-    present = {g.value for g in store.store.named_graphs() if isinstance(g, ox.NamedNode)}
-    wanted = set(graphs) if graphs is not None else None
-    before = _graph_lines(previous, wanted) if previous is not None else {}
-    names = sorted(wanted if wanted is not None else present | set(before))
     counts = [0, 0, 0]
     with out.open("w", encoding="utf-8") as text:
         text.write(_HEADER)
-        for name in names:
-            old = before.get(name, set())
-            new = _lines(store.graph_nquads(ox.NamedNode(name))) if name in present else set()
-            left, arrived = sorted(old - new), sorted(new - old)
+        for name, left, arrived in _differences(store, previous, graphs):
             if left or arrived:
                 counts[0] += 1
             counts[1] += _write_operation(text, "DELETE", name, left)
             counts[2] += _write_operation(text, "INSERT", name, arrived)
     return ChangeStats(*counts)
+
+
+def _differences(
+    store: BuildStore, previous: Path | None, graphs: Iterable[str] | None
+) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Each graph to compare, in IRI order, with its lines that left and arrived, sorted."""
+    wanted = set(graphs) if graphs is not None else None
+    deltas = store.deltas() if wanted is not None and previous is not None else None
+    if wanted is not None and deltas is not None and wanted <= deltas.keys():
+        for name in sorted(wanted):
+            delta = deltas[name]
+            yield name, _decoded(delta.left), _decoded(delta.arrived)
+        return
+    present = {g.value for g in store.store.named_graphs() if isinstance(g, ox.NamedNode)}
+    before = _graph_lines(previous, wanted) if previous is not None else {}
+    for name in sorted(wanted if wanted is not None else present | set(before)):
+        old = before.get(name, set())
+        new = _lines(store.graph_nquads(ox.NamedNode(name))) if name in present else set()
+        yield name, sorted(old - new), sorted(new - old)
+
+
+def _decoded(lines: list[bytes]) -> list[str]:
+    return sorted(line.decode("utf-8") for line in lines)
 
 
 def _write_operation(text: IO[str], operation: str, graph: str, lines: list[str]) -> int:

@@ -12,11 +12,13 @@ quads; a local build makes the same chunks in process.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg.buildstore import Delta
 from kg.graph import ArticleRecords, IriMinter, article_graph
 
 
@@ -27,12 +29,42 @@ class GraphChunk:
     name: str  # the graph's IRI
     digest: str  # SHA-256 of `nquads`: what the store's manifest compares
     nquads: bytes  # its quads as N-Quads, in a fixed order
+    # when it was patched (`patched_chunk`): the digest of the chunk patched, and how it differs
+    patched: tuple[str, Delta] | None = None
 
 
 def graph_chunk(name: ox.NamedNode, quads: list[ox.Quad]) -> GraphChunk:
     """A graph's quads as a chunk; the same quads in any order give the same bytes."""
     nquads = ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS) or b""
     return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
+
+
+def patched_chunk(
+    name: ox.NamedNode, old: bytes, base: str, left: list[ox.Quad], arrived: list[ox.Quad]
+) -> GraphChunk:
+    """The chunk of a graph whose chunk was `old` (of digest `base`) once the quads `left` are
+    gone and those `arrived` added: the bytes `graph_chunk` makes of its quads, without
+    making them all. The lines are sorted, so each goes in or out at its place."""
+    lines = old.split(b"\n")[:-1]  # each ends with one
+    gone, new = set(_lines(left)), set(_lines(arrived))
+    removed, added = [], []
+    for line in sorted(gone - new):
+        at = bisect_left(lines, line)
+        if at < len(lines) and lines[at] == line:
+            del lines[at]
+            removed.append(line)
+    for line in sorted(new):
+        at = bisect_left(lines, line)
+        if at == len(lines) or lines[at] != line:
+            lines.insert(at, line)
+            added.append(line)
+    nquads = b"".join(line + b"\n" for line in lines)
+    digest = hashlib.sha256(nquads).hexdigest()
+    return GraphChunk(name.value, digest, nquads, (base, Delta(removed, added)))
+
+
+def _lines(quads: list[ox.Quad]) -> list[bytes]:
+    return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").split(b"\n")[:-1]
 
 
 def records_digest(records: ArticleRecords, recipe: str, extraction: str | None = None) -> str:

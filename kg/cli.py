@@ -206,7 +206,7 @@ def _report_build(built: Build) -> None:
     typer.echo(
         f"{len(result.articles)} articles read, {len(result.skipped)} skipped; "
         f"entities: {by_class}; {len(result.events)} events; "
-        f"{len(result.store.store)} triples in {len(result.store.graph_names())} graphs "
+        f"{result.store.quads()} triples in {len(result.store.graph_names())} graphs "
         f"({len(result.changed)} rewritten, {len(result.dropped)} dropped); {result.seconds:.1f} s"
         + (f" ({result.cache_hits} from the cache)" if result.cache_hits else "")
     )

@@ -15,7 +15,7 @@ from kg.atomic import atomic_write_bytes
 
 MANIFEST = "manifest.json"
 FORMAT = "newskg-build-manifest"
-VERSION = 2
+VERSION = 3
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Manifest:
     # digest of that cache entry]: what spares the next build reading an unchanged file
     extractions: dict[str, list[str]] = field(default_factory=dict)
     graphs: dict[str, str] = field(default_factory=dict)  # graph IRI → digest of its quads
+    sizes: dict[str, int] = field(default_factory=dict)  # graph IRI → how many quads it holds
     # graph IRI → digest of the records it was made from (`kg.chunks.records_digest`)
     sources: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, list[int]] = field(default_factory=dict)  # file name → [size, mtime_ns]
@@ -50,6 +51,7 @@ class Manifest:
                 inputs={str(k): str(v) for k, v in data["inputs"].items()},
                 extractions={str(k): _record(v) for k, v in data["extractions"].items()},
                 graphs={str(k): str(v) for k, v in data["graphs"].items()},
+                sizes={str(k): int(v) for k, v in data["sizes"].items()},
                 sources={str(k): str(v) for k, v in data["sources"].items()},
                 outputs={str(k): [int(n) for n in v] for k, v in data["outputs"].items()},
             )
@@ -64,6 +66,7 @@ class Manifest:
             "inputs": dict(sorted(self.inputs.items())),
             "extractions": dict(sorted(self.extractions.items())),
             "graphs": dict(sorted(self.graphs.items())),
+            "sizes": dict(sorted(self.sizes.items())),
             "sources": dict(sorted(self.sources.items())),
             "outputs": dict(sorted(self.outputs.items())),
         }

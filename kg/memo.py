@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -33,6 +34,7 @@ from typing import Any
 from kg.atomic import atomic_write_bytes
 from kg.buildstore import StoreChanges
 from kg.cache import code_fingerprint
+from kg.decoded import RecordPickler
 
 MEMOS_DIR = "memos"  # in the store's folder
 
@@ -140,3 +142,43 @@ def keeping(memos: Memos) -> Iterator[None]:
 def current_memos() -> Memos | None:
     """The memos of the build running in this context, or None (compute everything)."""
     return _CURRENT.get()
+
+
+def keep_pickled(path: Path, key: object, value: object) -> None:
+    """Keep `value` at `path` under `key` (what it was made for), for `kept_pickled`.
+
+    Pickled straight to the file (a large archive's state is large), then its
+    digest is written beside it: a file whose digest does not match is not taken.
+    """
+    check = _digest_path(path)
+    check.unlink(missing_ok=True)
+    digest = hashlib.sha256()
+    with path.open("wb") as out:
+
+        class Hashed:
+            def write(self, data: bytes) -> int:
+                digest.update(data)
+                return out.write(data)
+
+        RecordPickler(Hashed(), protocol=pickle.HIGHEST_PROTOCOL).dump((key, value))
+    atomic_write_bytes(check, digest.hexdigest().encode("ascii"))
+
+
+def kept_pickled(path: Path, key: object) -> Any | None:
+    """The value kept at `path` under `key` if it is whole; else None."""
+    try:
+        data = path.read_bytes()
+        whole = hashlib.sha256(data).hexdigest().encode("ascii") == _digest_path(path).read_bytes()
+    except OSError:
+        return None
+    if not whole:
+        return None
+    try:
+        kept_key, value = pickle.loads(data)  # written by keep_pickled, checked above
+    except Exception:  # any unreadable file: what it held is made again
+        return None
+    return value if kept_key == key else None
+
+
+def _digest_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")

@@ -34,6 +34,7 @@ from types import TracebackType
 from typing import BinaryIO, NamedTuple
 
 _HEAD = struct.Struct(">32s32sII")  # key, check, length of the subject, length of the text
+_SIZES, _SIZES_AT = struct.Struct(">II"), 64  # the lengths alone, where they are in the head
 MakeText = Callable[[bytes], bytes]  # a subject's N-Triples lines → its text
 _NO_KEY = bytes(32)  # the key of a text kept without its lines: no lines' digest is this
 
@@ -182,7 +183,9 @@ class KeptPieces:
             return None
         old = self._pending
         self._pending = self._read()
-        if old.key != key or hashlib.sha256(key + old.text).digest() != old.check:
+        assert self._old is not None  # a piece was read from it
+        head = self._old[old.start : old.start + _SIZES_AT]  # its key, then its check
+        if head[:32] != key or hashlib.sha256(key + old.text).digest() != head[32:]:
             return None
         return old.text
 
@@ -191,21 +194,20 @@ class KeptPieces:
         old, start = self._old, self._at
         if old is None or start + _HEAD.size > len(old):
             return None
-        key, check, subject_size, text_size = _HEAD.unpack_from(old, start)
+        subject_size, text_size = _SIZES.unpack_from(old, start + _SIZES_AT)
         middle = start + _HEAD.size + subject_size
         end = middle + text_size
         if end > len(old):
             return None
         self._at = end
-        return _Piece(old[start + _HEAD.size : middle], key, check, old[middle:end], start, end)
+        return _Piece(old[start + _HEAD.size : middle], old[middle:end], start, end)
 
 
 class _Piece(NamedTuple):
-    """One kept piece, and where its bytes are in the file."""
+    """One kept piece, and where its bytes are in the file (its key and check, read only
+    when it is compared, are at its start)."""
 
     subject: bytes
-    key: bytes
-    check: bytes
     text: bytes
     start: int
     end: int

@@ -28,9 +28,11 @@ from kg.atomic import replace_as_set
 from kg.buildstore import BuildStore
 from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipeline_fingerprint
 from kg.changes import write_changes
-from kg.chunks import GraphChunk, graph_chunk, graph_chunks, records_digest
-from kg.consensus import support_graphs
+from kg.chunks import GraphChunk, graph_chunk, graph_chunks, patched_chunk, records_digest
+from kg.consensus import Tally, counting, keep_tally, kept_tally, support_changes, support_of, tally
 from kg.curation import Curation, CurationReport, curate
+from kg.decisions import Decisions, decision_changes, decision_items
+from kg.decoded import DecodedPack
 from kg.defaults import (
     BUILD_VIEW_NODES,
     DEFAULT_BASE_IRI,
@@ -43,7 +45,6 @@ from kg.gazetteer import pipeline_gazetteer
 from kg.graph import (
     ArticleRecords,
     IriMinter,
-    NamedGraph,
     article_graph,
     article_records,
     entity_graph,
@@ -54,7 +55,7 @@ from kg.graphsource import GraphSource
 from kg.heap import held_objects_frozen, no_cycle_collection
 from kg.ingest import IngestError, discover_articles, load_article
 from kg.layout import CHANGES_FILE, FORMATS, TIMELINE_FILE, VIEW_FILE, Format, output_name
-from kg.memo import MEMOS_DIR, Memos, keeping
+from kg.memo import MEMOS_DIR, Memos, keep_pickled, keeping, kept_pickled
 from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.projection import project
@@ -70,6 +71,8 @@ class NoArticlesError(ValueError):
     """Nothing readable was given to build from."""
 
 
+TALLY = "tally.pickle"  # in the store's folder: what the support graph was made of
+DECISIONS = "decisions.pickle"  # in the store's folder: what the resolution graph was made of
 UNION_SCRATCH = "union.nt.part"  # the sorted union, read by the Turtle and JSON-LD writers
 UNION_FORMATS: tuple[Format, ...] = ("turtle", "json-ld")  # written from the union
 
@@ -90,6 +93,7 @@ class BuildResult:
     changed: tuple[str, ...] = ()  # the graphs this build wrote (IRIs): all, or what changed
     dropped: tuple[str, ...] = ()  # the graphs of articles that left the build
     base_iri: str = DEFAULT_BASE_IRI
+    consensus: int = DEFAULT_CONSENSUS  # outlets that must back a claim in the consensus graph
     timings: dict[str, float] = field(default_factory=dict)  # stage → seconds
     curation: CurationReport = CurationReport()  # the decisions applied, and those that were not
 
@@ -228,6 +232,7 @@ def build(
         extractions, hits, entries = extract_articles(
             articles, options, timings, workers, on_articles
         )
+        extracted = extractions  # as the cache holds them, before curation
         with held_objects_frozen(), _timed(timings, "resolve"), no_cycle_collection():
             extractions, resolution, curated = curate(
                 extractions,
@@ -247,6 +252,8 @@ def build(
                 consensus=options.consensus,
                 extractions={name: entry.digest for name, entry in entries.items()},
             )
+            if entries:
+                DecodedPack(store.folder).keep(extracted, entries)
     return BuildResult(
         articles=tuple(e.article for e in extractions),
         skipped=tuple(skipped),
@@ -260,6 +267,7 @@ def build(
         changed=tuple(changed),
         dropped=tuple(dropped),
         base_iri=options.base_iri,
+        consensus=options.consensus,
         timings=timings,
         curation=curated,
     )
@@ -312,10 +320,12 @@ def store_graphs(
     workers make the article graphs' chunks. A graph whose records are
     those the store's graph was made from is not made again; `extractions`
     names an article's extraction by a digest (its cache entry's, by
-    source file), which is cheaper to tell apart than the extraction.
+    source file), which is cheaper to tell apart than the extraction. The
+    support and consensus graphs are patched with the claims whose backing
+    changed when the tally they were made of is kept (`kg.consensus.Tally`).
     """
     minter = IriMinter(base_iri)
-    recipe = f"{code_fingerprint()}|{minter.base}"
+    recipe = _recipe(minter)
     named = extractions or {}
     sources = {
         minter.article(r.extraction.article).value: records_digest(
@@ -334,28 +344,110 @@ def store_graphs(
     claims = _digest((recipe, consensus, sorted(sources.items())))
     entities_name = minter.entities_graph().value
     sources[entities_name] = _digest((recipe, entities))
-    made: list[NamedGraph] = []
+    made: list[GraphChunk] = []
     if not store.holds(entities_name, sources[entities_name]):
-        made.append(entity_graph(entities, minter))
+        made.append(graph_chunk(*entity_graph(entities, minter)))
     supported = (minter.support_graph().value, minter.consensus_graph().value)
     sources.update((name, claims) for name in supported)
+    tallied: Tally | None = None
     if not all(store.holds(name, claims) for name in supported):
-        made += support_graphs(records, minter, consensus)
+        digests = {
+            r.extraction.article.source_file: sources[minter.article(r.extraction.article).value]
+            for r in records
+        }
+        support, tallied = _support_chunks(store, records, digests, minter, minimum=consensus)
+        made += support
     resolution_name = minter.resolution_graph().value
     sources[resolution_name] = claims  # reasons, like claims, follow from the records
+    decisions: Decisions | None = None
     if not store.holds(resolution_name, claims):
-        made.append(resolution_graph(*explained, minter))
+        resolution, decisions = _resolution_chunk(store, explained, minter)
+        made.append(resolution)
     chunks: Iterable[GraphChunk]
     if workers.remote:
         tasks = [(base_iri, batch) for batch in batches(todo, workers.jobs)]
         chunks = (chunk for batch in workers.map(graph_chunks, tasks) for chunk in batch)
     else:
         chunks = (graph_chunk(*article_graph(r, minter)) for r in todo)
-    changed = store.load(chain((graph_chunk(*graph) for graph in made), chunks))
+    changed = store.load(chain(made, chunks))
+    if tallied is not None:
+        digests_now = (store.manifest.graphs[supported[0]], store.manifest.graphs[supported[1]])
+        keep_tally(store.folder / TALLY, _tally_recipe(minter, consensus), tallied, digests_now)
+        store.kept[TALLY] = ((_tally_recipe(minter, consensus), digests_now), tallied)
+    if decisions is not None:
+        held = (recipe, store.manifest.graphs[resolution_name])
+        keep_pickled(store.folder / DECISIONS, held, decisions)
     store.made_from(sources)
     dropped = store.keep_only(set(sources))
     store.commit()
     return sorted(changed), dropped
+
+
+def _recipe(minter: IriMinter) -> str:
+    """What besides its records decides a graph: newskg's code and the base IRI."""
+    return f"{code_fingerprint()}|{minter.base}"
+
+
+def _tally_recipe(minter: IriMinter, consensus: int) -> str:
+    """What besides the tally decides the support and consensus graphs."""
+    return f"{_recipe(minter)}|{consensus}"
+
+
+def kept_support(store: BuildStore, base_iri: str, consensus: int) -> Tally | None:
+    """The tally the store's support and consensus graphs were made of, if it is kept."""
+    minter = IriMinter(base_iri)
+    names = (minter.support_graph().value, minter.consensus_graph().value)
+    held = (store.manifest.graphs.get(names[0]), store.manifest.graphs.get(names[1]))
+    recipe = _tally_recipe(minter, consensus)
+    known = store.kept.get(TALLY)
+    if known is not None and known[0] == (recipe, held) and isinstance(known[1], Tally):
+        return known[1]  # kept by this build: not read back
+    return kept_tally(store.folder / TALLY, recipe, held)
+
+
+def _resolution_chunk(
+    store: BuildStore,
+    explained: tuple[Sequence[FormReason], Sequence[Event], Sequence[Role]],
+    minter: IriMinter,
+) -> tuple[GraphChunk, Decisions]:
+    """The resolution graph's chunk, and the decisions it is made of (`kg.decisions`). When
+    the store holds the graph of the decisions the last build kept, only the decisions that
+    changed are made, and the graph's kept chunk patched with them."""
+    name = minter.resolution_graph()
+    decisions = decision_items(*explained)
+    held = store.manifest.graphs.get(name.value)
+    kept = kept_pickled(store.folder / DECISIONS, (_recipe(minter), held)) if held else None
+    if held is None or not isinstance(kept, dict):
+        return graph_chunk(*resolution_graph(*explained, minter)), decisions
+    changes = decision_changes(kept, decisions, minter)
+    return patched_chunk(name, store.graph_nquads(name), held, *changes), decisions
+
+
+def _support_chunks(
+    store: BuildStore,
+    records: Sequence[ArticleRecords],
+    digests: Mapping[str, str],
+    minter: IriMinter,
+    *,
+    minimum: int,
+) -> tuple[list[GraphChunk], Tally]:
+    """The support and consensus graphs' chunks (`kg.consensus`), and the tally they are made
+    of. When the store holds the graphs of the tally the last build kept, only the claims
+    whose backing changed are made, and the graphs' kept chunks patched with them."""
+    names = (minter.support_graph(), minter.consensus_graph())
+    kept = kept_support(store, minter.base, minimum)
+    held = [store.manifest.graphs.get(name.value, "") for name in names]
+    counted, terms = tally(records, minter, digests=digests, kept=kept)
+    if kept is None:
+        return [
+            graph_chunk(*graph) for graph in support_of(counted, terms, minter, minimum)
+        ], counted
+    changes = support_changes(kept, counted, terms, minter, minimum)
+    chunks = [
+        patched_chunk(name, store.graph_nquads(name), digest, *change)
+        for name, digest, change in zip(names, held, changes, strict=True)
+    ]
+    return chunks, counted
 
 
 def _digest(value: object) -> str:
@@ -422,7 +514,8 @@ def write_outputs(
     memos = Memos(store.folder / MEMOS_DIR, state=store.state(), changes=store.changes())
     frozen = held_objects_frozen()
     previous = out_dir / output_name("nquads")
-    with frozen, replace_as_set(out_dir, remove=stale) as staging, keeping(memos):
+    tallied = counting(kept_support(store, result.base_iri, result.consensus))
+    with frozen, replace_as_set(out_dir, remove=stale) as staging, keeping(memos), tallied:
         with _timed(result.timings, "write changes"):
             write_changes(
                 store,

@@ -28,6 +28,7 @@ from typing import Literal, get_args
 
 import pyoxigraph as ox
 
+from kg.memo import MemoTable, current_memos
 from kg.names import match_key
 from kg.namespaces import KG, PREFIX_IRIS
 from kg.query.output import printable, text_table
@@ -57,6 +58,7 @@ SELECT ?event ?type ?article ?measure ?troops ?date ?published ?publisher WHERE 
 _LABEL = ox.NamedNode(PREFIX_IRIS["rdfs"] + "label")
 _LOCATED_IN = ox.NamedNode(str(KG.locatedIn))
 _TYPES = {str(KG.TroopPresence): "level"}
+TIMELINE_MEMO = "timeline"  # each graph's figures, kept for the next build (`kg.memo`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,11 @@ def timeline(
     """Every troop figure in `store`'s article graphs, by place, date and article; only
     those about `place` (its name or a place in it) or with `actor` acting, when given."""
     labels = functools.lru_cache(maxsize=None)(functools.partial(_labels, store))
-    rows = [_figure(store, solution, labels) for solution in _solutions(store)]
+    memos = current_memos()
+    if memos is None:
+        rows = [_figure(store, solution, labels) for solution in _solutions(store)]
+    else:
+        rows = _kept_figures(store, memos.table(TIMELINE_MEMO, _FIGURES), labels)
     rows = _with_borrowed_dates(_disputed(rows))
     if place is not None:
         rows = [row for row in rows if _names(store, row.event, KG.location, match_key(place))]
@@ -91,10 +97,55 @@ def timeline(
     return sorted(rows, key=lambda r: (r.place, r.date, r.event, r.measure, r.article, r.troops))
 
 
-def _solutions(store: ox.Store) -> Iterable[ox.QuerySolution]:
-    solutions = store.query(_FIGURES)
+def _solutions(store: ox.Store, graph: ox.NamedNode | None = None) -> Iterable[ox.QuerySolution]:
+    """The figures of every article graph, or of `graph`."""
+    bound = {ox.Variable("article"): graph} if graph is not None else {}
+    solutions = store.query(_FIGURES, substitutions=bound)  # type: ignore[arg-type]
     assert isinstance(solutions, ox.QuerySolutions)
     return solutions
+
+
+def _kept_figures(
+    store: ox.Store, table: MemoTable, labels: Callable[[ox.NamedNode, str], list[str]]
+) -> list[TroopFigure]:
+    """Each graph's figures (before other articles' dates and values are set beside them):
+    those the last build kept (`kg.memo`) when nothing they read changed, else read now.
+
+    A graph's figures read its statements and, in any graph, what its events' agents and
+    locations are and are called; a graph with no figure is kept too, as having none.
+    """
+    graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+    rows: list[TroopFigure] = []
+    missing = []
+    for graph in graphs:
+        kept = table.get(graph.value)
+        if kept is None:
+            missing.append(graph)
+        else:
+            rows += (TroopFigure(**fields) for fields in kept)
+    if len(missing) * 2 > len(graphs):  # most graphs: one query over all is faster
+        wanted = set(missing)
+        solutions = [s for s in _solutions(store) if s["article"] in wanted]
+    else:
+        solutions = [s for graph in missing for s in _solutions(store, graph)]
+    made: dict[str, list[TroopFigure]] = {graph.value: [] for graph in missing}
+    for solution in solutions:
+        row = _figure(store, solution, labels)
+        made[row.article].append(row)
+    for name, figures in made.items():
+        subjects = {name}
+        for row in figures:
+            subjects.add(row.event)
+            for role in (KG.agent, KG.location):
+                subjects |= {_text(q.object) for q in _role_quads(store, row.event, role)}
+        results = [asdict(row) for row in figures]
+        table.put(name, results, subjects={f"<{iri}>" for iri in subjects}, graphs={name})
+        rows += figures
+    return rows
+
+
+def _role_quads(store: ox.Store, event: str, role: str) -> Iterable[ox.Quad]:
+    return store.quads_for_pattern(ox.NamedNode(event), ox.NamedNode(role), None, None)
 
 
 def _figure(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,9 +22,11 @@ from kg.parallel import open_workers
 from kg.records import ArticleExtraction
 from kg.resolve import resolve, resolve_events, resolve_roles
 from kg.stages import store_graphs
+from kg.validate import validate_store
 
 KG = "https://w3id.org/newskg/ontology#"
 TROOP_COUNT = ox.NamedNode(KG + "troopCount")
+SUPPORT_COUNT = ox.NamedNode(KG + "supportCount")
 HEADLINE = ox.NamedNode("https://schema.org/headline")
 INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 NEW_HEADLINE = ox.Literal('Canada sends "450" troops')
@@ -67,10 +70,10 @@ def _next_build(
     *,
     validate: bool = True,
 ) -> BuildValidation | None:
-    """What a build does that rewrites one article's graph: open the store, rewrite,
-    commit, validate."""
+    """What a build does that rewrites one graph (an article's, or a shared one named by
+    its path): open the store, rewrite, commit, validate."""
     store = BuildStore(folder)
-    name = _graph(store, source)
+    name = ox.NamedNode(DEFAULT_BASE_IRI + source) if "/" in source else _graph(store, source)
     quads = list(store.store.quads_for_pattern(None, None, None, name))
     changed = store.load([graph_chunk(name, edit(name, quads))])
     store.commit()
@@ -84,6 +87,15 @@ def negative_count(name: ox.NamedNode, quads: Quads) -> Quads:
 
 def valid_count(name: ox.NamedNode, quads: Quads) -> Quads:
     return [q for q in quads if q.object != ox.Literal("-5", datatype=INTEGER)]
+
+
+def two_support_counts(name: ox.NamedNode, quads: Quads) -> Quads:
+    claim = next(q.subject for q in quads if q.predicate == SUPPORT_COUNT)
+    return [*quads, ox.Quad(claim, SUPPORT_COUNT, ox.Literal("7", datatype=INTEGER), name)]
+
+
+def one_support_count(name: ox.NamedNode, quads: Quads) -> Quads:
+    return [q for q in quads if q.object != ox.Literal("7", datatype=INTEGER)]
 
 
 def new_headline(name: ox.NamedNode, quads: Quads) -> Quads:
@@ -119,12 +131,38 @@ def test_build_validation_a_large_change_is_checked_in_one_pass_over_the_union(
 ):
     first = _next_build(store, "a", negative_count)
     assert first is not None
-    # Any rewritten graph counts as large: b is a tenth of this small store and more.
+    # Any rewritten graph counts as large: b is a tenth of this small store and more
+    # (and is rewritten whole: no graph counts as changed in part).
     monkeypatch.setattr(kg.build_validation, "WHOLE_CHANGE_BYTES", 0)
+    monkeypatch.setattr(kg.build_validation, "PART_SHARE", 10**9)
     second = _next_build(store, "b", new_headline)
     assert second is not None
     assert second.checked == second.graphs == GRAPHS  # every graph, not only b
     assert second.report.violations == first.report.violations  # the same report
+
+
+def test_build_validation_checks_a_shared_graph_changed_in_part_as_a_whole_check_would(
+    store: Path, tmp_path_factory: pytest.TempPathFactory
+):
+    _next_build(store, "a", negative_count)
+    second = _next_build(store, "graph/support", two_support_counts)
+    assert second is not None and second.checked == 1
+    assert {v.path for v in second.report.violations} == {
+        URIRef(TROOP_COUNT.value),  # a's, carried over
+        URIRef(SUPPORT_COUNT.value),  # the claim node checked again
+    }
+    copy = shutil.copytree(store, tmp_path_factory.mktemp("copy") / "store")  # checked whole
+    (copy / REPORT).unlink()
+    whole = validate_build(BuildStore(copy), [], [])
+    assert whole.checked == GRAPHS
+    assert second.report.violations == whole.report.violations
+    support = ox.NamedNode(DEFAULT_BASE_IRI + "graph/support")
+    whole_graph = validate_store(BuildStore(copy).store, [support])
+    assert second.report.triples < whole_graph.triples  # the claim that changed, not all
+
+    third = _next_build(store, "graph/support", one_support_count)
+    assert third is not None and third.checked == 1
+    assert [v.path for v in third.report.violations] == [URIRef(TROOP_COUNT.value)]
 
 
 def test_build_validation_drops_the_results_of_a_dropped_graph(store: Path):

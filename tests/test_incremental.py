@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from kg.buildstore import BuildStore
 from kg.cli import app
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
@@ -374,13 +375,18 @@ def graphs_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     import kg.stages
 
     names: list[str] = []
-    graph_chunk = kg.stages.graph_chunk
+    graph_chunk, patched_chunk = kg.stages.graph_chunk, kg.stages.patched_chunk
 
     def chunk_and_note(name, quads):
         names.append(name.value)
         return graph_chunk(name, quads)
 
+    def patch_and_note(name, old, base, left, arrived):
+        names.append(f"{name.value} (patched)")
+        return patched_chunk(name, old, base, left, arrived)
+
     monkeypatch.setattr(kg.stages, "graph_chunk", chunk_and_note)
+    monkeypatch.setattr(kg.stages, "patched_chunk", patch_and_note)
     return names
 
 
@@ -394,14 +400,16 @@ def test_incremental_the_graph_of_an_unchanged_article_is_not_made_again(
     _edit(edited)
     graphs_made.clear()
     _build(corpus, out)
-    # it names no new entity; its claims changed, so the support and consensus graphs too
-    assert graphs_made == [*SHARED[1:], f"{BASE}article/{edited.stem}"]
+    # it names no new entity; its claims and decisions changed, so the support, consensus
+    # and resolution graphs too: patched with the claims and decisions that changed
+    patched = [f"{name} (patched)" for name in SHARED[1:]]
+    assert graphs_made == [*patched, f"{BASE}article/{edited.stem}"]
     assert _files(out) == _clean_build(corpus, tmp_path)
 
     (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")  # it names Darwin
     graphs_made.clear()
     _build(corpus, out)
-    assert graphs_made == [*SHARED, f"{BASE}article/100_marines"]
+    assert graphs_made == [SHARED[0], *patched, f"{BASE}article/100_marines"]
     assert _files(out) == _clean_build(corpus, tmp_path)
 
     graphs_made.clear()
@@ -470,7 +478,7 @@ def test_incremental_an_edit_is_written_from_what_the_last_build_kept(
     assert _files(out) == _clean_build(corpus, tmp_path)
 
 
-@pytest.mark.parametrize("kept", ["memos", "pieces"])
+@pytest.mark.parametrize("kept", ["memos", "pieces", "extractions.pack"])
 def test_incremental_a_damaged_memo_costs_work_never_a_wrong_file(
     corpus: Path, tmp_path: Path, kept: str
 ):
@@ -478,10 +486,22 @@ def test_incremental_a_damaged_memo_costs_work_never_a_wrong_file(
     _build(corpus, out)
     _edit(sorted(corpus.iterdir())[2])
     damaged = 0
-    for path in (out / ".store" / kept).iterdir():  # same length, another country
+    found = out / ".store" / kept
+    for path in found.iterdir() if found.is_dir() else [found]:  # same length, another country
         data = path.read_bytes()
         damaged += data.count(b"Iraq")
         path.write_bytes(data.replace(b"Iraq", b"Iran"))
     assert damaged
     _build(corpus, out)
     assert _files(out) == _clean_build(corpus, tmp_path)
+
+
+def test_incremental_the_manifest_counts_the_quads_of_the_store(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    _build(corpus, out)
+    _edit(sorted(corpus.iterdir())[0])
+    (corpus / "100_marines.txt").write_text(ADDED, encoding="utf-8")
+    said = _build(corpus, out)
+    store = BuildStore(out / ".store")
+    assert store.quads() == len(store.store) > 0
+    assert f"{len(store.store)} triples in" in said

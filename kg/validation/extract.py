@@ -78,13 +78,13 @@ class Chunk:
         focus = str(violation.focus_node)
         if focus in self.whole:
             return True
-        statement = _statement(violation)
+        statement = statement_of(violation)
         if statement is not None:
             return statement in self.statements
         return focus in self.due
 
 
-def _statement(violation: Violation) -> ox.Triple | None:
+def statement_of(violation: Violation) -> ox.Triple | None:
     """The one statement a result on one value is about; None for a result on the node."""
     value, path = violation.value, violation.path
     if value is None or path is None or violation.constraint in AGGREGATE_COMPONENTS:
