@@ -60,8 +60,11 @@ class Memos:
 
     def table(self, name: str, basis: object) -> MemoTable:
         """The table `name` of results that also depend on `basis` (what all of them read),
-        holding the kept results still true of the store; written when `keeping` ends."""
+        holding the kept results still true of the store; written when `keeping` ends.
+        Asked again in the same build, the same table (with what was put in it)."""
         key = memo_key(name, basis)
+        if name in self.tables and self.tables[name].key == key:
+            return self.tables[name]
         kept: dict[str, Entry] = {}
         body = self.read(name, key) if self.changes is not None else None
         if body is not None and self.changes is not None:
@@ -112,8 +115,8 @@ class MemoTable:
     used: dict[str, Entry] = field(default_factory=dict)  # what the next build may take
 
     def get(self, key: str) -> Any | None:
-        """The kept result of `key`, or None."""
-        entry = self.kept.get(key)
+        """The result of `key` kept or put in this build, or None."""
+        entry = self.used.get(key) or self.kept.get(key)
         if entry is None:
             return None
         self.used[key] = entry

@@ -40,7 +40,7 @@ from kg.defaults import (
     DEFAULT_MODEL,
     Executor,
 )
-from kg.dump import PIECES_DIR, dump_store, union_changes, write_union
+from kg.dump import dump_store, union_changes, write_union
 from kg.gazetteer import pipeline_gazetteer
 from kg.graph import (
     ArticleRecords,
@@ -61,7 +61,7 @@ from kg.parallel import Workers, batches, open_workers, run_extraction
 from kg.projection import project
 from kg.records import Article, ArticleExtraction, Entity, Event, FormReason, Role
 from kg.resolve import Resolution, resolve_events, resolve_roles
-from kg.timeline import timeline
+from kg.timeline import figures_by_place, timeline
 from kg.timeline_chart import write_timeline_svg
 from kg.uptodate import file_stamp
 from kg.view import ViewStats, write_html
@@ -547,7 +547,13 @@ def write_outputs(
                     write_graphml(projection, out)
         with _timed(result.timings, "write timeline"):
             figures = timeline(store.store)  # for the chart and the page's panels
-            write_timeline_svg(figures, staging / TIMELINE_FILE, store.folder / PIECES_DIR)
+            places = figures_by_place(store.store, figures)
+            named = {
+                iri: (projection.nodes[iri].label, rows)
+                for iri, rows in places.items()
+                if iri in projection.nodes
+            }
+            write_timeline_svg(named, staging / TIMELINE_FILE)
         with _timed(result.timings, "write html"):
             view = write_html(
                 shown,

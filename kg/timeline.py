@@ -198,6 +198,17 @@ def _names(store: ox.Store, event: str, role: str, key: str) -> bool:
     return False
 
 
+def figures_by_place(store: ox.Store, rows: Sequence[TroopFigure]) -> dict[str, list[TroopFigure]]:
+    """The rows of each place (IRI): those of events there or in a place inside it, as
+    `timeline(store, place=...)` lists them; in the order of `rows`."""
+    places = functools.lru_cache(maxsize=None)(functools.partial(places_of, store))
+    found: dict[str, list[TroopFigure]] = {}
+    for row in rows:
+        for place in sorted(places(row.event)):
+            found.setdefault(place, []).append(row)
+    return found
+
+
 def places_of(store: ox.Store, event: str, role: str = str(KG.location)) -> set[str]:
     """The IRIs of the entities in `role` of `event` and of every place they lie in."""
     seen: set[str] = set()

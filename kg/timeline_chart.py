@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import io
-import shutil
+import re
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
 from itertools import cycle
@@ -38,7 +38,7 @@ _DISPUTED = "#c0392b"
 _OTHERS = "#b0b0b0"
 MAX_SOURCES = 8  # sources with a marker and a legend entry of their own, per place
 MAX_NODE_CHARTS = 12  # charts in the view's side panel: the drawn places with most levels
-NODE_CHARTS_MEMO = "node-charts"  # the build's memo table of those charts (kg.memo)
+CHARTS_MEMO = "charts"  # the build's memo table of the charts it drew (kg.memo)
 
 K = TypeVar("K", bound=Hashable)
 
@@ -124,51 +124,80 @@ def _draw_place(panel: Axes, place: str, levels: list[tuple[TroopFigure, date]])
     panel.grid(alpha=0.3)
 
 
-def node_charts(
-    panels: Mapping[K, tuple[str, Sequence[TroopFigure]]], limit: int = MAX_NODE_CHARTS
-) -> dict[K, str]:
-    """One chart per key of `panels` (a drawn node: its name and its rows), for the `limit`
-    keys with most dated levels (then in the mapping's order); keys with none get no chart.
+def place_charts(panels: Mapping[K, tuple[str, Sequence[TroopFigure]]], limit: int) -> dict[K, str]:
+    """One chart per key of `panels` (a place: its name and its rows), for the `limit`
+    keys with most dated levels (then by name), most first; keys with none get no chart.
 
     Drawing costs about a tenth of a second a chart, so in a build each is kept
     in the memo table under the digest of what it shows: a rebuild draws only
-    the charts whose figures changed, and loads matplotlib only then.
+    the charts whose figures changed (and loads matplotlib only then), and the
+    build's `timeline.svg` and the page's side panel draw a place once.
     """
     counts = {key: len(dated_levels(rows)) for key, (_, rows) in panels.items()}
-    chosen = sorted((key for key in panels if counts[key]), key=lambda key: -counts[key])
+    chosen = sorted(
+        (key for key in panels if counts[key]), key=lambda key: (-counts[key], panels[key][0])
+    )
+    return {key: _kept_chart([panels[key]]) for key in chosen[:limit]}
+
+
+def _kept_chart(panels: Sequence[tuple[str, Sequence[TroopFigure]]]) -> str:
+    """`panels_svg(panels)`, from the build's memo table when drawn before."""
     memos = current_memos()
-    table = memos.table(NODE_CHARTS_MEMO, _drawing_code()) if memos is not None else None
-    charts = {}
-    for key in chosen[:limit]:
-        name, rows = panels[key]
-        digest = memo_key(name, list(rows)).hex()
-        svg = table.get(digest) if table is not None else None
-        if svg is None:
-            svg = panels_svg([(name, rows)])
-            if table is not None:
-                table.put(digest, svg, subjects=set(), graphs=set())
-        charts[key] = svg
-    return charts
+    if memos is None:
+        return panels_svg(panels)
+    table = memos.table(CHARTS_MEMO, importlib.metadata.version("matplotlib"))
+    digest = memo_key([(name, list(rows)) for name, rows in panels]).hex()
+    svg = table.get(digest)
+    if svg is None:
+        svg = panels_svg(panels)
+        table.put(digest, svg, subjects=set(), graphs=set())
+    return str(svg)
 
 
-def _drawing_code() -> str:
-    """What, beside newskg's code and the rows, decides a chart's bytes."""
-    return importlib.metadata.version("matplotlib")
+def stacked_svg(charts: Sequence[str]) -> str:
+    """One SVG of `charts` (each drawn by `panels_svg`) one above the other, each nested as
+    drawn, its ids prefixed with its place in the stack so no two charts share one."""
+    width = top = 0.0
+    parts = []
+    for number, chart in enumerate(charts):
+        nested, chart_width, height = _nested(chart, f"c{number}-", top)
+        parts.append(nested)
+        top, width = top + height, max(width, chart_width)
+    return (
+        '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
+        f'<svg xmlns:xlink="http://www.w3.org/1999/xlink" width="{width:g}pt" height="{top:g}pt"'
+        f' viewBox="0 0 {width:g} {top:g}" xmlns="http://www.w3.org/2000/svg" version="1.1">\n'
+        + "".join(parts)
+        + "</svg>\n"
+    )
 
 
-def write_timeline_svg(rows: Sequence[TroopFigure], out: Path, kept: Path) -> None:
-    """Write the build's chart (the `MAX_PLACES` places with most levels) to `out`.
+def _nested(chart: str, prefix: str, top: float) -> tuple[str, float, float]:
+    """`chart` as an `<svg>` element placed `top` points down, its ids prefixed; its size."""
+    root = _ROOT.search(chart)
+    if root is None:
+        raise ValueError("not an SVG drawn by matplotlib")
+    width, height = float(root["width"]), float(root["height"])
+    ids = set(_ID.findall(chart))
 
-    The chart is a pure function of the rows (and of the code drawing it), so
-    it is kept in `kept` under their digest: a rebuild whose figures did not
-    change copies it, without loading matplotlib.
-    """
-    places = chart_places(rows)
-    digest = memo_key(_drawing_code(), places, list(rows)).hex()
-    memo = kept / f"timeline-{digest}.svg"
-    if not memo.is_file():
-        kept.mkdir(parents=True, exist_ok=True)
-        for old in kept.glob("timeline-*.svg"):
-            old.unlink()
-        atomic_write_text(memo, timeline_svg(rows, places))
-    shutil.copyfile(memo, out)
+    def prefixed(found: re.Match[str]) -> str:
+        return found[1] + prefix + found[2] if found[2] in ids else found[0]
+
+    body = _ID_OR_REFERENCE.sub(prefixed, chart[root.end() :])
+    element = f'<svg x="0" y="{top:g}" width="{width:g}" height="{height:g}"'
+    return f'{element} viewBox="{root["box"]}">{body}', width, height
+
+
+_ROOT = re.compile(
+    r'<svg [^>]*?width="(?P<width>[\d.]+)pt" height="(?P<height>[\d.]+)pt"'
+    r' viewBox="(?P<box>[^"]+)"[^>]*>'
+)
+_ID = re.compile(r'<[\w:]+ id="([^"]+)"')  # an element's id (text cannot hold a "<")
+_ID_OR_REFERENCE = re.compile(r'(id="|url\(#|href="#)([^")]+)')
+
+
+def write_timeline_svg(panels: Mapping[str, tuple[str, Sequence[TroopFigure]]], out: Path) -> None:
+    """Write the build's chart to `out`: the `MAX_PLACES` places of `panels` (a place's IRI:
+    its name and rows, `kg.timeline.figures_by_place`) with most dated levels, stacked."""
+    charts = list(place_charts(panels, MAX_PLACES).values()) or [_kept_chart([])]
+    atomic_write_text(out, stacked_svg(charts))

@@ -6,6 +6,7 @@ import base64
 import json
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from typer.testing import CliRunner
@@ -14,7 +15,6 @@ import kg
 import kg.timeline_chart
 from kg.cli import app
 from kg.timeline import timeline
-from kg.timeline_chart import write_timeline_svg
 
 runner = CliRunner()
 # Two outlets on one drawdown, disagreeing on where it ends; a third story of one of them
@@ -127,21 +127,18 @@ def test_timeline_chart_draws_each_place_with_its_sources(built: Path, tmp_path:
     assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
 
 
-def test_timeline_chart_is_drawn_again_only_when_the_figures_change(
-    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_timeline_chart_stacks_places_without_sharing_an_id(built: Path) -> None:
     rows = timeline(kg.load(built).store)
-    kept = tmp_path / "kept"
-    write_timeline_svg(rows, tmp_path / "first.svg", kept)
-
-    def no_drawing(*_: object) -> str:
-        raise AssertionError("drawn again for the same figures")
-
-    monkeypatch.setattr(kg.timeline_chart, "timeline_svg", no_drawing)
-    write_timeline_svg(rows, tmp_path / "again.svg", kept)
-    assert (tmp_path / "again.svg").read_bytes() == (tmp_path / "first.svg").read_bytes()
-    with pytest.raises(AssertionError, match="drawn again"):
-        write_timeline_svg(rows[1:], tmp_path / "fewer.svg", kept)
+    lithuania = kg.timeline_chart.panels_svg([("Lithuania", rows)])
+    norway = kg.timeline_chart.panels_svg([("Norway", rows[:2])])
+    stacked = kg.timeline_chart.stacked_svg([lithuania, norway])
+    root = ElementTree.fromstring(stacked.encode("utf-8"))
+    ids = [element.get("id") for element in root.iter() if element.get("id")]
+    assert len(ids) == len(set(ids)) > 0  # the two charts drew the same markers and clips
+    referenced = set(re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', stacked))
+    assert {a or b for a, b in referenced} <= set(ids)
+    assert [child.get("y") for child in root] == ["0", root[0].get("height")]
+    assert stacked.index("Lithuania: troops") < stacked.index("Norway: troops")
 
 
 def _page_charts(page: Path) -> dict[str, str]:

@@ -801,6 +801,7 @@ def test_cli_view_sample_build_matches_build_page(
     viewed = page_data(target.read_text(encoding="utf-8"))
     if name == "graph.ttl":  # the union: no article's graph says which troop figures it gives
         assert viewed.pop("troopLevels") == {} and built.pop("troopLevels")
+        assert viewed.pop("troopCharts") == {} and built.pop("troopCharts")
     assert viewed == built
     kinds = {node["kind"] for node in built["nodes"]}
     assert "Article" in kinds and "Mention" not in kinds

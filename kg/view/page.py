@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import functools
 import hashlib
 import html
 import json
@@ -60,8 +59,8 @@ from kg.projection import (
     local_name,
     project,
 )
-from kg.timeline import TroopFigure, places_of, timeline
-from kg.timeline_chart import node_charts
+from kg.timeline import TroopFigure, figures_by_place, timeline
+from kg.timeline_chart import MAX_NODE_CHARTS, place_charts
 from kg.view.details import DetailReader
 from kg.view.layout import force_layout
 
@@ -393,28 +392,31 @@ def _troop_levels(
 ) -> tuple[dict[int, list[JSON]], dict[int, str]]:
     """For each drawn place, the troop figures of events there or in places inside it, as
     `kg timeline` lists them (`figures`), and a chart of them (as an image's data URL;
-    for the places with most dated levels, `kg.timeline_chart.node_charts`): the side panel's."""
-    levels: dict[int, list[JSON]] = {}
-    rows: dict[int, list[TroopFigure]] = {}
-    places = functools.lru_cache(maxsize=None)(functools.partial(places_of, source.store))
-    for row in figures:
-        figure = {
-            "date": readable_date(row.date) if row.date else "undated",
-            "datedBy": row.dated_by,
-            "measure": row.measure,
-            "qualifier": row.qualifier,
-            "troops": row.troops,
-            "actor": row.actor,
-            "source": row.publisher or row.article.rsplit("/article/", 1)[-1],
-            "disputed": row.disputed,
-        }
-        for place in sorted(places(row.event)):
-            if place in ids:
-                levels.setdefault(ids[place], []).append(figure)
-                rows.setdefault(ids[place], []).append(row)
-    named = {number: projection.nodes[iri].label for iri, number in ids.items() if number in rows}
-    charts = node_charts({number: (named[number], rows[number]) for number in sorted(rows)})
+    for the places with most dated levels, `kg.timeline_chart.place_charts`): the side panel's."""
+    places = {
+        ids[iri]: (projection.nodes[iri].label, rows)
+        for iri, rows in figures_by_place(source.store, figures).items()
+        if iri in ids
+    }
+    levels = {
+        number: [_troop_figure(row) for row in rows] for number, (_, rows) in sorted(places.items())
+    }
+    charts = place_charts(dict(sorted(places.items())), MAX_NODE_CHARTS)
     return levels, {number: _svg_data_url(svg) for number, svg in sorted(charts.items())}
+
+
+def _troop_figure(row: TroopFigure) -> JSON:
+    """One row of a place's troop levels in the side panel."""
+    return {
+        "date": readable_date(row.date) if row.date else "undated",
+        "datedBy": row.dated_by,
+        "measure": row.measure,
+        "qualifier": row.qualifier,
+        "troops": row.troops,
+        "actor": row.actor,
+        "source": row.publisher or row.article.rsplit("/article/", 1)[-1],
+        "disputed": row.disputed,
+    }
 
 
 def _svg_data_url(svg: str) -> str:
