@@ -24,6 +24,7 @@ from datetime import date
 
 from spacy.tokens import Span, Token
 
+from kg.doctext import span_text
 from kg.extract.arguments import Draft, add_force, position, prepositions_of, read_event
 from kg.extract.context import RELATIVE_PRONOUNS, ArticleContext, is_troops
 from kg.extract.event_time import Clock, date_by_tense, date_of, stated_as_current, status
@@ -278,7 +279,7 @@ def _freeze(
         troops_after=draft.after,
         troop_count=draft.count,
         status=draft.status,
-        evidence=" ".join(sentence.text.split()),
+        evidence=" ".join(span_text(sentence).split()),
     )
 
 
@@ -289,7 +290,7 @@ def event_mentions(ctx: ArticleContext, published: date | None) -> Iterator[Even
     clock = Clock.of(ctx.doc, published)
     last_force: list[EntityMention] = []  # whose troops the story is about, for bare 'troops'
     for sentence in ctx.doc.sents:
-        figures = troop_figures(sentence.text)
+        figures = troop_figures(span_text(sentence))
         drafts = _trigger_drafts(sentence, ctx, lexicon, grammar)
         presence = _presence_drafts(sentence, ctx, grammar, figures)
         presence_nouns = {d.trigger.i for d in presence}
