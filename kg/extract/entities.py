@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
 from kg.extract.acronyms import with_acronyms
@@ -170,8 +171,13 @@ def _repeated_surnames(doc: Doc, persons: list[Span]) -> Iterator[Span]:
         for span in persons
         if len(span) > 1 and span[-1].is_title and span[-1].is_alpha and len(span[-1]) > 1
     }
-    for token in doc:
-        if token.text in surnames and token.ent_iob_ == "O" and token.pos_ == "PROPN":
+    wanted = {doc.vocab.strings[name] for name in surnames}
+    # The words' ids read in one call; a Token object only for a surname.
+    for i, orth in enumerate(doc.to_array(ORTH).tolist() if wanted else ()):
+        if orth not in wanted:
+            continue
+        token = doc[i]
+        if token.ent_iob_ == "O" and token.pos_ == "PROPN":
             if not (_in_name(doc, token.i - 1) or _in_name(doc, token.i + 1)):
                 yield Span(doc, token.i, token.i + 1, label="Person")
 
