@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
+from kg.doctext import span_text
 from kg.extract.acronyms import with_acronyms
 from kg.extract.equipment import EQUIPMENT
 from kg.extract.nationality import acting_nationalities
@@ -63,7 +64,7 @@ def _mention(span: Span, gazetteer: Gazetteer) -> EntityMention | None:
         return None
     sentence = span.sent
     return EntityMention(
-        text=span.text,
+        text=span_text(span),
         start=span.start_char,
         end=span.end_char,
         entity_class=entity_class,
@@ -78,7 +79,7 @@ def _mention(span: Span, gazetteer: Gazetteer) -> EntityMention | None:
 def _name_of(span: Span, entity_class: EntityClass, gazetteer: Gazetteer) -> str | None:
     if span.ent_id_:
         return gazetteer.entries[span.ent_id_].label
-    name = _title_cased(clean_surface(span.text))
+    name = _title_cased(clean_surface(span_text(span)))
     if entity_class == "Person":
         name = _without_nickname(split_title(name)[1]).split("/")[0].strip()
     elif entity_class == "MilitaryBase":
@@ -92,7 +93,7 @@ def _looks_like_a_name(span: Span, name: str) -> bool:
     """Reject what the statistical NER tags but no reader would call a name."""
     if not name or not any(c.isupper() for c in name) or not any(c.isalpha() for c in name):
         return False
-    if "\n" in span.text:
+    if "\n" in span_text(span):
         return False
     if len(span) == 1 and span[0].pos_ not in ("PROPN", "X") and not span[0].is_upper:
         if span[0].is_sent_start or span.start == 0:
@@ -155,7 +156,7 @@ def _without_nickname(name: str) -> str:
 def _written_forms(span: Span) -> tuple[str, ...]:
     """The written form, and with a preceding honorific too: 'Trump', 'Mr Trump'."""
     previous = span.doc[span.start - 1] if span.start else None
-    text = clean_surface(span.text)
+    text = clean_surface(span_text(span))
     if previous is not None and previous.lower_.rstrip(".") in HONORIFICS:
         return (text, f"{previous.text} {text}")
     return (text,)
