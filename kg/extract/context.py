@@ -7,10 +7,11 @@ the answers are computed here once per article.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from spacy.attrs import IDX
+from spacy.attrs import IDX, POS
 from spacy.tokens import Doc, Token
 
 from kg.extract.lexicon import load_grammar, load_lexicon
@@ -50,6 +51,12 @@ class ArticleContext:
             while i < len(offsets) and offsets[i] < mention.end:
                 self._by_token[i] = mention
                 i += 1
+
+    @functools.cached_property
+    def parts_of_speech(self) -> list[int]:
+        """Every token's part of speech as spaCy's id (`Token.pos`), read in one call."""
+        tags: list[int] = self.doc.to_array(POS).tolist()
+        return tags
 
     def actors(self, mentions: Iterable[EntityMention]) -> list[EntityMention]:
         """Those of `mentions` that can act: people, states, bodies, capitals for their states."""
