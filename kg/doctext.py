@@ -7,7 +7,7 @@ article's length.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 _KEY = "newskg_text"
 
@@ -18,3 +18,8 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_KEY] = doc.text
     return text
+
+
+def span_text(span: Span) -> str:
+    """`span.text`, cut from the document's text (`doc_text`) instead of joined from tokens."""
+    return doc_text(span.doc)[span.start_char : span.end_char]

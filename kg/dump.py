@@ -23,7 +23,7 @@ import heapq
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
-from itertools import groupby
+from itertools import groupby, islice
 from pathlib import Path
 from typing import IO
 
@@ -111,8 +111,7 @@ def write_union(path: Path, fmt: Format, *, store: BuildStore, source: Path | St
             elif fmt == "turtle":
                 _write_turtle(source, path, pieces)
             else:
-                nodes = (pieces.piece(s, group, make) for s, group in subject_lines(source))
-                _write_nodes(nodes, path, fmt)
+                _write_nodes(_jsonld_nodes(source, pieces), path, fmt)
     except _UnevenTurtle:
         pass  # written, but not kept: the next build makes every node's piece again
 
@@ -190,6 +189,23 @@ def _turtle_subject(part: bytes) -> bytes:
     if namespace is None or not local or "\\" in local:  # a blank node, an escape
         raise _UnevenTurtle(token)
     return f"<{namespace}{local}>".encode()
+
+
+def _jsonld_nodes(lines: Path, pieces: KeptPieces) -> Iterator[bytes]:
+    """Each subject's JSON-LD node, in order, from the union's sorted lines.
+
+    One parser reads the whole file alongside the subjects' lines (a line
+    holds one triple): a parser per subject would cost more than the parsing.
+    """
+    with lines.open("rb") as source:
+        triples = ox.parse(source, format=ox.RdfFormat.N_TRIPLES)
+        for subject, group in subject_lines(lines):
+            node = list(islice(triples, group.count(b"\n")))
+            yield pieces.piece(subject, group, functools.partial(_node_of, node))
+
+
+def _node_of(triples: list[ox.Triple], _lines: bytes) -> bytes:
+    return node_text(triples).encode("utf-8")
 
 
 def _jsonld_node(lines: bytes) -> bytes:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from itertools import chain, groupby
 from json.encoder import encode_basestring as _quoted
-from typing import Any, TextIO
+from typing import TextIO
 
 import pyoxigraph as ox
 
@@ -44,47 +44,59 @@ def write_document(nodes: Iterable[str], out: TextIO) -> None:
 
 
 def node_text(triples: Iterable[ox.Triple]) -> str:
-    """The node object of one subject's triples, as it stands in the document."""
+    """The node object of one subject's triples, as it stands in the document.
+
+    Written as `json.dumps(node, indent=2, sort_keys=True, ensure_ascii=False)`
+    would write it (with four more spaces before every line but the first),
+    straight from the triples: the standard library's encoder is pure Python
+    once it indents, and a node's shape is known (strings, value objects of
+    strings, lists of those). A key's values are sorted, a lone value written bare.
+    """
     group = iter(triples)
     first = next(group)
-    if isinstance(first.subject, ox.Triple):
-        raise TypeError(f"quoted triples are not part of newskg's graphs: {first.subject}")
-    return _indented(_node(first.subject, chain([first], group)), "    ")
-
-
-def _node(subject: ox.NamedNode | ox.BlankNode, triples: Iterable[ox.Triple]) -> dict[str, Any]:
-    """One node object; a key's values sorted, a lone value written bare."""
-    properties: dict[str, list[Any]] = {}
-    for triple in triples:
+    subject = first.subject
+    if isinstance(subject, ox.Triple):
+        raise TypeError(f"quoted triples are not part of newskg's graphs: {subject}")
+    properties: dict[str, list[_Value]] = {"@id": [(("",), _quoted(_node_id(subject)))]}
+    for triple in chain([first], group):
         if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-            properties.setdefault("@type", []).append(_compact(triple.object.value))
+            kind = _compact(triple.object.value)
+            properties.setdefault("@type", []).append((("", kind), _quoted(kind)))
         else:
             key = _compact(triple.predicate.value)
             properties.setdefault(key, []).append(_value(triple.object))
-    node: dict[str, Any] = {"@id": _node_id(subject)}
-    for key, values in properties.items():
-        node[key] = values[0] if len(values) == 1 else sorted(values, key=_value_order)
-    return node
+    members = []
+    for key in sorted(properties):
+        values = properties[key]
+        if len(values) == 1:
+            text = _text(values[0][1], _MEMBER_PAD)
+        else:
+            items = ",\n".join(
+                _ITEM_PAD + _text(value, _ITEM_PAD) for _, value in sorted(values, key=_order)
+            )
+            text = f"[\n{items}\n{_MEMBER_PAD}]"
+        members.append(f"{_MEMBER_PAD}{_quoted(key)}: {text}")
+    return "{\n" + ",\n".join(members) + "\n" + _NODE_PAD + "}"
 
 
-def _value_order(value: str | dict[str, str]) -> tuple[str, ...]:
-    """Plain strings first, in order, then node references and typed values by their keys."""
+# A value: its place among its key's values (plain strings first, in order, then value
+# objects by their members), and its text: a quoted string, or a value object's members.
+_Value = tuple[tuple[str, ...], str | tuple[str, ...]]
+_NODE_PAD = "    "  # a node object stands in the `@graph` list
+_MEMBER_PAD = _NODE_PAD + "  "
+_ITEM_PAD = _MEMBER_PAD + "  "
+
+
+def _order(value: _Value) -> tuple[str, ...]:
+    return value[0]
+
+
+def _text(value: str | tuple[str, ...], pad: str) -> str:
+    """A value's text at `pad`: the string, or the value object's members a level deeper."""
     if isinstance(value, str):
-        return ("", value)
-    return ("{", *(part for item in sorted(value.items()) for part in item))
-
-
-def _indented(value: Any, pad: str) -> str:
-    """`json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)` for the strings,
-    lists and objects of a node, with `pad` before every line but the first: the
-    standard library's encoder is pure Python once it indents, and three times slower."""
-    if isinstance(value, str):
-        return _quoted(value)
+        return value
     inner = pad + "  "
-    if isinstance(value, dict):
-        items = [f"{inner}{_quoted(key)}: {_indented(value[key], inner)}" for key in sorted(value)]
-        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
-    return "[\n" + ",\n".join(inner + _indented(item, inner) for item in value) + "\n" + pad + "]"
+    return "{\n" + ",\n".join(inner + member for member in value) + "\n" + pad + "}"
 
 
 # 'https://w3id.org/newskg/ontology#agent' → 'kg:agent' for the context's prefixes; keys and
@@ -92,17 +104,26 @@ def _indented(value: Any, pad: str) -> str:
 _compact = functools.lru_cache(maxsize=1 << 12)(Prefixes(JSONLD_CONTEXT).compact)
 
 
-def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Any:
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> _Value:
     """A JSON-LD value in compacted form ('text', {"@id": …}, {"@value": …, "@type": …})."""
     if isinstance(term, ox.Literal):
+        value = term.value
         if term.language:
-            return {"@language": term.language, "@value": term.value}
+            return ("{", "@language", term.language, "@value", value), (
+                f'"@language": {_quoted(term.language)}',
+                f'"@value": {_quoted(value)}',
+            )
         if term.datatype.value != XSD_STRING:
-            return {"@type": _compact(term.datatype.value), "@value": term.value}
-        return term.value
+            kind = _compact(term.datatype.value)
+            return ("{", "@type", kind, "@value", value), (
+                f'"@type": {_quoted(kind)}',
+                f'"@value": {_quoted(value)}',
+            )
+        return ("", value), _quoted(value)
     if isinstance(term, ox.Triple):
         raise TypeError(f"quoted triples are not part of newskg's graphs: {term}")
-    return {"@id": _node_id(term)}
+    node = _node_id(term)
+    return ("{", "@id", node), (f'"@id": {_quoted(node)}',)
 
 
 def _node_id(term: ox.NamedNode | ox.BlankNode) -> str:

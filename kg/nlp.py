@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import cast
 
 import spacy
-from spacy.attrs import ORTH
+from spacy.attrs import IS_SPACE, LOWER, ORTH
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
@@ -63,15 +64,20 @@ def mark_sentence_starts(doc: Doc) -> Doc:
     whose place is no subject. The words after an abbreviated title do not:
     'Sgt. 1st Class Maria Diaz' is one name.
     """
-    abbreviations = {f"{w}." for w in title_abbreviations()}
-    for token in doc[:-1]:
+    abbreviations = {get_string_id(f"{w}.") for w in title_abbreviations()}  # as LOWER ids
+    # The words' attributes read in one call; a Token object only where a rule may apply.
+    words = doc.to_array([IS_SPACE, LOWER]).tolist()[:-1]
+    for i, (space, lower) in enumerate(words):
+        if not (i == 0 or space or lower in abbreviations):
+            continue
+        token = doc[i]
         if token.i == 0 or (token.is_space and token.text.count("\n") >= 2):
             first = token.i if token.i == 0 and not token.is_space else token.i + 1
             doc[first].is_sent_start = True
             end = _dateline_end(doc, first)
             if end is not None and end < len(doc):
                 doc[end].is_sent_start = True
-        elif token.lower_ in abbreviations:
+        elif lower in abbreviations:
             for following in doc[token.i + 1 : token.i + 1 + TITLE_REACH]:
                 if following.is_space or following.is_punct:
                     break

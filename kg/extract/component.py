@@ -8,6 +8,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from kg.doctext import doc_text
 from kg.extract.article import extract_article
 from kg.gazetteer import Gazetteer
 from kg.records import Article, Segment
@@ -50,8 +51,9 @@ class ArticleExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         started = time.perf_counter()
-        article = doc._.get(ARTICLE) or text_article(doc.text)
-        if article.body != doc.text:
+        text = doc_text(doc)  # the recognizer joined it already
+        article = doc._.get(ARTICLE) or text_article(text)
+        if article.body != text:
             raise BodyMismatchError(
                 f"doc._.{ARTICLE} is not the article this Doc was made from: make the Doc "
                 f"from its body (kg.nlp.article_doc), or leave doc._.{ARTICLE} unset"

@@ -7,9 +7,11 @@ the answers are computed here once per article.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX, POS
 from spacy.tokens import Doc, Token
 
 from kg.extract.lexicon import load_grammar, load_lexicon
@@ -38,15 +40,23 @@ class ArticleContext:
     _by_token: dict[int, EntityMention] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        starts = {token.idx: token.i for token in self.doc}
+        # Offsets read in one call, not through a Token object per word.
+        offsets: list[int] = self.doc.to_array(IDX).tolist()
+        starts = {idx: i for i, idx in enumerate(offsets)}
         for mention in self.mentions:
             first = starts.get(mention.start)
             if first is None:
                 continue
             i = first
-            while i < len(self.doc) and self.doc[i].idx < mention.end:
+            while i < len(offsets) and offsets[i] < mention.end:
                 self._by_token[i] = mention
                 i += 1
+
+    @functools.cached_property
+    def parts_of_speech(self) -> list[int]:
+        """Every token's part of speech as spaCy's id (`Token.pos`), read in one call."""
+        tags: list[int] = self.doc.to_array(POS).tolist()
+        return tags
 
     def actors(self, mentions: Iterable[EntityMention]) -> list[EntityMention]:
         """Those of `mentions` that can act: people, states, bodies, capitals for their states."""

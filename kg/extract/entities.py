@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
+from kg.doctext import span_text
 from kg.extract.acronyms import with_acronyms
 from kg.extract.equipment import EQUIPMENT
 from kg.extract.nationality import acting_nationalities
@@ -62,7 +64,7 @@ def _mention(span: Span, gazetteer: Gazetteer) -> EntityMention | None:
         return None
     sentence = span.sent
     return EntityMention(
-        text=span.text,
+        text=span_text(span),
         start=span.start_char,
         end=span.end_char,
         entity_class=entity_class,
@@ -77,7 +79,7 @@ def _mention(span: Span, gazetteer: Gazetteer) -> EntityMention | None:
 def _name_of(span: Span, entity_class: EntityClass, gazetteer: Gazetteer) -> str | None:
     if span.ent_id_:
         return gazetteer.entries[span.ent_id_].label
-    name = _title_cased(clean_surface(span.text))
+    name = _title_cased(clean_surface(span_text(span)))
     if entity_class == "Person":
         name = _without_nickname(split_title(name)[1]).split("/")[0].strip()
     elif entity_class == "MilitaryBase":
@@ -91,7 +93,7 @@ def _looks_like_a_name(span: Span, name: str) -> bool:
     """Reject what the statistical NER tags but no reader would call a name."""
     if not name or not any(c.isupper() for c in name) or not any(c.isalpha() for c in name):
         return False
-    if "\n" in span.text:
+    if "\n" in span_text(span):
         return False
     if len(span) == 1 and span[0].pos_ not in ("PROPN", "X") and not span[0].is_upper:
         if span[0].is_sent_start or span.start == 0:
@@ -154,7 +156,7 @@ def _without_nickname(name: str) -> str:
 def _written_forms(span: Span) -> tuple[str, ...]:
     """The written form, and with a preceding honorific too: 'Trump', 'Mr Trump'."""
     previous = span.doc[span.start - 1] if span.start else None
-    text = clean_surface(span.text)
+    text = clean_surface(span_text(span))
     if previous is not None and previous.lower_.rstrip(".") in HONORIFICS:
         return (text, f"{previous.text} {text}")
     return (text,)
@@ -170,8 +172,13 @@ def _repeated_surnames(doc: Doc, persons: list[Span]) -> Iterator[Span]:
         for span in persons
         if len(span) > 1 and span[-1].is_title and span[-1].is_alpha and len(span[-1]) > 1
     }
-    for token in doc:
-        if token.text in surnames and token.ent_iob_ == "O" and token.pos_ == "PROPN":
+    wanted = {doc.vocab.strings[name] for name in surnames}
+    # The words' ids read in one call; a Token object only for a surname.
+    for i, orth in enumerate(doc.to_array(ORTH).tolist() if wanted else ()):
+        if orth not in wanted:
+            continue
+        token = doc[i]
+        if token.ent_iob_ == "O" and token.pos_ == "PROPN":
             if not (_in_name(doc, token.i - 1) or _in_name(doc, token.i + 1)):
                 yield Span(doc, token.i, token.i + 1, label="Person")
 

@@ -24,12 +24,13 @@ from datetime import date
 
 from spacy.tokens import Span, Token
 
+from kg.doctext import span_text
 from kg.extract.arguments import Draft, add_force, position, prepositions_of, read_event
 from kg.extract.context import RELATIVE_PRONOUNS, ArticleContext, is_troops
 from kg.extract.event_time import Clock, date_by_tense, date_of, stated_as_current, status
 from kg.extract.lexicon import Grammar, Lexicon, load_grammar, load_lexicon
 from kg.extract.quantities import TroopFigures, troop_figures
-from kg.extract.triggers import TROOP_EVENTS, spec_for
+from kg.extract.triggers import TRIGGER_POS, TROOP_EVENTS, spec_for
 from kg.records import EntityMention, EventMention
 
 
@@ -65,7 +66,11 @@ def _trigger_drafts(
     sentence: Span, ctx: ArticleContext, lexicon: Lexicon, grammar: Grammar
 ) -> list[Draft]:
     drafts = []
-    for token in sentence:
+    tags = ctx.parts_of_speech
+    for i in range(sentence.start, sentence.end):
+        if tags[i] not in TRIGGER_POS:
+            continue
+        token = sentence.doc[i]
         spec = spec_for(token, ctx, lexicon)
         if spec is None:
             continue
@@ -278,7 +283,7 @@ def _freeze(
         troops_after=draft.after,
         troop_count=draft.count,
         status=draft.status,
-        evidence=" ".join(sentence.text.split()),
+        evidence=" ".join(span_text(sentence).split()),
     )
 
 
@@ -289,7 +294,7 @@ def event_mentions(ctx: ArticleContext, published: date | None) -> Iterator[Even
     clock = Clock.of(ctx.doc, published)
     last_force: list[EntityMention] = []  # whose troops the story is about, for bare 'troops'
     for sentence in ctx.doc.sents:
-        figures = troop_figures(sentence.text)
+        figures = troop_figures(span_text(sentence))
         drafts = _trigger_drafts(sentence, ctx, lexicon, grammar)
         presence = _presence_drafts(sentence, ctx, grammar, figures)
         presence_nouns = {d.trigger.i for d in presence}

@@ -38,6 +38,7 @@ _COUNT = re.compile(
     + rf"(?:{TROOP_WORDS})\b",
 )
 _BY = re.compile(r"\bby\s+" + _figure_pattern("q", "n") + r"\b(?!\s*(?:%|per))", re.I)
+_DIGIT = re.compile(r"\d")
 _PUT_AT = re.compile(
     r"\bput(?:s|ting)?\s+the\s+(?:number|figure|total)\s+at\s+" + _figure_pattern("q", "n"), re.I
 )
@@ -66,6 +67,8 @@ def _is_year(match: re.Match[str], number: str) -> bool:
 
 def troop_figures(sentence: str) -> TroopFigures:
     """Numbers of troops in `sentence`: 'from about 5,200 to 3,000', '2,500 American soldiers'."""
+    if not _DIGIT.search(sentence):
+        return TroopFigures()  # every pattern needs a number: most sentences have none
     before = after = None
     spans: list[tuple[int, int]] = []
     match = _FROM_TO.search(sentence)

@@ -7,6 +7,7 @@ trigger meet its conditions (about troops, a particle, a kind of object).
 
 from __future__ import annotations
 
+from spacy.parts_of_speech import AUX, NOUN, PROPN, VERB
 from spacy.tokens import Token
 
 from kg.extract.context import (
@@ -24,6 +25,9 @@ TROOP_EVENTS: frozenset[EventType] = frozenset({"Withdrawal", "Deployment", "Tro
 # Dependents that belong to a noun's own name or description: 'US bases', 'Iranian sites'.
 # A possessor is not among them: 'hit RUSSIA's revenues' names no target.
 NAMING_DEPS = frozenset({"compound", "amod", "nmod", "appos"})
+# The parts of speech the lexicon gives senses to (`_senses`), as spaCy's ids: a word of any
+# other is no trigger, and is passed over without a Token object (`kg.extract.events`).
+TRIGGER_POS = frozenset({VERB, AUX, NOUN, PROPN})
 
 
 def _is_military(token: Token, lexicon: Lexicon) -> bool:

@@ -192,7 +192,6 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_HEADING_TAIL = re.compile(r"\s+#+$")
 _LINK_ONLY = re.compile(r'^(?:!?\[[^\]]*\]\(\s*[^)\s]*(?:\s+"[^"]*")?\s*\)[\s|·•,]*)+$')
 _WORDISH = re.compile(r"\w")
-_SPACE = re.compile(r"\s+")
 
 
 def is_boilerplate(line: str) -> bool:
@@ -281,12 +280,17 @@ def _second_copy(line: str, start: int, end: int) -> int:
     into one line, the two copies stand side by side.
     """
     text = line[start:end]
-    for gap in _SPACE.finditer(text):
-        first, second = text[: gap.start()], text[gap.end() :]
-        if len(first) == len(second):  # only one gap can split the text in equal halves
-            doubled = first == second and len(first.split()) >= MIN_DOUBLED_WORDS
-            return start + gap.end() if doubled else start
-    return start
+    # Only one gap can split the text in equal halves, and it covers the middle character.
+    middle = (len(text) - 1) // 2
+    if not text or not text[middle].isspace():
+        return start
+    gap_start = len(text[:middle].rstrip())
+    gap_end = len(text) - len(text[middle:].lstrip())
+    first, second = text[:gap_start], text[gap_end:]
+    if len(first) != len(second):
+        return start
+    doubled = first == second and len(first.split()) >= MIN_DOUBLED_WORDS
+    return start + gap_end if doubled else start
 
 
 def _without_heading_marks(line: str) -> str:

@@ -24,6 +24,8 @@ SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES)
 # Above this share of control characters a file is data, not text.
 MAX_CONTROL_SHARE = 0.10
 _TEXT_CONTROLS = frozenset(b"\t\n\r\x0c")
+# The bytes no text file holds, counted by deleting them (bytes.translate, in C).
+_CONTROLS = bytes(b for b in [*range(0x20), 0x7F] if b not in _TEXT_CONTROLS)
 _SNIFF_BYTES = 8192
 
 _EMPTY = "nothing to extract. Remove it or add the article's text."
@@ -192,10 +194,7 @@ def _control_share(data: bytes) -> float:
     """Share of bytes that are control characters no text file contains."""
     if not data:
         return 0.0
-    controls = sum(
-        1 for byte in data if (byte < 0x20 and byte not in _TEXT_CONTROLS) or byte == 0x7F
-    )
-    return controls / len(data)
+    return (len(data) - len(data.translate(None, _CONTROLS))) / len(data)
 
 
 def _suffix_problem(path: Path) -> str | None:

@@ -75,6 +75,7 @@ _PERSON = rf"[A-Z][\w'’.-]*(?:\s+{_NAME_WORD}){{0,4}}"
 _BYLINE = re.compile(
     rf"^(?:By|BY|by)\s+(?P<names>{_PERSON}(?:\s*(?:,|\band\b|&)\s*{_PERSON})*)\s*$"
 )
+_BYLINE_START = re.compile(r"(?:By|BY|by)\s")  # how every byline begins: a cheap first test
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
 # What joins a byline to the date printed after it: "By Jane Doe | Published March 3, 2024".
 _BYLINE_TAIL = re.compile(r"(?:[\s,|·•—–-]|\b(?:published|posted|updated|on)\b)*$", re.I)
@@ -268,6 +269,8 @@ def read_byline(text: str) -> Byline | None:
     The names may be people or an office ("By Fleet Public Affairs"); either
     way the line is metadata, not story.
     """
+    if not _BYLINE_START.match(text):
+        return None  # what is left of the line once a date is cut starts as the line does
     found = split_trailing_date(text)
     head = _BYLINE_TAIL.sub("", found[0]) if found else text
     match = _BYLINE.match(head)

@@ -7,12 +7,14 @@ the shapes of base, unit and person names with a few token patterns.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
@@ -106,17 +108,18 @@ class GazetteerMatcher:
             index.setdefault(_first_letters(text), []).append((text, tuple(sorted(keys))))
 
     def __call__(self, doc: Doc) -> list[Candidate]:
-        ends = {t.idx + len(t): t.i + 1 for t in doc}
-        texts = {False: doc_text(doc), True: _loose_form(doc_text(doc))}
+        # Offsets read in one call: a Token object per word would cost more than the lookups.
+        bounds: list[list[int]] = doc.to_array([IDX, LENGTH]).tolist()
+        ends = {idx + length: i + 1 for i, (idx, length) in enumerate(bounds)}
+        exact = doc_text(doc)
+        texts = ((exact, self.exact), (_loose_form(exact), self.loose))
         spans: dict[tuple[int, int], set[str]] = {}
-        for token in doc:
-            for loose, index in ((False, self.exact), (True, self.loose)):
-                text = texts[loose]
-                prefix = _first_letters(text[token.idx : token.idx + len(token)])
-                for name, keys in index.get(prefix, ()):
-                    end = ends.get(token.idx + len(name))
-                    if end is not None and text.startswith(name, token.idx):
-                        spans.setdefault((token.i, end), set()).update(keys)
+        for i, (idx, length) in enumerate(bounds):
+            for text, index in texts:
+                for name, keys in index.get(_first_letters(text[idx : idx + length]), ()):
+                    end = ends.get(idx + len(name))
+                    if end is not None and text.startswith(name, idx):
+                        spans.setdefault((i, end), set()).update(keys)
         found = []
         for (start, end), found_keys in sorted(spans.items()):
             entries = sorted(
@@ -141,6 +144,7 @@ def _loose_form(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text.translate(_QUOTES))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked once or twice for every word of every article
 def _first_letters(text: str) -> str:
     """The letters a name starts with: 'U' of 'U.S. Army', 'al' of 'al-Asad'."""
     match = _FIRST_LETTERS.match(text)

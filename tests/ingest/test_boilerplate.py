@@ -286,6 +286,15 @@ def test_boilerplate_sentences_are_not_block_headers(line: str) -> None:
             "Marines board a ship in Example Harbor, June 1, 2022.",
             "Marines board a ship in Example Harbor, June 1, 2022.",
         ),
+        # The copies may stand a few spaces or a tab apart; halves that differ stay whole.
+        (
+            "Sailors wave from the deck, May 3, 2021.   Sailors wave from the deck, May 3, 2021.",
+            "Sailors wave from the deck, May 3, 2021.",
+        ),
+        (
+            "Sailors wave from the deck today.\tSailors wave from the deck today!",
+            "Sailors wave from the deck today.\tSailors wave from the deck today!",
+        ),
         ("Talks, talks and more talks.", "Talks, talks and more talks."),
         ("Go, go, go.", "Go, go, go."),
         # Sentences about photographs are not credits.

@@ -99,6 +99,12 @@ BAD_FILES = [
         "control characters",
         id="binary-controls",
     ),
+    pytest.param(  # 11% of the bytes are controls no text holds; tabs and line ends are not
+        "mostly-text.txt",
+        b"\x07" * 11 + b"Troops\tleft\r\n" * 5 + b"x" * 19,
+        "control characters",
+        id="binary-controls-share",
+    ),
     pytest.param("latin1.txt", "Caf\u00e9 in Baghdad".encode("latin-1"), "offset 3", id="latin-1"),
     pytest.param("scan.pdf", b"%PDF-1.4 ...", "unsupported extension '.pdf'", id="pdf"),
 ]
