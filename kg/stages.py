@@ -334,24 +334,27 @@ def store_graphs(
     claims = _digest((recipe, consensus, sorted(sources.items())))
     entities_name = minter.entities_graph().value
     sources[entities_name] = _digest((recipe, entities))
-    made: list[NamedGraph] = []
+    # Each made only when the store takes it, so that one shared graph's quads are held
+    # at a time: at 100,000 articles the support and resolution graphs hold millions.
+    made: list[Callable[[], Iterable[NamedGraph]]] = []
     if not store.holds(entities_name, sources[entities_name]):
-        made.append(entity_graph(entities, minter))
+        made.append(lambda: [entity_graph(entities, minter)])
     supported = (minter.support_graph().value, minter.consensus_graph().value)
     sources.update((name, claims) for name in supported)
     if not all(store.holds(name, claims) for name in supported):
-        made += support_graphs(records, minter, consensus)
+        made.append(lambda: support_graphs(records, minter, consensus))
     resolution_name = minter.resolution_graph().value
     sources[resolution_name] = claims  # reasons, like claims, follow from the records
     if not store.holds(resolution_name, claims):
-        made.append(resolution_graph(*explained, minter))
+        made.append(lambda: [resolution_graph(*explained, minter)])
     chunks: Iterable[GraphChunk]
     if workers.remote:
         tasks = [(base_iri, batch) for batch in batches(todo, workers.jobs)]
         chunks = (chunk for batch in workers.map(graph_chunks, tasks) for chunk in batch)
     else:
         chunks = (graph_chunk(*article_graph(r, minter)) for r in todo)
-    changed = store.load(chain((graph_chunk(*graph) for graph in made), chunks))
+    shared = (graph_chunk(*graph) for make in made for graph in make())
+    changed = store.load(chain(shared, chunks))
     store.made_from(sources)
     dropped = store.keep_only(set(sources))
     store.commit()
