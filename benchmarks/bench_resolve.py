@@ -407,6 +407,15 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
+def _progress(articles: int, stage: str, seconds: float) -> None:
+    """A stage done, on stderr: a long run shows how far it got before its row is printed."""
+    print(
+        f"{articles} articles: {stage} done, {seconds:.1f} CPU s, peak RSS {_peak_rss_mb():.0f} MB",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def measure(articles: int, seed: int, stages: bool = False) -> dict[str, float]:
     """Resolve one synthetic corpus; seconds per call, counts and peak memory.
 
@@ -426,13 +435,16 @@ def measure(articles: int, seed: int, stages: bool = False) -> dict[str, float]:
     started = time.process_time()
     resolution = resolve(extractions, gazetteer)
     found["resolve_s"] = time.process_time() - started
+    _progress(articles, "resolve", found["resolve_s"])
     started = time.process_time()
     stats = EventStats()
     events = resolve_events(extractions, resolution, stats)
     found["events_s"] = time.process_time() - started
+    _progress(articles, "events", found["events_s"])
     started = time.process_time()
     roles = resolve_roles(extractions, resolution)
     found["roles_s"] = time.process_time() - started
+    _progress(articles, "roles", found["roles_s"])
     found.update(
         entities=len(resolution.entities),
         events=len(events),
@@ -447,6 +459,7 @@ def measure(articles: int, seed: int, stages: bool = False) -> dict[str, float]:
             started = time.process_time()
             result = _stored(store, extractions, resolution, events, roles)
             found["store_s"] = time.process_time() - started
+            _progress(articles, "store", found["store_s"])
             found["stored_rss_mb"] = _peak_rss_mb()
             found["quads"] = len(store.store)
             # As in `kg build`: what the build returns outlives it, not the
@@ -487,13 +500,12 @@ def _written_and_validated(result: BuildResult, out: Path) -> dict[str, float]:
     write_outputs(result, out)
     written = time.process_time() - started
     written_rss = _peak_rss_mb()
+    _progress(len(result.articles), "write", written)
     started = time.process_time()
     validate_build(result.store, result.changed, result.dropped)
-    return {
-        "write_s": written,
-        "written_rss_mb": written_rss,
-        "validate_s": time.process_time() - started,
-    }
+    validated = time.process_time() - started
+    _progress(len(result.articles), "validate", validated)
+    return {"write_s": written, "written_rss_mb": written_rss, "validate_s": validated}
 
 
 def _report(row: dict[str, float]) -> None:
@@ -541,7 +553,7 @@ def main() -> None:
                 *("--seed", str(args.seed), *(["--stages"] if args.stages else [])),
             ],
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,  # its progress goes on to stderr
             text=True,
         )
         _report(json.loads(child.stdout.splitlines()[-1]))
