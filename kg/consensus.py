@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from functools import partial
 
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
+from kg.chunks import GraphChunk, graph_chunk, subjects_chunk
 from kg.defaults import DEFAULT_CONSENSUS
-from kg.graph import ArticleRecords, IriMinter, NamedGraph, claim_statements, kg
+from kg.graph import ArticleRecords, IriMinter, Said, claim_statements, kg
 from kg.graphsource import GraphSource
 from kg.records import Article
 
@@ -79,10 +81,11 @@ def outlets(articles: Iterable[Article]) -> dict[str, str]:
     return {source: root(source) for source in parent}
 
 
-def support_graphs(
+def support_chunks(
     records: Sequence[ArticleRecords], minter: IriMinter, minimum: int = DEFAULT_CONSENSUS
-) -> tuple[NamedGraph, NamedGraph]:
-    """The support graph and the consensus graph of the articles `records` come from."""
+) -> tuple[GraphChunk, GraphChunk]:
+    """The support graph and the consensus graph of the articles `records` come from, as
+    the store loads them; the support graph made claim by claim (`subjects_chunk`)."""
     articles = [r.extraction.article for r in records]
     outlet_of = outlets(articles)
     publisher_of = {a.source_file: a.publisher for a in articles if a.publisher}
@@ -92,23 +95,27 @@ def support_graphs(
         for claim in claim_statements(record, minter):
             if claim[1] in CLAIM_PROPERTIES:
                 stated_by.setdefault(claim, set()).add(source)
-    support, consensus = minter.support_graph(), minter.consensus_graph()
-    support_quads: list[ox.Quad] = []
-    consensus_quads: list[ox.Quad] = []
-    for claim, sources in stated_by.items():
-        count = len({outlet_of[source] for source in sources})
-        node = minter.entity(f"claim/{_claim_digest(claim)}")
-        support_quads += [
-            ox.Quad(node, _SUBJECT, claim[0], support),
-            ox.Quad(node, _PREDICATE, claim[1], support),
-            ox.Quad(node, _OBJECT, claim[2], support),
-            ox.Quad(node, kg("supportCount"), ox.Literal(str(count), datatype=_INTEGER), support),
+
+    def count(sources: set[str]) -> int:
+        return len({outlet_of[source] for source in sources})
+
+    def supported(claim: Claim, sources: set[str]) -> list[Said]:
+        publishers = sorted({publisher_of[s] for s in sources if s in publisher_of})
+        return [
+            (_SUBJECT, claim[0]),
+            (_PREDICATE, claim[1]),
+            (_OBJECT, claim[2]),
+            (kg("supportCount"), ox.Literal(str(count(sources)), datatype=_INTEGER)),
+            *((kg("supportedBy"), ox.Literal(publisher)) for publisher in publishers),
         ]
-        for publisher in sorted({publisher_of[s] for s in sources if s in publisher_of}):
-            support_quads.append(ox.Quad(node, kg("supportedBy"), ox.Literal(publisher), support))
-        if count >= minimum:
-            consensus_quads.append(ox.Quad(*claim, consensus))
-    return (support, support_quads), (consensus, consensus_quads)
+
+    support, consensus = minter.support_graph(), minter.consensus_graph()
+    nodes = (
+        (minter.entity(f"claim/{_claim_digest(claim)}"), partial(supported, claim, sources))
+        for claim, sources in stated_by.items()
+    )
+    backed = [ox.Quad(*claim, consensus) for claim, s in stated_by.items() if count(s) >= minimum]
+    return subjects_chunk(support, nodes), graph_chunk(consensus, backed)
 
 
 def _claim_digest(claim: Claim) -> str:

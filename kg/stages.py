@@ -28,8 +28,8 @@ from kg.atomic import replace_as_set
 from kg.buildstore import BuildStore
 from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipeline_fingerprint
 from kg.changes import write_changes
-from kg.chunks import GraphChunk, graph_chunk, graph_chunks, records_digest
-from kg.consensus import support_graphs
+from kg.chunks import GraphChunk, graph_chunk, graph_chunks, records_digest, subjects_chunk
+from kg.consensus import support_chunks
 from kg.curation import Curation, CurationReport, curate
 from kg.defaults import (
     BUILD_VIEW_NODES,
@@ -43,11 +43,10 @@ from kg.gazetteer import pipeline_gazetteer
 from kg.graph import (
     ArticleRecords,
     IriMinter,
-    NamedGraph,
     article_graph,
     article_records,
     entity_graph,
-    resolution_graph,
+    resolution_subjects,
 )
 from kg.graphml import write_graphml
 from kg.graphsource import GraphSource
@@ -336,24 +335,25 @@ def store_graphs(
     sources[entities_name] = _digest((recipe, entities))
     # Each made only when the store takes it, so that one shared graph's quads are held
     # at a time: at 100,000 articles the support and resolution graphs hold millions.
-    made: list[Callable[[], Iterable[NamedGraph]]] = []
+    made: list[Callable[[], Iterable[GraphChunk]]] = []
     if not store.holds(entities_name, sources[entities_name]):
-        made.append(lambda: [entity_graph(entities, minter)])
+        made.append(lambda: [graph_chunk(*entity_graph(entities, minter))])
     supported = (minter.support_graph().value, minter.consensus_graph().value)
     sources.update((name, claims) for name in supported)
     if not all(store.holds(name, claims) for name in supported):
-        made.append(lambda: support_graphs(records, minter, consensus))
+        made.append(lambda: support_chunks(records, minter, consensus))
     resolution_name = minter.resolution_graph().value
     sources[resolution_name] = claims  # reasons, like claims, follow from the records
     if not store.holds(resolution_name, claims):
-        made.append(lambda: [resolution_graph(*explained, minter)])
+        decisions = resolution_subjects(*explained, minter)
+        made.append(lambda: [subjects_chunk(minter.resolution_graph(), decisions)])
     chunks: Iterable[GraphChunk]
     if workers.remote:
         tasks = [(base_iri, batch) for batch in batches(todo, workers.jobs)]
         chunks = (chunk for batch in workers.map(graph_chunks, tasks) for chunk in batch)
     else:
         chunks = (graph_chunk(*article_graph(r, minter)) for r in todo)
-    shared = (graph_chunk(*graph) for make in made for graph in make())
+    shared = (chunk for make in made for chunk in make())
     changed = store.load(chain(shared, chunks))
     store.made_from(sources)
     dropped = store.keep_only(set(sources))

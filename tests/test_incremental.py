@@ -370,17 +370,21 @@ def test_incremental_a_bad_file_is_reported_at_every_build(corpus: Path, tmp_pat
 
 @pytest.fixture
 def graphs_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the graphs the builds made, in order."""
-    import kg.stages
+    """The names of the graphs the builds made (handed to the store), in order."""
+    from kg.buildstore import BuildStore
 
     names: list[str] = []
-    graph_chunk = kg.stages.graph_chunk
+    load = BuildStore.load
 
-    def chunk_and_note(name, quads):
-        names.append(name.value)
-        return graph_chunk(name, quads)
+    def load_and_note(store, chunks):
+        def noted():
+            for chunk in chunks:
+                names.append(chunk.name)
+                yield chunk
 
-    monkeypatch.setattr(kg.stages, "graph_chunk", chunk_and_note)
+        return load(store, noted())
+
+    monkeypatch.setattr(BuildStore, "load", load_and_note)
     return names
 
 
