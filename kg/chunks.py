@@ -12,6 +12,7 @@ quads; a local build makes the same chunks in process.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -46,12 +47,11 @@ def subjects_chunk(name: ox.NamedNode, subjects: Iterable[Described]) -> GraphCh
     in order. A subject given twice is one subject, its quads once each.
     """
     ordered = sorted(subjects, key=_subject_form)
-    parts: list[bytes] = []
+    written = io.BytesIO()  # grown in place, and its bytes handed over without a copy
     for _, same in groupby(ordered, key=_subject_form):
         quads = {ox.Quad(node, p, o, name): None for node, describe in same for p, o in describe()}
-        parts.append(ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS) or b"")
-    del ordered  # before the join doubles the bytes
-    nquads = b"".join(parts)
+        ox.serialize(sorted(quads, key=str), written, format=ox.RdfFormat.N_QUADS)
+    nquads = written.getvalue()
     return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
 
 
