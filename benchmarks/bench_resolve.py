@@ -27,7 +27,9 @@ N-Quads, JSON-LD, GraphML, the HTML view) and the SHACL check.
 Prints per size: records, CPU seconds per 1,000 articles for each call
 (CPU time, so that other work on the machine does not count), the events
 weighed and pairs of facts compared per claim (`EventStats`), and peak RSS
-(the records alone, and with resolution).
+(the records alone, and at the end; with `--stages` also the peak so far
+after resolution, after the store and after the writers, so that the stage
+that raised it shows).
 """
 
 from __future__ import annotations
@@ -405,6 +407,15 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
+def _progress(articles: int, stage: str, seconds: float) -> None:
+    """A stage done, on stderr: a long run shows how far it got before its row is printed."""
+    print(
+        f"{articles} articles: {stage} done, {seconds:.1f} CPU s, peak RSS {_peak_rss_mb():.0f} MB",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def measure(articles: int, seed: int, stages: bool = False) -> dict[str, float]:
     """Resolve one synthetic corpus; seconds per call, counts and peak memory.
 
@@ -424,13 +435,16 @@ def measure(articles: int, seed: int, stages: bool = False) -> dict[str, float]:
     started = time.process_time()
     resolution = resolve(extractions, gazetteer)
     found["resolve_s"] = time.process_time() - started
+    _progress(articles, "resolve", found["resolve_s"])
     started = time.process_time()
     stats = EventStats()
     events = resolve_events(extractions, resolution, stats)
     found["events_s"] = time.process_time() - started
+    _progress(articles, "events", found["events_s"])
     started = time.process_time()
     roles = resolve_roles(extractions, resolution)
     found["roles_s"] = time.process_time() - started
+    _progress(articles, "roles", found["roles_s"])
     found.update(
         entities=len(resolution.entities),
         events=len(events),
@@ -439,11 +453,14 @@ def measure(articles: int, seed: int, stages: bool = False) -> dict[str, float]:
         comparisons=stats.comparisons / found["claims"],
     )
     if stages:
+        found["resolved_rss_mb"] = _peak_rss_mb()
         with tempfile.TemporaryDirectory(prefix="bench-resolve-") as folder:
             store = BuildStore(Path(folder) / "store")
             started = time.process_time()
             result = _stored(store, extractions, resolution, events, roles)
             found["store_s"] = time.process_time() - started
+            _progress(articles, "store", found["store_s"])
+            found["stored_rss_mb"] = _peak_rss_mb()
             found["quads"] = len(store.store)
             # As in `kg build`: what the build returns outlives it, not the
             # extractions, the resolution's tables or the per-article records.
@@ -482,9 +499,13 @@ def _written_and_validated(result: BuildResult, out: Path) -> dict[str, float]:
     started = time.process_time()
     write_outputs(result, out)
     written = time.process_time() - started
+    written_rss = _peak_rss_mb()
+    _progress(len(result.articles), "write", written)
     started = time.process_time()
     validate_build(result.store, result.changed, result.dropped)
-    return {"write_s": written, "validate_s": time.process_time() - started}
+    validated = time.process_time() - started
+    _progress(len(result.articles), "validate", validated)
+    return {"write_s": written, "written_rss_mb": written_rss, "validate_s": validated}
 
 
 def _report(row: dict[str, float]) -> None:
@@ -492,6 +513,8 @@ def _report(row: dict[str, float]) -> None:
     total = row["resolve_s"] + row["events_s"] + row["roles_s"]
     later = ("store_s", "write_s", "validate_s")
     after = "".join(f" {row[key] * per:>9.3f}" for key in later if key in row)
+    peaks = ("resolved_rss_mb", "stored_rss_mb", "written_rss_mb")
+    after += "".join(f" {row[key]:>9.0f}" for key in peaks if key in row)
     print(
         f"{int(row['articles']):>8} {int(row['mentions']):>9} {int(row['claims']):>8}"
         f" {int(row['entities']):>8} {int(row['events']):>8}"
@@ -521,6 +544,7 @@ def main() -> None:
         f" {'resolve':>9} {'events':>9} {'roles':>9} {'total':>9}"
         f" {'weighed':>7} {'pairs':>7} {'records':>9} {'peak':>9}"
         + (f" {'store':>9} {'write':>9} {'validate':>9}" if args.stages else "")
+        + (f" {'rss:res':>9} {'rss:store':>9} {'rss:write':>9}" if args.stages else "")
     )
     for size in args.articles:
         child = subprocess.run(
@@ -529,7 +553,7 @@ def main() -> None:
                 *("--seed", str(args.seed), *(["--stages"] if args.stages else [])),
             ],
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,  # its progress goes on to stderr
             text=True,
         )
         _report(json.loads(child.stdout.splitlines()[-1]))

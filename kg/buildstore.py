@@ -181,10 +181,15 @@ class BuildStore:
                         delta.apply(self.store)
                         continue
                     self.store.remove_graph(name)
+                if len(chunk.nquads) >= LOAD_BATCH and batch:
+                    # loaded alone: joined to the batch, the graph's bytes (a gigabyte for the
+                    # resolution graph of 100,000 articles) would be held twice
+                    loads.submit(b"".join(batch))
+                    batch, size = [], 0
                 batch.append(chunk.nquads)
                 size += len(chunk.nquads)
                 if size >= LOAD_BATCH:
-                    loads.submit(b"".join(batch))
+                    loads.submit(b"".join(batch))  # one chunk alone: itself, not a copy
                     batch, size = [], 0
             if batch:
                 loads.submit(b"".join(batch))

@@ -26,13 +26,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
 from kg.defaults import DEFAULT_CONSENSUS
-from kg.graph import ArticleRecords, IriMinter, NamedGraph, claim_statements, kg
+from kg.chunks import GraphChunk, graph_chunk, subjects_chunk
+from kg.graph import ArticleRecords, IriMinter, Said, claim_statements, kg
 from kg.graphsource import GraphSource
 from kg.memo import keep_pickled, kept_pickled
 from kg.records import Article
@@ -141,26 +143,23 @@ def tally(
     return Tally(claims_of, backing), terms
 
 
-def support_graphs(
-    records: Sequence[ArticleRecords], minter: IriMinter, minimum: int = DEFAULT_CONSENSUS
-) -> tuple[NamedGraph, NamedGraph]:
-    """The support graph and the consensus graph of the articles `records` come from."""
-    counted, terms = tally(records, minter)
-    return support_of(counted, terms, minter, minimum)
-
-
-def support_of(
+def support_chunks(
     counted: Tally, terms: Mapping[ClaimText, Claim], minter: IriMinter, minimum: int
-) -> tuple[NamedGraph, NamedGraph]:
-    """The support and consensus graphs of a tally whose claims' terms are all in `terms`."""
+) -> tuple[GraphChunk, GraphChunk]:
+    """The support and consensus graphs of a tally whose claims' terms are all in `terms`,
+    as the store loads them; the support graph made claim by claim (`subjects_chunk`), so
+    that its quads (millions at 100,000 articles) are never all held at once."""
     support, consensus = minter.support_graph(), minter.consensus_graph()
-    support_quads: list[ox.Quad] = []
-    consensus_quads: list[ox.Quad] = []
-    for text, backing in counted.backing.items():
-        support_quads += _support_quads(terms[text], backing, minter, support)
-        if backing[0] >= minimum:
-            consensus_quads.append(ox.Quad(*terms[text], consensus))
-    return (support, support_quads), (consensus, consensus_quads)
+    nodes = (
+        (_claim_node(terms[text], minter), partial(_support_said, terms[text], backing))
+        for text, backing in counted.backing.items()
+    )
+    backed = [
+        ox.Quad(*terms[text], consensus)
+        for text, backing in counted.backing.items()
+        if backing[0] >= minimum
+    ]
+    return subjects_chunk(support, nodes), graph_chunk(consensus, backed)
 
 
 def support_changes(
@@ -190,15 +189,24 @@ def support_changes(
 def _support_quads(
     claim: Claim, backing: Backing, minter: IriMinter, support: ox.NamedNode
 ) -> list[ox.Quad]:
+    node = _claim_node(claim, minter)
+    return [ox.Quad(node, p, o, support) for p, o in _support_said(claim, backing)]
+
+
+def _support_said(claim: Claim, backing: Backing) -> list[Said]:
+    """What the support graph says of `claim`'s node: its terms and what backs it."""
     count, publishers = backing
-    node = minter.entity(f"claim/{_claim_digest(claim)}")
     return [
-        ox.Quad(node, _SUBJECT, claim[0], support),
-        ox.Quad(node, _PREDICATE, claim[1], support),
-        ox.Quad(node, _OBJECT, claim[2], support),
-        ox.Quad(node, kg("supportCount"), ox.Literal(str(count), datatype=_INTEGER), support),
-        *(ox.Quad(node, kg("supportedBy"), ox.Literal(p), support) for p in publishers),
+        (_SUBJECT, claim[0]),
+        (_PREDICATE, claim[1]),
+        (_OBJECT, claim[2]),
+        (kg("supportCount"), ox.Literal(str(count), datatype=_INTEGER)),
+        *((kg("supportedBy"), ox.Literal(p)) for p in publishers),
     ]
+
+
+def _claim_node(claim: Claim, minter: IriMinter) -> ox.NamedNode:
+    return minter.entity(f"claim/{_claim_digest(claim)}")
 
 
 def _claim(text: ClaimText) -> Claim:

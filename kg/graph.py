@@ -27,9 +27,9 @@ which matters to stores such as Virtuoso that keep one value per instant.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
@@ -44,6 +44,7 @@ from kg.records import (
     ARTICLE_PATH,
     Article,
     ArticleExtraction,
+    ClaimTie,
     Entity,
     Event,
     EventClaim,
@@ -202,13 +203,35 @@ def entity_graph(entities: Iterable[Entity], minter: IriMinter) -> NamedGraph:
     return graph.name, graph.quads()
 
 
+Said = tuple[ox.NamedNode, ox.NamedNode | ox.Literal]  # a predicate and an object
+# A subject, and what says the rest of its statements when asked: a big graph can then be
+# made subject by subject (`kg.chunks.subjects_chunk`), never holding all its quads.
+Described = tuple[ox.NamedNode, Callable[[], Iterable[Said]]]
+
+
 def resolution_graph(
     reasons: Iterable[FormReason],
     events: Iterable[Event],
     roles: Iterable[Role],
     minter: IriMinter,
 ) -> NamedGraph:
-    """Each decision that made one node of many, with its rule and articles.
+    """Each decision that made one node of many, with its rule and articles (see
+    `resolution_subjects`), as quads."""
+    graph = _Graph(minter.resolution_graph())
+    for node, describe in resolution_subjects(reasons, events, roles, minter):
+        for predicate, obj in describe():
+            graph.add(node, predicate, obj)
+    return graph.name, graph.quads()
+
+
+def resolution_subjects(
+    reasons: Iterable[FormReason],
+    events: Iterable[Event],
+    roles: Iterable[Role],
+    minter: IriMinter,
+) -> Iterator[Described]:
+    """Each decision that made one node of many, with its rule and articles, one subject at
+    a time (the resolution graph: `resolution_graph`).
 
     An entity's decision is one node per form and rule (`FormReason`), its
     articles listed once; an event's, one node per article that joined it
@@ -217,7 +240,6 @@ def resolution_graph(
     are digests of what they join, so a rebuild names the same decision the
     same way.
     """
-    graph = _Graph(minter.resolution_graph())
     articles: dict[str, ox.NamedNode] = {}
 
     def article(source: str) -> ox.NamedNode:
@@ -227,29 +249,37 @@ def resolution_graph(
         return found
 
     def decision(node: str, rule: str, part: str) -> ox.NamedNode:
-        iri = minter.entity(f"merge/{_digest(node, rule, part)}")
-        graph.add(iri, kg("mergedInto"), minter.entity(node))
-        graph.add(iri, kg("mergeRule"), kg(rule))
-        return iri
+        return minter.entity(f"merge/{_digest(node, rule, part)}")
+
+    def merged(node: str, rule: str, sources: Iterable[str]) -> list[Said]:
+        return [
+            (kg("mergedInto"), minter.entity(node)),
+            (kg("mergeRule"), kg(rule)),
+            *((kg("mergedFrom"), article(source)) for source in sources),
+        ]
+
+    def form(reason: FormReason) -> list[Said]:
+        said = merged(reason.entity, reason.rule, reason.articles)
+        return [*said, (kg("surfaceForm"), ox.Literal(reason.form))]
+
+    def tied(event: str, tie: ClaimTie) -> list[Said]:
+        return [
+            *merged(event, tie.rule, (tie.article,)),
+            (kg("tiedTo"), article(tie.tied_to)),
+            *((kg("sharedArgument"), minter.entity(key)) for key in tie.shared),
+        ]
 
     for reason in reasons:
-        iri = decision(reason.entity, reason.rule, reason.form)
-        graph.add(iri, kg("surfaceForm"), ox.Literal(reason.form))
-        for source in reason.articles:
-            graph.add(iri, kg("mergedFrom"), article(source))
+        yield decision(reason.entity, reason.rule, reason.form), partial(form, reason)
     for event in events:
         for tie in event.joined:
-            iri = decision(event.key, tie.rule, tie.article)
-            graph.add(iri, kg("mergedFrom"), article(tie.article))
-            graph.add(iri, kg("tiedTo"), article(tie.tied_to))
-            for key in tie.shared:
-                graph.add(iri, kg("sharedArgument"), minter.entity(key))
+            yield decision(event.key, tie.rule, tie.article), partial(tied, event.key, tie)
     for role in roles:
         for holder in role.inferred:
-            iri = decision(role.key, holder.rule, "")
-            for source in holder.articles:
-                graph.add(iri, kg("mergedFrom"), article(source))
-    return graph.name, graph.quads()
+            yield (
+                decision(role.key, holder.rule, ""),
+                partial(merged, role.key, holder.rule, holder.articles),
+            )
 
 
 def _digest(*parts: str) -> str:

@@ -29,7 +29,16 @@ from kg.buildstore import BuildStore
 from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipeline_fingerprint
 from kg.changes import write_changes
 from kg.chunks import GraphChunk, graph_chunk, graph_chunks, patched_chunk, records_digest
-from kg.consensus import Tally, counting, keep_tally, kept_tally, support_changes, support_of, tally
+from kg.chunks import subjects_chunk
+from kg.consensus import (
+    Tally,
+    counting,
+    keep_tally,
+    kept_tally,
+    support_changes,
+    support_chunks,
+    tally,
+)
 from kg.curation import Curation, CurationReport, curate
 from kg.decisions import Decisions, decision_changes, decision_items
 from kg.decoded import DecodedPack
@@ -48,7 +57,7 @@ from kg.graph import (
     article_graph,
     article_records,
     entity_graph,
-    resolution_graph,
+    resolution_subjects,
 )
 from kg.graphml import write_graphml
 from kg.graphsource import GraphSource
@@ -344,9 +353,11 @@ def store_graphs(
     claims = _digest((recipe, consensus, sorted(sources.items())))
     entities_name = minter.entities_graph().value
     sources[entities_name] = _digest((recipe, entities))
-    made: list[GraphChunk] = []
+    # Each made only when the store takes it, so that one shared graph's quads are held
+    # at a time: at 100,000 articles the support and resolution graphs hold millions.
+    made: list[Callable[[], Iterable[GraphChunk]]] = []
     if not store.holds(entities_name, sources[entities_name]):
-        made.append(graph_chunk(*entity_graph(entities, minter)))
+        made.append(lambda: [graph_chunk(*entity_graph(entities, minter))])
     supported = (minter.support_graph().value, minter.consensus_graph().value)
     sources.update((name, claims) for name in supported)
     tallied: Tally | None = None
@@ -355,21 +366,22 @@ def store_graphs(
             r.extraction.article.source_file: sources[minter.article(r.extraction.article).value]
             for r in records
         }
-        support, tallied = _support_chunks(store, records, digests, minter, minimum=consensus)
-        made += support
+        make_support, tallied = _support_chunks(store, records, digests, minter, minimum=consensus)
+        made.append(make_support)
     resolution_name = minter.resolution_graph().value
     sources[resolution_name] = claims  # reasons, like claims, follow from the records
     decisions: Decisions | None = None
     if not store.holds(resolution_name, claims):
-        resolution, decisions = _resolution_chunk(store, explained, minter)
-        made.append(resolution)
+        make_resolution, decisions = _resolution_chunk(store, explained, minter)
+        made.append(make_resolution)
     chunks: Iterable[GraphChunk]
     if workers.remote:
         tasks = [(base_iri, batch) for batch in batches(todo, workers.jobs)]
         chunks = (chunk for batch in workers.map(graph_chunks, tasks) for chunk in batch)
     else:
         chunks = (graph_chunk(*article_graph(r, minter)) for r in todo)
-    changed = store.load(chain(made, chunks))
+    shared = (chunk for make in made for chunk in make())
+    changed = store.load(chain(shared, chunks))
     if tallied is not None:
         digests_now = (store.manifest.graphs[supported[0]], store.manifest.graphs[supported[1]])
         keep_tally(store.folder / TALLY, _tally_recipe(minter, consensus), tallied, digests_now)
@@ -409,18 +421,23 @@ def _resolution_chunk(
     store: BuildStore,
     explained: tuple[Sequence[FormReason], Sequence[Event], Sequence[Role]],
     minter: IriMinter,
-) -> tuple[GraphChunk, Decisions]:
-    """The resolution graph's chunk, and the decisions it is made of (`kg.decisions`). When
-    the store holds the graph of the decisions the last build kept, only the decisions that
-    changed are made, and the graph's kept chunk patched with them."""
+) -> tuple[Callable[[], list[GraphChunk]], Decisions]:
+    """What makes the resolution graph's chunk, and the decisions it is made of
+    (`kg.decisions`). When the store holds the graph of the decisions the last build kept,
+    only the decisions that changed are made, and the graph's kept chunk patched with them;
+    else it is made decision by decision (`subjects_chunk`)."""
     name = minter.resolution_graph()
     decisions = decision_items(*explained)
     held = store.manifest.graphs.get(name.value)
     kept = kept_pickled(store.folder / DECISIONS, (_recipe(minter), held)) if held else None
     if held is None or not isinstance(kept, dict):
-        return graph_chunk(*resolution_graph(*explained, minter)), decisions
-    changes = decision_changes(kept, decisions, minter)
-    return patched_chunk(name, store.graph_nquads(name), held, *changes), decisions
+        return lambda: [subjects_chunk(name, resolution_subjects(*explained, minter))], decisions
+
+    def patched() -> list[GraphChunk]:
+        changes = decision_changes(kept, decisions, minter)
+        return [patched_chunk(name, store.graph_nquads(name), held, *changes)]
+
+    return patched, decisions
 
 
 def _support_chunks(
@@ -430,24 +447,26 @@ def _support_chunks(
     minter: IriMinter,
     *,
     minimum: int,
-) -> tuple[list[GraphChunk], Tally]:
-    """The support and consensus graphs' chunks (`kg.consensus`), and the tally they are made
-    of. When the store holds the graphs of the tally the last build kept, only the claims
-    whose backing changed are made, and the graphs' kept chunks patched with them."""
+) -> tuple[Callable[[], Sequence[GraphChunk]], Tally]:
+    """What makes the support and consensus graphs' chunks (`kg.consensus`), and the tally
+    they are made of. When the store holds the graphs of the tally the last build kept, only
+    the claims whose backing changed are made, and the graphs' kept chunks patched with them."""
     names = (minter.support_graph(), minter.consensus_graph())
     kept = kept_support(store, minter.base, minimum)
     held = [store.manifest.graphs.get(name.value, "") for name in names]
     counted, terms = tally(records, minter, digests=digests, kept=kept)
     if kept is None:
+        return lambda: support_chunks(counted, terms, minter, minimum), counted
+    before = kept
+
+    def patched() -> list[GraphChunk]:
+        changes = support_changes(before, counted, terms, minter, minimum)
         return [
-            graph_chunk(*graph) for graph in support_of(counted, terms, minter, minimum)
-        ], counted
-    changes = support_changes(kept, counted, terms, minter, minimum)
-    chunks = [
-        patched_chunk(name, store.graph_nquads(name), digest, *change)
-        for name, digest, change in zip(names, held, changes, strict=True)
-    ]
-    return chunks, counted
+            patched_chunk(name, store.graph_nquads(name), digest, *change)
+            for name, digest, change in zip(names, held, changes, strict=True)
+        ]
+
+    return patched, counted
 
 
 def _digest(value: object) -> str:

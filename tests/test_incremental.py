@@ -371,22 +371,20 @@ def test_incremental_a_bad_file_is_reported_at_every_build(corpus: Path, tmp_pat
 
 @pytest.fixture
 def graphs_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the graphs the builds made, in order."""
-    import kg.stages
-
+    """The names of the graphs the builds made (handed to the store), in order; a graph
+    patched with what changed in it is marked so."""
     names: list[str] = []
-    graph_chunk, patched_chunk = kg.stages.graph_chunk, kg.stages.patched_chunk
+    load = BuildStore.load
 
-    def chunk_and_note(name, quads):
-        names.append(name.value)
-        return graph_chunk(name, quads)
+    def load_and_note(store, chunks):
+        def noted():
+            for chunk in chunks:
+                names.append(f"{chunk.name} (patched)" if chunk.patched else chunk.name)
+                yield chunk
 
-    def patch_and_note(name, old, base, left, arrived):
-        names.append(f"{name.value} (patched)")
-        return patched_chunk(name, old, base, left, arrived)
+        return load(store, noted())
 
-    monkeypatch.setattr(kg.stages, "graph_chunk", chunk_and_note)
-    monkeypatch.setattr(kg.stages, "patched_chunk", patch_and_note)
+    monkeypatch.setattr(BuildStore, "load", load_and_note)
     return names
 
 

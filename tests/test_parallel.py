@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cache import ExtractionCache, article_key, pipeline_fingerprint
-from kg.chunks import graph_chunk, graph_chunks
+from kg.chunks import graph_chunk, graph_chunks, subjects_chunk
 from kg.cli import app
 from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_MODEL
 from kg.gazetteer import shipped_gazetteer
@@ -156,3 +156,27 @@ def test_a_pipeline_folder_is_fingerprinted_by_its_meta(tmp_path: Path):
     first = pipeline_fingerprint(str(tmp_path))
     (tmp_path / "meta.json").write_text('{"version": "1.0.1"}', encoding="utf-8")
     assert pipeline_fingerprint(str(tmp_path)) != first
+
+
+def test_subjects_chunk_is_the_graph_chunk_of_the_same_quads():
+    # Subjects whose IRIs prefix one another ('-' sorts before '>'), one given twice, and
+    # a literal to escape: line order, dedup and serialization must all be graph_chunk's.
+    name = pyoxigraph.NamedNode("https://example.org/graph/g")
+    p, q = (pyoxigraph.NamedNode(f"https://example.org/p{i}") for i in (1, 2))
+    a, a_b, b = (pyoxigraph.NamedNode(f"https://example.org/{s}") for s in ("a", "a-b", "b"))
+    said = {
+        a: [(p, b), (q, pyoxigraph.Literal('say "hi"\n'))],
+        a_b: [(q, a), (p, a)],
+        b: [
+            (
+                p,
+                pyoxigraph.Literal(
+                    "2", datatype=pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+                ),
+            )
+        ],
+    }
+    subjects = [(b, lambda: said[b]), (a, lambda: said[a]), (a_b, lambda: said[a_b])]
+    subjects.append((a, lambda: [(p, b), (p, a)]))
+    quads = [pyoxigraph.Quad(s, pr, o, name) for s, describe in subjects for pr, o in describe()]
+    assert subjects_chunk(name, subjects) == graph_chunk(name, list(set(quads)))

@@ -877,6 +877,8 @@ def test_validate_store_graph_by_graph_as_the_whole_graph(sample_quads, tmp_path
     assert set(validate_store(store).violations) == whole
     # chunks of a few hundred triples: entities met in one chunk are skipped in the next
     assert set(validate_store(store, chunk_triples=300).violations) == whole
+    # chunks smaller than a graph: graphs cut between subjects
+    assert set(validate_store(store, chunk_triples=20).violations) == whole
     assert set(validate_union(store).violations) == whole  # one pass, as a first build does
     assert (name == "nothing planted") == (whole == set())
 

@@ -98,12 +98,14 @@ class Blocks(Generic[G]):
     def __init__(self, world: World) -> None:
         self._world = world
         self._blocks: dict[tuple[EventType, Where], dict[When, list[G]]] = {}
-        self._filed_claims: dict[int, list[Facts]] = {}
+        # Each group's claims by their facts, each distinct value once: equal facts are filed
+        # alike, so the many articles that repeat a famous event's claim are filed once.
+        self._filed_claims: dict[int, dict[Facts, None]] = {}
         self._said: dict[int, _Said] = {}
 
     def add(self, group: G, event_type: EventType, facts: Facts) -> None:
         """File `group` under everything a new claim of it could be tied by."""
-        claims = self._filed_claims.setdefault(group.number, [])
+        claims = self._filed_claims.setdefault(group.number, {})
         said = self._said.get(group.number, _Said())
         now = said.adding(facts, self._spots(facts))
         if now != said:
@@ -116,8 +118,9 @@ class Blocks(Generic[G]):
             for held in moved:
                 self._file(group, event_type, held, now)
             self._said[group.number] = now
-        self._file(group, event_type, facts, now)
-        claims.append(facts)
+        if facts not in claims:  # else filed under `now` already, as the same facts
+            self._file(group, event_type, facts, now)
+            claims[facts] = None
 
     def candidates(self, event_type: EventType, claims: list[Facts]) -> Iterator[G]:
         """Every group that one of `claims` could be tied to, once each, oldest first.

@@ -31,6 +31,7 @@ from kg.records import (
 MentionRef = tuple[str, int]  # (article source_file, start offset in its body)
 # How a mention found its anchor: the rule of its name (see `_form_rules`).
 Anchoring = tuple[EntityMention, str, FormRule]
+Member = tuple[str, EntityMention, FormRule]  # an entity's mention: its article, the rule
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _NAME_PARTICLES = ("al-", "el-", "al ", "el ")
 _PERSON: tuple[EntityClass, ...] = ("Person",)
@@ -183,12 +184,12 @@ def _choose_label(names: Counter[str], entity_class: EntityClass) -> str:
     return min(names, key=rank)
 
 
-def _group_class(members: list[tuple[str, EntityMention]]) -> EntityClass:
+def _group_class(members: list[Member]) -> EntityClass:
     """The class its full names give an entity; a bare surname's tag elsewhere has no vote.
 
     'Kenneth Clarke' stays a person where 'Clarke' alone was tagged an organization.
     """
-    full = [m for _, m in members if not _is_single_word(m)] or [m for _, m in members]
+    full = [m for _, m, _ in members if not _is_single_word(m)] or [m for _, m, _ in members]
     classes = Counter(m.entity_class for m in full)
     return min(classes, key=lambda c: (-classes[c], ENTITY_CLASSES.index(c)))
 
@@ -203,17 +204,19 @@ def resolve(extractions: Sequence[ArticleExtraction], gazetteer: Gazetteer) -> R
 
     # A lone surname with no full name in its own article: the corpus may know it.
     corpus_surnames = anchors.person_surnames((m, a) for _, (m, a, _) in anchored)
-    groups: dict[str, list[tuple[str, EntityMention]]] = defaultdict(list)
-    rules: dict[MentionRef, FormRule] = {}  # the rule each mention's name joined by
-    for source, (mention, anchor, rule) in anchored:
+    # Each mention with the rule its name joined by, grouped by anchor; the anchoring
+    # list is let go as it is read (at 100,000 articles it holds millions of mentions).
+    groups: dict[str, list[Member]] = defaultdict(list)
+    anchored.reverse()
+    while anchored:
+        source, (mention, anchor, rule) = anchored.pop()
         if anchor.startswith("?") and _is_single_word(mention):
             candidates = corpus_surnames.get(anchor[1:], set())
             if len(candidates) == 1:
                 anchor, rule = next(iter(candidates)), "SurnameInCorpus"
             elif _unresolved_lone_name(mention, anchor):
                 continue  # 'Herculean' tagged a person: no one we can tell
-        groups[anchor].append((source, mention))
-        rules[(source, mention.start)] = rule
+        groups[anchor].append((source, mention, rule))
 
     entities: list[Entity] = []
     mention_entity: dict[MentionRef, str] = {}
@@ -224,9 +227,9 @@ def resolve(extractions: Sequence[ArticleExtraction], gazetteer: Gazetteer) -> R
         entity = _make_entity(anchor, members, gazetteer, taken)
         taken.add(entity.key)
         entities.append(entity)
-        for source, mention in members:
+        for source, mention, _ in members:
             mention_entity[(source, mention.start)] = entity.key
-        reasons.extend(_form_reasons(entity, members, rules, gazetteer.entries.get(anchor)))
+        reasons.extend(_form_reasons(entity, members, gazetteer.entries.get(anchor)))
     # A ministry or a president acts for a state that the text may never name; the
     # state still needs its node, since events and roles point at it.
     named = {e.key for e in entities}
@@ -238,15 +241,12 @@ def resolve(extractions: Sequence[ArticleExtraction], gazetteer: Gazetteer) -> R
 
 
 def _form_reasons(
-    entity: Entity,
-    members: list[tuple[str, EntityMention]],
-    rules: dict[MentionRef, FormRule],
-    entry: GazetteerEntry | None,
+    entity: Entity, members: list[Member], entry: GazetteerEntry | None
 ) -> Iterator[FormReason]:
     """Each form of an entity's mentions with the rule that joined it, and the articles."""
     found: dict[tuple[str, FormRule], set[str]] = defaultdict(set)
-    for source, mention in members:
-        for form, rule in _form_rules(mention, rules[(source, mention.start)], entry, entity):
+    for source, mention, joined_by in members:
+        for form, rule in _form_rules(mention, joined_by, entry, entity):
             found[(form, rule)].add(source)
     for (form, rule), sources in found.items():
         yield FormReason(entity.key, form, rule, tuple(sorted(sources)))
@@ -278,12 +278,12 @@ def _form_rules(
 
 def _make_entity(
     anchor: str,
-    members: list[tuple[str, EntityMention]],
+    members: list[Member],
     gazetteer: Gazetteer,
     taken: set[str],
 ) -> Entity:
-    forms = {form for _, m in members for form in (m.name, *m.forms)}
-    articles = tuple(sorted({source for source, _ in members}))
+    forms = {form for _, m, _ in members for form in (m.name, *m.forms)}
+    articles = tuple(sorted({source for source, _, _ in members}))
     entry = gazetteer.entries.get(anchor)
     if entry is not None:
         return Entity(
@@ -298,7 +298,7 @@ def _make_entity(
             acts_for=entry.acts_for,
         )
     entity_class = _group_class(members)
-    label = _choose_label(Counter(m.name for _, m in members), entity_class)
+    label = _choose_label(Counter(m.name for _, m, _ in members), entity_class)
     key = f"{CLASS_FOLDERS[entity_class]}/{slugify(label)}"
     if key in taken:  # a different entity already has this slug: keep both, stably
         key = f"{key}-{slugify(anchor[1:])[:24]}"
@@ -308,5 +308,5 @@ def _make_entity(
         label=label,
         alt_labels=tuple(sorted(forms - {label})),
         articles=articles,
-        acts_for=tuple(sorted({s for _, m in members for s in m.acts_for})),
+        acts_for=tuple(sorted({s for _, m, _ in members for s in m.acts_for})),
     )
