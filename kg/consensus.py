@@ -32,7 +32,6 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
-from kg.defaults import DEFAULT_CONSENSUS
 from kg.chunks import GraphChunk, graph_chunk, subjects_chunk
 from kg.graph import ArticleRecords, IriMinter, Said, claim_statements, kg
 from kg.graphsource import GraphSource

@@ -28,8 +28,14 @@ from kg.atomic import replace_as_set
 from kg.buildstore import BuildStore
 from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipeline_fingerprint
 from kg.changes import write_changes
-from kg.chunks import GraphChunk, graph_chunk, graph_chunks, patched_chunk, records_digest
-from kg.chunks import subjects_chunk
+from kg.chunks import (
+    GraphChunk,
+    graph_chunk,
+    graph_chunks,
+    patched_chunk,
+    records_digest,
+    subjects_chunk,
+)
 from kg.consensus import (
     Tally,
     counting,

@@ -4,8 +4,8 @@ Drawn with matplotlib's SVG backend (offline, no display): for each place a
 panel of the stated levels (troops before and after a drawdown or
 deployment, and standing levels) against their dates, each source's
 figures joined as steps in its own marker, a figure other sources give
-differently ringed in red (past `MAX_SOURCES` sources a place, the rest in
-grey). Figures without a date are left out (the table
+differently ringed in red (past `MAX_SOURCES` sources a place, the rest as
+grey points). Figures without a date are left out (the table
 of `kg timeline` has them). The same rows always give the same bytes: the
 SVG's ids are salted with a constant and it carries no date.
 """
@@ -19,7 +19,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
 from itertools import cycle
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -37,6 +37,11 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 _DISPUTED = "#c0392b"
 _OTHERS = "#b0b0b0"
 MAX_SOURCES = 8  # sources with a marker and a legend entry of their own, per place
+# How the other sources' figures and the disputed ones are marked (`Axes.scatter`).
+_GREY_POINTS: dict[str, Any] = {"s": 10, "color": _OTHERS, "zorder": 1}
+_RINGS: dict[str, Any] = {
+    "s": 160, "facecolors": "none", "edgecolors": _DISPUTED, "linewidths": 1.5, "zorder": 3
+}  # fmt: skip
 MAX_NODE_CHARTS = 12  # charts in the view's side panel: the drawn places with most levels
 CHARTS_MEMO = "charts"  # the build's memo table of the charts it drew (kg.memo)
 
@@ -90,31 +95,33 @@ def panels_svg(panels: Sequence[tuple[str, Sequence[TroopFigure]]]) -> str:
 
 
 def _draw_place(panel: Axes, place: str, levels: list[tuple[TroopFigure, date]]) -> None:
-    """One panel: each source's levels as steps over time; disputed figures ringed."""
+    """One panel: each source's levels as steps over time (past `MAX_SOURCES`, grey points);
+    disputed figures ringed."""
     sources: dict[str, list[tuple[date, int, int, bool]]] = {}
     for row, day in levels:
         source = row.publisher or row.article.rsplit("/article/", 1)[-1]
         point = (day, LEVELS.index(row.measure), row.troops, bool(row.disputed))
         sources.setdefault(source, []).append(point)  # on one date: before, level, after
     markers = cycle(_MARKERS)
-    # The sources giving the most figures get a marker and a legend entry each; the rest
-    # are drawn alike in grey, so a place an archive reports often stays readable.
+    # The sources giving the most figures get steps, a marker and a legend entry each; the
+    # rest are grey points, all in one collection (a line each cost a chart of a place an
+    # archive reports often a tenth of a second), so such a place stays readable.
     named = sorted(sorted(sources), key=lambda source: -len(sources[source]))[:MAX_SOURCES]
+    grey: list[tuple[date, int]] = []
+    ringed: list[tuple[date, int]] = []
     for source in sorted(sources):
         points = sorted(sources[source])
-        days = np.array([p[0] for p in points], dtype="datetime64[D]")
-        troops = [p[2] for p in points]
+        ringed += [(day, troops) for day, _, troops, disputed in points if disputed]
         if source in named:
+            days = np.array([p[0] for p in points], dtype="datetime64[D]")
+            troops = [p[2] for p in points]
             panel.step(days, troops, where="post", marker=next(markers), label=source)
         else:
-            panel.step(days, troops, where="post", marker=".", color=_OTHERS, linewidth=0.6)
-        ringed = [(d, t) for d, _, t, disputed in points if disputed]
-        if ringed:
-            ringed_days = np.array([d for d, _ in ringed], dtype="datetime64[D]")
-            panel.scatter(
-                ringed_days, [t for _, t in ringed], s=160,
-                facecolors="none", edgecolors=_DISPUTED, linewidths=1.5, zorder=3,
-            )  # fmt: skip
+            grey += [(day, troops) for day, _, troops, _ in points]
+    for found, style in ((grey, _GREY_POINTS), (ringed, _RINGS)):
+        if found:
+            days = np.array([day for day, _ in found], dtype="datetime64[D]")
+            panel.scatter(days, [troops for _, troops in found], **style)
     panel.set_title(f"{place}: troops as each source states them", loc="left", fontsize=10)
     panel.set_ylabel("troops")
     panel.set_ylim(bottom=0)
