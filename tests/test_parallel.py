@@ -180,3 +180,35 @@ def test_subjects_chunk_is_the_graph_chunk_of_the_same_quads():
     subjects.append((a, lambda: [(p, b), (p, a)]))
     quads = [pyoxigraph.Quad(s, pr, o, name) for s, describe in subjects for pr, o in describe()]
     assert subjects_chunk(name, subjects) == graph_chunk(name, list(set(quads)))
+
+
+def test_buildstore_loads_a_graph_bigger_than_a_batch_piece_by_piece(monkeypatch, tmp_path):
+    import kg.buildstore
+
+    monkeypatch.setattr(kg.buildstore, "LOAD_BATCH", 300)  # about two lines a piece
+    name = pyoxigraph.NamedNode("https://example.org/graph/big")
+    quads = [
+        pyoxigraph.Quad(
+            pyoxigraph.NamedNode(f"https://example.org/claim/{n}"),
+            pyoxigraph.NamedNode("https://example.org/says"),
+            pyoxigraph.Literal(f"statement {n}\nover two lines"),
+            name,
+        )
+        for n in range(40)
+    ]
+    small = pyoxigraph.NamedNode("https://example.org/graph/small")
+    tiny = [pyoxigraph.Quad(small, small, small, small)]
+    loaded: list[int] = []
+    submit = kg.buildstore._BackgroundLoads.submit
+
+    def noted(loads, nquads):
+        loaded.append(len(nquads))
+        submit(loads, nquads)
+
+    monkeypatch.setattr(kg.buildstore._BackgroundLoads, "submit", noted)
+    store = kg.buildstore.BuildStore(tmp_path / "store")
+    big = graph_chunk(name, quads)
+    assert len(big.nquads) > 10 * kg.buildstore.LOAD_BATCH
+    assert store.load([graph_chunk(small, tiny), big]) == [small.value, name.value]
+    assert set(store.store) == {*quads, *tiny}
+    assert len(loaded) > 10 and max(loaded) < 2 * kg.buildstore.LOAD_BATCH
