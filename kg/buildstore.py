@@ -291,9 +291,18 @@ class BuildStore:
             return None
         return kept if hashlib.sha256(kept).hexdigest() == digest else None
 
-    def graph_nquads(self, name: ox.NamedNode) -> bytes:
-        """One graph's quads as N-Quads, sorted: its chunk file, or read from the store."""
-        digest = self.manifest.graphs.get(name.value) if self._vouching else None
+    def vouched_digest(self, name: ox.NamedNode) -> str | None:
+        """The digest of graph `name` as the store holds it, if the manifest vouches for it."""
+        return self.manifest.graphs.get(name.value) if self._vouching else None
+
+    def graph_nquads(self, name: ox.NamedNode, vouched: str | None = None) -> bytes:
+        """One graph's quads as N-Quads, sorted: its chunk file, or read from the store.
+
+        `vouched` is what `vouched_digest` said of the graph earlier in this build, while
+        the graph was not yet loaded again: its chunk is the graph's even once loading
+        other graphs has made the manifest stop vouching.
+        """
+        digest = vouched or self.vouched_digest(name)
         if digest is not None:
             kept = self._kept_chunk(digest)
             if kept is not None:

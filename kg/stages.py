@@ -438,10 +438,11 @@ def _resolution_chunk(
     kept = kept_pickled(store.folder / DECISIONS, (_recipe(minter), held)) if held else None
     if held is None or not isinstance(kept, dict):
         return lambda: [subjects_chunk(name, resolution_subjects(*explained, minter))], decisions
+    vouched = store.vouched_digest(name)  # made later, once other graphs are loaded
 
     def patched() -> list[GraphChunk]:
         changes = decision_changes(kept, decisions, minter)
-        return [patched_chunk(name, store.graph_nquads(name), held, *changes)]
+        return [patched_chunk(name, store.graph_nquads(name, vouched), held, *changes)]
 
     return patched, decisions
 
@@ -464,12 +465,13 @@ def _support_chunks(
     if kept is None:
         return lambda: support_chunks(counted, terms, minter, minimum), counted
     before = kept
+    vouched = [store.vouched_digest(name) for name in names]  # made later (see above)
 
     def patched() -> list[GraphChunk]:
         changes = support_changes(before, counted, terms, minter, minimum)
         return [
-            patched_chunk(name, store.graph_nquads(name), digest, *change)
-            for name, digest, change in zip(names, held, changes, strict=True)
+            patched_chunk(name, store.graph_nquads(name, sure), digest, *change)
+            for name, digest, sure, change in zip(names, held, vouched, changes, strict=True)
         ]
 
     return patched, counted

@@ -12,6 +12,7 @@ SVG's ids are salted with a constant and it carries no date.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import io
 import re
@@ -158,13 +159,20 @@ def _kept_chart(panels: Sequence[tuple[str, Sequence[TroopFigure]]]) -> str:
     memos = current_memos()
     if memos is None:
         return panels_svg(panels)
-    table = memos.table(CHARTS_MEMO, importlib.metadata.version("matplotlib"))
+    table = memos.table(CHARTS_MEMO, _matplotlib_version())
     digest = memo_key([(name, list(rows)) for name, rows in panels]).hex()
     svg = table.get(digest)
     if svg is None:
         svg = panels_svg(panels)
         table.put(digest, svg, subjects=set(), graphs=set())
     return str(svg)
+
+
+@functools.cache
+def _matplotlib_version() -> str:
+    """What, beside newskg's code and the rows, decides a chart's bytes (asking the
+    installed packages takes a tenth of a second)."""
+    return importlib.metadata.version("matplotlib")
 
 
 def stacked_svg(charts: Sequence[str]) -> str:
