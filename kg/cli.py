@@ -669,9 +669,11 @@ def timeline_command(
     typer.echo(render_timeline(rows, fmt), nl=False)  # type: ignore[arg-type]  # checked above
     if svg is not None:
         from kg.atomic import atomic_write_text  # noqa: PLC0415
-        from kg.timeline_chart import chart_places, timeline_svg  # noqa: PLC0415
+        from kg.timeline import figures_by_place  # noqa: PLC0415
+        from kg.timeline_chart import places_svg  # noqa: PLC0415
 
-        atomic_write_text(svg, timeline_svg(rows, chart_places(rows, limit=len(rows))))
+        places = figures_by_place(loaded.store, rows)
+        atomic_write_text(svg, places_svg(places, limit=len(places)))
 
 
 _CURATION_OPTION = typer.Option(

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import spacy
 
-from kg.atomic import replace_as_set
+from kg.atomic import atomic_write_text, replace_as_set
 from kg.buildstore import BuildStore
 from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipeline_fingerprint
 from kg.changes import write_changes
@@ -77,7 +77,7 @@ from kg.projection import project
 from kg.records import Article, ArticleExtraction, Entity, Event, FormReason, Role
 from kg.resolve import Resolution, resolve_events, resolve_roles
 from kg.timeline import figures_by_place, timeline
-from kg.timeline_chart import write_timeline_svg
+from kg.timeline_chart import MAX_PLACES, places_svg
 from kg.uptodate import file_stamp
 from kg.view import ViewStats, write_html
 
@@ -574,13 +574,8 @@ def write_outputs(
                     write_graphml(projection, out)
         with _timed(result.timings, "write timeline"):
             figures = timeline(store.store)  # for the chart and the page's panels
-            places = figures_by_place(store.store, figures)
-            named = {
-                iri: (projection.nodes[iri].label, rows)
-                for iri, rows in places.items()
-                if iri in projection.nodes
-            }
-            write_timeline_svg(named, staging / TIMELINE_FILE)
+            chart = places_svg(figures_by_place(store.store, figures), MAX_PLACES)
+            atomic_write_text(staging / TIMELINE_FILE, chart)
         with _timed(result.timings, "write html"):
             view = write_html(
                 shown,

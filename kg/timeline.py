@@ -28,6 +28,7 @@ from typing import Literal, get_args
 
 import pyoxigraph as ox
 
+from kg.graphsource import smallest_text
 from kg.memo import MemoTable, current_memos
 from kg.names import match_key
 from kg.namespaces import KG, PREFIX_IRIS
@@ -198,15 +199,24 @@ def _names(store: ox.Store, event: str, role: str, key: str) -> bool:
     return False
 
 
-def figures_by_place(store: ox.Store, rows: Sequence[TroopFigure]) -> dict[str, list[TroopFigure]]:
-    """The rows of each place (IRI): those of events there or in a place inside it, as
-    `timeline(store, place=...)` lists them; in the order of `rows`."""
+PlaceFigures = dict[str, tuple[str, list[TroopFigure]]]  # place IRI → (its name, its rows)
+
+
+def figures_by_place(store: ox.Store, rows: Sequence[TroopFigure]) -> PlaceFigures:
+    """The name and rows of each place (by IRI): the rows of events there or in a place
+    inside it, as `timeline(store, place=...)` lists them, in the order of `rows`; the name
+    is the place's shortest label, as the view names its node."""
     places = functools.lru_cache(maxsize=None)(functools.partial(places_of, store))
     found: dict[str, list[TroopFigure]] = {}
     for row in rows:
         for place in sorted(places(row.event)):
             found.setdefault(place, []).append(row)
-    return found
+    return {place: (_place_name(store, place), found[place]) for place in found}
+
+
+def _place_name(store: ox.Store, place: str) -> str:
+    labels = store.quads_for_pattern(ox.NamedNode(place), _LABEL, None, None)
+    return smallest_text(_text(quad.object) for quad in labels) or place.rsplit("/", 1)[-1]
 
 
 def places_of(store: ox.Store, event: str, role: str = str(KG.location)) -> set[str]:

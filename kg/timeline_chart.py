@@ -19,15 +19,13 @@ import re
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import date
 from itertools import cycle
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from kg.atomic import atomic_write_text
 from kg.dates import date_interval
 from kg.memo import current_memos, memo_key
-from kg.timeline import TroopFigure
+from kg.timeline import PlaceFigures, TroopFigure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -59,24 +57,9 @@ def dated_levels(rows: Sequence[TroopFigure]) -> list[tuple[TroopFigure, date]]:
     return found
 
 
-def chart_places(rows: Sequence[TroopFigure], limit: int = MAX_PLACES) -> list[str]:
-    """The places with the most dated levels, most first (then by name); figures of no
-    known place are left to the table."""
-    counts: dict[str, int] = {}
-    for row, _ in dated_levels(rows):
-        if row.place:
-            counts[row.place] = counts.get(row.place, 0) + 1
-    return sorted(counts, key=lambda place: (-counts[place], place))[:limit]
-
-
-def timeline_svg(rows: Sequence[TroopFigure], places: Sequence[str]) -> str:
-    """An SVG with one panel per place in `places` (see the module's docstring)."""
-    return panels_svg([(place, [row for row in rows if row.place == place]) for place in places])
-
-
 def panels_svg(panels: Sequence[tuple[str, Sequence[TroopFigure]]]) -> str:
-    """An SVG with one panel per (place, its rows): the chart of `timeline_svg`, and of one
-    node in the view's side panel (there the rows of the place and the places inside it)."""
+    """An SVG with one panel per (place, its rows): one place's chart, kept by
+    `place_charts` and stacked by `places_svg`."""
     import matplotlib  # noqa: PLC0415 - heavy, and only a chart needs it
 
     matplotlib.use("svg")
@@ -217,8 +200,7 @@ _ID = re.compile(r'<[\w:]+ id="([^"]+)"')  # an element's id (text cannot hold a
 _ID_OR_REFERENCE = re.compile(r'(id="|url\(#|href="#)([^")]+)')
 
 
-def write_timeline_svg(panels: Mapping[str, tuple[str, Sequence[TroopFigure]]], out: Path) -> None:
-    """Write the build's chart to `out`: the `MAX_PLACES` places of `panels` (a place's IRI:
-    its name and rows, `kg.timeline.figures_by_place`) with most dated levels, stacked."""
-    charts = list(place_charts(panels, MAX_PLACES).values()) or [_kept_chart([])]
-    atomic_write_text(out, stacked_svg(charts))
+def places_svg(places: PlaceFigures, limit: int) -> str:
+    """The charts of the `limit` places of `places` (`kg.timeline.figures_by_place`) with
+    most dated levels, stacked; a chart saying there are none when no place has any."""
+    return stacked_svg(list(place_charts(places, limit).values()) or [_kept_chart([])])

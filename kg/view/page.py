@@ -388,14 +388,14 @@ def _event_months(nodes: list[tuple[int, JSON]]) -> list[str]:
 
 
 def _troop_levels(
-    source: GraphSource, projection: Projection, ids: dict[str, int], figures: Sequence[TroopFigure]
+    source: GraphSource, ids: dict[str, int], figures: Sequence[TroopFigure]
 ) -> tuple[dict[int, list[JSON]], dict[int, str]]:
     """For each drawn place, the troop figures of events there or in places inside it, as
     `kg timeline` lists them (`figures`), and a chart of them (as an image's data URL;
     for the places with most dated levels, `kg.timeline_chart.place_charts`): the side panel's."""
     places = {
-        ids[iri]: (projection.nodes[iri].label, rows)
-        for iri, rows in figures_by_place(source.store, figures).items()
+        ids[iri]: named
+        for iri, named in figures_by_place(source.store, figures).items()
         if iri in ids
     }
     levels = {
@@ -482,7 +482,7 @@ def _drawing(
     most_support = _event_support(nodes, edges)
     network = _network(nodes, edges, _vis_options(stats.nodes), title=title)
     levels, charts = _troop_levels(
-        source, projection, ids, timeline(source.store) if figures is None else figures
+        source, ids, timeline(source.store) if figures is None else figures
     )
     data = {
         "troopLevels": levels,
