@@ -275,12 +275,12 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
-def _edit(article: Path) -> None:
+def _edit(article: Path, sentence: str = " About 400 Marines left Okinawa.") -> None:
     """A sentence more in the article's body (its longest line; a line added at the end would
     fall among the related links and copyright, which are no part of it)."""
     text = article.read_text(encoding="utf-8")
     body = max(text.splitlines(), key=len)
-    article.write_text(text.replace(body, body + " About 400 Marines left Okinawa.", 1), "utf-8")
+    article.write_text(text.replace(body, body + sentence, 1), "utf-8")
 
 
 def _cache_entries(out: Path) -> list[Path]:
@@ -454,7 +454,7 @@ def test_incremental_an_edit_is_written_from_what_the_last_build_kept(
     corpus: Path, tmp_path: Path, work_done: dict[str, list[object]], monkeypatch
 ):
     # A page of the most connected nodes, as of a large archive: an edit seldom changes
-    # which are drawn (when it does, every node's details and the layout are made again).
+    # which are drawn (when it does, the layout is made again).
     monkeypatch.setattr("kg.stages.BUILD_VIEW_NODES", 20)
     out = tmp_path / "out"
     _build(corpus, out)
@@ -473,6 +473,24 @@ def test_incremental_an_edit_is_written_from_what_the_last_build_kept(
     # those whose statements, neighbours' names or articles the edit touched: in three
     # articles, most of them (the edit shifts every later mention of its article)
     assert 0 < len(work_done["details"]) < drawn
+    assert _files(out) == _clean_build(corpus, tmp_path)
+
+
+def test_incremental_nodes_drawn_or_dropped_elsewhere_keep_the_other_nodes_details(
+    corpus: Path, tmp_path: Path, work_done: dict[str, list[object]]
+):
+    # Every node drawn: the edit's new place and event enter the page and renumber the nodes
+    # after them, whose details still say the same (they name other nodes by IRI until the
+    # page gives them their numbers).
+    out = tmp_path / "out"
+    _build(corpus, out)
+    drawn = len(work_done["details"])
+    work_done["details"].clear()
+
+    _edit(sorted(corpus.iterdir())[2], " Norway said 300 of its soldiers would leave Lithuania.")
+    _build(corpus, out)
+    assert work_done["layouts"][-1] > work_done["layouts"][0]  # more nodes drawn
+    assert 0 < len(work_done["details"]) < drawn  # not every one of them, let alone the new
     assert _files(out) == _clean_build(corpus, tmp_path)
 
 

@@ -80,6 +80,7 @@ FIGURES: tuple[tuple[ox.NamedNode, ox.NamedNode, str], ...] = (
 )
 _NAMES_IN_LABEL = 2  # "A, B +3"
 LISTED = 40  # items of one list in the panel: MAX_LISTED in assets/view.js
+_REF_IRI = "ref"  # a kept result's link to a node: its IRI, made a page id when it leaves
 _QUIET_STATUS = "reported"  # the usual status, not worth a word in the label
 _UNDATED = re.compile(r"\s*\([^()]*\)$")  # the "(2020-09, 2020-11)" that ends an event's label
 
@@ -193,8 +194,10 @@ class DetailReader:
         self._mentions_in: dict[int, list[_Mention]] = {}
         self._label_of: dict[Term, str] = {}
         memos = current_memos()
-        # Every result also reads the page ids of the drawn nodes and the articles' order.
-        basis = (sorted(node_ids.items()), self.article_iris)
+        # Every result also reads the articles' order and which of them are drawn; a result
+        # names other nodes by IRI (`ref`), given their page ids only as it leaves (`details`),
+        # so that a node drawn or dropped elsewhere, which renumbers the page, keeps it.
+        basis = (self.article_iris, sorted(self._drawn_articles))
         self._memo = memos.table(DETAILS_MEMO, basis) if memos is not None else None
 
     def _memoized(self, key: str, compute: Callable[[], Any]) -> Any:
@@ -234,12 +237,22 @@ class DetailReader:
         return found
 
     def ref(self, node: Term) -> JSON:
-        """A link to another node: its name, and its page id when it is drawn."""
-        return {"label": self.label(node), "node": self.node_ids.get(node.value)}
+        """A link to another node: its name and IRI (`details` turns the IRI into a page id)."""
+        return {"label": self.label(node), _REF_IRI: node.value}
 
     def refs(self, subject: Subject, predicate: ox.NamedNode) -> list[JSON]:
         refs = [self.ref(obj) for obj in self.source.objects(subject, predicate)]
-        return sorted(refs, key=lambda ref: (ref["label"], str(ref["node"])))
+        return sorted(refs, key=lambda ref: (ref["label"], ref[_REF_IRI]))
+
+    def _placed(self, value: Any) -> Any:
+        """`value` with each `ref` pointing at its node's page id (None: not drawn)."""
+        if isinstance(value, list):
+            return [self._placed(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if _REF_IRI in value:
+            return {"label": value["label"], "node": self.node_ids.get(value[_REF_IRI])}
+        return {key: self._placed(item) for key, item in value.items()}
 
     def article_ids(self, nodes: Iterable[Term]) -> list[int]:
         index = self._article_index
@@ -277,8 +290,8 @@ class DetailReader:
 
     def details(self, subject: Subject, kind: str) -> JSON:
         """The panel data of one node of the given kind."""
-        return self._memoized(
-            f"details {kind} {subject.value}", lambda: self._details(subject, kind)
+        return self._placed(
+            self._memoized(f"details {kind} {subject.value}", lambda: self._details(subject, kind))
         )
 
     def _details(self, subject: Subject, kind: str) -> JSON:
