@@ -247,6 +247,8 @@ def build(
         extractions, hits, entries = extract_articles(
             articles, options, timings, workers, on_articles
         )
+        if not workers.remote:  # the store stage makes the article graphs here
+            workers.stop_processes()
         extracted = extractions  # as the cache holds them, before curation
         with held_objects_frozen(), _timed(timings, "resolve"), no_cycle_collection():
             extractions, resolution, curated = curate(
