@@ -96,10 +96,10 @@ def _differences(
         old = before.get(name)
         nquads = store.graph_nquads(ox.NamedNode(name)) if name in present else b""
         if old:
-            new = set(_each_line(nquads))
+            new = set(_each_line(io.BytesIO(nquads)))
             yield name, sorted(old - new), sorted(new - old)
         else:
-            yield name, [], _each_line(nquads)
+            yield name, [], _each_line(io.BytesIO(nquads))
 
 
 def _decoded(lines: list[bytes]) -> list[str]:
@@ -124,11 +124,11 @@ def _triple(line: str, graph: str) -> str:
     return line[: -len(f" <{graph}> .")] + " ."
 
 
-def _each_line(nquads: bytes) -> Iterator[str]:
+def _each_line(nquads: IO[bytes]) -> Iterator[str]:
     """The lines of sorted N-Quads (`BuildStore.graph_nquads`), each once, one at a time.
     Lines end at "\\n" only: a literal may hold U+2028, which `str.splitlines` splits at."""
     previous = ""
-    for raw in io.BytesIO(nquads):
+    for raw in nquads:
         line = raw.decode("utf-8").rstrip("\n")
         if line and line != previous:
             yield line
