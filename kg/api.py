@@ -216,6 +216,7 @@ def _build_and_write(
                 BuildStoreError,
             ) as err:
                 raise BuildError(str(err)) from err
+        del articles  # their texts, not needed to write the files: 70 MB at 10,000 articles
         try:
             outputs = write_outputs(result, out, formats=formats)
         except OSError as err:

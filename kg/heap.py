@@ -1,16 +1,24 @@
-"""Keep Python's cycle collector off the records a build holds.
+"""Keep Python's cycle collector off the records a build holds, and give back what it freed.
 
 A build holds the records of the whole corpus (hundreds of thousands of
 small objects) from extraction to the last file. Every few thousand
 allocations the cycle collector runs, and its full collections walk every
 object alive: at 1,000 articles that was nearly half of resolution's time
 and a third of the writers', for objects that all live on.
+
+Between stages the C library keeps much of what a stage freed: glibc
+returns little of its heap to the system by itself, and what threads freed
+(the store's bulk loads run on one) stays in their own arenas, which the
+main thread's next stage does not reuse: at 10,000 articles the store
+stage left 190 MB so.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
@@ -38,3 +46,22 @@ def no_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, where the C library has it."""
+    name = ctypes.util.find_library("c")
+    try:
+        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    except OSError:
+        return None
+
+
+_TRIM = _malloc_trim()
+
+
+def give_back_freed_memory() -> None:
+    """Return the memory freed so far, in every arena, to the system (where glibc is the C
+    library: elsewhere nothing is done)."""
+    if _TRIM is not None:
+        _TRIM(0)

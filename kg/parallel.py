@@ -94,7 +94,8 @@ class Workers:
     Processes or a Dask client start at the first `map` (a build whose
     articles all come from the cache starts none) and stop when the
     `open_workers` block ends, at once if it ends early (an error,
-    Ctrl-C, SIGTERM turned into `SystemExit` by `stop_on_sigterm`).
+    Ctrl-C, SIGTERM turned into `SystemExit` by `stop_on_sigterm`), or
+    when `stop_processes` is called.
     """
 
     def __init__(self, executor: Executor, jobs: int, scheduler: str | None) -> None:
@@ -122,13 +123,21 @@ class Workers:
             return self._processes().imap(_call, [(function, task) for task in tasks])
         return (function(*task) for task in tasks)
 
+    def stop_processes(self) -> None:
+        """Stop the worker processes, if any (a later `map` starts them again): each holds a
+        loaded pipeline (half a gigabyte), which the stages run here after parsing never use."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.terminate()
+            pool.join()
+
     def close(self) -> None:
+        self.stop_processes()
         self._stack.close()
 
     def _processes(self) -> Pool:
         if self._pool is None:
-            pool = multiprocessing.Pool(self.jobs, initializer=_worker_signals)
-            self._pool = self._stack.enter_context(pool)  # terminated, not joined, on exit
+            self._pool = multiprocessing.Pool(self.jobs, initializer=_worker_signals)
         return self._pool
 
     def _dask(self) -> Any:

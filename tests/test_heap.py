@@ -1,12 +1,14 @@
-"""The build's pauses of the cycle collector end with their block, error or not."""
+"""The build's pauses of the cycle collector end with their block, error or not; memory
+freed between stages goes back to the system."""
 
 from __future__ import annotations
 
 import gc
+import platform
 
 import pytest
 
-from kg.heap import held_objects_frozen, no_cycle_collection
+from kg.heap import give_back_freed_memory, held_objects_frozen, no_cycle_collection
 
 
 def test_heap_held_objects_stay_frozen_only_within_the_block():
@@ -23,3 +25,20 @@ def test_heap_no_cycle_collection_within_the_block_only():
     with pytest.raises(RuntimeError), no_cycle_collection():
         raise RuntimeError("resolution failed")
     assert gc.isenabled()
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+def test_freed_memory_goes_back_to_the_system():
+    """Freed blocks below one still held stay in the process until given back."""
+    blocks = [bytes(1_000) + bytes([n % 256]) for n in range(200_000)]  # 200 MB from malloc
+    last = blocks[-1]
+    del blocks
+    before = _rss_mb()
+    give_back_freed_memory()
+    assert before - _rss_mb() > 100
+    assert last[-1] == 199_999 % 256

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 import pytest
 from typer.testing import CliRunner
 
+import kg.stages
 from kg.cache import ExtractionCache, article_key, pipeline_fingerprint
 from kg.chunks import graph_chunk, graph_chunks, subjects_chunk
 from kg.cli import app
+from kg.curation import curate
 from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_MODEL
 from kg.gazetteer import shipped_gazetteer
 from kg.graph import IriMinter, article_graph, article_records
 from kg.ingest import load_article
+from kg.parallel import open_workers
 from kg.resolve import resolve, resolve_events
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
@@ -34,10 +40,30 @@ def _same_files(a: Path, b: Path) -> None:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
-def test_two_processes_build_the_same_graph(sample_build: Path, tmp_path: Path):
+def test_two_processes_build_the_same_graph(
+    sample_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """…and their processes are gone before resolution: the stages after parsing run here."""
+    alive_at_resolution: list[int] = []
+
+    def counted_curate(*args: Any, **kwargs: Any) -> Any:
+        alive_at_resolution.append(len(multiprocessing.active_children()))
+        return curate(*args, **kwargs)
+
+    monkeypatch.setattr(kg.stages, "curate", counted_curate)
     _build(str(ARTICLES), "--out", str(tmp_path), "--jobs", "2", "--no-cache")
     _same_files(sample_build, tmp_path)
     assert not (tmp_path / ".cache").exists()
+    assert alive_at_resolution == [0]
+
+
+def test_stopped_worker_processes_are_gone_and_start_again_at_the_next_map():
+    with open_workers(jobs=2) as workers:
+        first = set(workers.map(os.getpid, [()] * 8))
+        workers.stop_processes()
+        assert first and not any(Path(f"/proc/{pid}").exists() for pid in first)
+        again = set(workers.map(os.getpid, [()] * 8))
+    assert again and not again & first and os.getpid() not in again
 
 
 def test_dask_local_cluster_builds_the_same_graph(sample_build: Path, tmp_path: Path):
