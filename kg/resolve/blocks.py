@@ -98,8 +98,9 @@ class Blocks(Generic[G]):
     def __init__(self, world: World) -> None:
         self._world = world
         self._blocks: dict[tuple[EventType, Where], dict[When, list[G]]] = {}
-        # Each group's claims by their facts, each distinct value once: equal facts are filed
-        # alike, so the many articles that repeat a famous event's claim are filed once.
+        # Each group's claims by what they are filed by (`_filing`), each distinct value
+        # once: the many articles that repeat a famous event's claim are filed (and refiled
+        # as the group's `_Said` grows) once, not once per day of publication.
         self._filed_claims: dict[int, dict[Facts, None]] = {}
         self._said: dict[int, _Said] = {}
 
@@ -118,9 +119,10 @@ class Blocks(Generic[G]):
             for held in moved:
                 self._file(group, event_type, held, now)
             self._said[group.number] = now
-        if facts not in claims:  # else filed under `now` already, as the same facts
-            self._file(group, event_type, facts, now)
-            claims[facts] = None
+        filed = _filing(facts)
+        if filed not in claims:  # else filed under `now` already, as the same filing
+            self._file(group, event_type, filed, now)
+            claims[filed] = None
 
     def candidates(self, event_type: EventType, claims: list[Facts]) -> Iterator[G]:
         """Every group that one of `claims` could be tied to, once each, oldest first.
@@ -242,6 +244,25 @@ def _read(block: dict[When, list[G]], whens: list[When], spans: list[Span]) -> I
             for when, found in block.items():
                 if when[:size] == head and len(when) == size + 1 and when[size] in span:
                     yield found
+
+
+def _filing(facts: Facts) -> Facts:
+    """`facts` as far as `Blocks._filed` and `_moves` read them: its article's publication
+    only by month, and only when undated; what only the rules read, left out."""
+    published = None if facts.claim_date or not facts.published else facts.published.replace(day=1)
+    return Facts(
+        parties=facts.parties,
+        acting=facts.acting,
+        places=facts.places,
+        destinations=frozenset(),
+        linking=frozenset(),
+        places_link=False,
+        claim_date=facts.claim_date,
+        before=facts.before,
+        status="reported",
+        published=published,
+        killing=facts.killing,
+    )
 
 
 def _moves(facts: Facts, before: _Said, after: _Said) -> bool:
