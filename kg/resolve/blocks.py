@@ -113,15 +113,20 @@ class Blocks(Generic[G]):
             # A claim is filed by what its group says where it says nothing itself: anew
             # when that grows (a few times for each event: its places agree, its parties
             # overlap, its dates form a chain).
+            # Only the places it leaves and those it arrives at change: what a group says
+            # grows, and a claim of a famous event is filed in hundreds of places.
             moved = [held for held in claims if _moves(held, said, now)]
-            for held in moved:
-                self._file(group, event_type, held, said, remove=True)
-            for held in moved:
-                self._file(group, event_type, held, now)
+            left = {key for held in moved for key in self._keys(event_type, held, said)}
+            arrived = {key for held in moved for key in self._keys(event_type, held, now)}
+            for where, when in left - arrived:
+                _remove(self._blocks[where][when], group)
+            for where, when in arrived - left:
+                _insert(self._blocks.setdefault(where, {}).setdefault(when, []), group)
             self._said[group.number] = now
         filed = _filing(facts)
         if filed not in claims:  # else filed under `now` already, as the same filing
-            self._file(group, event_type, filed, now)
+            for where, when in self._keys(event_type, filed, now):
+                _insert(self._blocks.setdefault(where, {}).setdefault(when, []), group)
             claims[filed] = None
 
     def candidates(self, event_type: EventType, claims: list[Facts]) -> Iterator[G]:
@@ -142,17 +147,13 @@ class Blocks(Generic[G]):
                 last = group.number
                 yield group
 
-    def _file(
-        self, group: G, event_type: EventType, facts: Facts, said: _Said, remove: bool = False
-    ) -> None:
+    def _keys(
+        self, event_type: EventType, facts: Facts, said: _Said
+    ) -> Iterator[tuple[tuple[EventType, Where], When]]:
+        """The blocks and times a claim of a group that says `said` is filed under."""
         for where, whens in self._filed(facts, said):
-            block = self._blocks.setdefault((event_type, where), {})
             for when in whens:
-                bucket = block.setdefault(when, [])
-                if remove:
-                    _remove(bucket, group)
-                else:
-                    _insert(bucket, group)
+                yield (event_type, where), when
 
     def _spots(self, facts: Facts) -> frozenset[Spot]:
         spots: set[Spot] = {("at", place) for place in facts.places}
