@@ -339,12 +339,15 @@ class BuildStore:
 
     def graph_statements(
         self, name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph
-    ) -> Iterator[ox.Triple]:
-        """One graph's triples as `graph_triples` gives them, parsed as they are read from
-        its N-Quads: a reader of a graph of millions that need not hold them all."""
-        if not isinstance(name, ox.NamedNode):
-            yield from self.graph_triples(name)
-            return
+    ) -> Iterable[ox.Triple]:
+        """One graph's triples as `graph_triples` gives them; those of a graph of a load
+        batch or more (millions at 100,000 articles) parsed as they are read from its
+        N-Quads, never all held."""
+        if not isinstance(name, ox.NamedNode) or self.graph_bytes(name.value) < LOAD_BATCH:
+            return self.graph_triples(name)
+        return self._streamed_triples(name)
+
+    def _streamed_triples(self, name: ox.NamedNode) -> Iterator[ox.Triple]:
         _, source = self.open_graph(name)
         with source:
             for quad in ox.parse(source, format=ox.RdfFormat.N_QUADS):
