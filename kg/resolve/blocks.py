@@ -125,8 +125,10 @@ class Blocks(Generic[G]):
             self._said[group.number] = now
         filed = _filing(facts)
         if filed not in claims:  # else filed under `now` already, as the same filing
-            for where, when in self._keys(event_type, filed, now):
-                _insert(self._blocks.setdefault(where, {}).setdefault(when, []), group)
+            for where, whens in self._filed(filed, now):
+                block = self._blocks.setdefault((event_type, where), {})
+                for when in whens:
+                    _insert(block.setdefault(when, []), group)
             claims[filed] = None
 
     def candidates(self, event_type: EventType, claims: list[Facts]) -> Iterator[G]:
