@@ -501,6 +501,8 @@ def _written_and_validated(result: BuildResult, out: Path) -> dict[str, float]:
     written = time.process_time() - started
     written_rss = _peak_rss_mb()
     _progress(len(result.articles), "write", written)
+    for writer, seconds in result.timings.items():  # which writer took the time
+        print(f"  {writer}: {seconds:.1f} s (wall)", file=sys.stderr, flush=True)
     started = time.process_time()
     validate_build(result.store, result.changed, result.dropped)
     validated = time.process_time() - started

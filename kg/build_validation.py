@@ -84,7 +84,7 @@ def validate_build(
         report = (
             validate_union(store.store, store.union_ntriples())
             if small
-            else validate_store(store.store, read_graph=store.graph_triples)
+            else validate_store(store.store, read_graph=store.graph_statements)
         )
         carried: list[Violation] = []
         checked = len(names)
@@ -151,10 +151,10 @@ class _Touched:
             if isinstance(node, ox.NamedNode)
         }
 
-    def read(self, name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> list[ox.Triple]:
+    def read(self, name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> Iterable[ox.Triple]:
         if isinstance(name, ox.NamedNode) and name.value in self.statements:
             return self.statements[name.value]
-        return self.store.graph_triples(name)
+        return self.store.graph_statements(name)
 
     def nodes(self) -> list[ox.NamedNode]:
         return [self._nodes[iri] for iri in sorted(self._nodes)]

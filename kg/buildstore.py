@@ -34,13 +34,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -89,9 +91,10 @@ class Delta:
         """The subjects (N-Triples terms) of the lines that changed."""
         return frozenset(line[: line.index(b" ")] for line in chain(self.left, self.arrived))
 
-    def small(self, nquads: bytes) -> bool:
-        """Whether patching the graph into `nquads` beats emptying and loading it again."""
-        return (len(self.left) + len(self.arrived)) * PATCHED_SHARE <= nquads.count(b"\n")
+    def small(self, lines: int) -> bool:
+        """Whether patching the graph into one of `lines` quads beats emptying and loading
+        it again."""
+        return (len(self.left) + len(self.arrived)) * PATCHED_SHARE <= lines
 
     def removed_quads(self) -> list[ox.Quad]:
         return _quads(self.left)
@@ -159,7 +162,7 @@ class BuildStore:
         faster than transactional inserts, and this way holds no quad objects.
         Each batch loads on a thread while the next chunks are made
         (`_BackgroundLoads`); a bigger chunk is loaded in pieces of that size
-        (`_pieces`).
+        (`read_pieces`), read from its file when it was written to one.
         """
         changed: list[str] = []
         batch: list[bytes] = []
@@ -171,23 +174,25 @@ class BuildStore:
                 if present and self.manifest.graphs.get(chunk.name) == chunk.digest:
                     continue
                 self._stop_vouching()
-                delta = self._note_change(chunk.name, chunk.nquads, chunk.patched)
+                delta = self._note_change(chunk.name, chunk, chunk.patched)
+                lines = chunk.lines()
                 self.manifest.graphs[chunk.name] = chunk.digest
-                self.manifest.sizes[chunk.name] = chunk.nquads.count(b"\n")
-                self._keep_chunk(chunk.digest, chunk.nquads)
+                self.manifest.sizes[chunk.name] = lines
+                self._keep_chunk(chunk)
                 changed.append(chunk.name)
                 if present:
                     loads.wait()  # Oxigraph: no deletes while a bulk load runs
-                    if delta is not None and delta.small(chunk.nquads):
+                    if delta is not None and delta.small(lines):
                         delta.apply(self.store)
                         continue
                     self.store.remove_graph(name)
-                for piece in _pieces(chunk.nquads, LOAD_BATCH):
-                    batch.append(piece)
-                    size += len(piece)
-                    if size >= LOAD_BATCH:
-                        loads.submit(b"".join(batch))
-                        batch, size = [], 0
+                with chunk.open() as source:
+                    for piece in read_pieces(source, LOAD_BATCH):
+                        batch.append(piece)
+                        size += len(piece)
+                        if size >= LOAD_BATCH:
+                            loads.submit(b"".join(batch))
+                            batch, size = [], 0
             if batch:
                 loads.submit(b"".join(batch))
         for graph in changed:
@@ -214,7 +219,7 @@ class BuildStore:
         dropped = sorted(set(dropped) | (present - names))
         for name in dropped:
             self._stop_vouching()
-            self._note_change(name, b"")
+            self._note_change(name, None)
             node = ox.NamedNode(name)
             if self.store.contains_named_graph(node):
                 self.store.remove_graph(node)
@@ -224,12 +229,12 @@ class BuildStore:
         return dropped
 
     def _note_change(
-        self, name: str, nquads: bytes, patched: tuple[str, Delta] | None = None
+        self, name: str, chunk: GraphChunk | None, patched: tuple[str, Delta] | None = None
     ) -> Delta | None:
         """Note the lines of graph `name` that differ from the last build's (read from its
-        chunk, still kept, unless `nquads` were `patched` from it), and the subjects whose
-        statements they are; the difference, or None when that chunk cannot be read (then
-        that none is known)."""
+        chunk, still kept, unless `chunk` was `patched` from it; None: the graph is dropped),
+        and the subjects whose statements they are; the difference, or None when that chunk
+        cannot be read (then that none is known)."""
         digest = self.previous_graphs.get(name)
         if patched is not None and digest is not None and patched[0] == digest:
             delta = patched[1]
@@ -241,7 +246,7 @@ class BuildStore:
             if old is None or (digest is None and present):
                 self._touched = self._deltas = None  # a graph the manifest does not know
                 return None
-            delta = Delta.between(old, nquads)
+            delta = Delta.between(old, chunk.whole() if chunk is not None else b"")
         if self._touched is not None:
             self._touched[name] = delta.subjects()
         if self._deltas is not None:
@@ -315,6 +320,39 @@ class BuildStore:
             atomic_write_bytes(self._chunk_path(digest), nquads)  # mended: next time, fast
         return nquads
 
+    def open_graph(self, name: ox.NamedNode) -> tuple[str, IO[bytes]]:
+        """One graph's N-Quads as `graph_nquads` gives them, as a stream, and their digest:
+        its chunk file read in place when it is whole (a shared graph of 100,000 articles
+        is a gigabyte), else the bytes read."""
+        digest = self.vouched_digest(name)
+        if digest is not None:
+            path = self._chunk_path(digest)
+            try:
+                with path.open("rb") as kept:
+                    whole = hashlib.file_digest(kept, "sha256").hexdigest() == digest
+            except OSError:
+                whole = False
+            if whole:
+                return digest, path.open("rb")
+        nquads = self.graph_nquads(name)
+        return hashlib.sha256(nquads).hexdigest(), io.BytesIO(nquads)
+
+    def graph_statements(
+        self, name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+    ) -> Iterable[ox.Triple]:
+        """One graph's triples as `graph_triples` gives them; those of a graph of a load
+        batch or more (millions at 100,000 articles) parsed as they are read from its
+        N-Quads, never all held."""
+        if not isinstance(name, ox.NamedNode) or self.graph_bytes(name.value) < LOAD_BATCH:
+            return self.graph_triples(name)
+        return self._streamed_triples(name)
+
+    def _streamed_triples(self, name: ox.NamedNode) -> Iterator[ox.Triple]:
+        _, source = self.open_graph(name)
+        with source:
+            for quad in ox.parse(source, format=ox.RdfFormat.N_QUADS):
+                yield quad.triple  # type: ignore[union-attr]
+
     def graph_triples(self, name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> list[ox.Triple]:
         """One graph's triples, parsed from its N-Quads (`graph_nquads`): three times faster
         than the store yields them. The build's graphs are all named; others are read from
@@ -336,10 +374,18 @@ class BuildStore:
             line for name in self.graph_names() for line in triple_lines(self.graph_nquads(name))
         )
 
-    def _keep_chunk(self, digest: str, nquads: bytes) -> None:
-        path = self._chunk_path(digest)
-        if not path.exists():
-            atomic_write_bytes(path, nquads)
+    def _keep_chunk(self, chunk: GraphChunk) -> None:
+        path = self._chunk_path(chunk.digest)
+        if chunk.written is not None and chunk.written[0] != path:
+            os.replace(chunk.written[0], path)
+        elif not path.exists():
+            atomic_write_bytes(path, chunk.nquads)
+
+    @property
+    def chunks_folder(self) -> Path:
+        """Where the chunk files are: a chunk written to a file there as it is made
+        (`kg.chunks.subjects_chunk`) is kept as it is."""
+        return self.folder / CHUNKS_DIR
 
     def _chunk_path(self, digest: str) -> Path:
         return self.beside(digest, ".nq")
@@ -347,7 +393,7 @@ class BuildStore:
     def beside(self, digest: str, suffix: str) -> Path:
         """Where a file made of the chunk of this digest is kept, as long as the chunk is:
         <digest><suffix> (the writers of `kg.dump` keep each graph's TriG there)."""
-        return self.folder / CHUNKS_DIR / f"{digest}{suffix}"
+        return self.chunks_folder / f"{digest}{suffix}"
 
     def quads(self) -> int:
         """How many quads the store holds: the sum of its graphs' sizes the manifest notes
@@ -400,19 +446,15 @@ def triple_lines(nquads: bytes) -> Iterator[str]:
             yield line[: line.rindex(" <")] + " .\n"
 
 
-def _pieces(nquads: bytes, size: int) -> Iterator[bytes]:
-    """N-Quads in pieces of about `size` bytes, cut after a line; small ones whole.
+def read_pieces(source: IO[bytes], size: int) -> Iterator[bytes]:
+    """N-Quads read from `source` in pieces of about `size` bytes, each cut after a line.
 
     Oxigraph's bulk loader holds several times what one call is given (1.4 GB more
     for 400 MB of N-Quads, 220 MB in pieces of 32 MB); the resolution graph of
     100,000 articles is 1 GB.
     """
-    start = 0
-    while len(nquads) - start > size:
-        end = nquads.find(b"\n", start + size) + 1 or len(nquads)
-        yield nquads[start:end]
-        start = end
-    yield nquads[start:] if start else nquads
+    while piece := source.read(size):
+        yield piece if piece.endswith(b"\n") else piece + source.readline()
 
 
 class _BackgroundLoads:

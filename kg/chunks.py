@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import tempfile
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -26,13 +30,28 @@ from kg.graph import ArticleRecords, Described, IriMinter, article_graph
 
 @dataclass(frozen=True, slots=True)
 class GraphChunk:
-    """One named graph as the store loads it."""
+    """One named graph as the store loads it: its N-Quads held, or in a file (`written`)."""
 
     name: str  # the graph's IRI
-    digest: str  # SHA-256 of `nquads`: what the store's manifest compares
-    nquads: bytes  # its quads as N-Quads, in a fixed order
+    digest: str  # SHA-256 of its N-Quads: what the store's manifest compares
+    nquads: bytes  # its quads as N-Quads, in a fixed order; b"" when `written` holds them
     # when it was patched (`patched_chunk`): the digest of the chunk patched, and how it differs
     patched: tuple[str, Delta] | None = None
+    # when its N-Quads were written to a file as they were made (a shared graph of 100,000
+    # articles is a gigabyte): that file, named <digest>.nq, and how many lines it holds
+    written: tuple[Path, int] | None = None
+
+    def lines(self) -> int:
+        """How many quads it holds."""
+        return self.written[1] if self.written else self.nquads.count(b"\n")
+
+    def open(self) -> IO[bytes]:
+        """Its N-Quads as a stream, read from its file when it has one."""
+        return self.written[0].open("rb") if self.written else io.BytesIO(self.nquads)
+
+    def whole(self) -> bytes:
+        """Its N-Quads, read whole."""
+        return self.written[0].read_bytes() if self.written else self.nquads
 
 
 def graph_chunk(name: ox.NamedNode, quads: list[ox.Quad]) -> GraphChunk:
@@ -69,22 +88,59 @@ def _lines(quads: list[ox.Quad]) -> list[bytes]:
     return (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").split(b"\n")[:-1]
 
 
-def subjects_chunk(name: ox.NamedNode, subjects: Iterable[Described]) -> GraphChunk:
+def subjects_chunk(
+    name: ox.NamedNode, subjects: Iterable[Described], folder: Path | None = None
+) -> GraphChunk:
     """A graph given subject by subject as a chunk: the bytes `graph_chunk` makes of its
     quads, holding only one subject's quads at a time (a shared graph of 100,000 articles
-    has millions).
+    has millions). Given a `folder`, the bytes are written there as they are made, to
+    <digest>.nq (the chunk `written`), not held.
 
     N-Quads lines sort by their subject first (its N-Triples form ends at its only `>`),
     so the subjects in order of that form, each with its own quads sorted, are the lines
     in order. A subject given twice is one subject, its quads once each.
     """
     ordered = sorted(subjects, key=_subject_form)
-    written = io.BytesIO()  # grown in place, and its bytes handed over without a copy
+    if folder is None:
+        written = io.BytesIO()  # grown in place, and its bytes handed over without a copy
+        _write_subjects(name, ordered, written)
+        nquads = written.getvalue()
+        return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, draft = tempfile.mkstemp(dir=folder, suffix=".draft")
+    try:
+        os.fchmod(handle, 0o644)  # as `atomic_write_bytes` leaves the chunk files
+        with os.fdopen(handle, "wb") as out:
+            counted = _Counted(out)
+            _write_subjects(name, ordered, counted)
+        path = folder / f"{counted.digest.hexdigest()}.nq"
+        os.replace(draft, path)
+    except BaseException:
+        Path(draft).unlink(missing_ok=True)
+        raise
+    return GraphChunk(name.value, path.stem, b"", written=(path, counted.lines))
+
+
+def _write_subjects(
+    name: ox.NamedNode, ordered: list[Described], out: io.BytesIO | _Counted
+) -> None:
     for _, same in groupby(ordered, key=_subject_form):
         quads = {ox.Quad(node, p, o, name): None for node, describe in same for p, o in describe()}
-        ox.serialize(sorted(quads, key=str), written, format=ox.RdfFormat.N_QUADS)
-    nquads = written.getvalue()
-    return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
+        out.write(ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS) or b"")
+
+
+class _Counted:
+    """A file written through, its bytes' digest and lines counted on the way."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.digest = hashlib.sha256()
+        self.lines = 0
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        self.lines += data.count(b"\n")
+        return self.out.write(data)
 
 
 def _subject_form(subject: Described) -> str:

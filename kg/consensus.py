@@ -143,11 +143,16 @@ def tally(
 
 
 def support_chunks(
-    counted: Tally, terms: Mapping[ClaimText, Claim], minter: IriMinter, minimum: int
+    counted: Tally,
+    terms: Mapping[ClaimText, Claim],
+    minter: IriMinter,
+    minimum: int,
+    folder: Path | None = None,
 ) -> tuple[GraphChunk, GraphChunk]:
     """The support and consensus graphs of a tally whose claims' terms are all in `terms`,
     as the store loads them; the support graph made claim by claim (`subjects_chunk`), so
-    that its quads (millions at 100,000 articles) are never all held at once."""
+    that its quads (millions at 100,000 articles) are never all held at once, and written
+    as made to a file in `folder` when given."""
     support, consensus = minter.support_graph(), minter.consensus_graph()
     nodes = (
         (_claim_node(terms[text], minter), partial(_support_said, terms[text], backing))
@@ -158,7 +163,7 @@ def support_chunks(
         for text, backing in counted.backing.items()
         if backing[0] >= minimum
     ]
-    return subjects_chunk(support, nodes), graph_chunk(consensus, backed)
+    return subjects_chunk(support, nodes, folder), graph_chunk(consensus, backed)
 
 
 def support_changes(

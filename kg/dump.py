@@ -20,6 +20,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import heapq
+import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
@@ -29,8 +31,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from kg.atomic import atomic_write_bytes
-from kg.buildstore import BuildStore, StoreChanges, triple_lines
+from kg.buildstore import LOAD_BATCH, BuildStore, StoreChanges, read_pieces, triple_lines
 from kg.cache import code_fingerprint
 from kg.jsonld import node_text, write_document
 from kg.layout import Format
@@ -39,6 +40,7 @@ from kg.pieces import KeptPieces, MakeText, kept_state, subject_lines
 
 RUN_LINES = 200_000  # lines sorted in memory at a time before they go to disk
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+COPY_BLOCK = 1 << 20  # bytes read at a time of a graph's kept TriG
 PIECES_DIR = "pieces"  # in the store's folder: what the JSON-LD writer made of each node
 
 
@@ -70,15 +72,20 @@ def dump_store(
         runs = _Runs(stack, union.parent) if union else None
         header = _header(ox.RdfFormat.TRIG)
         for name in store.graph_names():
-            graph = store.graph_nquads(name)
-            if out is not None:
-                out.write(graph)
-            if trig_out is not None and graph:
-                trig_out.write(header)
-                header = b""  # the prefixes head the file, as they head one serialization
-                trig_out.write(_trig_section(store, graph))
-            if runs is not None:
-                runs.add(triple_lines(graph))
+            digest, graph = store.open_graph(name)  # read in pieces: some are gigabytes
+            with graph:
+                empty = True
+                for piece in read_pieces(graph, LOAD_BATCH):
+                    empty = False
+                    if out is not None:
+                        out.write(piece)
+                    if runs is not None:
+                        runs.add(triple_lines(piece))
+                if trig_out is not None and not empty:
+                    trig_out.write(header)
+                    header = b""  # the prefixes head the file, as they head one serialization
+                    graph.seek(0)
+                    _write_trig_section(store, digest, graph, trig_out)
         if union is not None and runs is not None:
             runs.merge_into(union)
 
@@ -257,8 +264,9 @@ def _header(fmt: ox.RdfFormat) -> bytes:
     )
 
 
-def _trig_section(store: BuildStore, nquads: bytes) -> bytes:
-    """One graph's TriG without the `@prefix` lines: the file kept beside its chunk, or made.
+def _write_trig_section(store: BuildStore, digest: str, nquads: IO[bytes], out: IO[bytes]) -> None:
+    """Write one graph's TriG without the `@prefix` lines to `out`: the file kept beside
+    its chunk (of `digest`), or made of its N-Quads (`nquads`) and kept, in pieces.
 
     Oxigraph writes one graph's TriG the same alone as among others, so the
     sections in graph order, under the prefixes, are the TriG of them all.
@@ -266,26 +274,52 @@ def _trig_section(store: BuildStore, nquads: bytes) -> bytes:
     recipe, the N-Quads' digest and the section: one that does not match is
     made again.
     """
-    digest = hashlib.sha256(nquads).hexdigest()
     path = store.beside(digest, ".trig")
     try:
-        check, section = path.read_bytes().split(b"\n", 1)
-    except (OSError, ValueError):
-        check, section = b"", b""
-    if check == _section_check(digest, section):
-        return section
-    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
-    written = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES) or b""
-    lines = written.splitlines(True)
-    section = b"".join(line for line in lines if not line.startswith(b"@prefix "))
-    atomic_write_bytes(path, _section_check(digest, section) + b"\n" + section)
-    return section
+        with path.open("rb") as kept:
+            check = kept.readline().rstrip(b"\n")
+            whole = check == _section_check(digest, _blocks(kept))
+            if whole:
+                kept.seek(len(check) + 1)
+                shutil.copyfileobj(kept, out, COPY_BLOCK)
+                return
+    except OSError:
+        pass
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".trig-") as scratch:
+        draft = Path(scratch) / "draft"
+        with draft.open("wb") as written:
+            quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+            ox.serialize(quads, written, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES)
+        with draft.open("rb") as section:
+            check = _section_check(digest, _blocks(section, after_prefixes=True))
+        with draft.open("rb") as section, (Path(scratch) / "kept").open("wb") as keep:
+            keep.write(check + b"\n")
+            for block in _blocks(section, after_prefixes=True):
+                keep.write(block)
+                out.write(block)
+        os.chmod(Path(scratch) / "kept", 0o644)
+        os.replace(Path(scratch) / "kept", path)
 
 
-def _section_check(digest: str, section: bytes) -> bytes:
-    """A digest binding a section to its graph's N-Quads (by their digest) and the recipe."""
-    made = _recipe("trig") + b"\0" + digest.encode() + b"\0" + section
-    return hashlib.sha256(made).hexdigest().encode()
+def _blocks(source: IO[bytes], after_prefixes: bool = False) -> Iterator[bytes]:
+    """The rest of `source` in blocks; `after_prefixes`: past the `@prefix` lines it starts
+    with (Oxigraph writes them only there)."""
+    if after_prefixes:
+        line = source.readline()
+        while line.startswith(b"@prefix "):
+            line = source.readline()
+        yield line
+    while block := source.read(COPY_BLOCK):
+        yield block
+
+
+def _section_check(digest: str, section: Iterable[bytes]) -> bytes:
+    """A digest binding a section (given in blocks) to its graph's N-Quads (by their
+    digest) and the recipe."""
+    made = hashlib.sha256(_recipe("trig") + b"\0" + digest.encode() + b"\0")
+    for block in section:
+        made.update(block)
+    return made.hexdigest().encode()
 
 
 def _serialize(

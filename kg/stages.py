@@ -439,7 +439,10 @@ def _resolution_chunk(
     held = store.manifest.graphs.get(name.value)
     kept = kept_pickled(store.folder / DECISIONS, (_recipe(minter), held)) if held else None
     if held is None or not isinstance(kept, dict):
-        return lambda: [subjects_chunk(name, resolution_subjects(*explained, minter))], decisions
+        folder = store.chunks_folder  # written there as made: a gigabyte at 100,000 articles
+        return lambda: [
+            subjects_chunk(name, resolution_subjects(*explained, minter), folder)
+        ], decisions
     vouched = store.vouched_digest(name)  # made later, once other graphs are loaded
 
     def patched() -> list[GraphChunk]:
@@ -465,7 +468,7 @@ def _support_chunks(
     held = [store.manifest.graphs.get(name.value, "") for name in names]
     counted, terms = tally(records, minter, digests=digests, kept=kept)
     if kept is None:
-        return lambda: support_chunks(counted, terms, minter, minimum), counted
+        return lambda: support_chunks(counted, terms, minter, minimum, store.chunks_folder), counted
     before = kept
     vouched = [store.vouched_digest(name) for name in names]  # made later (see above)
 

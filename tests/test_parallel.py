@@ -238,3 +238,32 @@ def test_buildstore_loads_a_graph_bigger_than_a_batch_piece_by_piece(monkeypatch
     assert store.load([graph_chunk(small, tiny), big]) == [small.value, name.value]
     assert set(store.store) == {*quads, *tiny}
     assert len(loaded) > 10 and max(loaded) < 2 * kg.buildstore.LOAD_BATCH
+
+
+def test_subjects_chunk_written_to_a_file_is_loaded_from_it_and_kept(monkeypatch, tmp_path):
+    import kg.buildstore
+
+    monkeypatch.setattr(kg.buildstore, "LOAD_BATCH", 300)  # about two lines a piece
+    name = pyoxigraph.NamedNode("https://example.org/graph/decisions")
+    says = pyoxigraph.NamedNode("https://example.org/says")
+    said = {
+        pyoxigraph.NamedNode(f"https://example.org/claim/{n}"): [
+            (says, pyoxigraph.Literal(f"statement {n}\nover two lines"))
+        ]
+        for n in range(40)
+    }
+    subjects = [(node, lambda node=node: said[node]) for node in reversed(list(said))]
+    held = subjects_chunk(name, subjects)
+    store = kg.buildstore.BuildStore(tmp_path / "store")
+    written = subjects_chunk(name, subjects, store.chunks_folder)
+    assert (written.digest, written.nquads, written.lines()) == (held.digest, b"", 40)
+    assert written.whole() == held.nquads
+    assert sorted(p.name for p in store.chunks_folder.iterdir()) == [f"{held.digest}.nq"]
+    assert store.load([written]) == [name.value]
+    assert set(store.store) == {
+        pyoxigraph.Quad(node, p, o, name) for node, pairs in said.items() for p, o in pairs
+    }
+    digest, source = store.open_graph(name)
+    with source:
+        assert (digest, source.read()) == (held.digest, held.nquads)
+    assert store.manifest.sizes[name.value] == 40

@@ -98,8 +98,9 @@ class Blocks(Generic[G]):
     def __init__(self, world: World) -> None:
         self._world = world
         self._blocks: dict[tuple[EventType, Where], dict[When, list[G]]] = {}
-        # Each group's claims by their facts, each distinct value once: equal facts are filed
-        # alike, so the many articles that repeat a famous event's claim are filed once.
+        # Each group's claims by what they are filed by (`_filing`), each distinct value
+        # once: the many articles that repeat a famous event's claim are filed (and refiled
+        # as the group's `_Said` grows) once, not once per day of publication.
         self._filed_claims: dict[int, dict[Facts, None]] = {}
         self._said: dict[int, _Said] = {}
 
@@ -112,15 +113,23 @@ class Blocks(Generic[G]):
             # A claim is filed by what its group says where it says nothing itself: anew
             # when that grows (a few times for each event: its places agree, its parties
             # overlap, its dates form a chain).
+            # Only the places it leaves and those it arrives at change: what a group says
+            # grows, and a claim of a famous event is filed in hundreds of places.
             moved = [held for held in claims if _moves(held, said, now)]
-            for held in moved:
-                self._file(group, event_type, held, said, remove=True)
-            for held in moved:
-                self._file(group, event_type, held, now)
+            left = {key for held in moved for key in self._keys(event_type, held, said)}
+            arrived = {key for held in moved for key in self._keys(event_type, held, now)}
+            for where, when in left - arrived:
+                _remove(self._blocks[where][when], group)
+            for where, when in arrived - left:
+                _insert(self._blocks.setdefault(where, {}).setdefault(when, []), group)
             self._said[group.number] = now
-        if facts not in claims:  # else filed under `now` already, as the same facts
-            self._file(group, event_type, facts, now)
-            claims[facts] = None
+        filed = _filing(facts)
+        if filed not in claims:  # else filed under `now` already, as the same filing
+            for where, whens in self._filed(filed, now):
+                block = self._blocks.setdefault((event_type, where), {})
+                for when in whens:
+                    _insert(block.setdefault(when, []), group)
+            claims[filed] = None
 
     def candidates(self, event_type: EventType, claims: list[Facts]) -> Iterator[G]:
         """Every group that one of `claims` could be tied to, once each, oldest first.
@@ -140,17 +149,13 @@ class Blocks(Generic[G]):
                 last = group.number
                 yield group
 
-    def _file(
-        self, group: G, event_type: EventType, facts: Facts, said: _Said, remove: bool = False
-    ) -> None:
+    def _keys(
+        self, event_type: EventType, facts: Facts, said: _Said
+    ) -> Iterator[tuple[tuple[EventType, Where], When]]:
+        """The blocks and times a claim of a group that says `said` is filed under."""
         for where, whens in self._filed(facts, said):
-            block = self._blocks.setdefault((event_type, where), {})
             for when in whens:
-                bucket = block.setdefault(when, [])
-                if remove:
-                    _remove(bucket, group)
-                else:
-                    _insert(bucket, group)
+                yield (event_type, where), when
 
     def _spots(self, facts: Facts) -> frozenset[Spot]:
         spots: set[Spot] = {("at", place) for place in facts.places}
@@ -242,6 +247,25 @@ def _read(block: dict[When, list[G]], whens: list[When], spans: list[Span]) -> I
             for when, found in block.items():
                 if when[:size] == head and len(when) == size + 1 and when[size] in span:
                     yield found
+
+
+def _filing(facts: Facts) -> Facts:
+    """`facts` as far as `Blocks._filed` and `_moves` read them: its article's publication
+    only by month, and only when undated; what only the rules read, left out."""
+    published = None if facts.claim_date or not facts.published else facts.published.replace(day=1)
+    return Facts(
+        parties=facts.parties,
+        acting=facts.acting,
+        places=facts.places,
+        destinations=frozenset(),
+        linking=frozenset(),
+        places_link=False,
+        claim_date=facts.claim_date,
+        before=facts.before,
+        status="reported",
+        published=published,
+        killing=facts.killing,
+    )
 
 
 def _moves(facts: Facts, before: _Said, after: _Said) -> bool:

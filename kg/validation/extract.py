@@ -25,6 +25,7 @@ graphs, so memory stays bounded however large the store.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -141,11 +142,12 @@ class Extractor:
         triples: list[ox.Triple] = []
         for graph in graphs:
             batch.append(graph)
-            *parts, rest = _parts(list(self.read_graph(graph)), self.chunk_triples)
-            for part in parts:
-                yield self._chunk(batch, triples + part)
-                batch, triples = [graph], []
-            triples += rest
+            parts = _parts(functools.partial(self.read_graph, graph), self.chunk_triples)
+            last = next(parts)
+            for part in parts:  # all but the last part of a graph cut in parts
+                yield self._chunk(batch, triples + last)
+                batch, triples, last = [graph], [], part
+            triples += last
             if len(triples) >= self.chunk_triples:
                 yield self._chunk(batch, triples)
                 batch, triples = [], []
@@ -391,22 +393,43 @@ class Extractor:
         ).decode()
 
 
-def _parts(triples: list[ox.Triple], size: int) -> list[list[ox.Triple]]:
-    """A graph's statements in parts of about `size` triples, each subject's in one part;
-    whole when it is smaller, or when one of its nodes points at another (a mention and the
-    entity it denotes are judged together: which is whole decides which results count)."""
-    if len(triples) <= size:
-        return [triples]
-    subjects = {t.subject for t in triples}
-    if any(t.object in subjects for t in triples):
-        return [triples]
-    triples = sorted(triples, key=lambda t: str(t.subject))  # each subject's together
-    parts: list[list[ox.Triple]] = [[]]
-    for _, statements in groupby(triples, key=lambda t: str(t.subject)):
-        if len(parts[-1]) >= size:
-            parts.append([])
-        parts[-1] += statements
-    return parts
+def _parts(read: Callable[[], Iterable[ox.Triple]], size: int) -> Iterator[list[ox.Triple]]:
+    """A graph's statements (read again by each call of `read`) in parts of about `size`
+    triples, each subject's in one part; whole when it is smaller, or when one of its nodes
+    points at another (a mention and the entity it denotes are judged together: which is
+    whole decides which results count).
+
+    A larger graph is read a few times rather than held: the resolution graph of 100,000
+    articles has millions of statements. Both the build's reader (sorted N-Quads) and the
+    store give each subject's statements together; from a reader that does not, the
+    statements are sorted in memory.
+    """
+    head = list(islice(read(), size + 1))
+    if len(head) <= size:
+        yield head
+        return
+    del head
+    subjects: set[str] = set()
+    together = True
+    for subject, _ in groupby(read(), key=_subject_form):
+        together = together and subject not in subjects
+        subjects.add(subject)
+    if any(str(t.object) in subjects for t in read() if not isinstance(t.object, ox.Literal)):
+        yield list(read())
+        return
+    del subjects
+    statements = read() if together else sorted(read(), key=_subject_form)
+    part: list[ox.Triple] = []
+    for _, same in groupby(statements, key=_subject_form):
+        if len(part) >= size:
+            yield part
+            part = []
+        part += same
+    yield part
+
+
+def _subject_form(triple: ox.Triple) -> str:
+    return str(triple.subject)
 
 
 def _iris(iris: Iterable[str]) -> str:

@@ -72,3 +72,30 @@ def test_extract_a_count_decided_beyond_the_chunk():
     report = validate_store(store, [ox.NamedNode(f"{ID}article/a0001")])
     assert [v.constraint for v in report.violations] == ["MaxCount"]
     assert {str(v) for v in report.violations[0].found} == {"Freedonia", "Fredonia"}
+
+
+@pytest.mark.parametrize("interleaved", [False, True])
+def test_extract_a_big_graph_is_cut_between_subjects_whatever_order_it_is_read_in(interleaved):
+    """A graph of one node per decision, larger than a chunk: read again in parts, each
+    subject's statements in one part, however a reader orders them."""
+    decisions = ox.NamedNode(ID + "graph/resolution")
+    store = ox.Store()
+    for n in range(30):
+        node = ox.NamedNode(f"{ID}decision/{n:02d}")
+        store.add(ox.Quad(node, LABEL, ox.Literal(f"decision {n}"), decisions))
+        store.add(ox.Quad(node, _kg("reason"), ox.Literal(f"why {n}"), decisions))
+    statements = [quad.triple for quad in store.quads_for_pattern(None, None, None, decisions)]
+    if interleaved:  # every subject's first statement, then every second one
+        statements = sorted(statements, key=lambda t: (t.predicate.value, str(t.subject)))
+    reads: list[int] = []
+
+    def read(graph: ox.NamedNode) -> list[ox.Triple]:
+        reads.append(1)
+        return statements
+
+    chunks = list(Extractor(store, needs(), 20, read).chunks([decisions]))
+    assert len(chunks) == 3 and len(reads) > 1
+    cut = [{t for t in ox.parse(c.data, format=ox.RdfFormat.N_TRIPLES)} for c in chunks]
+    for n in range(30):
+        node = ox.NamedNode(f"{ID}decision/{n:02d}")
+        assert sum(any(t.subject == node for t in part) for part in cut) == 1
