@@ -116,6 +116,7 @@ def tally(
     claims_of: dict[str, tuple[str, tuple[ClaimText, ...]]] = {}
     terms: dict[ClaimText, Claim] = {}
     stated_by: dict[ClaimText, set[str]] = {}
+    texts: dict[str, str] = {}  # each term's text, held once however many claims name it
     for record in records:
         source = record.extraction.article.source_file
         digest = (digests or {}).get(source, "")
@@ -126,7 +127,7 @@ def tally(
             made = {}
             for claim in claim_statements(record, minter):
                 if claim[1] in CLAIM_PROPERTIES:
-                    made[(str(claim[0]), str(claim[1]), str(claim[2]))] = claim  # type: ignore[assignment]
+                    made[_claim_text(claim, texts)] = claim  # type: ignore[assignment]
             terms.update(made)
             claims = tuple(made)
         claims_of[source] = (digest, claims)
@@ -140,6 +141,18 @@ def tally(
         for text, sources in stated_by.items()
     }
     return Tally(claims_of, backing), terms
+
+
+def _claim_text(claim: Claim, texts: dict[str, str]) -> ClaimText:
+    """`claim`'s text, its terms' strings shared with the claims that name the same terms: a
+    hub country or a popular event is in a large share of an archive's claims, which would
+    otherwise each hold a copy (and the tally is kept, pickled, for the next build)."""
+    subject, predicate, obj = (str(term) for term in claim)
+    return (
+        texts.setdefault(subject, subject),
+        texts.setdefault(predicate, predicate),
+        texts.setdefault(obj, obj),
+    )
 
 
 def support_chunks(

@@ -143,3 +143,21 @@ def test_support_patched_after_a_new_outlet_equals_a_clean_build(tmp_path: Path)
     clean = kg.build([folder], tmp_path / "clean", use_cache=False)
     assert (tmp_path / "out" / "graph.nq").read_bytes() == (clean.out / "graph.nq").read_bytes()
     assert _consensus_has(rebuilt, "agent", CANADA)
+
+
+def test_the_kept_tally_holds_each_term_once(one_voice: kg.Build) -> None:
+    # Three articles claim Canada as an agent: their claims share one string for it (at
+    # 100,000 articles a hub country's copies alone would fill hundreds of megabytes).
+    assert one_voice.result is not None
+    result = one_voice.result
+    tallied = kept_support(result.store, result.base_iri, DEFAULT_CONSENSUS)
+    assert tallied is not None
+    canadas = [
+        term
+        for _, claims in tallied.claims_of.values()
+        for claim in claims
+        for term in claim
+        if term == CANADA
+    ]
+    assert len(canadas) >= 3
+    assert len({id(term) for term in canadas}) == 1
