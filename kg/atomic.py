@@ -7,9 +7,10 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 STAGING_SUFFIX = ".tmp"
 # Signals that end a build early; the few renames that swap a set in finish first.
@@ -22,13 +23,22 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     The rename is atomic on POSIX, so readers see the old file or the new
     one, never a truncated mix.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=STAGING_SUFFIX)
+    with atomic_writer(path.parent, path.name) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_writer(folder: Path, name: str | Callable[[], str]) -> Iterator[IO[bytes]]:
+    """A file to write in pieces, renamed into place as `folder`/`name` when the block ends
+    without error (else removed); `name` may be given once the file is written, by a
+    callable (a file named by its content's digest)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=STAGING_SUFFIX)
     try:
         os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide outputs from other users and servers
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
+            yield handle
+        os.replace(tmp, folder / (name if isinstance(name, str) else name()))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

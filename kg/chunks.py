@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from kg.atomic import atomic_writer
 from kg.buildstore import Delta
 from kg.graph import ArticleRecords, Described, IriMinter, article_graph
 
@@ -106,19 +105,11 @@ def subjects_chunk(
         _write_subjects(name, ordered, written)
         nquads = written.getvalue()
         return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, draft = tempfile.mkstemp(dir=folder, suffix=".draft")
-    try:
-        os.fchmod(handle, 0o644)  # as `atomic_write_bytes` leaves the chunk files
-        with os.fdopen(handle, "wb") as out:
-            counted = _Counted(out)
-            _write_subjects(name, ordered, counted)
-        path = folder / f"{counted.digest.hexdigest()}.nq"
-        os.replace(draft, path)
-    except BaseException:
-        Path(draft).unlink(missing_ok=True)
-        raise
-    return GraphChunk(name.value, path.stem, b"", written=(path, counted.lines))
+    with atomic_writer(folder, lambda: f"{counted.digest.hexdigest()}.nq") as out:
+        counted = _Counted(out)
+        _write_subjects(name, ordered, counted)
+    digest = counted.digest.hexdigest()
+    return GraphChunk(name.value, digest, b"", written=(folder / f"{digest}.nq", counted.lines))
 
 
 def _write_subjects(

@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import heapq
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -31,6 +30,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from kg.atomic import atomic_writer
 from kg.buildstore import LOAD_BATCH, BuildStore, StoreChanges, read_pieces, triple_lines
 from kg.cache import code_fingerprint
 from kg.jsonld import node_text, write_document
@@ -292,13 +292,11 @@ def _write_trig_section(store: BuildStore, digest: str, nquads: IO[bytes], out: 
             ox.serialize(quads, written, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES)
         with draft.open("rb") as section:
             check = _section_check(digest, _blocks(section, after_prefixes=True))
-        with draft.open("rb") as section, (Path(scratch) / "kept").open("wb") as keep:
+        with draft.open("rb") as section, atomic_writer(path.parent, path.name) as keep:
             keep.write(check + b"\n")
             for block in _blocks(section, after_prefixes=True):
                 keep.write(block)
                 out.write(block)
-        os.chmod(Path(scratch) / "kept", 0o644)
-        os.replace(Path(scratch) / "kept", path)
 
 
 def _blocks(source: IO[bytes], after_prefixes: bool = False) -> Iterator[bytes]:
