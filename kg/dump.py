@@ -285,16 +285,16 @@ def _write_trig_section(store: BuildStore, digest: str, nquads: IO[bytes], out: 
                 return
     except OSError:
         pass
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".trig-") as scratch:
-        draft = Path(scratch) / "draft"
-        with draft.open("wb") as written:
-            quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
-            ox.serialize(quads, written, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES)
-        with draft.open("rb") as section:
-            check = _section_check(digest, _blocks(section, after_prefixes=True))
-        with draft.open("rb") as section, atomic_writer(path.parent, path.name) as keep:
+    # An article's section is drafted in memory; a shared graph's, gigabytes at scale, on disk.
+    with tempfile.SpooledTemporaryFile(LOAD_BATCH, dir=path.parent, prefix=".trig-") as draft:
+        quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+        ox.serialize(quads, draft, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES)
+        draft.seek(0)
+        check = _section_check(digest, _blocks(draft, after_prefixes=True))
+        draft.seek(0)
+        with atomic_writer(path.parent, path.name) as keep:
             keep.write(check + b"\n")
-            for block in _blocks(section, after_prefixes=True):
+            for block in _blocks(draft, after_prefixes=True):
                 keep.write(block)
                 out.write(block)
 
