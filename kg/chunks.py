@@ -55,8 +55,17 @@ class GraphChunk:
 
 def graph_chunk(name: ox.NamedNode, quads: list[ox.Quad]) -> GraphChunk:
     """A graph's quads as a chunk; the same quads in any order give the same bytes."""
-    nquads = ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS) or b""
+    nquads = sorted_nquads(quads)
     return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
+
+
+def sorted_nquads(quads: Iterable[ox.Quad]) -> bytes:
+    """The quads' N-Quads with the lines sorted as bytes, which `patched_chunk` relies on (the
+    order of the quads by `str` too: a line is that form and " .", and no form is the start of
+    another); sorting the lines costs a third less than sorting the quads."""
+    lines = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
+    lines.sort()
+    return b"".join(lines)
 
 
 def patched_chunk(
@@ -117,7 +126,7 @@ def _write_subjects(
 ) -> None:
     for _, same in groupby(ordered, key=_subject_form):
         quads = {ox.Quad(node, p, o, name): None for node, describe in same for p, o in describe()}
-        out.write(ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.N_QUADS) or b"")
+        out.write(sorted_nquads(quads))
 
 
 class _Counted:
