@@ -286,7 +286,7 @@ def _write_trig_section(store: BuildStore, digest: str, nquads: IO[bytes], out: 
     except OSError:
         pass
     # An article's section is drafted in memory; a shared graph's, gigabytes at scale, on disk.
-    with tempfile.SpooledTemporaryFile(LOAD_BATCH, dir=path.parent, prefix=".trig-") as draft:
+    with tempfile.SpooledTemporaryFile(LOAD_BATCH, dir=str(path.parent), prefix=".trig-") as draft:
         quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
         ox.serialize(quads, draft, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES)
         draft.seek(0)
