@@ -43,7 +43,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _EXTRACTION_CODE = (
     "extract", "recognize", "knowledge", "data", "nlp.py", "names.py", "gazetteer.py", "records.py",
     "ingest", "long_articles.py", "record_json.py", "doctext.py", "resources.py",
-    "pipeline_config.py",
+    "pipeline_config.py", "attribute_matcher.py",
 )  # fmt: skip
 # Packages whose data decides extraction: a new release may know other places (the
 # gazetteer's sources) or spell another script otherwise (the transliteration tables).
