@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kg.cache import Cached, CacheEntry, ExtractionCache, build_fingerprint
 from kg.decoded import DecodedPack
+from kg.heap import no_cycle_collection
 from kg.ingest import discover_articles
 from kg.layout import Format
 from kg.manifest import MANIFEST, Manifest
@@ -93,14 +94,17 @@ def kept_extractions(
         return {}
     kept = {}
     pack = DecodedPack(store_dir)
-    for name, (digest, key, entry_digest) in manifest.extractions.items():
-        if inputs.get(name) != digest:
-            continue
-        entry = CacheEntry(key, entry_digest)
-        decoded = pack.get(entry) if cache.entry_bytes(entry) is not None else None
-        found = Cached(decoded, entry) if decoded is not None else cache.kept(entry)
-        if found is not None and found.extraction.article.source_file == name:
-            kept[name] = found
+    # Records, hundreds of thousands and no cycles: the collector's walks over everything
+    # alive as they are made took a quarter of the time (two fifths with a pipeline loaded).
+    with no_cycle_collection():
+        for name, (digest, key, entry_digest) in manifest.extractions.items():
+            if inputs.get(name) != digest:
+                continue
+            entry = CacheEntry(key, entry_digest)
+            decoded = pack.get(entry) if cache.entry_bytes(entry) is not None else None
+            found = Cached(decoded, entry) if decoded is not None else cache.kept(entry)
+            if found is not None and found.extraction.article.source_file == name:
+                kept[name] = found
     pack.close()
     return kept
 
