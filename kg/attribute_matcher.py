@@ -63,8 +63,8 @@ class ColumnMatcher:
                 continue
             self.equal.append({})
             for column, values, negated in tests:
-                if len(values) == 1 and not negated:
-                    self.equal[-1][column] = values[0]
+                if len(values) == 1 and not negated and column not in self.equal[-1]:
+                    self.equal[-1][column] = values[0]  # (TEXT and ORTH share a column)
                 else:
                     self.sets.append((len(self.keys), column, np.array(values, np.uint64), negated))
             self.keys.append(key)

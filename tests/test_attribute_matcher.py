@@ -48,6 +48,7 @@ def test_column_matches_are_the_matcher_s_for_every_kind_of_pattern(stock: Langu
         {"patterns": [[{"LOWER": "fort"}, {"IS_TITLE": True}]], "attrs": {}, "index": 1},
         {"patterns": [[{"LOWER": {"REGEX": "^w[a-z]+d$"}}]], "attrs": {}},
         {"patterns": [[{"IS_PUNCT": False, "TAG": "CD"}]], "attrs": {}},
+        {"patterns": [[{"TEXT": "Fort", "ORTH": "Hale"}]], "attrs": {}},  # one column, twice
     ]
     spacy_ruler = AttributeRuler(stock.vocab, name="spacy")
     spacy_ruler.add_patterns(patterns)
