@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from kg.atomic import folder_problem
 from kg.cache import Cached, ExtractionCache, pipeline_fingerprint
 from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_CONSENSUS, DEFAULT_MODEL, EXECUTORS
+from kg.heap import fewer_collections
 from kg.ingest import DuplicateArticleError, IngestError
 from kg.layout import CACHE_DIR, FORMATS, STORE_DIR, Format
 from kg.uptodate import (
@@ -153,19 +154,20 @@ def build(  # noqa: PLR0913  # the options of `kg build`, each with its default
         curation=decisions,
     )
     _check_up_front(options, out)
-    kept: dict[str, Cached] = {}
-    if cache_dir is not None:  # the files the last build read, unchanged, are not read
-        extractions = ExtractionCache(cache_dir, pipeline_fingerprint(model))
-        kept = kept_extractions(inputs, settings, store_dir, extractions)
-    built = _build_and_write(sources, options, out, formats, kept, progress)
-    result = built.result
-    assert result is not None  # noqa: S101  # set by _build_and_write
-    record_inputs(result.store.manifest, inputs, settings, result.cache_entries)
-    result.store.commit()
-    if validate:
-        from kg.build_validation import validate_build  # noqa: PLC0415
+    with fewer_collections():
+        kept: dict[str, Cached] = {}
+        if cache_dir is not None:  # the files the last build read, unchanged, are not read
+            extractions = ExtractionCache(cache_dir, pipeline_fingerprint(model))
+            kept = kept_extractions(inputs, settings, store_dir, extractions)
+        built = _build_and_write(sources, options, out, formats, kept, progress)
+        result = built.result
+        assert result is not None  # noqa: S101  # set by _build_and_write
+        record_inputs(result.store.manifest, inputs, settings, result.cache_entries)
+        result.store.commit()
+        if validate:
+            from kg.build_validation import validate_build  # noqa: PLC0415
 
-        built.validation = validate_build(result.store, result.changed, result.dropped)
+            built.validation = validate_build(result.store, result.changed, result.dropped)
     return built
 
 

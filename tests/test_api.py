@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from pyoxigraph import QuerySolutions
 
 import kg
+from kg.heap import BUILD_YOUNG_OBJECTS
 
 STORY = """Canada to cut its Latvia force
 
@@ -70,3 +74,19 @@ def test_api_build_refuses_what_it_cannot_read(tmp_path: Path) -> None:
         kg.build([tmp_path / "empty.txt"], tmp_path / "out")
     with pytest.raises(kg.BuildError, match="unknown executor"):
         kg.build([tmp_path], tmp_path / "out", executor="cloud")
+
+
+def test_api_build_collects_young_objects_less_often_while_it_runs(tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "latvia.txt").write_text(STORY, encoding="utf-8")
+    caller = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+
+    @contextmanager
+    def progress(total: int) -> Iterator[Callable[[int], None]]:
+        seen.append(gc.get_threshold())
+        yield lambda n: None
+
+    kg.build([tmp_path / "articles"], tmp_path / "out", validate=False, progress=progress)
+    assert seen == [(BUILD_YOUNG_OBJECTS, *caller[1:])]
+    assert gc.get_threshold() == caller

@@ -8,7 +8,12 @@ import platform
 
 import pytest
 
-from kg.heap import give_back_freed_memory, held_objects_frozen, no_cycle_collection
+from kg.heap import (
+    fewer_collections,
+    give_back_freed_memory,
+    held_objects_frozen,
+    no_cycle_collection,
+)
 
 
 def test_heap_held_objects_stay_frozen_only_within_the_block():
@@ -25,6 +30,18 @@ def test_heap_no_cycle_collection_within_the_block_only():
     with pytest.raises(RuntimeError), no_cycle_collection():
         raise RuntimeError("resolution failed")
     assert gc.isenabled()
+
+
+def test_heap_fewer_young_collections_within_the_block_only():
+    caller = gc.get_threshold()
+    with fewer_collections(50_000):
+        assert gc.get_threshold() == (50_000, *caller[1:])
+        with fewer_collections(100):  # never more often than the caller collects
+            assert gc.get_threshold()[0] == 50_000
+    assert gc.get_threshold() == caller
+    with pytest.raises(RuntimeError), fewer_collections():
+        raise RuntimeError("a writer failed")
+    assert gc.get_threshold() == caller
 
 
 def _rss_mb() -> float:
