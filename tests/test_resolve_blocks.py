@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import kg.resolve.blocks as blocks_module
 import kg.resolve.events as events_module
 from kg.records import Article, ArticleExtraction, Entity, EventMention, EventType, Figure
 from kg.resolve import EventStats, Resolution, resolve, resolve_events
@@ -138,6 +139,59 @@ def test_resolve_blocks_a_starting_level_unsettles_an_events_date():
     ]
     (event,) = resolve_events(extractions, Resolution(entities, mention_entity))
     assert [c.article for c in event.claims] == ["a.txt", "b.txt", "c.txt"]
+
+
+def _retold_event(places: int) -> tuple[list[ArticleExtraction], Resolution]:
+    """One withdrawal from Iraq on one day, by a hub and its allies, told by twice `places`
+    articles in turn: one naming Iraq and another place (the event gathers places as it is
+    retold), one naming no place and another ally."""
+    entities = [Entity("country/iraq", "Country", "Iraq"), Entity(HUB, "Country", "Hub")]
+    entities += [Entity(f"place/p{n}", "Place", f"P{n}") for n in range(places)]
+    entities += [Entity(f"country/c{n}", "Country", f"C{n}") for n in range(places)]
+    mention_entity: dict[tuple[str, int], str] = {}
+    extractions = []
+    for n in range(places):
+        for source, arguments in (
+            (f"a{n:03d}.txt", {"agent": HUB, "location": "country/iraq", "target": f"place/p{n}"}),
+            (f"a{n:03d}b.txt", {"agent": HUB, "participant": f"country/c{n}"}),
+        ):
+            extractions.append(
+                _claim_article(
+                    source,
+                    date(2020, 9, 10),
+                    "Withdrawal",
+                    arguments,
+                    mention_entity,
+                    date="2020-09-09",
+                )
+            )
+    return extractions, Resolution(tuple(entities), mention_entity)
+
+
+def _filings_per_claim(places: int, monkeypatch: pytest.MonkeyPatch) -> float:
+    """How many times the blocks filed an event under a place, party and time, per claim."""
+    filings = 0
+    insert = blocks_module._insert
+
+    def counted(bucket: list[Any], group: Any) -> None:
+        nonlocal filings
+        filings += 1
+        insert(bucket, group)
+
+    monkeypatch.setattr(blocks_module, "_insert", counted)
+    extractions, resolution = _retold_event(places)
+    (event,) = resolve_events(extractions, resolution)
+    assert len(event.claims) == 2 * places
+    return filings / len(event.claims)
+
+
+def test_resolve_blocks_a_claim_naming_no_place_is_filed_under_few_however_many_are_told(
+    monkeypatch,
+):
+    # A claim that names no place is filed under the places of its event's first claim
+    # to name one, not under every place the retellings gathered: the filings per claim
+    # stay the same however many places they name.
+    assert _filings_per_claim(40, monkeypatch) <= _filings_per_claim(10, monkeypatch)
 
 
 # --- the work per claim: one hub party in every claim, places and months as the corpus grows --

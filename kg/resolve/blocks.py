@@ -11,12 +11,15 @@ target it names and each place containing one (Iraq agrees with al-Asad
 inside it), with each party it names, and meets the groups at the same
 place, at one containing it or inside it, with a party in common or none
 stated. A claim that names no place is filed under the places its event
-names elsewhere, once it has any: it agrees with them. Until then, and for
-claims that name no place at all, parties are the only link: such claims
-are filed under their parties, and a claim naming no place also reads a
-secondary index of the parties of events that do name one. Only such
-claims read it, so a hub party (the United States, in thousands of claims)
-never makes a block for a claim that says where.
+names elsewhere, once it has any: those of its first claim to name one,
+which any claim that may join agrees with, as with every claim of it (a
+famous event gathers places with every retelling; these do not grow).
+Likewise a claim naming no party, under its event's first parties. Until
+then, and for claims that name no place at all, parties are the only link:
+such claims are filed under their parties, and a claim naming no place
+also reads a secondary index of the parties of events that do name one.
+Only such claims read it, so a hub party (the United States, in thousands
+of claims) never makes a block for a claim that says where.
 
 When: blocks follow the ties of `tied_in_time`. A dated claim meets claims
 of a compatible date ('2020' and '2020-09-09'), and undated ones published
@@ -72,7 +75,9 @@ G = TypeVar("G", bound=Numbered)
 @dataclass(frozen=True, slots=True)
 class _Said:
     """What a group's claims say together, which each of them is filed by: the places and
-    parties they name, and their date, the most precise of a chain ('2020', '2020-09-09'),
+    parties the first to name any names (a claim that may join agrees with each claim, so
+    with that one: the union would grow with every article that retells a famous event),
+    and their date, the most precise of a chain ('2020', '2020-09-09'),
     or None (undated, or `mixed`: two dates that disagree, or a date with a starting level,
     which may agree with a claim whose date does not: 'from 500' in May and in November)."""
 
@@ -83,7 +88,7 @@ class _Said:
 
     def adding(self, facts: Facts, spots: frozenset[Spot]) -> _Said:
         """What the group says once `facts` is one of its claims."""
-        spots, parties = self.spots | spots, self.parties | facts.parties
+        spots, parties = self.spots or spots, self.parties or facts.parties
         given = facts.claim_date
         if not given or self.mixed:
             return _Said(spots, parties, self.date, self.mixed)
