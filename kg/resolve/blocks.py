@@ -116,17 +116,17 @@ class Blocks(Generic[G]):
         now = said.adding(facts, self._spots(facts))
         if now != said:
             # A claim is filed by what its group says where it says nothing itself: anew
-            # when that grows (a few times for each event: its places agree, its parties
-            # overlap, its dates form a chain).
-            # Only the places it leaves and those it arrives at change: what a group says
-            # grows, and a claim of a famous event is filed in hundreds of places.
+            # when that changes (a few times for each event: its first places and parties
+            # once each, its dates as they form a chain).
+            # Only the blocks it leaves and those it arrives at change: a claim of a
+            # famous event is filed in many.
             moved = [held for held in claims if _moves(held, said, now)]
             left = {key for held in moved for key in self._keys(event_type, held, said)}
             arrived = {key for held in moved for key in self._keys(event_type, held, now)}
-            for where, when in left - arrived:
-                _remove(self._blocks[where][when], group)
-            for where, when in arrived - left:
-                _insert(self._blocks.setdefault(where, {}).setdefault(when, []), group)
+            for key, when in left - arrived:
+                _remove(self._blocks[key][when], group)
+            for key, when in arrived - left:
+                _insert(self._blocks.setdefault(key, {}).setdefault(when, []), group)
             self._said[group.number] = now
         filed = _filing(facts)
         if filed not in claims:  # else filed under `now` already, as the same filing
