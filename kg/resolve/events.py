@@ -266,7 +266,7 @@ def _fits(group: _Group, stated: _Stated, world: World, stats: EventStats) -> Cl
         return None
     stats.candidates += 1
     for _, facts in stated:
-        stats.comparisons += len(group.consensus)
+        stats.comparisons += group.consensus.weighed(facts)
         if not group.consensus.admits(facts, world):
             return None
     for _, facts in stated:
@@ -291,7 +291,7 @@ def _copied_home(
         if found is None:
             continue
         home, copy = found
-        stats.comparisons += len(home.consensus) * len(stated)
+        stats.comparisons += sum(home.consensus.weighed(facts) for _, facts in stated)
         if all(home.consensus.admits(facts, world) for _, facts in stated):
             return home, ClaimTie(claim.article, "SyndicatedCopy", copy)
     return None

@@ -235,16 +235,29 @@ class Consensus:
         if facts.claim_date:
             self.times.setdefault((facts.claim_date, facts.before), facts)
 
-    def __len__(self) -> int:
-        return len(self.parties) + len(self.places) + len(self.destinations) + len(self.times)
+    def weighed(self, facts: Facts) -> int:
+        """How many values `admits` may compare `facts` with: none in a respect it leaves
+        unsaid (no party, place, destination or date), which agrees with any."""
+        return (
+            (len(self.parties) if facts.parties else 0)
+            + (len(self.places) if facts.places else 0)
+            + (len(self.destinations) if facts.destinations else 0)
+            + (len(self.times) if facts.claim_date else 0)
+        )
 
     def admits(self, facts: Facts, world: World) -> bool:
         """Whether `facts` is consistent with every claim this holds."""
         return (
-            all(parties_agree(value, facts.parties) for value in self.parties)
-            and all(places_agree(value, facts.places, world) for value in self.places)
-            and all(places_agree(value, facts.destinations, world) for value in self.destinations)
-            and all(times_agree(held, facts) for held in self.times.values())
+            (not facts.parties or all(parties_agree(v, facts.parties) for v in self.parties))
+            and (not facts.places or all(places_agree(v, facts.places, world) for v in self.places))
+            and (
+                not facts.destinations
+                or all(places_agree(v, facts.destinations, world) for v in self.destinations)
+            )
+            and (
+                not facts.claim_date
+                or all(times_agree(held, facts) for held in self.times.values())
+            )
         )
 
 
