@@ -194,6 +194,35 @@ def test_resolve_blocks_a_claim_naming_no_place_is_filed_under_few_however_many_
     assert _filings_per_claim(40, monkeypatch) <= _filings_per_claim(10, monkeypatch)
 
 
+def _pairs_per_claim_of_a_drawdown_told_monthly(years: int) -> float:
+    """Pairs of facts compared per claim when one undated drawdown 'from 500' by one party is
+    told once a month for `years` years: each retelling is tied to the last by the level."""
+    entities = (Entity(HUB, "Country", "Hub"),)
+    mention_entity: dict[tuple[str, int], str] = {}
+    extractions = [
+        _claim_article(
+            f"a{n:03d}.txt",
+            date(2010 + n // 12, n % 12 + 1, 15),
+            "Withdrawal",
+            {"agent": HUB},
+            mention_entity,
+            troops_before=Figure(500),
+        )
+        for n in range(12 * years)
+    ]
+    stats = EventStats()
+    (event,) = resolve_events(extractions, Resolution(entities, mention_entity), stats)
+    assert len(event.claims) == 12 * years
+    return stats.comparisons / len(event.claims)
+
+
+def test_resolve_blocks_a_claim_weighs_the_ties_of_its_own_years_only():
+    # Every tie reaches a year either way at most: the retellings of years before are
+    # not read, however many.
+    two, eight = (_pairs_per_claim_of_a_drawdown_told_monthly(years) for years in (2, 8))
+    assert eight <= 1.25 * two
+
+
 # --- the work per claim: one hub party in every claim, places and months as the corpus grows --
 
 HUB = "country/hub"
