@@ -212,7 +212,8 @@ def consistent(a: Facts, b: Facts, world: World) -> bool:
 class Consensus:
     """What the claims of one event say, in each respect that `consistent` reads: a claim
     is consistent with them all when it agrees with each value, so the work grows with
-    what differs among them, not with how many they are.
+    what differs among them, not with how many they are, and only in the respects the
+    claim states (an undated claim agrees with every date).
 
     Of parties and places only the least sets are kept: a claim that agrees with {United
     States} agrees with {United States, Pentagon}, as with any set holding more.
