@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import kg.resolve.blocks as blocks_module
 import kg.resolve.events as events_module
 from kg.records import Article, ArticleExtraction, Entity, EventMention, EventType, Figure
 from kg.resolve import EventStats, Resolution, resolve, resolve_events
@@ -138,6 +139,88 @@ def test_resolve_blocks_a_starting_level_unsettles_an_events_date():
     ]
     (event,) = resolve_events(extractions, Resolution(entities, mention_entity))
     assert [c.article for c in event.claims] == ["a.txt", "b.txt", "c.txt"]
+
+
+def _retold_event(places: int) -> tuple[list[ArticleExtraction], Resolution]:
+    """One withdrawal from Iraq on one day, by a hub and its allies, told by twice `places`
+    articles in turn: one naming Iraq and another place (the event gathers places as it is
+    retold), one naming no place and another ally."""
+    entities = [Entity("country/iraq", "Country", "Iraq"), Entity(HUB, "Country", "Hub")]
+    entities += [Entity(f"place/p{n}", "Place", f"P{n}") for n in range(places)]
+    entities += [Entity(f"country/c{n}", "Country", f"C{n}") for n in range(places)]
+    mention_entity: dict[tuple[str, int], str] = {}
+    extractions = []
+    for n in range(places):
+        for source, arguments in (
+            (f"a{n:03d}.txt", {"agent": HUB, "location": "country/iraq", "target": f"place/p{n}"}),
+            (f"a{n:03d}b.txt", {"agent": HUB, "participant": f"country/c{n}"}),
+        ):
+            extractions.append(
+                _claim_article(
+                    source,
+                    date(2020, 9, 10),
+                    "Withdrawal",
+                    arguments,
+                    mention_entity,
+                    date="2020-09-09",
+                )
+            )
+    return extractions, Resolution(tuple(entities), mention_entity)
+
+
+def _filings_per_claim(places: int, monkeypatch: pytest.MonkeyPatch) -> float:
+    """How many times the blocks filed an event under a place, party and time, per claim."""
+    filings = 0
+    insert = blocks_module._insert
+
+    def counted(bucket: list[Any], group: Any) -> None:
+        nonlocal filings
+        filings += 1
+        insert(bucket, group)
+
+    monkeypatch.setattr(blocks_module, "_insert", counted)
+    extractions, resolution = _retold_event(places)
+    (event,) = resolve_events(extractions, resolution)
+    assert len(event.claims) == 2 * places
+    return filings / len(event.claims)
+
+
+def test_resolve_blocks_a_claim_naming_no_place_is_filed_under_few_however_many_are_told(
+    monkeypatch,
+):
+    # A claim that names no place is filed under the places of its event's first claim
+    # to name one, not under every place the retellings gathered: the filings per claim
+    # stay the same however many places they name.
+    assert _filings_per_claim(40, monkeypatch) <= _filings_per_claim(10, monkeypatch)
+
+
+def _pairs_per_claim_of_a_drawdown_told_monthly(years: int) -> float:
+    """Pairs of facts compared per claim when one undated drawdown 'from 500' by one party is
+    told once a month for `years` years: each retelling is tied to the last by the level."""
+    entities = (Entity(HUB, "Country", "Hub"),)
+    mention_entity: dict[tuple[str, int], str] = {}
+    extractions = [
+        _claim_article(
+            f"a{n:03d}.txt",
+            date(2010 + n // 12, n % 12 + 1, 15),
+            "Withdrawal",
+            {"agent": HUB},
+            mention_entity,
+            troops_before=Figure(500),
+        )
+        for n in range(12 * years)
+    ]
+    stats = EventStats()
+    (event,) = resolve_events(extractions, Resolution(entities, mention_entity), stats)
+    assert len(event.claims) == 12 * years
+    return stats.comparisons / len(event.claims)
+
+
+def test_resolve_blocks_a_claim_weighs_the_ties_of_its_own_years_only():
+    # Every tie reaches a year either way at most: the retellings of years before are
+    # not read, however many.
+    two, eight = (_pairs_per_claim_of_a_drawdown_told_monthly(years) for years in (2, 8))
+    assert eight <= 1.25 * two
 
 
 # --- the work per claim: one hub party in every claim, places and months as the corpus grows --

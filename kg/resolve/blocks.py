@@ -11,12 +11,15 @@ target it names and each place containing one (Iraq agrees with al-Asad
 inside it), with each party it names, and meets the groups at the same
 place, at one containing it or inside it, with a party in common or none
 stated. A claim that names no place is filed under the places its event
-names elsewhere, once it has any: it agrees with them. Until then, and for
-claims that name no place at all, parties are the only link: such claims
-are filed under their parties, and a claim naming no place also reads a
-secondary index of the parties of events that do name one. Only such
-claims read it, so a hub party (the United States, in thousands of claims)
-never makes a block for a claim that says where.
+names elsewhere, once it has any: those of its first claim to name one,
+which any claim that may join agrees with, as with every claim of it (a
+famous event gathers places with every retelling; these do not grow).
+Likewise a claim naming no party, under its event's first parties. Until
+then, and for claims that name no place at all, parties are the only link:
+such claims are filed under their parties, and a claim naming no place
+also reads a secondary index of the parties of events that do name one.
+Only such claims read it, so a hub party (the United States, in thousands
+of claims) never makes a block for a claim that says where.
 
 When: blocks follow the ties of `tied_in_time`. A dated claim meets claims
 of a compatible date ('2020' and '2020-09-09'), and undated ones published
@@ -72,7 +75,9 @@ G = TypeVar("G", bound=Numbered)
 @dataclass(frozen=True, slots=True)
 class _Said:
     """What a group's claims say together, which each of them is filed by: the places and
-    parties they name, and their date, the most precise of a chain ('2020', '2020-09-09'),
+    parties the first to name any names (a claim that may join agrees with each claim, so
+    with that one: the union would grow with every article that retells a famous event),
+    and their date, the most precise of a chain ('2020', '2020-09-09'),
     or None (undated, or `mixed`: two dates that disagree, or a date with a starting level,
     which may agree with a claim whose date does not: 'from 500' in May and in November)."""
 
@@ -83,7 +88,7 @@ class _Said:
 
     def adding(self, facts: Facts, spots: frozenset[Spot]) -> _Said:
         """What the group says once `facts` is one of its claims."""
-        spots, parties = self.spots | spots, self.parties | facts.parties
+        spots, parties = self.spots or spots, self.parties or facts.parties
         given = facts.claim_date
         if not given or self.mixed:
             return _Said(spots, parties, self.date, self.mixed)
@@ -111,17 +116,17 @@ class Blocks(Generic[G]):
         now = said.adding(facts, self._spots(facts))
         if now != said:
             # A claim is filed by what its group says where it says nothing itself: anew
-            # when that grows (a few times for each event: its places agree, its parties
-            # overlap, its dates form a chain).
-            # Only the places it leaves and those it arrives at change: what a group says
-            # grows, and a claim of a famous event is filed in hundreds of places.
+            # when that changes (a few times for each event: its first places and parties
+            # once each, its dates as they form a chain).
+            # Only the blocks it leaves and those it arrives at change: a claim of a
+            # famous event is filed in many.
             moved = [held for held in claims if _moves(held, said, now)]
             left = {key for held in moved for key in self._keys(event_type, held, said)}
             arrived = {key for held in moved for key in self._keys(event_type, held, now)}
-            for where, when in left - arrived:
-                _remove(self._blocks[where][when], group)
-            for where, when in arrived - left:
-                _insert(self._blocks.setdefault(where, {}).setdefault(when, []), group)
+            for key, when in left - arrived:
+                _remove(self._blocks[key][when], group)
+            for key, when in arrived - left:
+                _insert(self._blocks.setdefault(key, {}).setdefault(when, []), group)
             self._said[group.number] = now
         filed = _filing(facts)
         if filed not in claims:  # else filed under `now` already, as the same filing

@@ -23,9 +23,11 @@ the reason `kg explain` prints and graph/resolution keeps.
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 
 from kg.records import (
     PLACE_ROLES,
@@ -85,7 +87,9 @@ class _Group:
     distinct value of what ties: weighing a claim against these is weighing it
     against every claim, however many articles repeat the same. The ties of
     undated claims that only time ties are kept by month of publication, so a
-    claim reads only those it could be tied to (see `Facts.tie_months`).
+    claim reads only those it could be tied to (see `Facts.tie_months`); the
+    others by year, as every tie reaches a year either way at most (`near`),
+    each numbered so that they are read in the order they came, whichever years.
     """
 
     event_type: EventType
@@ -95,7 +99,7 @@ class _Group:
     consensus: Consensus = field(default_factory=Consensus)
     ties: dict[tuple[object, ...], str] = field(default_factory=dict)  # → the first article
     tied_by_time: dict[int, list[Facts]] = field(default_factory=dict)  # by month published
-    tied_otherwise: list[Facts] = field(default_factory=list)
+    tied_otherwise: dict[int | None, list[tuple[int, Facts]]] = field(default_factory=dict)
     joined: list[ClaimTie] = field(default_factory=list)  # why each later article joined
 
     def add(self, stated: _Stated, tie: ClaimTie | None = None) -> None:
@@ -113,11 +117,16 @@ class _Group:
             if facts.published and not (facts.claim_date or facts.killing) and facts.before is None:
                 self.tied_by_time.setdefault(month(facts.published), []).append(facts)
             else:
-                self.tied_otherwise.append(facts)
+                self.tied_otherwise.setdefault(facts.year, []).append((len(self.ties), facts))
 
     def ties_for(self, facts: Facts) -> Iterator[Facts]:
         """The facts of its claims that `facts` could be tied to."""
-        yield from self.tied_otherwise
+        held = self.tied_otherwise
+        year = facts.year
+        years = held.keys() if year is None else (year - 1, year, year + 1, None)
+        near = [held[y] for y in years if y in held]
+        ordered = near[0] if len(near) == 1 else heapq.merge(*near, key=itemgetter(0))
+        yield from (tied for _, tied in ordered)
         for number in facts.tie_months():
             yield from self.tied_by_time.get(number, ())
 
@@ -266,7 +275,7 @@ def _fits(group: _Group, stated: _Stated, world: World, stats: EventStats) -> Cl
         return None
     stats.candidates += 1
     for _, facts in stated:
-        stats.comparisons += len(group.consensus)
+        stats.comparisons += group.consensus.weighed(facts)
         if not group.consensus.admits(facts, world):
             return None
     for _, facts in stated:
@@ -291,7 +300,7 @@ def _copied_home(
         if found is None:
             continue
         home, copy = found
-        stats.comparisons += len(home.consensus) * len(stated)
+        stats.comparisons += sum(home.consensus.weighed(facts) for _, facts in stated)
         if all(home.consensus.admits(facts, world) for _, facts in stated):
             return home, ClaimTie(claim.article, "SyndicatedCopy", copy)
     return None

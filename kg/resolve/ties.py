@@ -212,7 +212,8 @@ def consistent(a: Facts, b: Facts, world: World) -> bool:
 class Consensus:
     """What the claims of one event say, in each respect that `consistent` reads: a claim
     is consistent with them all when it agrees with each value, so the work grows with
-    what differs among them, not with how many they are.
+    what differs among them, not with how many they are, and only in the respects the
+    claim states (an undated claim agrees with every date).
 
     Of parties and places only the least sets are kept: a claim that agrees with {United
     States} agrees with {United States, Pentagon}, as with any set holding more.
@@ -235,16 +236,29 @@ class Consensus:
         if facts.claim_date:
             self.times.setdefault((facts.claim_date, facts.before), facts)
 
-    def __len__(self) -> int:
-        return len(self.parties) + len(self.places) + len(self.destinations) + len(self.times)
+    def weighed(self, facts: Facts) -> int:
+        """How many values `admits` may compare `facts` with: none in a respect it leaves
+        unsaid (no party, place, destination or date), which agrees with any."""
+        return (
+            (len(self.parties) if facts.parties else 0)
+            + (len(self.places) if facts.places else 0)
+            + (len(self.destinations) if facts.destinations else 0)
+            + (len(self.times) if facts.claim_date else 0)
+        )
 
     def admits(self, facts: Facts, world: World) -> bool:
         """Whether `facts` is consistent with every claim this holds."""
         return (
-            all(parties_agree(value, facts.parties) for value in self.parties)
-            and all(places_agree(value, facts.places, world) for value in self.places)
-            and all(places_agree(value, facts.destinations, world) for value in self.destinations)
-            and all(times_agree(held, facts) for held in self.times.values())
+            (not facts.parties or all(parties_agree(v, facts.parties) for v in self.parties))
+            and (not facts.places or all(places_agree(v, facts.places, world) for v in self.places))
+            and (
+                not facts.destinations
+                or all(places_agree(v, facts.destinations, world) for v in self.destinations)
+            )
+            and (
+                not facts.claim_date
+                or all(times_agree(held, facts) for held in self.times.values())
+            )
         )
 
 
