@@ -10,7 +10,10 @@ it (one named graph per article and the entity graph), and times:
 - pySHACL on the whole graph, the way `kg build` validated before (skipped
   with --no-pyshacl, or when pySHACL, now a test dependency, is missing);
 - `validate_graph` on the whole graph (what `kg validate FILE` does);
-- `validate_store` over the whole store, chunk by chunk (a full build);
+- `validate_union` over the store, in one pass and in --parts parts cut by
+  subject (a full build: in parts past `kg.validation.parts.PART_QUADS`);
+- `validate_store` over the whole store, chunk by chunk (the incremental
+  path, given every graph);
 - `validate_store` of one article graph at a time (an incremental build),
   for --alone article graphs.
 
@@ -39,7 +42,7 @@ from corpus import write_corpus  # noqa: E402
 from kg.rdflib_graphs import load_graph_file, union_graph  # noqa: E402
 from kg.resources import ontology_dir  # noqa: E402
 from kg.stages import BuildOptions, build, read_articles, write_outputs  # noqa: E402
-from kg.validate import validate_graph, validate_store  # noqa: E402
+from kg.validate import validate_graph, validate_store, validate_union  # noqa: E402
 
 Result = set[tuple[str, str, str]]  # (focus node, path, shape)
 
@@ -91,6 +94,7 @@ def main() -> None:
     source.add_argument("--articles", type=int, default=300, help="generated articles to build")
     source.add_argument("--graph", type=Path, help="a built graph.trig instead")
     parser.add_argument("--alone", type=int, default=20, help="article graphs validated alone")
+    parser.add_argument("--parts", type=int, default=8, help="parts the union is cut into")
     parser.add_argument("--no-pyshacl", action="store_true", help="skip the old path")
     args = parser.parse_args()
 
@@ -119,6 +123,25 @@ def main() -> None:
             (
                 "engine, whole graph (validate_graph)",
                 *_timed(lambda: _keys(validate_graph(graph).violations)),
+                n,
+            )
+        )
+        quads = len(store)
+        rows.append(
+            (
+                "engine, union in one pass (validate_union)",
+                *_timed(lambda: _keys(validate_union(store, part_quads=quads).violations)),
+                n,
+            )
+        )
+        rows.append(
+            (
+                f"engine, union in {args.parts} parts (validate_union)",
+                *_timed(
+                    lambda: _keys(
+                        validate_union(store, part_quads=-(-quads // args.parts)).violations
+                    )
+                ),
                 n,
             )
         )

@@ -1,7 +1,7 @@
 """The union cut into parts by subject, each node checked once with everything its shapes read.
 
-The engine holds what it checks (about 0.7 KB a triple), so a union of
-millions of statements is checked in parts. A part holds the statements of
+The engine holds what it checks (with the text it reads, about 1.4 KB a
+statement), so a union of millions of statements is checked in parts. A part holds the statements of
 the subjects that hash to it (crc32 of the N-Triples term, modulo the number
 of parts), the statements pointing at them by the predicate of an inverse
 path (`kg:actsFor`), every `rdfs:subClassOf` statement, and, copied from
@@ -24,6 +24,13 @@ chunk files); the engine reads N-Quads as the union of their graphs. Each
 statement is read once into a part file; the copies are made by reading the
 parts that hold what is wanted, once per step along the class-checked
 values (an entity's mention, then the mention's article).
+
+What the copies cost: at 10,000 synthetic articles in 14 parts, half as many
+lines again as the union (mostly the mentions of entities, five lines each).
+Two kinds grow faster than the union: a node is checked with every value it
+class-checks, so the part of a country named in most articles holds all its
+mentions; and an article is copied into every part that names it, so the
+articles' copies grow with articles × parts.
 """
 
 from __future__ import annotations
@@ -197,7 +204,7 @@ class _Router:
         if not wanted:
             return
         to: dict[bytes, list[int]] = defaultdict(list)
-        for want in sorted(wanted):
+        for want in wanted:  # in any order: the engine reads a graph, not a sequence
             node, wanting = want.rsplit(b" ", 1)
             to[node].append(int(wanting))
         data = _read_bytes(self.part_path(part))
