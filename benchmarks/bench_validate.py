@@ -5,7 +5,8 @@
 
 Builds a generated corpus (benchmarks/corpus.py, validation off) or reads a
 built graph.trig, loads it into an on-disk Oxigraph store as the build keeps
-it (one named graph per article and the entity graph), and times:
+it (one named graph per article and the entity graph), plants a few defects
+whose checks read several graphs (`DEFECTS`), and times:
 
 - pySHACL on the whole graph, the way `kg build` validated before (skipped
   with --no-pyshacl, or when pySHACL, now a test dependency, is missing);
@@ -45,6 +46,30 @@ from kg.stages import BuildOptions, build, read_articles, write_outputs  # noqa:
 from kg.validate import validate_graph, validate_store, validate_union  # noqa: E402
 
 Result = set[tuple[str, str, str]]  # (focus node, path, shape)
+
+# Defects planted in the graph before it is checked, so that the paths are compared on
+# results whose checks read several graphs: in one article's graph, a second label for the
+# entity most articles name, and that entity said to be mentioned in one of its mentions
+# (no article); an event without evidence.
+DEFECTS = """
+PREFIX kg: <https://w3id.org/newskg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+INSERT { GRAPH ?g { ?hub rdfs:label "Another name" ; kg:mentionedIn ?mention } }
+WHERE {
+  { SELECT ?hub ?g ?mention WHERE {
+      { SELECT ?hub (COUNT(?a) AS ?n) WHERE { GRAPH ?in { ?hub kg:mentionedIn ?a } }
+        GROUP BY ?hub
+        ORDER BY DESC(?n) STR(?hub) LIMIT 1 }
+      GRAPH ?g { ?hub kg:denotedBy ?mention }
+    } ORDER BY STR(?g) STR(?mention) LIMIT 1 }
+} ;
+DELETE { GRAPH ?g { ?event kg:evidence ?e } }
+WHERE {
+  { SELECT ?event WHERE { GRAPH ?in { ?event kg:evidence ?any } }
+    ORDER BY STR(?event) LIMIT 1 }
+  GRAPH ?g { ?event kg:evidence ?e }
+}
+"""
 
 
 def _timed(run: Callable[[], Result]) -> tuple[Result, float, float]:
@@ -100,10 +125,13 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="newskg-bench-validate-") as tmp:
         work = Path(tmp)
-        path = args.graph or _built_graph(args.articles, work)
-        graph = load_graph_file(path)
+        built = args.graph or _built_graph(args.articles, work)
         store = ox.Store(str(work / "store"))
-        store.bulk_load(path=path, format=ox.RdfFormat.TRIG)
+        store.bulk_load(path=built, format=ox.RdfFormat.TRIG)
+        store.update(DEFECTS)
+        path = work / "planted.nq"
+        store.dump(output=path, format=ox.RdfFormat.N_QUADS)
+        graph = load_graph_file(path)
         names = sorted(store.named_graphs(), key=str)
         articles = [name for name in names if "/article/" in name.value]
         n = len(articles)
