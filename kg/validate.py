@@ -76,12 +76,12 @@ def validate_union(
     folder: Path | None = None,
 ) -> ValidationReport:
     """Validate the union of every graph of `store`: in one pass of the engine when it
-    fits in one part, else in parts cut by subject (`kg.validation.parts`).
+    is small enough, else in parts cut by subject (`kg.validation.parts`).
 
-    The same report as `validate_store(store)`, an order of magnitude faster: each node
-    is checked once, where `validate_store` reads the context of a shared node (an entity)
-    for every chunk that names it. The engine holds one part at a time: about 0.7 KB a
-    triple, so `part_quads` (by default `kg.validation.parts.PART_QUADS`) bounds memory.
+    The same report as `validate_store(store)`, several times faster: each node is
+    checked once, where `validate_store` reads the context of a shared node (an entity)
+    for every chunk that names it. The engine holds one part at a time, with the text it
+    reads about 1.4 KB a statement, so `part_quads` bounds memory.
 
     Args:
         store: the store, read for the values a too-many-values result lists, and for the
@@ -89,7 +89,8 @@ def validate_union(
         nquads: the union as N-Quads in pieces that end at a line end, when the caller
             has it (a build's chunk files).
         quads: how many quads the union holds, if known (else counted).
-        part_quads: about how many quads of the union the engine checks at once.
+        part_quads: about how many quads of the union the engine checks at once (by
+            default all up to `kg.validation.parts.ONE_PASS_QUADS`, else `PART_QUADS`).
         folder: where the part files go while they are checked (the system's temporary
             folder if None).
 
@@ -103,9 +104,9 @@ def validate_union(
     count = parts.part_count(quads, part_quads)
     values = _values_in(store)
     if count == 1:
-        text = b"".join(nquads)
-        results = engine.violations(engine.check(text.decode("utf-8"), "nquads"), values)
-        return ValidationReport.of(results, text.count(b"\n"))
+        text = b"".join(nquads).decode("utf-8")
+        results = engine.violations(engine.check(text, "nquads"), values)
+        return ValidationReport.of(results, text.count("\n"))
     violations, checked = parts.check_in_parts(nquads, needs(), values, count, folder)
     return ValidationReport.of(violations, checked)
 

@@ -51,6 +51,8 @@ from kg.validation.report import Violation
 # 10,000 synthetic articles, 0.7 million lines where most parts have 0.4: 0.97 GB at the
 # peak). Smaller parts cost more copies of what every part wants (the articles).
 PART_QUADS = 300_000
+# Up to this many quads the union is checked in one pass, with no copies (1.2 GB at the peak).
+ONE_PASS_QUADS = 1_000_000
 # Bytes of lines held for the part files before they are written out.
 _BUFFERED = 64 * 2**20
 
@@ -60,9 +62,11 @@ _INVERSE, _TYPED, _TYPED_BACK, _TREE = 1, 2, 4, 8
 
 
 def part_count(quads: int, part_quads: int | None = None) -> int:
-    """How many parts a union of `quads` quads is checked in, `part_quads` (by default
-    `PART_QUADS`) or fewer each."""
-    return max(1, -(-quads // (part_quads or PART_QUADS)))
+    """How many parts a union of `quads` quads is checked in: `part_quads` or fewer each;
+    by default one up to `ONE_PASS_QUADS`, else `PART_QUADS` or fewer each."""
+    if part_quads is None:
+        part_quads = quads if quads <= ONE_PASS_QUADS else PART_QUADS
+    return max(1, -(-quads // max(part_quads, 1)))
 
 
 def check_in_parts(
