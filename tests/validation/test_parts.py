@@ -51,17 +51,18 @@ def _hub_quads() -> list[ox.Quad]:
     ]
     for i in range(ARTICLES):
         article, mention = _article(i), _mention(i)
-        quads += [
-            ox.Quad(article, RDF_TYPE, _kg("Article"), article),
-            ox.Quad(article, _kg("sourceFile"), ox.Literal(f"a{i:04d}.txt"), article),
-            ox.Quad(COUNTRY, _kg("mentionedIn"), article, article),
-            ox.Quad(COUNTRY, _kg("denotedBy"), mention, article),
-            ox.Quad(mention, RDF_TYPE, _kg("Mention"), article),
-            ox.Quad(mention, _kg("inArticle"), article, article),
-            ox.Quad(mention, _kg("beginIndex"), ox.Literal("0", datatype=INTEGER), article),
-            ox.Quad(mention, _kg("endIndex"), ox.Literal("9", datatype=INTEGER), article),
-            ox.Quad(mention, _kg("anchorOf"), ox.Literal("Freedonia"), article),
-        ]
+        statements = (
+            (article, RDF_TYPE, _kg("Article")),
+            (article, _kg("sourceFile"), ox.Literal(f"a{i:04d}.txt")),
+            (COUNTRY, _kg("mentionedIn"), article),
+            (COUNTRY, _kg("denotedBy"), mention),
+            (mention, RDF_TYPE, _kg("Mention")),
+            (mention, _kg("inArticle"), article),
+            (mention, _kg("beginIndex"), ox.Literal("0", datatype=INTEGER)),
+            (mention, _kg("endIndex"), ox.Literal("9", datatype=INTEGER)),
+            (mention, _kg("anchorOf"), ox.Literal("Freedonia")),
+        )
+        quads += [ox.Quad(s, p, o, article) for s, p, o in statements]
     return quads
 
 
