@@ -31,6 +31,7 @@ from kg.validation import engine, parts
 from kg.validation.extract import CHUNK_TRIPLES, Extractor, GraphReader
 from kg.validation.needs import needs
 from kg.validation.report import Severity, ValidationReport, Violation, show_term
+from kg.validation.shapes import class_tree
 
 __all__ = [
     "GraphFileError",
@@ -104,9 +105,10 @@ def validate_union(
     count = parts.part_count(quads, part_quads)
     values = _values_in(store)
     if count == 1:
-        text = b"".join(nquads).decode("utf-8")
-        results = engine.violations(engine.check(text, "nquads"), values)
-        return ValidationReport.of(results, text.count("\n"))
+        tree = class_tree()  # joined to the union's bytes: the text is made once
+        text = b"".join([*nquads, tree.encode("utf-8")]).decode("utf-8")
+        results = engine.violations(engine.check_with_tree(text, "nquads"), values)
+        return ValidationReport.of(results, text.count("\n") - tree.count("\n"))
     violations, checked = parts.check_in_parts(nquads, needs(), values, count, folder)
     return ValidationReport.of(violations, checked)
 

@@ -45,6 +45,7 @@ from zlib import crc32
 from kg.validation import engine
 from kg.validation.needs import Needs
 from kg.validation.report import Violation
+from kg.validation.shapes import class_tree
 
 # Quads of the union routed to each part. The engine and the part's text take about 1.4 KB
 # a line; a part also holds its copies, most in the part of a country named everywhere (at
@@ -96,7 +97,7 @@ def check_in_parts(
         violations: list[Violation] = []
         for part in range(parts):
             text = _read_bytes(router.part_path(part)).decode("utf-8")
-            results = engine.check(text, "nquads")
+            results = engine.check_with_tree(text, "nquads")
             del text  # before the next part's is read: each is a few hundred megabytes
             own = [r for r in results if _part_of(r.focus_node.encode("utf-8"), parts) == part]
             violations += engine.violations(own, values_of)
@@ -234,9 +235,10 @@ class _Router:
         return self._kinds.get(line[end + 1 : line.find(b" ", end + 1)], 0)
 
     def add_class_tree(self) -> None:
-        """Every `rdfs:subClassOf` statement, to every part."""
+        """Every `rdfs:subClassOf` statement, the store's and the ontology's, to every part."""
+        tree = [*sorted(self._subclass), *class_tree().encode("utf-8").splitlines()]
         for lines in self._part_lines:
-            lines += sorted(self._subclass)
+            lines += tree
         self.flush()
 
 

@@ -114,14 +114,14 @@ def test_parts_copied_nodes_give_the_engine_nothing_to_report(monkeypatch: pytes
     """A node copied into another part (the hub's mentions, their articles) comes described
     whole: checking a conforming graph in parts, the engine finds nothing anywhere."""
     found: list[int] = []
-    check = engine.check
+    check = engine.check_with_tree
 
     def counted(data: str, fmt: engine.DataFormat = "ntriples") -> Sequence[object]:
         results = check(data, fmt)
         found.append(len(results))
         return results
 
-    monkeypatch.setattr(kg.validation.parts.engine, "check", counted)
+    monkeypatch.setattr(kg.validation.parts.engine, "check_with_tree", counted)
     report = validate_union(_store(_hub_quads()), part_quads=20)
     assert report.conforms and report.triples == len(_hub_quads())
     assert len(found) > 10 and sum(found) == 0
