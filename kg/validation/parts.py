@@ -220,8 +220,8 @@ class _Router:
                 described[subject].append(line)
         for predicate in self._inverse:  # what points at a wanted node
             for line in _lines_with(data, b" " + predicate + b" "):
-                if (value := _object_iri(line)) in to:
-                    described[value].append(line)
+                if self._kind(line) & _INVERSE and (value := _object_iri(line)) in to:
+                    described[value].append(line)  # (not a literal that holds the predicate)
         for node, wanting_parts in to.items():
             for at in wanting_parts:
                 self._part_lines[at].extend(described[node])
