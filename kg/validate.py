@@ -130,8 +130,8 @@ def validate_store(
     reading from the rest of the store only what their checks need
     (`kg.validation.extract`): an incremental build validates the articles it
     rebuilt without reading the thousand other mentions of a country they
-    name, and a full build validates every graph chunk by chunk in bounded
-    memory, with the same report as a validation of the whole graph.
+    name; given every graph, chunk by chunk in bounded memory, it reports what
+    a validation of the whole graph does (`validate_union` does so faster).
 
     Args:
         store: an Oxigraph store, e.g. the build's (one named graph per article
