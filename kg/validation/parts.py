@@ -48,10 +48,11 @@ from kg.validation.report import Violation
 from kg.validation.shapes import class_tree
 
 # Quads of the union routed to each part. The engine and the part's text take about 1.4 KB
-# a line; a part also holds its copies, most in the part of a country named everywhere (at
-# 10,000 synthetic articles, 0.7 million lines where most parts have 0.4: 0.97 GB at the
-# peak). Smaller parts cost more copies of what every part wants (the articles).
-PART_QUADS = 300_000
+# a line; a part also holds its copies, most in the part of a country named everywhere. At
+# 10,000 synthetic articles validation peaked at 0.52 GB with parts of 150,000 quads, 0.70
+# with 300,000 (0.69 million lines in the country's part), 1.8 with a million, for the same
+# CPU time; but the articles' copies grow with articles × parts.
+PART_QUADS = 150_000
 # Up to this many quads the union is checked in one pass, with no copies (1.2 GB at the peak).
 ONE_PASS_QUADS = 1_000_000
 # Bytes of lines held for the part files before they are written out.
