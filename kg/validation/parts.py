@@ -25,8 +25,8 @@ statement is read once into a part file; the copies are made by reading the
 parts that hold what is wanted, once per step along the class-checked
 values (an entity's mention, then the mention's article).
 
-What the copies cost: at 10,000 synthetic articles in 14 parts, half as many
-lines again as the union (mostly the mentions of entities, five lines each).
+What the copies cost: at 10,000 synthetic articles in 28 parts, 60% more
+lines than the union (mostly the mentions of entities, five lines each).
 Two kinds grow faster than the union: a node is checked with every value it
 class-checks, so the part of a country named in most articles holds all its
 mentions; and an article is copied into every part that names it, so the
@@ -49,11 +49,11 @@ from kg.validation.shapes import class_tree
 
 # Quads of the union routed to each part. The engine and the part's text take about 1.4 KB
 # a line; a part also holds its copies, most in the part of a country named everywhere. At
-# 10,000 synthetic articles validation peaked at 0.52 GB with parts of 150,000 quads, 0.70
-# with 300,000 (0.69 million lines in the country's part), 1.8 with a million, for the same
-# CPU time; but the articles' copies grow with articles × parts.
+# 10,000 synthetic articles validation peaked at 0.52 GB with parts of 150,000 quads (0.50
+# million lines in the country's part), 0.70 with 300,000 (0.69), 1.8 with a million, for the
+# same CPU time; but the articles' copies grow with articles × parts.
 PART_QUADS = 150_000
-# Up to this many quads the union is checked in one pass, with no copies (1.2 GB at the peak).
+# Up to this many quads the union is checked in one pass, with no copies (about 1.2 GB).
 ONE_PASS_QUADS = 1_000_000
 # Bytes of lines held for the part files before they are written out.
 _BUFFERED = 64 * 2**20
