@@ -5,12 +5,16 @@
 
 Builds a generated corpus (benchmarks/corpus.py, validation off) or reads a
 built graph.trig, loads it into an on-disk Oxigraph store as the build keeps
-it (one named graph per article and the entity graph), and times:
+it (one named graph per article and the entity graph), plants a few defects
+whose checks read several graphs (`DEFECTS`), and times:
 
 - pySHACL on the whole graph, the way `kg build` validated before (skipped
   with --no-pyshacl, or when pySHACL, now a test dependency, is missing);
 - `validate_graph` on the whole graph (what `kg validate FILE` does);
-- `validate_store` over the whole store, chunk by chunk (a full build);
+- `validate_union` over the store, in one pass and in --parts parts cut by
+  subject (a full build: in parts past `kg.validation.parts.PART_QUADS`);
+- `validate_store` over the whole store, chunk by chunk (the incremental
+  path, given every graph);
 - `validate_store` of one article graph at a time (an incremental build),
   for --alone article graphs.
 
@@ -39,9 +43,33 @@ from corpus import write_corpus  # noqa: E402
 from kg.rdflib_graphs import load_graph_file, union_graph  # noqa: E402
 from kg.resources import ontology_dir  # noqa: E402
 from kg.stages import BuildOptions, build, read_articles, write_outputs  # noqa: E402
-from kg.validate import validate_graph, validate_store  # noqa: E402
+from kg.validate import validate_graph, validate_store, validate_union  # noqa: E402
 
 Result = set[tuple[str, str, str]]  # (focus node, path, shape)
+
+# Defects planted in the graph before it is checked, so that the paths are compared on
+# results whose checks read several graphs: in one article's graph, a second label for the
+# entity most articles name, and that entity said to be mentioned in one of its mentions
+# (no article); an event without evidence.
+DEFECTS = """
+PREFIX kg: <https://w3id.org/newskg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+INSERT { GRAPH ?g { ?hub rdfs:label "Another name" ; kg:mentionedIn ?mention } }
+WHERE {
+  { SELECT ?hub ?g ?mention WHERE {
+      { SELECT ?hub (COUNT(?a) AS ?n) WHERE { GRAPH ?in { ?hub kg:mentionedIn ?a } }
+        GROUP BY ?hub
+        ORDER BY DESC(?n) STR(?hub) LIMIT 1 }
+      GRAPH ?g { ?hub kg:denotedBy ?mention }
+    } ORDER BY STR(?g) STR(?mention) LIMIT 1 }
+} ;
+DELETE { GRAPH ?g { ?event kg:evidence ?e } }
+WHERE {
+  { SELECT ?event WHERE { GRAPH ?in { ?event kg:evidence ?any } }
+    ORDER BY STR(?event) LIMIT 1 }
+  GRAPH ?g { ?event kg:evidence ?e }
+}
+"""
 
 
 def _timed(run: Callable[[], Result]) -> tuple[Result, float, float]:
@@ -91,15 +119,19 @@ def main() -> None:
     source.add_argument("--articles", type=int, default=300, help="generated articles to build")
     source.add_argument("--graph", type=Path, help="a built graph.trig instead")
     parser.add_argument("--alone", type=int, default=20, help="article graphs validated alone")
+    parser.add_argument("--parts", type=int, default=8, help="parts the union is cut into")
     parser.add_argument("--no-pyshacl", action="store_true", help="skip the old path")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="newskg-bench-validate-") as tmp:
         work = Path(tmp)
-        path = args.graph or _built_graph(args.articles, work)
-        graph = load_graph_file(path)
+        built = args.graph or _built_graph(args.articles, work)
         store = ox.Store(str(work / "store"))
-        store.bulk_load(path=path, format=ox.RdfFormat.TRIG)
+        store.bulk_load(path=built, format=ox.RdfFormat.TRIG)
+        store.update(DEFECTS)
+        path = work / "planted.nq"
+        store.dump(output=path, format=ox.RdfFormat.N_QUADS)
+        graph = load_graph_file(path)
         names = sorted(store.named_graphs(), key=str)
         articles = [name for name in names if "/article/" in name.value]
         n = len(articles)
@@ -119,6 +151,25 @@ def main() -> None:
             (
                 "engine, whole graph (validate_graph)",
                 *_timed(lambda: _keys(validate_graph(graph).violations)),
+                n,
+            )
+        )
+        quads = len(store)
+        rows.append(
+            (
+                "engine, union in one pass (validate_union)",
+                *_timed(lambda: _keys(validate_union(store, part_quads=quads).violations)),
+                n,
+            )
+        )
+        rows.append(
+            (
+                f"engine, union in {args.parts} parts (validate_union)",
+                *_timed(
+                    lambda: _keys(
+                        validate_union(store, part_quads=-(-quads // args.parts)).violations
+                    )
+                ),
                 n,
             )
         )

@@ -1,8 +1,8 @@
 """The build's SHACL report, whole after every build, checking only what changed.
 
-A build with no usable earlier report validates every graph of its store:
-the union in one pass when it is small enough (`validate_union`), else
-chunk by chunk (`validate_store`). It keeps the report beside the store,
+A build with no usable earlier report validates the union of its store's
+graphs (`validate_union`: in one pass when it is small enough, else in
+parts cut by subject, each node checked once). It keeps the report beside the store,
 each result with the graphs it belongs to: those that state its triple or
 describe or point at its focus node (a superset of the rule
 `validate_store` reports by, so nothing is kept that a changed graph could
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -35,14 +35,12 @@ from rdflib.term import Node, URIRef
 from rdflib.util import from_n3
 
 from kg.atomic import atomic_write_bytes
-from kg.buildstore import BuildStore, Delta, state_digest
+from kg.buildstore import LOAD_BATCH, BuildStore, Delta, read_pieces, state_digest
 from kg.validate import Severity, ValidationReport, Violation, validate_store, validate_union
 from kg.validation.extract import statement_of
+from kg.validation.parts import part_count
 
 REPORT = "validation.json"
-# Up to this many quads a first build validates the union in one pass of the engine (about
-# 2,600 articles, 0.7 GB at its peak); beyond, graph by graph in chunks of bounded memory.
-WHOLE_UNION_QUADS = 1_000_000
 # Changed graphs of this many N-Quads bytes, a tenth of the store or more, are checked
 # faster in the one pass over the whole union than chunk by chunk.
 WHOLE_SHARE = 10
@@ -75,17 +73,14 @@ def validate_build(
     """The report for everything in `store`, validating only `changed` when it can."""
     names = [graph.value for graph in store.graph_names()]
     kept = _read(store, state_digest(store.previous_graphs))
-    small = store.quads() <= WHOLE_UNION_QUADS
+    quads = store.quads()
+    small = part_count(quads) == 1
     present = set(names)
     parts = _changed_parts(store, [name for name in changed if name in present])
     if kept is not None and small and _mostly(store, changed, names, parts):
         kept = None  # one pass over the whole union costs less than these graphs by chunks
     if kept is None:
-        report = (
-            validate_union(store.store, store.union_ntriples())
-            if small
-            else validate_store(store.store, read_graph=store.graph_statements)
-        )
+        report = validate_union(store.store, _union_nquads(store), quads=quads, folder=store.folder)
         carried: list[Violation] = []
         checked = len(names)
     else:
@@ -104,6 +99,15 @@ def validate_build(
     whole = ValidationReport.of([*carried, *report.violations], report.triples)
     _write(store, whole)
     return BuildValidation(whole, checked, len(names))
+
+
+def _union_nquads(store: BuildStore) -> Iterator[bytes]:
+    """Every graph's N-Quads, from the chunk files, in pieces (a shared graph of 100,000
+    articles is a gigabyte)."""
+    for name in store.graph_names():
+        _, source = store.open_graph(name)
+        with source:
+            yield from read_pieces(source, LOAD_BATCH)
 
 
 def _changed_parts(store: BuildStore, changed: Sequence[str]) -> dict[str, Delta]:

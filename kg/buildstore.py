@@ -368,12 +368,6 @@ class BuildStore:
         path = self._chunk_path(digest) if digest is not None else None
         return path.stat().st_size if path is not None and path.is_file() else 0
 
-    def union_ntriples(self) -> str:
-        """Every graph's triples as N-Triples (a triple stated in several graphs repeats)."""
-        return "".join(
-            line for name in self.graph_names() for line in triple_lines(self.graph_nquads(name))
-        )
-
     def _keep_chunk(self, chunk: GraphChunk) -> None:
         path = self._chunk_path(chunk.digest)
         if chunk.written is not None and chunk.written[0] != path:

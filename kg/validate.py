@@ -1,10 +1,12 @@
 """Check a graph against the newskg SHACL shapes, so users can trust what they load.
 
-Two ways in, one engine (`kg.validation.engine`): `validate_graph` checks an
-rdflib graph whole (`kg validate FILE`); `validate_store` checks some named
-graphs of an Oxigraph store, or all of them chunk by chunk, and reports what
-checking the whole graph says about them (`kg.validation.extract` says how),
-so a build validates only what changed, in bounded memory.
+Three ways in, one engine (`kg.validation.engine`): `validate_graph` checks
+an rdflib graph whole (`kg validate FILE`); `validate_union` checks the union
+of an Oxigraph store's graphs, in parts cut by subject when it is large
+(`kg.validation.parts`: a build's first check); `validate_store` checks some
+named graphs of a store, and reports what checking the whole graph says
+about them (`kg.validation.extract` says how), so a build validates only
+what changed, in bounded memory.
 
 The ontology's class tree is mixed into the data, so that `sh:targetClass
 kg:Event` reaches every event subclass through its `rdfs:subClassOf` triples.
@@ -16,6 +18,7 @@ Reference: https://www.w3.org/TR/shacl/#validation-report
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -24,10 +27,11 @@ from rdflib.term import Node
 from kg.graphio import GraphFileError
 from kg.rdflib_graphs import is_dataset
 from kg.rdfterms import rdflib_term
-from kg.validation import engine
+from kg.validation import engine, parts
 from kg.validation.extract import CHUNK_TRIPLES, Extractor, GraphReader
 from kg.validation.needs import needs
 from kg.validation.report import Severity, ValidationReport, Violation, show_term
+from kg.validation.shapes import class_tree
 
 __all__ = [
     "GraphFileError",
@@ -37,6 +41,7 @@ __all__ = [
     "show_term",
     "validate_graph",
     "validate_store",
+    "validate_union",
 ]
 
 
@@ -63,24 +68,49 @@ def validate_graph(data: Graph) -> ValidationReport:
     return ValidationReport.of(engine.violations(results, values_of), text.count("\n"))
 
 
-def validate_union(store: ox.Store, ntriples: str | None = None) -> ValidationReport:
-    """Validate the union of every graph of `store` in one pass of the engine.
+def validate_union(
+    store: ox.Store,
+    nquads: Iterable[bytes] | None = None,
+    *,
+    quads: int | None = None,
+    part_quads: int | None = None,
+    folder: Path | None = None,
+) -> ValidationReport:
+    """Validate the union of every graph of `store`: in one pass of the engine when it
+    is small enough, else in parts cut by subject (`kg.validation.parts`).
 
-    The same report as `validate_store(store)`, an order of magnitude faster
-    (at 1,000 articles, 1–3 s instead of 12), but the engine holds the whole
-    union at once: about 0.7 KB a triple. For graphs that fit (see
-    `kg.build_validation.WHOLE_UNION_QUADS`). `ntriples` is the union as
-    N-Triples when the caller has it (a build's chunk files); else it is
-    read from the store.
+    The same report as `validate_store(store)`, several times faster: each node is
+    checked once, where `validate_store` reads the context of a shared node (an entity)
+    for every chunk that names it. The engine holds one part at a time, with the text it
+    reads about 1.4 KB a statement, so `part_quads` bounds memory.
+
+    Args:
+        store: the store, read for the values a too-many-values result lists, and for the
+            statements when `nquads` is None.
+        nquads: the union as N-Quads in pieces that end at a line end, when the caller
+            has it (a build's chunk files).
+        quads: how many quads the union holds, if known (else counted).
+        part_quads: about how many quads of the union the engine checks at once (by
+            default all up to `kg.validation.parts.ONE_PASS_QUADS`, else `PART_QUADS`).
+        folder: where the part files go while they are checked (the system's temporary
+            folder if None).
+
+    Raises:
+        ValueError: the union holds a blank node and does not fit in one part.
     """
-    if ntriples is None:
-        every = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-        union = store.query(every, use_default_graph_as_union=True)
-        assert isinstance(union, ox.QueryTriples)
-        ntriples = (union.serialize(format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-    triples = len(set(ntriples.split("\n"))) - 1  # the text ends with one
-    results = engine.check(ntriples)
-    return ValidationReport.of(engine.violations(results, _values_in(store)), triples)
+    if nquads is None:
+        nquads = [store.dump(format=ox.RdfFormat.N_QUADS) or b""]
+    if quads is None:
+        quads = len(store)
+    count = parts.part_count(quads, part_quads)
+    values = _values_in(store)
+    if count == 1:
+        tree = class_tree()  # joined to the union's bytes: the text is made once
+        text = b"".join([*nquads, tree.encode("utf-8")]).decode("utf-8")
+        results = engine.violations(engine.check_with_tree(text, "nquads"), values)
+        return ValidationReport.of(results, text.count("\n") - tree.count("\n"))
+    violations, checked = parts.check_in_parts(nquads, needs(), values, count, folder)
+    return ValidationReport.of(violations, checked)
 
 
 def validate_store(
@@ -100,8 +130,8 @@ def validate_store(
     reading from the rest of the store only what their checks need
     (`kg.validation.extract`): an incremental build validates the articles it
     rebuilt without reading the thousand other mentions of a country they
-    name, and a full build validates every graph chunk by chunk in bounded
-    memory, with the same report as a validation of the whole graph.
+    name; given every graph, chunk by chunk in bounded memory, it reports what
+    a validation of the whole graph does (`validate_union` does so faster).
 
     Args:
         store: an Oxigraph store, e.g. the build's (one named graph per article

@@ -192,7 +192,8 @@ def test_build_validation_first_build_reports_alike_whole_or_in_chunks(
     whole = _next_build(store, "a", negative_count)  # two small stories: the union in one pass
     assert whole is not None
     (store / REPORT).unlink()  # no earlier report: the next build checks everything again
-    monkeypatch.setattr("kg.build_validation.WHOLE_UNION_QUADS", 0)  # as for a large store
+    monkeypatch.setattr("kg.validation.parts.ONE_PASS_QUADS", 0)  # as for a large store:
+    monkeypatch.setattr("kg.validation.parts.PART_QUADS", 40)  # in parts
     chunked = validate_build(BuildStore(store), [], [])
     assert chunked.checked == whole.checked == GRAPHS
     assert chunked.report.violations == whole.report.violations

@@ -880,6 +880,8 @@ def test_validate_store_graph_by_graph_as_the_whole_graph(sample_quads, tmp_path
     # chunks smaller than a graph: graphs cut between subjects
     assert set(validate_store(store, chunk_triples=20).violations) == whole
     assert set(validate_union(store).violations) == whole  # one pass, as a first build does
+    # the union in parts of a few hundred quads, as a first build of a large store does
+    assert set(validate_union(store, part_quads=300).violations) == whole
     assert (name == "nothing planted") == (whole == set())
 
 

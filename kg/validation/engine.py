@@ -36,8 +36,13 @@ def _compiled() -> shacl.Shapes:
 
 def check(data: str, fmt: DataFormat = "ntriples") -> Sequence[shacl.Result]:
     """Every result of validating `data`, with the ontology's class tree, against the shapes."""
-    report = _compiled().validate_text(data + class_tree(), format=fmt, allow_warnings=True)
-    return report.results
+    return check_with_tree(data + class_tree(), fmt)
+
+
+def check_with_tree(data: str, fmt: DataFormat = "ntriples") -> Sequence[shacl.Result]:
+    """Every result of validating `data`, which holds the ontology's class tree already
+    (a large text need not be copied to add it)."""
+    return _compiled().validate_text(data, format=fmt, allow_warnings=True).results
 
 
 def violations(

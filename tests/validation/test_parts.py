@@ -1,0 +1,134 @@
+"""Tests for kg.validation.parts: the union checked in parts reports what one pass reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset
+
+import kg.validation.parts
+from kg.validate import validate_graph, validate_union
+from kg.validation import engine
+
+KG = "https://w3id.org/newskg/ontology#"
+ID = "https://w3id.org/newskg/id/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+ENTITIES = ox.NamedNode(ID + "graph/entities")
+COUNTRY = ox.NamedNode(ID + "country/freedonia")
+ARTICLES = 30
+
+
+def _kg(name: str) -> ox.NamedNode:
+    return ox.NamedNode(KG + name)
+
+
+def _article(i: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{ID}article/a{i:04d}")
+
+
+def _mention(i: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{ID}mention/a{i:04d}/0-9")
+
+
+def _hub_quads() -> list[ox.Quad]:
+    """A country every article names once, each article in its own graph; a state only
+    acted for; a person with a non-ASCII IRI."""
+    state = ox.NamedNode(ID + "country/sylvania")
+    person = ox.NamedNode(ID + "person/josé-núñez")
+    quads = [
+        ox.Quad(COUNTRY, RDF_TYPE, _kg("Country"), ENTITIES),
+        ox.Quad(COUNTRY, LABEL, ox.Literal("Freedonia"), ENTITIES),
+        ox.Quad(state, RDF_TYPE, _kg("Country"), ENTITIES),
+        ox.Quad(state, LABEL, ox.Literal("Sylvania"), ENTITIES),
+        ox.Quad(person, RDF_TYPE, _kg("Person"), ENTITIES),
+        ox.Quad(person, LABEL, ox.Literal("José Núñez"), ENTITIES),
+        ox.Quad(person, _kg("actsFor"), state, _article(0)),
+        ox.Quad(person, _kg("mentionedIn"), _article(0), _article(0)),
+    ]
+    for i in range(ARTICLES):
+        article, mention = _article(i), _mention(i)
+        statements = (
+            (article, RDF_TYPE, _kg("Article")),
+            (article, _kg("sourceFile"), ox.Literal(f"a{i:04d}.txt")),
+            (COUNTRY, _kg("mentionedIn"), article),
+            (COUNTRY, _kg("denotedBy"), mention),
+            (mention, RDF_TYPE, _kg("Mention")),
+            (mention, _kg("inArticle"), article),
+            (mention, _kg("beginIndex"), ox.Literal("0", datatype=INTEGER)),
+            (mention, _kg("endIndex"), ox.Literal("9", datatype=INTEGER)),
+            (mention, _kg("anchorOf"), ox.Literal("Freedonia")),
+        )
+        quads += [ox.Quad(s, p, o, article) for s, p, o in statements]
+    return quads
+
+
+def _defects() -> list[ox.Quad]:
+    """Defects whose checks read statements of several graphs, and so of several parts."""
+    person = ox.NamedNode(ID + "person/josé-núñez")
+    stranger = ox.NamedNode(ID + "country/nowhere")
+    return [
+        # a second label, stated in an article's graph far from the first
+        ox.Quad(COUNTRY, LABEL, ox.Literal("Fredonia"), _article(7)),
+        ox.Quad(person, LABEL, ox.Literal("J. Núñez"), _article(3)),
+        # a mention pointed at a node that is no article, described in another graph
+        ox.Quad(_mention(5), _kg("inArticle"), _mention(6), _article(5)),
+        # the hub pointing at a node that is no mention
+        ox.Quad(COUNTRY, _kg("denotedBy"), _article(9), _article(9)),
+        # an entity neither named nor acted for
+        ox.Quad(stranger, RDF_TYPE, _kg("Country"), ENTITIES),
+        ox.Quad(stranger, LABEL, ox.Literal("Nowhere"), ENTITIES),
+    ]
+
+
+def _store(quads: Sequence[ox.Quad]) -> ox.Store:
+    store = ox.Store()
+    store.extend(quads)
+    return store
+
+
+def _whole(store: ox.Store) -> set[object]:
+    """What validate_graph, a path that shares nothing with the parts, reports."""
+    dataset = Dataset()
+    dataset.parse(data=store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
+    return set(validate_graph(dataset).violations)
+
+
+@pytest.mark.parametrize("part_quads", [10**6, 100, 40, 7])
+def test_parts_report_what_one_pass_reports_on_defects_spanning_parts(part_quads: int):
+    store = _store(_hub_quads() + _defects())
+    whole = _whole(store)
+    assert {str(v.focus_node).rsplit("/", 1)[-1] for v in whole} == {
+        "freedonia",
+        "josé-núñez",
+        "0-9",
+        "nowhere",
+    }
+    assert set(validate_union(store, part_quads=part_quads).violations) == whole
+
+
+def test_parts_copied_nodes_give_the_engine_nothing_to_report(monkeypatch: pytest.MonkeyPatch):
+    """A node copied into another part (the hub's mentions, their articles) comes described
+    whole: checking a conforming graph in parts, the engine finds nothing anywhere."""
+    found: list[int] = []
+    check = engine.check_with_tree
+
+    def counted(data: str, fmt: engine.DataFormat = "ntriples") -> Sequence[object]:
+        results = check(data, fmt)
+        found.append(len(results))
+        return results
+
+    monkeypatch.setattr(kg.validation.parts.engine, "check_with_tree", counted)
+    report = validate_union(_store(_hub_quads()), part_quads=20)
+    assert report.conforms and report.triples == len(_hub_quads())
+    assert len(found) > 10 and sum(found) == 0
+
+
+def test_parts_refuse_a_blank_node():
+    store = _store(_hub_quads())
+    store.add(ox.Quad(ox.BlankNode(), _kg("status"), ox.Literal("rumoured"), ENTITIES))
+    with pytest.raises(ValueError, match="blank nodes"):
+        validate_union(store, part_quads=20)
