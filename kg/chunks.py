@@ -15,8 +15,9 @@ import hashlib
 import io
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -25,6 +26,9 @@ import pyoxigraph as ox
 from kg.atomic import atomic_writer
 from kg.buildstore import Delta
 from kg.graph import ArticleRecords, Described, IriMinter, article_graph
+from kg.sortruns import SortedRuns
+
+WRITTEN_LINES = 10_000  # lines of a chunk written to its file at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,33 +104,33 @@ def subjects_chunk(
     name: ox.NamedNode, subjects: Iterable[Described], folder: Path | None = None
 ) -> GraphChunk:
     """A graph given subject by subject as a chunk: the bytes `graph_chunk` makes of its
-    quads, holding only one subject's quads at a time (a shared graph of 100,000 articles
-    has millions). Given a `folder`, the bytes are written there as they are made, to
-    <digest>.nq (the chunk `written`), not held.
+    quads, holding neither its quads nor its subjects all at once (a shared graph of
+    100,000 articles has millions). Given a `folder`, the bytes are written there as they
+    are made, to <digest>.nq (the chunk `written`), not held.
 
-    N-Quads lines sort by their subject first (its N-Triples form ends at its only `>`),
-    so the subjects in order of that form, each with its own quads sorted, are the lines
-    in order. A subject given twice is one subject, its quads once each.
+    Each subject's lines are sorted with the others' in bounded memory
+    (`kg.sortruns`, its scratch files in `folder`): N-Quads lines of one graph
+    sort as their quads' text does, which is the order `graph_chunk` writes.
+    A subject given twice is one subject, its quads once each.
     """
-    ordered = sorted(subjects, key=_subject_form)
-    if folder is None:
-        written = io.BytesIO()  # grown in place, and its bytes handed over without a copy
-        _write_subjects(name, ordered, written)
-        nquads = written.getvalue()
-        return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
-    with atomic_writer(folder, lambda: f"{counted.digest.hexdigest()}.nq") as out:
-        counted = _Counted(out)
-        _write_subjects(name, ordered, counted)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)  # its scratch files go there first
+    with ExitStack() as stack:
+        runs = SortedRuns(stack, folder)
+        for node, describe in subjects:
+            quads = [ox.Quad(node, p, o, name) for p, o in describe()]
+            written = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+            runs.add(line + "\n" for line in written.decode("utf-8").split("\n")[:-1])
+        if folder is None:
+            nquads = "".join(runs.merged()).encode("utf-8")
+            return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
+        merged = runs.merged()
+        with atomic_writer(folder, lambda: f"{counted.digest.hexdigest()}.nq") as out:
+            counted = _Counted(out)
+            while block := "".join(islice(merged, WRITTEN_LINES)):
+                counted.write(block.encode("utf-8"))
     digest = counted.digest.hexdigest()
     return GraphChunk(name.value, digest, b"", written=(folder / f"{digest}.nq", counted.lines))
-
-
-def _write_subjects(
-    name: ox.NamedNode, ordered: list[Described], out: io.BytesIO | _Counted
-) -> None:
-    for _, same in groupby(ordered, key=_subject_form):
-        quads = {ox.Quad(node, p, o, name): None for node, describe in same for p, o in describe()}
-        out.write(sorted_nquads(quads))
 
 
 class _Counted:
@@ -141,10 +145,6 @@ class _Counted:
         self.digest.update(data)
         self.lines += data.count(b"\n")
         return self.out.write(data)
-
-
-def _subject_form(subject: Described) -> str:
-    return str(subject[0])
 
 
 def records_digest(records: ArticleRecords, recipe: str, extraction: str | None = None) -> str:

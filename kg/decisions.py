@@ -21,7 +21,9 @@ from kg.graph import IriMinter, resolution_graph
 from kg.records import Event, FormReason, Role
 
 Item = FormReason | Event | Role  # an event or a role with one tie or reason, none of its claims
-Decisions = dict[tuple[str, ...], frozenset[Item]]  # what names a node → the items it is made of
+# What names a node → the items it is made of, each once, in the order first given: one item
+# in all but odd cases, which a tuple holds in a third of a frozenset's room.
+Decisions = dict[tuple[str, ...], tuple[Item, ...]]
 
 
 def decision_items(
@@ -29,32 +31,36 @@ def decision_items(
 ) -> Decisions:
     """Each decision node, named as `resolution_graph` names it (node, rule, part), with the
     items it is made of."""
-    found: dict[tuple[str, ...], set[Item]] = {}
+    found: Decisions = {}
+
+    def add(name: tuple[str, ...], item: Item) -> None:
+        items = found.get(name, ())
+        if item not in items:
+            found[name] = (*items, item)
+
     for reason in reasons:
-        found.setdefault(("form", reason.entity, reason.rule, reason.form), set()).add(reason)
+        add(("form", reason.entity, reason.rule, reason.form), reason)
     for event in events:
         for tie in event.joined:
-            name = ("tie", event.key, tie.rule, tie.article)
-            found.setdefault(name, set()).add(replace(event, claims=(), joined=(tie,)))
+            add(("tie", event.key, tie.rule, tie.article), replace(event, claims=(), joined=(tie,)))
     for role in roles:
         for holder in role.inferred:
-            found.setdefault(("role", role.key, holder.rule), set()).add(
-                replace(role, articles=(), inferred=(holder,))
-            )
-    return {name: frozenset(items) for name, items in found.items()}
+            add(("role", role.key, holder.rule), replace(role, articles=(), inferred=(holder,)))
+    return found
 
 
 def decision_changes(
-    before: Mapping[tuple[str, ...], frozenset[Item]], after: Decisions, minter: IriMinter
+    before: Mapping[tuple[str, ...], tuple[Item, ...]], after: Decisions, minter: IriMinter
 ) -> tuple[list[ox.Quad], list[ox.Quad]]:
     """The quads that leave the resolution graph of `before` and those that arrive in that
-    of `after`: those of the nodes whose items changed."""
+    of `after`: those of the nodes whose items changed (or came in another order: their
+    quads leave and arrive the same, which changes nothing)."""
     changed = [name for name in before.keys() | after.keys() if before.get(name) != after.get(name)]
     return _quads(before, changed, minter), _quads(after, changed, minter)
 
 
 def _quads(
-    decisions: Mapping[tuple[str, ...], frozenset[Item]],
+    decisions: Mapping[tuple[str, ...], tuple[Item, ...]],
     names: Iterable[tuple[str, ...]],
     minter: IriMinter,
 ) -> list[ox.Quad]:

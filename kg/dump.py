@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import heapq
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
-from itertools import groupby, islice
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -37,8 +36,8 @@ from kg.jsonld import node_text, write_document
 from kg.layout import Format
 from kg.namespaces import PREFIXES
 from kg.pieces import KeptPieces, MakeText, kept_state, subject_lines
+from kg.sortruns import SortedRuns
 
-RUN_LINES = 200_000  # lines sorted in memory at a time before they go to disk
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 COPY_BLOCK = 1 << 20  # bytes read at a time of a graph's kept TriG
 PIECES_DIR = "pieces"  # in the store's folder: what the JSON-LD writer made of each node
@@ -69,7 +68,7 @@ def dump_store(
     with ExitStack() as stack:
         out = stack.enter_context(nquads.open("wb")) if nquads else None
         trig_out = stack.enter_context(trig.open("wb")) if trig else None
-        runs = _Runs(stack, union.parent) if union else None
+        runs = SortedRuns(stack, union.parent) if union else None
         header = _header(ox.RdfFormat.TRIG)
         for name in store.graph_names():
             digest, graph = store.open_graph(name)  # read in pieces: some are gigabytes
@@ -87,7 +86,8 @@ def dump_store(
                     graph.seek(0)
                     _write_trig_section(store, digest, graph, trig_out)
         if union is not None and runs is not None:
-            runs.merge_into(union)
+            with union.open("w", encoding="utf-8") as lines:
+                lines.writelines(runs.merged())
 
 
 def union_changes(store: BuildStore, fmt: Format) -> StoreChanges | None:
@@ -223,36 +223,6 @@ def _turtle_node(lines: bytes) -> bytes:
     triples = ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
     written = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
     return b"".join(line for line in written.splitlines(True) if not line.startswith(b"@prefix "))
-
-
-class _Runs:
-    """Lines sorted in runs of `RUN_LINES` on scratch files, merged once, each line once."""
-
-    def __init__(self, stack: ExitStack, scratch: Path) -> None:
-        self.stack = stack
-        self.scratch = scratch
-        self.runs: list[IO[str]] = []
-        self.pending: list[str] = []
-
-    def add(self, lines: Iterable[str]) -> None:
-        self.pending.extend(lines)
-        if len(self.pending) >= RUN_LINES:
-            self._spill()
-
-    def merge_into(self, path: Path) -> None:
-        self._spill()
-        with path.open("w", encoding="utf-8") as out:
-            out.writelines(line for line, _ in groupby(heapq.merge(*self.runs)))
-
-    def _spill(self) -> None:
-        run = self.stack.enter_context(
-            # newline="\n": lines end there only, whatever else a literal holds
-            tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=self.scratch)
-        )
-        run.writelines(sorted(set(self.pending)))
-        run.seek(0)
-        self.runs.append(run)
-        self.pending = []
 
 
 def _header(fmt: ox.RdfFormat) -> bytes:

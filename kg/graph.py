@@ -30,6 +30,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, partial
+from typing import overload
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
@@ -115,6 +116,9 @@ def check_base_iri(base_iri: str) -> str:
     return base_iri
 
 
+MINTED_KEPT = 1 << 16  # IRIs an `IriMinter` keeps to hand out again
+
+
 class IriMinter:
     """Stable, readable instance IRIs under a configurable base (see `check_base_iri`)."""
 
@@ -124,9 +128,16 @@ class IriMinter:
         self._article_ids: dict[str, str] = {}  # source file → id: every mention asks
 
     def entity(self, key: str) -> ox.NamedNode:
-        """'country/iraq' → <base>country/iraq; events and roles likewise."""
+        """'country/iraq' → <base>country/iraq; events and roles likewise.
+
+        The IRIs made are kept to be handed out again, `MINTED_KEPT` at most:
+        a hub entity is asked for in most articles, but each claim and
+        decision node of the shared graphs once (millions at 100,000 articles).
+        """
         made = self._made.get(key)
         if made is None:
+            if len(self._made) >= MINTED_KEPT:
+                self._made.clear()
             made = self._made[key] = ox.NamedNode(self.base + key)
         return made
 
@@ -303,43 +314,79 @@ class ArticleRecords:
     roles: tuple[Role, ...] = ()  # without the articles that state them
 
 
-def article_records(
-    extractions: Iterable[ArticleExtraction],
-    resolution: Resolution,
-    events: Sequence[Event] = (),
-    roles: Sequence[Role] = (),
-) -> Iterator[ArticleRecords]:
-    """Each article's records, in the order of `extractions`.
+class CorpusRecords(Sequence[ArticleRecords]):
+    """Every article's records (`ArticleRecords`), in the order of the extractions, each made
+    when asked for and not kept.
+
+    The store stage reads them several times (their digests, the claims it
+    counts, the graphs): held all at once, each article's mention → entity
+    map would copy the resolution's (a gigabyte at 100,000 articles). What is
+    held is the resolution and, per article, its claims and roles.
 
     Of an event, the records keep its key, type and label: what other
     articles claim of it belongs to their graphs. Of a role, they drop the
     list of articles that state it.
     """
-    entity_of: dict[str, dict[int, str]] = {}
-    for (source, start), key in resolution.mention_entity.items():
-        entity_of.setdefault(source, {})[start] = key
-    claims: dict[str, list[tuple[Event, EventClaim]]] = {}
-    for event in events:
-        head = replace(event, claims=(), joined=())
-        for claim in event.claims:
-            claims.setdefault(claim.article, []).append((head, claim))
-    roles_by_article: dict[str, list[Role]] = {}
-    for role in roles:
-        stated = replace(role, articles=(), inferred=())
-        for source in role.articles:
-            roles_by_article.setdefault(source, []).append(stated)
-    for extraction in extractions:
+
+    def __init__(
+        self,
+        extractions: Sequence[ArticleExtraction],
+        resolution: Resolution,
+        events: Iterable[Event] = (),
+        roles: Iterable[Role] = (),
+    ) -> None:
+        self.extractions = extractions
+        self.resolution = resolution
+        self.claims: dict[str, list[tuple[Event, EventClaim]]] = {}
+        for event in events:
+            head = replace(event, claims=(), joined=())
+            for claim in event.claims:
+                self.claims.setdefault(claim.article, []).append((head, claim))
+        self.roles: dict[str, list[Role]] = {}
+        for role in roles:
+            stated = replace(role, articles=(), inferred=())
+            for source in role.articles:
+                self.roles.setdefault(source, []).append(stated)
+
+    def __len__(self) -> int:
+        return len(self.extractions)
+
+    @overload
+    def __getitem__(self, index: int) -> ArticleRecords: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ArticleRecords]: ...
+
+    def __getitem__(self, index: int | slice) -> ArticleRecords | list[ArticleRecords]:
+        if isinstance(index, slice):
+            return [self._made(e) for e in self.extractions[index]]
+        return self._made(self.extractions[index])
+
+    def __iter__(self) -> Iterator[ArticleRecords]:
+        return map(self._made, self.extractions)
+
+    def _made(self, extraction: ArticleExtraction) -> ArticleRecords:
         source = extraction.article.source_file
-        yield ArticleRecords(
+        return ArticleRecords(
             extraction,
-            entity_of.get(source, {}),
-            tuple(claims.get(source, ())),
-            tuple(roles_by_article.get(source, ())),
+            self.resolution.entities_in(source),
+            tuple(self.claims.get(source, ())),
+            tuple(self.roles.get(source, ())),
         )
 
 
+def article_records(
+    extractions: Sequence[ArticleExtraction],
+    resolution: Resolution,
+    events: Sequence[Event] = (),
+    roles: Sequence[Role] = (),
+) -> Iterator[ArticleRecords]:
+    """Each article's records, in the order of `extractions` (see `CorpusRecords`)."""
+    return iter(CorpusRecords(extractions, resolution, events, roles))
+
+
 def article_graphs(
-    extractions: Iterable[ArticleExtraction],
+    extractions: Sequence[ArticleExtraction],
     resolution: Resolution,
     events: Sequence[Event] = (),
     roles: Sequence[Role] = (),

@@ -46,7 +46,7 @@ from kg.consensus import (
     tally,
 )
 from kg.curation import Curation, CurationReport, curate
-from kg.decisions import Decisions, decision_changes, decision_items
+from kg.decisions import decision_changes, decision_items
 from kg.decoded import DecodedPack
 from kg.defaults import (
     BUILD_VIEW_NODES,
@@ -59,9 +59,9 @@ from kg.dump import dump_store, union_changes, write_union
 from kg.gazetteer import pipeline_gazetteer
 from kg.graph import (
     ArticleRecords,
+    CorpusRecords,
     IriMinter,
     article_graph,
-    article_records,
     entity_graph,
     resolution_subjects,
 )
@@ -308,7 +308,7 @@ def store_resolution(
     return store_graphs(
         store,
         workers,
-        list(article_records(articles, resolution, events, roles)),
+        CorpusRecords(articles, resolution, events, roles),
         resolution.entities,
         base_iri,
         consensus=consensus,
@@ -350,11 +350,8 @@ def store_graphs(
         )
         for r in records
     }
-    todo = [
-        r
-        for r, (name, source) in zip(records, sources.items(), strict=True)
-        if not store.holds(name, source)
-    ]
+    # by their place in `records`, which may make each when asked (`kg.graph.CorpusRecords`)
+    todo = [i for i, (name, source) in enumerate(sources.items()) if not store.holds(name, source)]
     # The shared graphs: the entities', made of the entities; the support, consensus and
     # resolution graphs, made of every article's records (their digests say all the claims
     # and reasons do).
@@ -378,25 +375,20 @@ def store_graphs(
         made.append(make_support)
     resolution_name = minter.resolution_graph().value
     sources[resolution_name] = claims  # reasons, like claims, follow from the records
-    decisions: Decisions | None = None
     if not store.holds(resolution_name, claims):
-        make_resolution, decisions = _resolution_chunk(store, explained, minter)
-        made.append(make_resolution)
+        made.append(_resolution_chunk(store, explained, minter))
     chunks: Iterable[GraphChunk]
     if workers.remote:
-        tasks = [(base_iri, batch) for batch in batches(todo, workers.jobs)]
+        tasks = [(base_iri, [records[i] for i in batch]) for batch in batches(todo, workers.jobs)]
         chunks = (chunk for batch in workers.map(graph_chunks, tasks) for chunk in batch)
     else:
-        chunks = (graph_chunk(*article_graph(r, minter)) for r in todo)
+        chunks = (graph_chunk(*article_graph(records[i], minter)) for i in todo)
     shared = (chunk for make in made for chunk in make())
     changed = store.load(chain(shared, chunks))
     if tallied is not None:
         digests_now = (store.manifest.graphs[supported[0]], store.manifest.graphs[supported[1]])
         keep_tally(store.folder / TALLY, _tally_recipe(minter, consensus), tallied, digests_now)
         store.kept[TALLY] = ((_tally_recipe(minter, consensus), digests_now), tallied)
-    if decisions is not None:
-        held = (recipe, store.manifest.graphs[resolution_name])
-        keep_pickled(store.folder / DECISIONS, held, decisions)
     store.made_from(sources)
     dropped = store.keep_only(set(sources))
     store.commit()
@@ -429,27 +421,34 @@ def _resolution_chunk(
     store: BuildStore,
     explained: tuple[Sequence[FormReason], Sequence[Event], Sequence[Role]],
     minter: IriMinter,
-) -> tuple[Callable[[], list[GraphChunk]], Decisions]:
-    """What makes the resolution graph's chunk, and the decisions it is made of
-    (`kg.decisions`). When the store holds the graph of the decisions the last build kept,
-    only the decisions that changed are made, and the graph's kept chunk patched with them;
-    else it is made decision by decision (`subjects_chunk`)."""
+) -> Callable[[], list[GraphChunk]]:
+    """What makes the resolution graph's chunk, and keeps beside the store the decisions it
+    is made of (`kg.decisions`), under the chunk's digest: the next build patches the graph
+    the store then holds with the decisions that changed. When the store holds the graph of
+    the decisions the last build kept, so does this one; else the graph is made decision by
+    decision (`subjects_chunk`). The decisions are made only then, and let go once kept (a
+    few hundred megabytes at 100,000 articles)."""
     name = minter.resolution_graph()
-    decisions = decision_items(*explained)
     held = store.manifest.graphs.get(name.value)
-    kept = kept_pickled(store.folder / DECISIONS, (_recipe(minter), held)) if held else None
-    if held is None or not isinstance(kept, dict):
-        folder = store.chunks_folder  # written there as made: a gigabyte at 100,000 articles
-        return lambda: [
-            subjects_chunk(name, resolution_subjects(*explained, minter), folder)
-        ], decisions
     vouched = store.vouched_digest(name)  # made later, once other graphs are loaded
 
-    def patched() -> list[GraphChunk]:
-        changes = decision_changes(kept, decisions, minter)
-        return [patched_chunk(name, store.graph_nquads(name, vouched), held, *changes)]
+    def made() -> list[GraphChunk]:
+        kept = kept_pickled(store.folder / DECISIONS, (_recipe(minter), held)) if held else None
+        if held is None or not isinstance(kept, dict):
+            # written to its file as made: a gigabyte at 100,000 articles
+            chunk = subjects_chunk(
+                name, resolution_subjects(*explained, minter), store.chunks_folder
+            )
+            decisions = decision_items(*explained)
+        else:
+            decisions = decision_items(*explained)
+            changes = decision_changes(kept, decisions, minter)
+            del kept
+            chunk = patched_chunk(name, store.graph_nquads(name, vouched), held, *changes)
+        keep_pickled(store.folder / DECISIONS, (_recipe(minter), chunk.digest), decisions)
+        return [chunk]
 
-    return patched, decisions
+    return made
 
 
 def _support_chunks(

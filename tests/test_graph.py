@@ -10,11 +10,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
 from kg.defaults import DEFAULT_BASE_IRI
-from kg.graph import build_dataset
+from kg.graph import CorpusRecords, build_dataset
 from kg.namespaces import KG
 from kg.rdflib_graphs import load_graph_file, named_graphs
 from kg.records import ArticleExtraction, Event, EventClaim, EventType
-from kg.resolve import Resolution
+from kg.resolve import Resolution, resolve, resolve_events, resolve_roles
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
@@ -135,3 +135,24 @@ def test_graph_an_article_states_the_most_precise_of_its_compatible_dates(make_a
 
     assert dates("a") == {"2020-01", "2021"}
     assert dates("b") == {"2020"}
+
+
+def test_corpus_records_are_made_when_read_and_not_kept(extract, gazetteer):
+    texts = (
+        "US troops withdrew from Iraq on 9 September 2020, Mike Pompeo said.",
+        "Pompeo said American troops left Iraq in September 2020.",
+    )
+    extractions = [extract(text, f"a{i}.txt") for i, text in enumerate(texts)]
+    resolution = resolve(extractions, gazetteer)
+    events = resolve_events(extractions, resolution)
+    records = CorpusRecords(extractions, resolution, events, resolve_roles(extractions, resolution))
+    first, again = records[0], records[0]
+    assert first == again and first.entity_of is not again.entity_of  # made again when read
+    assert list(records) == [records[0], records[1]] == records[0:2]
+    assert first.entity_of == {
+        start: key
+        for (source, start), key in resolution.mention_entity.items()
+        if source == "a0.txt"
+    }
+    assert first.claims and all(claim.article == "a0.txt" for _, claim in first.claims)
+    assert all(head.claims == () and head.joined == () for head, _ in first.claims)

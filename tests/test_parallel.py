@@ -184,9 +184,13 @@ def test_a_pipeline_folder_is_fingerprinted_by_its_meta(tmp_path: Path):
     assert pipeline_fingerprint(str(tmp_path)) != first
 
 
-def test_subjects_chunk_is_the_graph_chunk_of_the_same_quads():
+@pytest.mark.parametrize("run_lines", [200_000, 2])  # sorted in memory, or in runs on disk
+def test_subjects_chunk_is_the_graph_chunk_of_the_same_quads(monkeypatch, run_lines):
     # Subjects whose IRIs prefix one another ('-' sorts before '>'), one given twice, and
     # a literal to escape: line order, dedup and serialization must all be graph_chunk's.
+    import kg.sortruns
+
+    monkeypatch.setattr(kg.sortruns, "RUN_LINES", run_lines)
     name = pyoxigraph.NamedNode("https://example.org/graph/g")
     p, q = (pyoxigraph.NamedNode(f"https://example.org/p{i}") for i in (1, 2))
     a, a_b, b = (pyoxigraph.NamedNode(f"https://example.org/{s}") for s in ("a", "a-b", "b"))
@@ -242,8 +246,10 @@ def test_buildstore_loads_a_graph_bigger_than_a_batch_piece_by_piece(monkeypatch
 
 def test_subjects_chunk_written_to_a_file_is_loaded_from_it_and_kept(monkeypatch, tmp_path):
     import kg.buildstore
+    import kg.sortruns
 
     monkeypatch.setattr(kg.buildstore, "LOAD_BATCH", 300)  # about two lines a piece
+    monkeypatch.setattr(kg.sortruns, "RUN_LINES", 7)  # sorted in runs, their files beside it
     name = pyoxigraph.NamedNode("https://example.org/graph/decisions")
     says = pyoxigraph.NamedNode("https://example.org/says")
     said = {

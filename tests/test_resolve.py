@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kg.names import match_key, slugify
 from kg.records import ArticleExtraction, EntityMention
-from kg.resolve import resolve
+from kg.resolve import Resolution, resolve
 
 
 @pytest.fixture
@@ -243,3 +243,21 @@ def test_resolve_a_town_name_many_places_share_is_not_linked_by_name_alone(gazet
 def test_resolve_a_lone_name_with_an_honorific_names_someone(resolve_texts):
     entities, _ = resolve_texts("Mr Okafor told reporters the talks had ended.")
     assert ("Okafor", "Person") in {(e.label, e.entity_class) for e in entities.values()}
+
+
+def test_resolve_mention_entity_held_by_article_reads_as_the_mapping(resolve_texts):
+    _, result = resolve_texts(
+        "Mike Pompeo met Iraqi officials in Baghdad.", "Pompeo said the deal with Iraq was close."
+    )
+    held = result.mention_entity
+    flat = dict(held.items())
+    assert len(held) == len(flat) >= 4
+    assert Resolution(result.entities, flat, result.reasons) == result  # a dict is held alike
+    for (source, start), key in flat.items():
+        assert held[(source, start)] == key
+        assert result.entities_in(source)[start] == key
+    assert ("a0.txt", 10**6) not in held and ("absent.txt", 0) not in held
+    assert result.entities_in("absent.txt") == {}
+    for source in ("a0.txt", "a1.txt"):  # article by article, each in the order of its starts
+        starts = [start for named, start in held if named == source]
+        assert starts == sorted(starts) == sorted(result.entities_in(source))

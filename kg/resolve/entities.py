@@ -11,8 +11,9 @@ per entity, each form with its rule and the articles that wrote it
 from __future__ import annotations
 
 import functools
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from kg.gazetteer import CLASS_FOLDERS, Gazetteer, GazetteerEntry
@@ -38,13 +39,73 @@ _PERSON: tuple[EntityClass, ...] = ("Person",)
 _NOT_PERSON: tuple[EntityClass, ...] = tuple(c for c in ENTITY_CLASSES if c != "Person")
 
 
+class MentionEntities(Mapping[MentionRef, str]):
+    """Which entity each mention denotes (mention → Entity.key), held article by article.
+
+    Per article, the starts of its resolved mentions in order and their keys,
+    two tuples side by side: a table entry and a (source, start) tuple per
+    mention would take six times the room (three million mentions at 100,000
+    articles). Iterates article by article, each in the order of its starts.
+    """
+
+    __slots__ = ("_articles", "_size")
+
+    def __init__(self, articles: Mapping[str, Mapping[int, str]]) -> None:
+        """From each article's mentions' entities, by the mention's start."""
+        self._articles: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {}
+        for source, keys in articles.items():
+            starts = tuple(sorted(keys))
+            self._articles[source] = (starts, tuple(keys[start] for start in starts))
+        self._size = sum(len(starts) for starts, _ in self._articles.values())
+
+    @classmethod
+    def of(cls, mentions: Mapping[MentionRef, str]) -> MentionEntities:
+        """The same mapping, held article by article."""
+        articles: dict[str, dict[int, str]] = {}
+        for (source, start), key in mentions.items():
+            articles.setdefault(source, {})[start] = key
+        return cls(articles)
+
+    def __getitem__(self, ref: MentionRef) -> str:
+        starts, keys = self._articles.get(ref[0], ((), ()))
+        at = bisect_left(starts, ref[1])
+        if at == len(starts) or starts[at] != ref[1]:
+            raise KeyError(ref)
+        return keys[at]
+
+    def __iter__(self) -> Iterator[MentionRef]:
+        for source, (starts, _) in self._articles.items():
+            for start in starts:
+                yield source, start
+
+    def __len__(self) -> int:
+        return self._size
+
+    def of_article(self, source: str) -> dict[int, str]:
+        """The entity of each resolved mention of one article, by the mention's start."""
+        starts, keys = self._articles.get(source, ((), ()))
+        return dict(zip(starts, keys, strict=True))
+
+
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """Resolved entities, which entity each mention denotes, and why each form is its name."""
+    """Resolved entities, which entity each mention denotes, and why each form is its name.
+
+    `mention_entity` may be given as any mapping; it is held as `MentionEntities`.
+    """
 
     entities: tuple[Entity, ...]
-    mention_entity: dict[MentionRef, str]  # mention → Entity.key
+    mention_entity: Mapping[MentionRef, str]  # mention → Entity.key
     reasons: tuple[FormReason, ...] = ()  # sorted by entity, form and rule
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.mention_entity, MentionEntities):
+            object.__setattr__(self, "mention_entity", MentionEntities.of(self.mention_entity))
+
+    def entities_in(self, source: str) -> dict[int, str]:
+        """The entity of each resolved mention of article `source`, by the mention's start."""
+        assert isinstance(self.mention_entity, MentionEntities)  # made so by __post_init__
+        return self.mention_entity.of_article(source)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # one name is read in every article that names it
@@ -219,16 +280,16 @@ def resolve(extractions: Sequence[ArticleExtraction], gazetteer: Gazetteer) -> R
         groups[anchor].append((source, mention, rule))
 
     entities: list[Entity] = []
-    mention_entity: dict[MentionRef, str] = {}
+    mention_entity: dict[str, dict[int, str]] = defaultdict(dict)  # by article, then start
     reasons: list[FormReason] = []
     taken: set[str] = set(gazetteer.entries)
     for anchor in sorted(groups):
-        members = groups[anchor]
+        members = groups.pop(anchor)  # let go once its entity is made
         entity = _make_entity(anchor, members, gazetteer, taken)
         taken.add(entity.key)
         entities.append(entity)
         for source, mention, _ in members:
-            mention_entity[(source, mention.start)] = entity.key
+            mention_entity[source][mention.start] = entity.key
         reasons.extend(_form_reasons(entity, members, gazetteer.entries.get(anchor)))
     # A ministry or a president acts for a state that the text may never name; the
     # state still needs its node, since events and roles point at it.
@@ -237,7 +298,7 @@ def resolve(extractions: Sequence[ArticleExtraction], gazetteer: Gazetteer) -> R
         entities.append(_make_entity(state, [], gazetteer, taken))
     entities.sort(key=lambda e: e.key)
     reasons.sort(key=lambda r: (r.entity, r.form, r.rule))
-    return Resolution(tuple(entities), mention_entity, tuple(reasons))
+    return Resolution(tuple(entities), MentionEntities(mention_entity), tuple(reasons))
 
 
 def _form_reasons(
