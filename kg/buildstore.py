@@ -141,6 +141,10 @@ class BuildStore:
         self.manifest = Manifest.read(folder / MANIFEST)
         self.previous_graphs = dict(self.manifest.graphs)  # as the last build left them
         self._vouching = True  # whether the manifest on disk still vouches for the graphs
+        # The chunk files this build wrote, or found whole: read again (by the writers, the
+        # page, validation) without hashing them again. A chunk is named by its digest and
+        # only ever written whole, and no other build writes while this one holds the store.
+        self._whole: set[str] = set()
         # the subjects whose statements this build changed, by graph; None: not known
         self._touched: dict[str, frozenset[bytes]] | None = {} if self.previous_graphs else None
         # the lines that changed, by graph, while they take less than DELTAS_KEPT bytes
@@ -294,7 +298,11 @@ class BuildStore:
             kept = self._chunk_path(digest).read_bytes()
         except OSError:
             return None
-        return kept if hashlib.sha256(kept).hexdigest() == digest else None
+        if digest not in self._whole:
+            if hashlib.sha256(kept).hexdigest() != digest:
+                return None
+            self._whole.add(digest)
+        return kept
 
     def vouched_digest(self, name: ox.NamedNode) -> str | None:
         """The digest of graph `name` as the store holds it, if the manifest vouches for it."""
@@ -318,6 +326,7 @@ class BuildStore:
         nquads = "".join(lines).encode("utf-8")
         if digest is not None and hashlib.sha256(nquads).hexdigest() == digest:
             atomic_write_bytes(self._chunk_path(digest), nquads)  # mended: next time, fast
+            self._whole.add(digest)
         return nquads
 
     def open_graph(self, name: ox.NamedNode) -> tuple[str, IO[bytes]]:
@@ -328,12 +337,14 @@ class BuildStore:
         if digest is not None:
             path = self._chunk_path(digest)
             try:
-                with path.open("rb") as kept:
-                    whole = hashlib.file_digest(kept, "sha256").hexdigest() == digest
+                if digest not in self._whole:
+                    with path.open("rb") as kept:
+                        if hashlib.file_digest(kept, "sha256").hexdigest() == digest:
+                            self._whole.add(digest)
+                if digest in self._whole:
+                    return digest, path.open("rb")
             except OSError:
-                whole = False
-            if whole:
-                return digest, path.open("rb")
+                pass
         nquads = self.graph_nquads(name)
         return hashlib.sha256(nquads).hexdigest(), io.BytesIO(nquads)
 
@@ -370,10 +381,14 @@ class BuildStore:
 
     def _keep_chunk(self, chunk: GraphChunk) -> None:
         path = self._chunk_path(chunk.digest)
-        if chunk.written is not None and chunk.written[0] != path:
-            os.replace(chunk.written[0], path)
-        elif not path.exists():
+        if chunk.written is not None:
+            if chunk.written[0] != path:
+                os.replace(chunk.written[0], path)
+        elif path.exists():
+            return  # a file of an earlier build: checked when it is read
+        else:
             atomic_write_bytes(path, chunk.nquads)
+        self._whole.add(chunk.digest)
 
     @property
     def chunks_folder(self) -> Path:

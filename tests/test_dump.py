@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -88,3 +89,43 @@ def test_dump_an_edit_written_from_kept_pieces_equals_the_union_written(
 
     shutil.rmtree(folder / PIECES_DIR)  # as a first build of the same graphs writes it
     assert edited == _write(store, tmp_path / "whole", fmt, kept=False)
+
+
+def test_dump_hashes_a_chunk_file_once_a_build_however_often_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The writers, the page and validation each read every graph from its chunk file: one
+    the build wrote, or found whole, is not hashed again; a damaged one is not used."""
+    hashed: list[str] = []
+    file_digest = hashlib.file_digest
+    monkeypatch.setattr(
+        hashlib, "file_digest", lambda f, d: hashed.append(Path(f.name).name) or file_digest(f, d)
+    )
+    folder = tmp_path / "store"
+    graphs = _graphs("Marines arrive")
+    store = _put(folder, graphs)
+    expected = _dump_twice(store, tmp_path / "first")
+    assert hashed == []  # written by this build
+    del store
+    gc.collect()  # the store's lock goes with it
+
+    store = BuildStore(folder)  # the next build, nothing changed
+    assert _dump_twice(store, tmp_path / "next") == expected
+    assert sorted(hashed) == sorted(
+        f"{graph_chunk(ox.NamedNode(n), q).digest}.nq" for n, q in graphs.items()
+    )
+    del store
+    gc.collect()
+
+    damaged = folder / "chunks" / hashed[0]
+    damaged.write_bytes(damaged.read_bytes().replace(b"Iraq", b"Iran"))
+    store = BuildStore(folder)
+    assert _dump_twice(store, tmp_path / "damaged") == expected  # read from the store instead
+
+
+def _dump_twice(store: BuildStore, out: Path) -> bytes:
+    out.mkdir()
+    dump_store(store, nquads=out / "graph.nq")
+    dump_store(store, nquads=out / "again.nq")
+    assert (out / "again.nq").read_bytes() == (out / "graph.nq").read_bytes()
+    return (out / "graph.nq").read_bytes()
