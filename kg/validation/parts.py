@@ -151,7 +151,7 @@ class _Router:
             end = line.find(b" ")
             subject = line[:end]
             if subject != last:
-                last, part = subject, crc32(subject) % parts
+                last, part = subject, _part_of(subject, parts)
                 lines = self._part_lines[part]
             lines.append(line)
             if kind := kinds.get(line[end + 1 : line.find(b" ", end + 1)]):
@@ -171,14 +171,14 @@ class _Router:
         value = _object_iri(line)
         if value is None:
             return  # a literal: no types, points at nothing
-        value_part = crc32(value) % self.parts
+        value_part = _part_of(value, self.parts)
         if kind & _INVERSE and step == 0 and value_part != at:  # to the node pointed at
             self._part_lines[value_part].append(line)
         if kind & _TYPED and value_part != at:  # the value, to where its subject is checked
             self._lines[self._wants_name(value_part, step)].append(b"%s %d" % (value, at))
         if kind & _TYPED_BACK:  # the subject, to where the value is checked
             subject, checked = line[:end], value_part if step == 0 else at
-            subject_part = crc32(subject) % self.parts
+            subject_part = _part_of(subject, self.parts)
             if subject_part != checked:
                 self._lines[self._wants_name(subject_part, step)].append(
                     b"%s %d" % (subject, checked)
