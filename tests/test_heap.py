@@ -32,6 +32,16 @@ def test_heap_no_cycle_collection_within_the_block_only():
     assert gc.isenabled()
 
 
+def test_heap_what_a_block_without_collection_made_is_not_young_after_it():
+    """Else the next young collection walks all of it."""
+    with no_cycle_collection():
+        made = [[n] for n in range(10_000)]
+    young = {id(tracked) for tracked in gc.get_objects(generation=0)}
+    assert not any(id(record) in young for record in made)
+    oldest = {id(tracked) for tracked in gc.get_objects(generation=2)}
+    assert all(id(record) in oldest for record in made)
+
+
 def test_heap_fewer_young_collections_within_the_block_only():
     caller = gc.get_threshold()
     with fewer_collections(50_000):
