@@ -32,15 +32,15 @@ import pyoxigraph as ox
 from kg.atomic import atomic_writer
 from kg.buildstore import LOAD_BATCH, BuildStore, StoreChanges, read_pieces, triple_lines
 from kg.cache import code_fingerprint
-from kg.jsonld import node_text, write_document
+from kg.jsonld import BETWEEN_NODES, DOCUMENT_HEAD, EMPTY_END, END, FIRST_NODE, node_text
 from kg.layout import Format
 from kg.namespaces import PREFIXES
-from kg.pieces import KeptPieces, MakeText, kept_state, subject_lines
+from kg.pieces import DamagedPieces, Frame, KeptPieces, MakeText, kept_state, subject_lines
 from kg.sortruns import SortedRuns
 
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 COPY_BLOCK = 1 << 20  # bytes read at a time of a graph's kept TriG
-PIECES_DIR = "pieces"  # in the store's folder: what the JSON-LD writer made of each node
+PIECES_DIR = "pieces"  # in the store's folder: the Turtle and JSON-LD kept, and their indexes
 
 
 @functools.cache
@@ -101,30 +101,49 @@ def union_changes(store: BuildStore, fmt: Format) -> StoreChanges | None:
 
 def write_union(path: Path, fmt: Format, *, store: BuildStore, source: Path | StoreChanges) -> None:
     """Turtle or JSON-LD of the union, from its sorted N-Triples (a file: see `dump_store`),
-    or from the kept pieces and the changes the build made since (`union_changes`).
+    or from the kept file and the changes the build made since (`union_changes`).
 
-    Both are written one node at a time, and each node's text is kept
-    beside `store` for the next build (`kg.pieces`), which makes again only
-    the nodes whose triples changed. Turtle from the union's lines is
-    written whole by Oxigraph (faster than node by node), then cut into its
-    nodes to be kept.
+    Both are written one node at a time, and the file is kept beside
+    `store` with where each node stands in it, for the next build
+    (`kg.pieces`), which makes again only the nodes whose triples changed.
+    Turtle from the union's lines is written whole by Oxigraph (faster than
+    node by node), then cut into its nodes to be kept.
     """
-    make = _jsonld_node if fmt == "json-ld" else _turtle_node
     try:
-        with KeptPieces(_pieces_path(store, fmt), _recipe(fmt), state=store.state()) as pieces:
-            if isinstance(source, StoreChanges):
-                nodes = pieces.carry(source.subjects, _lines_of(store), make)
-                _write_nodes(nodes, path, fmt)
-            elif fmt == "turtle":
-                _write_turtle(source, path, pieces)
-            else:
-                _write_nodes(_jsonld_nodes(source, pieces), path, fmt)
+        with KeptPieces(
+            _pieces_path(store, fmt), _recipe(fmt), _frame(fmt), state=store.state()
+        ) as pieces:
+            if not isinstance(source, StoreChanges):
+                _write_whole(source, path, fmt, pieces)
+                return
+            try:
+                pieces.carry(path, source.subjects, _lines_of(store), _MAKE[fmt])
+                return
+            except DamagedPieces:
+                pass  # written from the union's lines instead
+            with tempfile.TemporaryDirectory(dir=path.parent, prefix=".union-") as scratch:
+                lines = Path(scratch) / "union.nt"
+                dump_store(store, union=lines)
+                _write_whole(lines, path, fmt, pieces)
     except _UnevenTurtle:
         pass  # written, but not kept: the next build makes every node's piece again
 
 
 def _pieces_path(store: BuildStore, fmt: Format) -> Path:
     return store.folder / PIECES_DIR / f"{fmt}.pieces"
+
+
+@functools.cache
+def _frame(fmt: Format) -> Frame:
+    """What the file of `fmt` holds around and between its nodes."""
+    if fmt == "turtle":
+        return Frame(_header(ox.RdfFormat.TURTLE))
+    return Frame(
+        *(
+            text.encode("utf-8")
+            for text in (DOCUMENT_HEAD, FIRST_NODE, BETWEEN_NODES, END, EMPTY_END)
+        )
+    )
 
 
 def _lines_of(store: BuildStore) -> MakeText:
@@ -137,53 +156,57 @@ def _lines_of(store: BuildStore) -> MakeText:
     return lines
 
 
-def _write_nodes(nodes: Iterable[bytes], path: Path, fmt: Format) -> None:
-    """A document made of its nodes' texts, in order."""
-    if fmt == "json-ld":
-        with path.open("w", encoding="utf-8") as out:
-            write_document((node.decode("utf-8") for node in nodes), out)
-        return
-    with path.open("wb") as out:
-        out.write(_header(ox.RdfFormat.TURTLE))
-        out.writelines(nodes)
+def _write_whole(lines: Path, path: Path, fmt: Format, pieces: KeptPieces) -> None:
+    """The file of `fmt` made of the union's sorted `lines`."""
+    if fmt == "turtle":
+        with lines.open("rb") as source:
+            triples = ox.parse(source, format=ox.RdfFormat.N_TRIPLES)
+            _serialize(triples, path, ox.RdfFormat.TURTLE)
+        pieces.index(path, _turtle_spans(path))
+    else:
+        pieces.write(path, _jsonld_nodes(lines))
 
 
 class _UnevenTurtle(ValueError):
     """Oxigraph's Turtle did not cut into one part per subject: none is kept."""
 
 
-def _write_turtle(lines: Path, path: Path, pieces: KeptPieces) -> None:
-    """Turtle of the union, written whole; then each subject's part kept in `pieces`.
+def _turtle_spans(path: Path) -> Iterator[tuple[bytes, int, int]]:
+    """Where each subject's part of a Turtle file stands: (subject, start, end), in order.
 
     A subject's part starts at a line that is not indented (Oxigraph writes
     a subject's further statements indented, and escapes line ends in
     literals) with the subject; alone, a subject's statements serialize to
     exactly that part.
     """
-    with lines.open("rb") as source:
-        _serialize(ox.parse(source, format=ox.RdfFormat.N_TRIPLES), path, ox.RdfFormat.TURTLE)
     last = b""
     with path.open("rb") as written:
-        for part in _turtle_parts(written):
+        for start, part in _turtle_parts(written):
             subject = _turtle_subject(part)
             if subject <= last:  # not the order of the union's lines: misread
                 raise _UnevenTurtle(path)
-            pieces.put(subject, part)
+            yield subject, start, start + len(part)
             last = subject
 
 
-def _turtle_parts(written: IO[bytes]) -> Iterator[bytes]:
-    """The parts of a Turtle file after its `@prefix` lines, one per subject, in order."""
+def _turtle_parts(written: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """The parts of a Turtle file after its `@prefix` lines, one per subject, in order, each
+    with where it starts."""
     part: list[bytes] = []
+    at = start = 0
     for line in written:
         if line.startswith(b"@prefix "):
+            at += len(line)
             continue
         if part and not line.startswith(b"\t"):
-            yield b"".join(part)
+            yield start, b"".join(part)
             part = []
+        if not part:
+            start = at
         part.append(line)
+        at += len(line)
     if part:
-        yield b"".join(part)
+        yield start, b"".join(part)
 
 
 def _turtle_subject(part: bytes) -> bytes:
@@ -198,8 +221,8 @@ def _turtle_subject(part: bytes) -> bytes:
     return f"<{namespace}{local}>".encode()
 
 
-def _jsonld_nodes(lines: Path, pieces: KeptPieces) -> Iterator[bytes]:
-    """Each subject's JSON-LD node, in order, from the union's sorted lines.
+def _jsonld_nodes(lines: Path) -> Iterator[tuple[bytes, bytes, MakeText]]:
+    """Each subject of the union's sorted lines, its lines and how to make its JSON-LD node.
 
     One parser reads the whole file alongside the subjects' lines (a line
     holds one triple): a parser per subject would cost more than the parsing.
@@ -208,7 +231,7 @@ def _jsonld_nodes(lines: Path, pieces: KeptPieces) -> Iterator[bytes]:
         triples = ox.parse(source, format=ox.RdfFormat.N_TRIPLES)
         for subject, group in subject_lines(lines):
             node = list(islice(triples, group.count(b"\n")))
-            yield pieces.piece(subject, group, functools.partial(_node_of, node))
+            yield subject, group, functools.partial(_node_of, node)
 
 
 def _node_of(triples: list[ox.Triple], _lines: bytes) -> bytes:
@@ -223,6 +246,9 @@ def _turtle_node(lines: bytes) -> bytes:
     triples = ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
     written = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
     return b"".join(line for line in written.splitlines(True) if not line.startswith(b"@prefix "))
+
+
+_MAKE: dict[Format, MakeText] = {"json-ld": _jsonld_node, "turtle": _turtle_node}
 
 
 def _header(fmt: ox.RdfFormat) -> bytes:

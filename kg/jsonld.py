@@ -32,15 +32,22 @@ def write_jsonld(triples: Iterable[ox.Triple], out: TextIO) -> None:
     write_document(nodes, out)
 
 
+_CONTEXT_TEXT = json.dumps(JSONLD_CONTEXT, indent=2, sort_keys=True, ensure_ascii=False)
+# A document: its head, each node after FIRST_NODE or BETWEEN_NODES, then END (EMPTY_END
+# when there is no node).
+DOCUMENT_HEAD = '{\n  "@context": ' + _CONTEXT_TEXT.replace("\n", "\n  ") + ',\n  "@graph": ['
+FIRST_NODE, BETWEEN_NODES = "\n    ", ",\n    "
+END, EMPTY_END = "\n  ]\n}\n", "]\n}\n"
+
+
 def write_document(nodes: Iterable[str], out: TextIO) -> None:
     """Write one JSON-LD document whose `@graph` holds `nodes` (each `node_text`)."""
-    context = json.dumps(JSONLD_CONTEXT, indent=2, sort_keys=True, ensure_ascii=False)
-    out.write('{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": [')
+    out.write(DOCUMENT_HEAD)
     first = True
     for node in nodes:
-        out.write(("\n    " if first else ",\n    ") + node)
+        out.write((FIRST_NODE if first else BETWEEN_NODES) + node)
         first = False
-    out.write("]\n}\n" if first else "\n  ]\n}\n")
+    out.write(EMPTY_END if first else END)
 
 
 def node_text(triples: Iterable[ox.Triple]) -> str:

@@ -1,42 +1,64 @@
 """What a writer of the union made of each subject, kept for the next build.
 
-JSON-LD holds the union one node (subject) at a time, and what it writes of
-a subject depends on the subject's triples only (its N-Triples lines, in
-order). After an edit few subjects' lines change, so the writer keeps the
-text of every subject in a file beside the store, in subject order, and
-the next build reads that file alongside the union: a subject whose lines
-are the same takes its text from it, the others are made afresh. Memory
-holds one subject at a time, as the writer does.
+Turtle and JSON-LD hold the union one node (subject) at a time, and what
+they write of a subject depends on the subject's triples only (its
+N-Triples lines, in order). After an edit few subjects' lines change, so
+each file is kept as written, beside the store (a hard link to it), with an
+index of where each subject's text stands in it; the next build takes a
+subject's text from there when its lines are the same, and makes the others
+afresh. Memory holds the index and one subject's text at a time.
 
-Each kept text carries a key (a digest of the writer's recipe and the
-subject's lines) and a check (a digest of the key and the text): a text is
-taken only when both hold, so a damaged or stale file costs the making of
-some subjects, never a wrong output.
+Each kept text has a key (a digest of the writer's recipe and the subject's
+lines). The index and the file are taken only whole: a note beside them
+holds their digests (and the writer's recipe and the state of the store
+they were made of), so a damaged or stale file costs the making of some
+subjects, never a wrong output.
 
-A rebuild need not even read the union: beside the pieces a small file
-names the state of the store they were made of and the digest of their
-file (`kept_state`). When that state is the one the build started from and
-the file is whole, the pieces are walked in order and only the subjects
-the build changed are made again (`KeptPieces.carry`), from their
-statements in the store.
+A rebuild need not even read the union: when the store's state in the note
+is the one the build started from (`kept_state`), the kept file is copied
+in runs and only the subjects the build changed are made again
+(`KeptPieces.carry`), from their statements in the store; a run of
+unchanged subjects costs one copy, not a step per subject.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import mmap
 import os
+import shutil
 import struct
+from array import array
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
-_HEAD = struct.Struct(">32s32sII")  # key, check, length of the subject, length of the text
-_SIZES, _SIZES_AT = struct.Struct(">II"), 64  # the lengths alone, where they are in the head
+import numpy as np
+
 MakeText = Callable[[bytes], bytes]  # a subject's N-Triples lines → its text
-_NO_KEY = bytes(32)  # the key of a text kept without its lines: no lines' digest is this
+_KEY = 32  # bytes of a key
+_NO_KEY = bytes(_KEY)  # the key of a text kept without its lines: no lines' digest is this
+_INDEX_HEAD = struct.Struct("<QQ")  # subjects, bytes of their names
+_SPAN = np.dtype("<u8")  # where a text starts and ends in its file
+
+
+class DamagedPieces(ValueError):
+    """The kept file or its index is not as written: a writer cannot carry it."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a file holds around and between its subjects' texts."""
+
+    head: bytes
+    first: bytes = b""  # before the first text
+    between: bytes = b""  # between two texts
+    last: bytes = b""  # after the last text
+    empty: bytes = b""  # after the head when there is no text
 
 
 def subject_lines(lines: Path) -> Iterator[tuple[bytes, bytes]]:
@@ -50,51 +72,166 @@ def subject_lines(lines: Path) -> Iterator[tuple[bytes, bytes]]:
             yield subject, b"".join(group)
 
 
-def _state_path(pieces: Path) -> Path:
+def _note_path(pieces: Path) -> Path:
     return pieces.with_name(pieces.name + ".state")
 
 
+def _text_path(pieces: Path) -> Path:
+    return pieces.with_name(pieces.name + ".text")
+
+
+def _made_by(recipe: bytes) -> str:
+    return hashlib.sha256(recipe).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Note:
+    """What the note beside the pieces says of them."""
+
+    state: str
+    made_by: str
+    index_digest: str
+    text_digest: str
+    index_size: int
+    text_size: int
+
+    @classmethod
+    def read(cls, pieces: Path) -> _Note | None:
+        try:
+            state, made_by, index_digest, text_digest, index_size, text_size = (
+                _note_path(pieces).read_text(encoding="ascii").split()
+            )
+            return cls(state, made_by, index_digest, text_digest, int(index_size), int(text_size))
+        except (OSError, ValueError):
+            return None
+
+    def sizes_hold(self, pieces: Path) -> bool:
+        try:
+            return (pieces.stat().st_size, _text_path(pieces).stat().st_size) == (
+                self.index_size,
+                self.text_size,
+            )
+        except OSError:
+            return False
+
+
 def kept_state(pieces: Path, recipe: bytes) -> str | None:
-    """The state of the store the pieces at `pieces` were made of, if they are whole and
-    were made by the writer of this `recipe`."""
-    try:
-        state, made_by, digest = _state_path(pieces).read_text(encoding="ascii").split()
-        with pieces.open("rb") as kept:
-            whole = hashlib.file_digest(kept, "sha256").hexdigest() == digest
-    except (OSError, ValueError):
+    """The state of the store the pieces at `pieces` were made of, if they were made by the
+    writer of this `recipe` and are of the sizes written (their digests are checked when
+    they are read: `KeptPieces`, which raises `DamagedPieces` then)."""
+    note = _Note.read(pieces)
+    if note is None or note.made_by != _made_by(recipe) or not note.sizes_hold(pieces):
         return None
-    return state if whole and made_by == hashlib.sha256(recipe).hexdigest() else None
+    return note.state
+
+
+class _Kept:
+    """Last build's file and its index: subjects in order, their keys and spans."""
+
+    def __init__(self, pieces: Path, note: _Note) -> None:
+        index = pieces.read_bytes()
+        if hashlib.sha256(index).hexdigest() != note.index_digest:
+            raise DamagedPieces(pieces)
+        count, names = _INDEX_HEAD.unpack_from(index)
+        at = _INDEX_HEAD.size
+        self.subjects = index[at : at + names].split(b"\n") if count else []
+        at += names
+        self.keys = index[at : at + _KEY * count]
+        self.spans = np.frombuffer(index, dtype=_SPAN, count=2 * count, offset=at + _KEY * count)
+        if len(self.subjects) != count or len(self.keys) != _KEY * count:
+            raise DamagedPieces(pieces)
+        with _text_path(pieces).open("rb") as text:
+            if hashlib.file_digest(text, "sha256").hexdigest() != note.text_digest:
+                raise DamagedPieces(_text_path(pieces))
+            self.text: mmap.mmap | bytes = (
+                mmap.mmap(text.fileno(), 0, access=mmap.ACCESS_READ) if note.text_size else b""
+            )
+        if count and int(self.spans.max()) > len(self.text):
+            raise DamagedPieces(pieces)
+
+    def key(self, index: int) -> bytes:
+        return self.keys[_KEY * index : _KEY * (index + 1)]
+
+    def text_of(self, index: int) -> bytes:
+        return self.text[int(self.spans[2 * index]) : int(self.spans[2 * index + 1])]
+
+    def close(self) -> None:
+        if isinstance(self.text, mmap.mmap):
+            self.text.close()
+
+
+class _Written:
+    """The new file, written in order, and its index as it grows."""
+
+    def __init__(self, out: BinaryIO, frame: Frame) -> None:
+        self.out, self.frame = out, frame
+        self.at = 0
+        self.digest = hashlib.sha256()
+        self.subjects: list[bytes] = []
+        self.keys: list[bytes] = []
+        self.spans = array("Q")
+        self._bytes(frame.head)
+
+    def text(self, subject: bytes, key: bytes, text: bytes) -> None:
+        self._bytes(self.frame.between if self.subjects else self.frame.first)
+        start = self.at
+        self._bytes(text)
+        self.subjects.append(subject)
+        self.keys.append(key)
+        self.spans.extend((start, self.at))
+
+    def run(self, kept: _Kept, first: int, end: int) -> None:
+        """Kept texts `first`…`end`-1 as they stand, with what is between them, in one copy."""
+        if first == end:
+            return
+        self._bytes(self.frame.between if self.subjects else self.frame.first)
+        old_start, old_end = int(kept.spans[2 * first]), int(kept.spans[2 * end - 1])
+        shift = self.at - old_start
+        self._bytes(memoryview(kept.text)[old_start:old_end])
+        self.subjects.extend(kept.subjects[first:end])
+        self.keys.append(kept.keys[_KEY * first : _KEY * end])
+        moved = kept.spans[2 * first : 2 * end].astype(np.int64) + shift
+        self.spans.frombytes(moved.astype(np.uint64).tobytes())
+
+    def close(self) -> None:
+        self._bytes(self.frame.last if self.subjects else self.frame.empty)
+
+    def index(self) -> bytes:
+        return _index(self.subjects, self.keys, self.spans)
+
+    def _bytes(self, data: bytes | memoryview) -> None:
+        self.out.write(data)
+        self.digest.update(data)
+        self.at += len(data)
 
 
 class KeptPieces:
-    """The pieces of one writer: last build's, read in order, and this build's, written.
+    """One writer's file: last build's, kept with its index, and this build's, written.
 
-    Used as a context manager: the file of this build's pieces replaces the
-    last one's only when the block ends without an error; then, with its
-    digest, `state` is noted as the store's state they were made of.
+    Used as a context manager. `write` or `carry` writes the new file (in its
+    `frame`) to a path of the caller's; `index` notes one the caller wrote.
+    When the block ends without an error, the new file is kept (linked) with
+    its index in place of the last ones, and `state` is noted as the store's
+    state they were made of; else last build's stay as they were.
     """
 
-    def __init__(self, path: Path, recipe: bytes, *, state: str | None = None) -> None:
+    def __init__(self, path: Path, recipe: bytes, frame: Frame, *, state: str) -> None:
         self.path = path
         self.recipe = recipe
+        self.frame = frame
         self.state = state
-        self.draft = path.with_name(path.name + ".part")
-        self._old: mmap.mmap | None = None
-        self._at = 0  # where the next old piece starts
-        self._new: BinaryIO | None = None
-        self._digest = hashlib.sha256()  # of the new file
-        self._pending: _Piece | None = None  # the next old piece
-        self._run = (0, 0)  # old pieces carried as they are, not yet written: their bytes
+        self._kept: _Kept | None = None
+        self._damage: DamagedPieces | None = None
+        self._made: tuple[Path, bytes, str] | None = None  # the file, its index, its digest
 
     def __enter__(self) -> KeptPieces:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with self.path.open("rb") as old:
-                self._old = mmap.mmap(old.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):  # none, or empty
-            self._old = None
-        self._new = self.draft.open("wb")
-        self._pending = self._read()
+        note = _Note.read(self.path)
+        if note is not None and note.made_by == _made_by(self.recipe):
+            try:
+                self._kept = _Kept(self.path, note)
+            except (OSError, ValueError, struct.error) as damage:
+                self._damage = DamagedPieces(damage)
         return self
 
     def __exit__(
@@ -103,111 +240,119 @@ class KeptPieces:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._old is not None:
-            self._old.close()
-        if self._new is not None:
-            self._new.close()
-        _state_path(self.path).unlink(missing_ok=True)
-        if kind is None:
-            os.replace(self.draft, self.path)
-            if self.state is not None:
-                made_by = hashlib.sha256(self.recipe).hexdigest()
-                note = f"{self.state} {made_by} {self._digest.hexdigest()}\n"
-                _state_path(self.path).write_text(note, encoding="ascii")
-        else:
-            self.draft.unlink(missing_ok=True)
+        if self._kept is not None:
+            self._kept.close()
+        if kind is not None or self._made is None:
+            return  # last build's are still whole: taken by key, if not carried
+        written, index, digest = self._made
+        _note_path(self.path).unlink(missing_ok=True)  # the files change
+        _replace_bytes(self.path, index)
+        _replace_with_link(_text_path(self.path), written)
+        sizes = f"{len(index)} {written.stat().st_size}"
+        note = f"{self.state} {_made_by(self.recipe)} {_digest(index)} {digest} {sizes}\n"
+        _note_path(self.path).write_text(note, encoding="ascii")
 
-    def piece(self, subject: bytes, lines: bytes, make: MakeText) -> bytes:
-        """The text of `subject`, whose N-Triples are `lines`: the kept one, or `make(lines)`."""
-        key = hashlib.sha256(self.recipe + b"\0" + lines).digest()
-        text = self._kept(subject, key)
-        if text is None:
-            text = make(lines)
-        self._write(subject, key, hashlib.sha256(key + text).digest(), text)
-        return text
-
-    def put(self, subject: bytes, text: bytes) -> None:
-        """Keep `text` for `subject` without the key of its lines (a writer that made it
-        without them): only `carry` takes it back, as the text of an unchanged subject."""
-        self._write(subject, _NO_KEY, hashlib.sha256(_NO_KEY + text).digest(), text)
+    def write(self, path: Path, subjects: Iterable[tuple[bytes, bytes, MakeText]]) -> None:
+        """Write to `path` the text of each (subject, its N-Triples lines, how to make its
+        text), in order: the kept one when the lines are the same, else made."""
+        with path.open("wb") as out:
+            written = _Written(out, self.frame)
+            cursor = 0
+            for subject, lines, make in subjects:
+                cursor = self._seek(subject, cursor)
+                key = self._key(lines)
+                written.text(subject, key, self._text(subject, key, cursor) or make(lines))
+            written.close()
+        self._made = (path, written.index(), written.digest.hexdigest())
 
     def carry(
-        self, changed: Iterable[bytes], lines_of: Callable[[bytes], bytes], make: MakeText
-    ) -> Iterator[bytes]:
-        """Every subject's text, in order: the kept pieces, kept again, but for the subjects
-        `changed`, whose lines (`lines_of(subject)`, empty when it is gone) are made again.
+        self,
+        path: Path,
+        changed: Iterable[bytes],
+        lines_of: Callable[[bytes], bytes],
+        make: MakeText,
+    ) -> None:
+        """Write to `path` every subject's text, in order: the kept texts, copied in runs,
+        but for the subjects `changed`, whose lines (`lines_of(subject)`, empty when it is
+        gone) are made again.
 
         For last build's pieces (`kept_state`) of the store a build changed: the others'
-        lines are those the pieces were made of.
+        lines are those the texts were made of. Raises `DamagedPieces` when they are not whole.
         """
-        for subject in [*sorted(changed), None]:
-            while self._pending is not None and (
-                subject is None or self._pending.subject < subject
-            ):
-                start, end = self._run
-                if self._pending.start != end:
-                    self._flush()
-                    start = self._pending.start
-                self._run = (start, self._pending.end)  # written with its neighbours
-                yield self._pending.text
-                self._pending = self._read()
-            if subject is None:
-                break
-            if lines := lines_of(subject):
-                yield self.piece(subject, lines, make)  # takes the kept piece if it is the same
-            elif self._pending is not None and self._pending.subject == subject:
-                self._pending = self._read()  # a subject that is gone
-        self._flush()
+        kept = self._kept
+        if kept is None:
+            raise self._damage or DamagedPieces(self.path)
+        with path.open("wb") as out:
+            written = _Written(out, self.frame)
+            cursor = 0
+            for subject in sorted(changed):
+                at = bisect.bisect_left(kept.subjects, subject, lo=cursor)
+                written.run(kept, cursor, at)
+                cursor = at
+                if lines := lines_of(subject):
+                    key = self._key(lines)
+                    written.text(subject, key, self._text(subject, key, cursor) or make(lines))
+                if cursor < len(kept.subjects) and kept.subjects[cursor] == subject:
+                    cursor += 1  # made again, or gone
+            written.run(kept, cursor, len(kept.subjects))
+            written.close()
+        self._made = (path, written.index(), written.digest.hexdigest())
 
-    def _write(self, subject: bytes, key: bytes, check: bytes, text: bytes) -> None:
-        self._flush()
-        self._out(_HEAD.pack(key, check, len(subject), len(text)) + subject + text)
+    def index(self, path: Path, spans: Iterable[tuple[bytes, int, int]]) -> None:
+        """Note the file at `path`, written whole by the caller in `frame`, whose subjects'
+        texts stand at `spans` (subject, start, end), in order."""
+        subjects, where = [], array("Q")
+        for subject, start, end in spans:
+            subjects.append(subject)
+            where.extend((start, end))
+        with path.open("rb") as written:
+            digest = hashlib.file_digest(written, "sha256").hexdigest()
+        self._made = (path, _index(subjects, [_NO_KEY * len(subjects)], where), digest)
 
-    def _flush(self) -> None:
-        """Write the old pieces carried since the last write, in one go."""
-        start, end = self._run
-        if end > start and self._old is not None:
-            self._out(self._old[start:end])
-        self._run = (0, 0)
+    def _key(self, lines: bytes) -> bytes:
+        return hashlib.sha256(self.recipe + b"\0" + lines).digest()
 
-    def _out(self, data: bytes) -> None:
-        assert self._new is not None, "KeptPieces is used in a with block"
-        self._new.write(data)
-        self._digest.update(data)
+    def _seek(self, subject: bytes, cursor: int) -> int:
+        """Where `subject` is, or would be, among the kept subjects, from `cursor` on."""
+        kept = self._kept
+        if kept is None:
+            return cursor
+        while cursor < len(kept.subjects) and kept.subjects[cursor] < subject:
+            cursor += 1
+        return cursor
 
-    def _kept(self, subject: bytes, key: bytes) -> bytes | None:
-        """The old text of `subject` if it was made of the same lines and is whole."""
-        while self._pending is not None and self._pending.subject < subject:
-            self._pending = self._read()  # a subject that is gone
-        if self._pending is None or self._pending.subject != subject:
+    def _text(self, subject: bytes, key: bytes, at: int) -> bytes | None:
+        """The kept text of `subject` (at `at`) if it was made of the same lines."""
+        kept = self._kept
+        if kept is None or at >= len(kept.subjects) or kept.subjects[at] != subject:
             return None
-        old = self._pending
-        self._pending = self._read()
-        assert self._old is not None  # a piece was read from it
-        head = self._old[old.start : old.start + _SIZES_AT]  # its key, then its check
-        if head[:32] != key or hashlib.sha256(key + old.text).digest() != head[32:]:
-            return None
-        return old.text
-
-    def _read(self) -> _Piece | None:
-        """The next old piece; None at the end or at damage."""
-        old, start = self._old, self._at
-        if old is None or start + _HEAD.size > len(old):
-            return None
-        subject_size, text_size = _SIZES.unpack_from(old, start + _SIZES_AT)
-        middle = start + _HEAD.size + subject_size
-        end = middle + text_size
-        if end > len(old):
-            return None
-        self._at = end
-        return _Piece(old[start + _HEAD.size : middle], old[middle:end], start, end)
+        return kept.text_of(at) if kept.key(at) == key else None
 
 
-class _Piece(NamedTuple):
-    """One kept piece, and where its bytes are in the file (its key and check, read only
-    when it is compared, are at its start)."""
+def _index(subjects: list[bytes], keys: Iterable[bytes], spans: array[int]) -> bytes:
+    """The index of a file: its subjects, their keys (in blocks) and their texts' spans."""
+    names = b"\n".join(subjects)
+    head = _INDEX_HEAD.pack(len(subjects), len(names))
+    return b"".join((head, names, *keys, np.asarray(spans, dtype=_SPAN).tobytes()))
 
-    subject: bytes
-    text: bytes
-    start: int
-    end: int
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _replace_bytes(path: Path, data: bytes) -> None:
+    draft = path.with_name(path.name + ".part")
+    draft.write_bytes(data)
+    os.replace(draft, path)
+
+
+def _replace_with_link(path: Path, target: Path) -> None:
+    """`path` made the same file as `target` (a hard link: no copy), or a copy of it where
+    links cannot be made (another file system)."""
+    draft = path.with_name(path.name + ".part")
+    draft.unlink(missing_ok=True)
+    try:
+        os.link(target, draft)
+    except OSError:
+        shutil.copyfile(target, draft)
+    os.replace(draft, path)

@@ -252,7 +252,7 @@ def test_incremental_kept_pieces_of_the_files_are_trusted_only_as_written(
         check, section = path.read_bytes().split(b"\n", 1)
         assert b"kg:" in section
         path.write_bytes(check + b"\n" + section.replace(b"kg:", b"schema:"))  # same length
-    nodes = out / ".store" / "pieces" / "json-ld.pieces"  # each node's JSON-LD
+    nodes = out / ".store" / "pieces" / "json-ld.pieces.text"  # the JSON-LD, as written
     assert b'"Iraq"' in nodes.read_bytes()
     nodes.write_bytes(nodes.read_bytes().replace(b'"Iraq"', b'"Iran"'))
     _build(corpus, out, "--force")
