@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from anyascii import anyascii
@@ -78,6 +78,7 @@ def slugify(text: str) -> str:
     return f"unnamed-{name_digest(text.strip())}" if text.strip() else "unnamed"
 
 
+@lru_cache(maxsize=1 << 16)  # names recur: resolution keys each mention's
 def match_key(text: str) -> str:
     """A key under which transliteration and spelling variants meet.
 

@@ -127,6 +127,9 @@ class _Anchors:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
+        # by what the answer depends on: a corpus names the same few thousand things in
+        # tens of thousands of mentions
+        self._keys: dict[tuple[str | None, str, str], tuple[str, FormRule] | None] = {}
 
     def gazetteer_key(self, mention: EntityMention) -> tuple[str, FormRule] | None:
         """The gazetteer entry the mention names, if any, and the rule its name was found by.
@@ -134,6 +137,12 @@ class _Anchors:
         A name the NER took for a person only links to a known person: 'al-Assad'
         the man must not become al-Asad the airbase through a spelling variant.
         """
+        asked = (mention.gazetteer_id, mention.entity_class, mention.name)
+        if asked not in self._keys:
+            self._keys[asked] = self._looked_up(mention)
+        return self._keys[asked]
+
+    def _looked_up(self, mention: EntityMention) -> tuple[str, FormRule] | None:
         if mention.gazetteer_id:
             return mention.gazetteer_id, "RecognizedInContext"
         if mention.entity_class == "Person":
