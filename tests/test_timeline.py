@@ -5,15 +5,20 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections import Counter
 from pathlib import Path
+from typing import Any, cast
 from xml.etree import ElementTree
 
+import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
 import kg
 import kg.timeline_chart
 from kg.cli import app
+from kg.memo import Memos, keeping
+from kg.namespaces import KG
 from kg.timeline import timeline
 
 runner = CliRunner()
@@ -97,6 +102,40 @@ def test_timeline_filters_by_actor_and_writes_a_table(built: Path) -> None:
 def test_timeline_refuses_a_graph_without_articles_graphs(built: Path) -> None:
     result = runner.invoke(app, ["timeline", "-g", str(built / "graph.ttl")])
     assert result.exit_code == 2 and "named graphs" in result.stderr
+
+
+class _CountedStore:
+    """A store that counts its lookups of one subject's predicate across every graph."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.lookups: Counter[tuple[str, str]] = Counter()
+
+    def quads_for_pattern(
+        self, subject: Any, predicate: Any, obj: Any = None, graph: Any = None
+    ) -> Any:
+        if isinstance(subject, ox.NamedNode) and predicate is not None and graph is None:
+            self.lookups[(subject.value, predicate.value)] += 1
+        return self.store.quads_for_pattern(subject, predicate, obj, graph)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def test_timeline_looks_up_each_events_roles_once(built: Path, tmp_path: Path) -> None:
+    """An event that several articles tell states its actor and place in each of their
+    graphs: a build's timeline reads them once an event, not once a figure (which grew with
+    the square of the articles telling one event)."""
+    store = kg.load(built).store
+    counted = _CountedStore(store)
+    with keeping(Memos(tmp_path / "memos")):
+        rows = timeline(cast(ox.Store, counted))
+    assert rows == timeline(store)
+    figures = Counter(row.event for row in rows)
+    event, told = figures.most_common(1)[0]
+    assert told >= 4 and len({row.article for row in rows if row.event == event}) == 3
+    assert counted.lookups[(event, str(KG.agent))] == 1
+    assert counted.lookups[(event, str(KG.location))] == 1
 
 
 def test_timeline_keeps_each_qualifier_with_its_figure(tmp_path: Path) -> None:

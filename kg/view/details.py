@@ -114,8 +114,11 @@ def _thousands(values: list[int]) -> str:
     return "/".join(f"{value:,}" for value in values)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Mention:
+    """A mention's offsets and words; the page keeps those of every article an evidence
+    sentence is placed in (tens of thousands in a large archive), so without a __dict__."""
+
     begin: int
     end: int
     anchor: str
