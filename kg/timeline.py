@@ -60,6 +60,11 @@ _LABEL = ox.NamedNode(PREFIX_IRIS["rdfs"] + "label")
 _LOCATED_IN = ox.NamedNode(str(KG.locatedIn))
 _TYPES = {str(KG.TroopPresence): "level"}
 TIMELINE_MEMO = "timeline"  # each graph's figures, kept for the next build (`kg.memo`)
+# What a row's `disputed` names at most: the values most sources give, and of each value
+# the first sources (a famous event's figure is repeated by hundreds of articles, and every
+# row of the event would name them all); the rest is counted.
+DISPUTED_VALUES = 5
+DISPUTED_SOURCES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +81,9 @@ class TroopFigure:
     publisher: str
     article: str
     event: str
-    disputed: str = ""  # the other values of this event and measure, with their publishers
+    # the other values of this event and measure, with their publishers (at most
+    # DISPUTED_VALUES values, each with DISPUTED_SOURCES names; the others counted)
+    disputed: str = ""
 
 
 def timeline(
@@ -291,13 +298,25 @@ def _disputed(rows: list[TroopFigure]) -> list[TroopFigure]:
         key = (row.event, row.measure, row.troops)
         text = texts.get(key)
         if text is None:
-            text = texts[key] = "; ".join(
-                f"{troops:,} ({', '.join(sorted(sources))})"
-                for troops, sources in sorted(groups[key[:2]].items())
-                if troops != row.troops
-            )
+            others = {t: s for t, s in groups[key[:2]].items() if t != row.troops}
+            text = texts[key] = _disputed_text(others)
         flagged.append(replace(row, disputed=text))
     return flagged
+
+
+def _disputed_text(values: dict[int, set[str]]) -> str:
+    """'700 (Nordic Post); 900 (A, B, C +2 more)': the values most sources give, in
+    order, and their first sources by name; how many more there are."""
+    shown = sorted(values, key=lambda troops: (-len(values[troops]), troops))[:DISPUTED_VALUES]
+    parts = []
+    for troops in sorted(shown):
+        names = sorted(values[troops])
+        more = len(names) - DISPUTED_SOURCES
+        named = ", ".join(names[:DISPUTED_SOURCES]) + (f" +{more} more" if more > 0 else "")
+        parts.append(f"{troops:,} ({named})")
+    if len(values) > len(shown):
+        parts.append(f"+{len(values) - len(shown)} other values")
+    return "; ".join(parts)
 
 
 def _with_borrowed_dates(rows: list[TroopFigure]) -> list[TroopFigure]:

@@ -6,6 +6,7 @@ import base64
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 from xml.etree import ElementTree
@@ -19,7 +20,7 @@ import kg.timeline_chart
 from kg.cli import app
 from kg.memo import Memos, keeping
 from kg.namespaces import KG
-from kg.timeline import timeline
+from kg.timeline import TroopFigure, _disputed, timeline
 
 runner = CliRunner()
 # Two outlets on one drawdown, disagreeing on where it ends; a third story of one of them
@@ -227,3 +228,26 @@ def test_view_panel_charts_each_place_and_draws_again_only_what_changed(
     kg.build([articles], tmp_path / "out", validate=False)
     redrawn = _page_charts(tmp_path / "out" / "graph.html")
     assert set(redrawn) == {"Lithuania"} and redrawn != charts
+
+
+def test_timeline_a_figure_many_sources_repeat_names_a_few_and_counts_the_rest() -> None:
+    """A famous event's figure, repeated by a hundred outlets: each row stays short."""
+    row = TroopFigure(
+        place="Lithuania",
+        date="2024-08",
+        dated_by="the article",
+        actor="Norway",
+        measure="after",
+        qualifier="",
+        troops=800,
+        publisher="Baltic Herald",
+        article="https://w3id.org/newskg/id/article/herald",
+        event="urn:event",
+    )
+    others = [replace(row, troops=700, publisher=f"Outlet {n:03}") for n in range(100)]
+    others += [replace(row, troops=600 + n, publisher="Nordic Post") for n in range(1, 8)]
+    flagged = {r.publisher: r.disputed for r in _disputed([row, *others])}
+    assert flagged["Baltic Herald"] == (
+        "601 (Nordic Post); 602 (Nordic Post); 603 (Nordic Post); 604 (Nordic Post); "
+        "700 (Outlet 000, Outlet 001, Outlet 002 +97 more); +3 other values"
+    )
