@@ -39,10 +39,13 @@ def check(data: str, fmt: DataFormat = "ntriples") -> Sequence[shacl.Result]:
     return check_with_tree(data + class_tree(), fmt)
 
 
-def check_with_tree(data: str, fmt: DataFormat = "ntriples") -> Sequence[shacl.Result]:
+def check_with_tree(
+    data: str, fmt: DataFormat = "ntriples", shapes: shacl.Shapes | None = None
+) -> Sequence[shacl.Result]:
     """Every result of validating `data`, which holds the ontology's class tree already
-    (a large text need not be copied to add it)."""
-    return _compiled().validate_text(data, format=fmt, allow_warnings=True).results
+    (a large text need not be copied to add it), against `shapes` (the newskg shapes if None)."""
+    compiled = _compiled() if shapes is None else shapes
+    return compiled.validate_text(data, format=fmt, allow_warnings=True).results
 
 
 def violations(
