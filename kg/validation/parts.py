@@ -43,7 +43,6 @@ import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from functools import cache
 from pathlib import Path
 from zlib import crc32
 
@@ -53,7 +52,6 @@ from kg.validation import engine
 from kg.validation.needs import Needs
 from kg.validation.report import Violation
 from kg.validation.shapes import class_tree
-from kg.validation.split import split_shapes
 
 # Quads of the union routed to each part. The engine and the part's text take about 1.4 KB
 # a line; a part holds a bounded multiple of its share (see the module docstring).
@@ -95,7 +93,7 @@ def check_in_parts(
             on one cannot be traced to its part; kg build writes none).
         kg.validation.needs.UnsupportedShape: a class check cannot be made in its value's part.
     """
-    own_shapes, value_shapes = _compiled(needs.typed_values)
+    own_shapes, value_shapes = engine.split_compiled(needs.typed_values)
     with tempfile.TemporaryDirectory(prefix="newskg-validation-", dir=folder) as tmp:
         router = _Router(Path(tmp), parts, needs)
         for piece in pieces:
@@ -117,15 +115,6 @@ def check_in_parts(
             own += [r for r in results if _owner(r, parts) == part]
             violations += engine.violations(own, values_of)
         return violations, router.quads
-
-
-@cache
-def _compiled(typed: frozenset[tuple[str, bool]]) -> tuple[shacl.Shapes, shacl.Shapes]:
-    own, values = split_shapes(typed)
-    return (
-        shacl.Shapes.from_text(own, format="ntriples"),
-        shacl.Shapes.from_text(values, format="ntriples"),
-    )
 
 
 def _part_of(term: bytes, parts: int) -> int:
@@ -205,8 +194,8 @@ class _Router:
             self._lines[f"v{part}"].append(line)
         value = _object_iri(line)
         value_part = part if value is None else _part_of(value, self.parts)
-        if kind & _INVERSE and value is not None and value_part != part:
-            self._lines[f"i{value_part}"].append(line)
+        if kind & _INVERSE and value is not None and (value_part != part or kind & _TYPED):
+            self._lines[f"i{value_part}"].append(line)  # (`f` holds only a subject's counts)
         if kind & _TYPED:  # checked in its value's part, with its subject's types
             self._lines[f"v{value_part}"].append(line)
             if value_part != part:

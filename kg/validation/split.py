@@ -22,7 +22,6 @@ other than the class-checked path, is refused with `UnsupportedShape`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 
 from rdflib import RDF, SH, Graph
 from rdflib.collection import Collection
@@ -39,7 +38,6 @@ from kg.validation.needs import (
 from kg.validation.shapes import shapes_graph
 
 
-@cache
 def split_shapes(typed: frozenset[Path]) -> tuple[str, str]:
     """The newskg shapes as (`own`, `values`) N-Triples texts, `typed` the class-checked paths."""
     own, values = split(shapes_graph(), typed)
