@@ -167,3 +167,33 @@ def test_parts_refuse_a_blank_node():
     store.add(ox.Quad(ox.BlankNode(), _kg("status"), ox.Literal("rumoured"), ENTITIES))
     with pytest.raises(ValueError, match="blank nodes"):
         validate_union(store, part_quads=20)
+
+
+def test_parts_copy_a_focus_nodes_type_once_however_many_graphs_state_it(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """An event told by every article is typed in each one's graph; the parts its values
+    are checked in get its type once, not once per graph."""
+    event = ox.NamedNode(ID + "event/e1")
+    quads = []
+    for i in range(ARTICLES):
+        article = _article(i)
+        statements = (
+            (article, RDF_TYPE, _kg("Article")),
+            (article, _kg("sourceFile"), ox.Literal(f"a{i:04d}.txt")),
+            (event, RDF_TYPE, _kg("Withdrawal")),
+            (event, _kg("evidence"), ox.Literal(f"Troops left, says article {i}.")),
+            (event, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), article),
+        )
+        quads += [ox.Quad(s, p, o, article) for s, p, o in statements]
+    typed = f"{event} {RDF_TYPE} "
+    found: list[int] = []
+    check = engine.check_with_tree
+
+    def counted(data: str, fmt: engine.DataFormat = "ntriples", shapes: object = None) -> object:
+        found.append(data.count(typed))
+        return check(data, fmt, shapes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kg.validation.parts.engine, "check_with_tree", counted)
+    assert validate_union(_store(quads), part_quads=15).conforms
+    assert sorted(found)[-3:] == [1, ARTICLES, ARTICLES]  # its own part's two checks
