@@ -2,7 +2,7 @@
 
 A build with no usable earlier report validates the union of its store's
 graphs (`validate_union`: in one pass when it is small enough, else in
-parts cut by subject, each node checked once). It keeps the report beside the store,
+parts cut by subject, each result made in one part). It keeps the report beside the store,
 each result with the graphs it belongs to: those that state its triple or
 describe or point at its focus node (a superset of the rule
 `validate_store` reports by, so nothing is kept that a changed graph could

@@ -79,10 +79,11 @@ def validate_union(
     """Validate the union of every graph of `store`: in one pass of the engine when it
     is small enough, else in parts cut by subject (`kg.validation.parts`).
 
-    The same report as `validate_store(store)`, several times faster: each node is
-    checked once, where `validate_store` reads the context of a shared node (an entity)
+    The same report as `validate_store(store)`, several times faster: each result is
+    made once, where `validate_store` reads the context of a shared node (an entity)
     for every chunk that names it. The engine holds one part at a time, with the text it
-    reads about 1.4 KB a statement, so `part_quads` bounds memory.
+    reads about 1.4 KB a statement, so `part_quads` bounds memory: a part holds a bounded
+    multiple of it, however many values a node has.
 
     Args:
         store: the store, read for the values a too-many-values result lists, and for the

@@ -19,8 +19,10 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.resources import ontology_dir
+from kg.validation.needs import Path
 from kg.validation.report import Violation, show_term
 from kg.validation.shapes import SHAPES_FILE, class_tree, shape_label, shape_message
+from kg.validation.split import split_shapes
 from kg.validation.terms import parse_terms
 
 DataFormat = TypingLiteral["ntriples", "nquads"]
@@ -34,15 +36,28 @@ def _compiled() -> shacl.Shapes:
     return shacl.Shapes.from_file(str(ontology_dir() / SHAPES_FILE))
 
 
+@cache
+def split_compiled(typed: frozenset[Path]) -> tuple[shacl.Shapes, shacl.Shapes]:
+    """The shapes split (`kg.validation.split`) for the class-checked paths `typed`, compiled:
+    the checks of a node's own part and those of its class-checked values' parts."""
+    own, values = split_shapes(typed)
+    return shacl.Shapes.from_text(own, format="ntriples"), shacl.Shapes.from_text(
+        values, format="ntriples"
+    )
+
+
 def check(data: str, fmt: DataFormat = "ntriples") -> Sequence[shacl.Result]:
     """Every result of validating `data`, with the ontology's class tree, against the shapes."""
     return check_with_tree(data + class_tree(), fmt)
 
 
-def check_with_tree(data: str, fmt: DataFormat = "ntriples") -> Sequence[shacl.Result]:
+def check_with_tree(
+    data: str, fmt: DataFormat = "ntriples", shapes: shacl.Shapes | None = None
+) -> Sequence[shacl.Result]:
     """Every result of validating `data`, which holds the ontology's class tree already
-    (a large text need not be copied to add it)."""
-    return _compiled().validate_text(data, format=fmt, allow_warnings=True).results
+    (a large text need not be copied to add it), against `shapes` (the newskg shapes if None)."""
+    compiled = _compiled() if shapes is None else shapes
+    return compiled.validate_text(data, format=fmt, allow_warnings=True).results
 
 
 def violations(

@@ -91,11 +91,13 @@ _ON_COUNT = frozenset({SH.minCount, SH.maxCount})
 _ON_ALL_VALUES = frozenset({SH.uniqueLang, SH.hasValue})
 # Constraints comparing with the values of a predicate at the focus node itself.
 _ON_PAIR = frozenset({SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals})
+# The constraints of a property shape read together over all the values of its path.
+AGGREGATE_PREDICATES = _ON_COUNT | _ON_ALL_VALUES | _ON_PAIR
 _LOGICAL_LISTS = frozenset({SH["or"], SH["and"], SH.xone})
 _LOGICAL_ONE = frozenset({SH["not"], SH.node})
-_TARGETS = frozenset({SH.targetClass, SH.targetSubjectsOf})
+TARGETS = frozenset({SH.targetClass, SH.targetSubjectsOf})
 # Shape properties that constrain nothing.
-_ANNOTATIONS = frozenset(
+ANNOTATIONS = frozenset(
     {SH.message, SH.severity, SH.deactivated, SH.name, SH.description, SH.order, SH.group}
 )
 
@@ -120,7 +122,7 @@ def read_needs(shapes: Graph) -> Needs:
             if {SH.NodeShape, SH.PropertyShape} & set(shapes.objects(shape, RDF.type)):
                 raise UnsupportedShape(f"{shape}: a shape that is also a class targets implicitly")
     walk = _Walk(shapes)
-    for target in _TARGETS:
+    for target in TARGETS:
         for shape in sorted(set(shapes.subjects(target, None)), key=str):
             walk.shape(shape, at=None, folded=False)
         for targeted in shapes.objects(None, SH.targetSubjectsOf):
@@ -178,7 +180,7 @@ class _Walk:
             values_at = self.path_of(shape, path_node)
             self.paths.add(values_at)
         for predicate, value in self.shapes.predicate_objects(shape):  # type: ignore[arg-type]
-            if not str(predicate).startswith(str(SH)) or predicate in _ANNOTATIONS:
+            if not str(predicate).startswith(str(SH)) or predicate in ANNOTATIONS:
                 continue
             self._constraint(shape, predicate, value, at, values_at, folded)
 
@@ -191,7 +193,7 @@ class _Walk:
         values_at: Path | None,
         folded: bool,
     ) -> None:
-        if predicate in _TARGETS or predicate == SH.path:
+        if predicate in TARGETS or predicate == SH.path:
             return
         on_values = values_at is not None and at is None  # a property shape's own constraint
         if predicate in _ON_COUNT or predicate in _ON_PAIR or predicate in _ON_ALL_VALUES:
@@ -235,9 +237,18 @@ class _Walk:
             yield from Collection(self.shapes, value)  # type: ignore[arg-type]
 
     def path_of(self, shape: Node, path: Node) -> Path:
-        if isinstance(path, URIRef):
-            return (str(path), False)
-        inverse = self.shapes.value(path, SH.inversePath)  # type: ignore[arg-type]
-        if isinstance(inverse, URIRef) and len(list(self.shapes.predicate_objects(path))) == 1:  # type: ignore[arg-type]
-            return (str(inverse), True)
-        raise UnsupportedShape(f"{shape}: only a predicate or its sh:inversePath as sh:path")
+        return read_path(self.shapes, shape, path)
+
+
+def read_path(shapes: Graph, shape: Node, path: Node) -> Path:
+    """The `sh:path` `path` of `shape` as a `Path`.
+
+    Raises:
+        UnsupportedShape: the path is neither a predicate nor its `sh:inversePath`.
+    """
+    if isinstance(path, URIRef):
+        return (str(path), False)
+    inverse = shapes.value(path, SH.inversePath)  # type: ignore[arg-type]
+    if isinstance(inverse, URIRef) and len(list(shapes.predicate_objects(path))) == 1:  # type: ignore[arg-type]
+        return (str(inverse), True)
+    raise UnsupportedShape(f"{shape}: only a predicate or its sh:inversePath as sh:path")

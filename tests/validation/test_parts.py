@@ -11,6 +11,8 @@ from rdflib import Dataset
 import kg.validation.parts
 from kg.validate import validate_graph, validate_union
 from kg.validation import engine
+from kg.validation.needs import needs
+from kg.validation.shapes import class_tree
 
 KG = "https://w3id.org/newskg/ontology#"
 ID = "https://w3id.org/newskg/id/"
@@ -34,9 +36,13 @@ def _mention(i: int) -> ox.NamedNode:
     return ox.NamedNode(f"{ID}mention/a{i:04d}/0-9")
 
 
+def _person(i: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{ID}person/official-{i:04d}")
+
+
 def _hub_quads() -> list[ox.Quad]:
     """A country every article names once, each article in its own graph; a state only
-    acted for; a person with a non-ASCII IRI."""
+    acted for, by a person with a non-ASCII IRI and by one person in each article."""
     state = ox.NamedNode(ID + "country/sylvania")
     person = ox.NamedNode(ID + "person/josé-núñez")
     quads = [
@@ -50,7 +56,13 @@ def _hub_quads() -> list[ox.Quad]:
         ox.Quad(person, _kg("mentionedIn"), _article(0), _article(0)),
     ]
     for i in range(ARTICLES):
-        article, mention = _article(i), _mention(i)
+        article, mention, official = _article(i), _mention(i), _person(i)
+        quads += [  # people named in one article each, all acting for the state
+            ox.Quad(official, RDF_TYPE, _kg("Person"), ENTITIES),
+            ox.Quad(official, LABEL, ox.Literal(f"Official {i}"), ENTITIES),
+            ox.Quad(official, _kg("mentionedIn"), article, article),
+            ox.Quad(official, _kg("actsFor"), state, article),
+        ]
         statements = (
             (article, RDF_TYPE, _kg("Article")),
             (article, _kg("sourceFile"), ox.Literal(f"a{i:04d}.txt")),
@@ -78,6 +90,12 @@ def _defects() -> list[ox.Quad]:
         ox.Quad(_mention(5), _kg("inArticle"), _mention(6), _article(5)),
         # the hub pointing at a node that is no mention
         ox.Quad(COUNTRY, _kg("denotedBy"), _article(9), _article(9)),
+        # the hub said to be mentioned in a string, and a person to hold an article as a role
+        ox.Quad(COUNTRY, _kg("mentionedIn"), ox.Literal("a0002.txt"), _article(2)),
+        ox.Quad(_person(4), _kg("hasRole"), _article(4), _article(4)),
+        # an official with a second article, of which nothing is said, and a second label
+        ox.Quad(_person(8), _kg("mentionedIn"), ox.NamedNode(ID + "article/gone"), _article(8)),
+        ox.Quad(_person(8), LABEL, ox.Literal("Official eight"), _article(9)),
         # an entity neither named nor acted for
         ox.Quad(stranger, RDF_TYPE, _kg("Country"), ENTITIES),
         ox.Quad(stranger, LABEL, ox.Literal("Nowhere"), ENTITIES),
@@ -106,25 +124,42 @@ def test_parts_report_what_one_pass_reports_on_defects_spanning_parts(part_quads
         "josé-núñez",
         "0-9",
         "nowhere",
+        "official-0004",
+        "official-0008",
     }
+    assert sum(str(v.focus_node) == COUNTRY.value for v in whole) == 3  # label, article, string
     assert set(validate_union(store, part_quads=part_quads).violations) == whole
+    found, _ = kg.validation.parts.check_in_parts(  # each result in one part only
+        [store.dump(format=ox.RdfFormat.N_QUADS) or b""],
+        needs(),
+        lambda node, path: (),
+        kg.validation.parts.part_count(len(store), part_quads),
+    )
+    assert len(found) == len(whole)
 
 
-def test_parts_copied_nodes_give_the_engine_nothing_to_report(monkeypatch: pytest.MonkeyPatch):
-    """A node copied into another part (the hub's mentions, their articles) comes described
-    whole: checking a conforming graph in parts, the engine finds nothing anywhere."""
-    found: list[int] = []
+def test_parts_give_the_engine_nothing_to_report_and_no_hub_neighbourhood(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Checking a conforming graph in parts, the engine finds nothing anywhere (a focus
+    node's types copied to where its values are checked are checked for nothing else), and
+    no part is handed the hub's mentions and articles: each holds a bounded multiple of its
+    share of the union."""
+    handed: list[tuple[int, int]] = []  # (lines, results) per check
     check = engine.check_with_tree
+    tree = len(class_tree().splitlines())
 
-    def counted(data: str, fmt: engine.DataFormat = "ntriples") -> Sequence[object]:
-        results = check(data, fmt)
-        found.append(len(results))
+    def counted(data: str, fmt: engine.DataFormat = "ntriples", shapes: object = None) -> object:
+        results = check(data, fmt, shapes)  # type: ignore[arg-type]
+        handed.append((data.count("\n") - tree, len(results)))
         return results
 
     monkeypatch.setattr(kg.validation.parts.engine, "check_with_tree", counted)
-    report = validate_union(_store(_hub_quads()), part_quads=20)
-    assert report.conforms and report.triples == len(_hub_quads())
-    assert len(found) > 10 and sum(found) == 0
+    quads = _hub_quads()
+    report = validate_union(_store(quads), part_quads=20)
+    assert report.conforms and report.triples == len(quads)
+    assert len(handed) > 20 and sum(results for _, results in handed) == 0
+    assert max(lines for lines, _ in handed) <= 2 * 20 < 5 * ARTICLES  # 5: a mention
 
 
 def test_parts_refuse_a_blank_node():
@@ -132,3 +167,33 @@ def test_parts_refuse_a_blank_node():
     store.add(ox.Quad(ox.BlankNode(), _kg("status"), ox.Literal("rumoured"), ENTITIES))
     with pytest.raises(ValueError, match="blank nodes"):
         validate_union(store, part_quads=20)
+
+
+def test_parts_copy_a_focus_nodes_type_once_however_many_graphs_state_it(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """An event told by every article is typed in each one's graph; the parts its values
+    are checked in get its type once, not once per graph."""
+    event = ox.NamedNode(ID + "event/e1")
+    quads = []
+    for i in range(ARTICLES):
+        article = _article(i)
+        statements = (
+            (article, RDF_TYPE, _kg("Article")),
+            (article, _kg("sourceFile"), ox.Literal(f"a{i:04d}.txt")),
+            (event, RDF_TYPE, _kg("Withdrawal")),
+            (event, _kg("evidence"), ox.Literal(f"Troops left, says article {i}.")),
+            (event, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), article),
+        )
+        quads += [ox.Quad(s, p, o, article) for s, p, o in statements]
+    typed = f"{event} {RDF_TYPE} "
+    found: list[int] = []
+    check = engine.check_with_tree
+
+    def counted(data: str, fmt: engine.DataFormat = "ntriples", shapes: object = None) -> object:
+        found.append(data.count(typed))
+        return check(data, fmt, shapes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(kg.validation.parts.engine, "check_with_tree", counted)
+    assert validate_union(_store(quads), part_quads=15).conforms
+    assert sorted(found)[-3:] == [1, ARTICLES, ARTICLES]  # its own part's two checks
