@@ -7,7 +7,10 @@
 One run prints, on this machine's cores (`--only` picks parts):
 
 - ratio: bare `nlp.pipe` of the plain model (`spacy.load`, no newskg
-  component, its default batch size) over the article bodies, then `kg build
+  component, its default batch size, and again at the build's batch size,
+  `kg.nlp.PARSE_BATCH_SIZE`, the stricter baseline: the default's large
+  batches make plain spaCy slower, by 10-40% on this machine as its memory
+  is busy or not) over the article bodies, then `kg build
   --jobs 1` with validation and with `--no-validate`, each through the CLI
   in this process into a fresh folder. Model loading is left out of all
   three: the build's by a one-article warm-up build before the clock starts
@@ -57,6 +60,7 @@ import kg.build_validation
 import kg.cli
 import kg.stages
 from kg.defaults import DEFAULT_MODEL
+from kg.nlp import PARSE_BATCH_SIZE
 from kg.stages import read_articles
 
 TIMED_KG = Path(__file__).resolve().parent / "timed_kg.py"
@@ -187,11 +191,12 @@ class TreeMemory:
         return tree
 
 
-def bare_pipe(texts: list[str], model: str) -> Run:
-    """The plain model alone over `texts`, loading left out."""
+def bare_pipe(texts: list[str], model: str, batch_size: int | None = None) -> Run:
+    """The plain model alone over `texts`, loading left out; at its default batch size
+    unless `batch_size` is given."""
     nlp = spacy.load(model)
     started, cpu = time.perf_counter(), time.process_time()
-    for _ in nlp.pipe(texts):
+    for _ in nlp.pipe(texts, batch_size=batch_size):
         pass
     return Run(time.perf_counter() - started, time.process_time() - cpu)
 
@@ -252,21 +257,26 @@ class Bench:
 def measure_ratio(bench: Bench, texts: list[str], full: Run) -> Run:
     """Bare nlp.pipe, then the build with and without validation; returns the latter."""
     bare = bare_pipe(texts, bench.model)
+    batched = bare_pipe(texts, bench.model, PARSE_BATCH_SIZE)
     unvalidated = kg_here(*bench.build("unvalidated", "--no-validate"))
-    print(f"{'':<40}{'wall s':>9}{'CPU s':>9}{'ms/article':>12}{'bare/build':>12}{'(CPU)':>7}")
+    print(
+        f"{'':<40}{'wall s':>9}{'CPU s':>9}{'ms/article':>12}{'bare/build':>12}{'(CPU)':>7}"
+        f"{'batched/build':>15}{'(CPU)':>7}"
+    )
     for label, run in (
         ("bare nlp.pipe (plain model)", bare),
+        (f"the same, batch size {PARSE_BATCH_SIZE} (as the build)", batched),
         ("kg build --jobs 1", full),
         ("kg build --jobs 1 --no-validate", unvalidated),
     ):
-        ratio = (
-            f"{bare.seconds / run.seconds:>12.2f}{bare.cpu / run.cpu:>7.2f}"
-            if run is not bare
-            else ""
+        ratios = "".join(
+            f"{base.seconds / run.seconds:>{width}.2f}{base.cpu / run.cpu:>7.2f}"
+            for base, width in ((bare, 12), (batched, 15))
+            if run not in (bare, batched)
         )
         print(
             f"{label:<40}{run.seconds:>9.1f}{run.cpu:>9.1f}"
-            f"{1000 * run.seconds / bench.articles:>12.1f}{ratio}"
+            f"{1000 * run.seconds / bench.articles:>12.1f}{ratios}"
         )
     print(f"  {full.summary}")
     return unvalidated
