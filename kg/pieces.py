@@ -6,7 +6,9 @@ N-Triples lines, in order). After an edit few subjects' lines change, so
 each file is kept as written, beside the store (a hard link to it), with an
 index of where each subject's text stands in it; the next build takes a
 subject's text from there when its lines are the same, and makes the others
-afresh. Memory holds the index and one subject's text at a time.
+afresh. The index is written and read on disk, a record a subject (at
+100,000 articles it names eight million subjects): memory holds one
+subject's text, or one run's records, at a time.
 
 Each kept text has a key (a digest of the writer's recipe and the subject's
 lines). The index and the file are taken only whole: a note beside them
@@ -29,21 +31,23 @@ import mmap
 import os
 import shutil
 import struct
-from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import overload
 
 import numpy as np
 
 MakeText = Callable[[bytes], bytes]  # a subject's N-Triples lines → its text
-_KEY = 32  # bytes of a key
-_NO_KEY = bytes(_KEY)  # the key of a text kept without its lines: no lines' digest is this
-_INDEX_HEAD = struct.Struct("<QQ")  # subjects, bytes of their names
-_SPAN = np.dtype("<u8")  # where a text starts and ends in its file
+_NO_KEY = bytes(32)  # the key of a text kept without its lines: no lines' digest is this
+# A subject's record: where its name is in the names file, its key, where its text is.
+_RECORD = struct.Struct("<QQ32sQQ")
+_RECORDS = np.dtype(
+    [("name", "<u8"), ("name_end", "<u8"), ("key", "V32"), ("start", "<u8"), ("end", "<u8")]
+)
+_RUN_RECORDS = 1 << 14  # records copied at a time (1 MB)
 
 
 class DamagedPieces(ValueError):
@@ -72,12 +76,13 @@ def subject_lines(lines: Path) -> Iterator[tuple[bytes, bytes]]:
             yield subject, b"".join(group)
 
 
-def _note_path(pieces: Path) -> Path:
-    return pieces.with_name(pieces.name + ".state")
+def _beside(pieces: Path, suffix: str) -> Path:
+    return pieces.with_name(pieces.name + suffix)
 
 
-def _text_path(pieces: Path) -> Path:
-    return pieces.with_name(pieces.name + ".text")
+def _files(pieces: Path) -> tuple[Path, Path, Path]:
+    """The records, the names and the text: what the note vouches for."""
+    return pieces, _beside(pieces, ".names"), _beside(pieces, ".text")
 
 
 def _made_by(recipe: bytes) -> str:
@@ -86,33 +91,34 @@ def _made_by(recipe: bytes) -> str:
 
 @dataclass(frozen=True)
 class _Note:
-    """What the note beside the pieces says of them."""
+    """What the note beside the pieces says of them: the store's state and the writer they
+    were made of, and the digest and size of each file."""
 
     state: str
     made_by: str
-    index_digest: str
-    text_digest: str
-    index_size: int
-    text_size: int
+    files: tuple[tuple[str, int], ...]
 
     @classmethod
     def read(cls, pieces: Path) -> _Note | None:
         try:
-            state, made_by, index_digest, text_digest, index_size, text_size = (
-                _note_path(pieces).read_text(encoding="ascii").split()
-            )
-            return cls(state, made_by, index_digest, text_digest, int(index_size), int(text_size))
+            state, made_by, *files = _beside(pieces, ".state").read_text("ascii").split()
+            digests, sizes = files[0::2], [int(size) for size in files[1::2]]
         except (OSError, ValueError):
             return None
+        if len(files) != 6:
+            return None
+        return cls(state, made_by, tuple(zip(digests, sizes, strict=True)))
+
+    def write(self, pieces: Path) -> None:
+        files = " ".join(f"{digest} {size}" for digest, size in self.files)
+        _beside(pieces, ".state").write_text(f"{self.state} {self.made_by} {files}\n", "ascii")
 
     def sizes_hold(self, pieces: Path) -> bool:
         try:
-            return (pieces.stat().st_size, _text_path(pieces).stat().st_size) == (
-                self.index_size,
-                self.text_size,
-            )
+            sizes = tuple(path.stat().st_size for path in _files(pieces))
         except OSError:
             return False
+        return sizes == tuple(size for _, size in self.files)
 
 
 def kept_state(pieces: Path, recipe: bytes) -> str | None:
@@ -126,83 +132,141 @@ def kept_state(pieces: Path, recipe: bytes) -> str | None:
 
 
 class _Kept:
-    """Last build's file and its index: subjects in order, their keys and spans."""
+    """Last build's file and its index, mapped: a record and a name a subject, in order."""
 
     def __init__(self, pieces: Path, note: _Note) -> None:
-        index = pieces.read_bytes()
-        if hashlib.sha256(index).hexdigest() != note.index_digest:
+        vouched = zip(_files(pieces), note.files, strict=True)
+        self.records, self.names, self.text = (_mapped(path, d) for path, (d, _) in vouched)
+        if len(self.records) % _RECORD.size:
             raise DamagedPieces(pieces)
-        count, names = _INDEX_HEAD.unpack_from(index)
-        at = _INDEX_HEAD.size
-        self.subjects = index[at : at + names].split(b"\n") if count else []
-        at += names
-        self.keys = index[at : at + _KEY * count]
-        self.spans = np.frombuffer(index, dtype=_SPAN, count=2 * count, offset=at + _KEY * count)
-        if len(self.subjects) != count or len(self.keys) != _KEY * count:
-            raise DamagedPieces(pieces)
-        with _text_path(pieces).open("rb") as text:
-            if hashlib.file_digest(text, "sha256").hexdigest() != note.text_digest:
-                raise DamagedPieces(_text_path(pieces))
-            self.text: mmap.mmap | bytes = (
-                mmap.mmap(text.fileno(), 0, access=mmap.ACCESS_READ) if note.text_size else b""
-            )
-        if count and int(self.spans.max()) > len(self.text):
-            raise DamagedPieces(pieces)
+        self.count = len(self.records) // _RECORD.size
+        self.subjects = _Subjects(self)
 
-    def key(self, index: int) -> bytes:
-        return self.keys[_KEY * index : _KEY * (index + 1)]
+    def record(self, index: int) -> tuple[int, int, bytes, int, int]:
+        return _RECORD.unpack_from(self.records, index * _RECORD.size)  # type: ignore[return-value]
+
+    def subject(self, index: int) -> bytes:
+        name, name_end, *_ = self.record(index)
+        return self.names[name:name_end]
 
     def text_of(self, index: int) -> bytes:
-        return self.text[int(self.spans[2 * index]) : int(self.spans[2 * index + 1])]
+        *_, start, end = self.record(index)
+        return self.text[start:end]
 
     def close(self) -> None:
-        if isinstance(self.text, mmap.mmap):
-            self.text.close()
+        for mapped in (self.records, self.names, self.text):
+            if isinstance(mapped, mmap.mmap):
+                mapped.close()
+
+
+class _Subjects(Sequence[bytes]):
+    """The kept subjects in order, read where they stand (for `bisect`)."""
+
+    def __init__(self, kept: _Kept) -> None:
+        self.kept = kept
+
+    def __len__(self) -> int:
+        return self.kept.count
+
+    @overload
+    def __getitem__(self, index: int) -> bytes: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
+    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
+        if isinstance(index, slice):
+            return [self.kept.subject(i) for i in range(*index.indices(len(self)))]
+        return self.kept.subject(index)
+
+
+def _mapped(path: Path, digest: str) -> mmap.mmap | bytes:
+    """The file at `path`, mapped, if it has this digest."""
+    with path.open("rb") as file:
+        if hashlib.file_digest(file, "sha256").hexdigest() != digest:
+            raise DamagedPieces(path)
+        if not os.fstat(file.fileno()).st_size:
+            return b""
+        return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+class _Hashed:
+    """A file written with its digest and size kept as it grows."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.file = path.open("wb")
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes | memoryview) -> None:
+        self.file.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+
+    def vouched(self) -> tuple[str, int]:
+        return self.digest.hexdigest(), self.size
+
+
+class _Index:
+    """This build's records and names, drafted beside the pieces as they are made."""
+
+    def __init__(self, pieces: Path) -> None:
+        self.records = _Hashed(_beside(pieces, ".part"))
+        self.names = _Hashed(_beside(pieces, ".names.part"))
+        self.count = 0
+
+    def add(self, subject: bytes, key: bytes, start: int, end: int) -> None:
+        name = self.names.size
+        self.names.write(subject)
+        self.records.write(_RECORD.pack(name, self.names.size, key, start, end))
+        self.count += 1
+
+    def copy(self, kept: _Kept, first: int, end: int, text_shift: int) -> None:
+        """Kept records `first`…`end`-1, their names and texts moved as the new file has them."""
+        name_start, name_end = kept.record(first)[0], kept.record(end - 1)[1]
+        name_shift = self.names.size - name_start
+        self.names.write(memoryview(kept.names)[name_start:name_end])
+        for at in range(first, end, _RUN_RECORDS):
+            count = min(_RUN_RECORDS, end - at)
+            records = np.frombuffer(
+                kept.records, dtype=_RECORDS, count=count, offset=at * _RECORD.size
+            ).copy()
+            for field, shift in (("name", name_shift), ("name_end", name_shift)):
+                records[field] = records[field].astype(np.int64) + shift
+            for field in ("start", "end"):
+                records[field] = records[field].astype(np.int64) + text_shift
+            self.records.write(records.tobytes())
+        self.count += end - first
+
+    def close(self) -> None:
+        self.records.file.close()
+        self.names.file.close()
 
 
 class _Written:
     """The new file, written in order, and its index as it grows."""
 
-    def __init__(self, out: BinaryIO, frame: Frame) -> None:
-        self.out, self.frame = out, frame
-        self.at = 0
-        self.digest = hashlib.sha256()
-        self.subjects: list[bytes] = []
-        self.keys: list[bytes] = []
-        self.spans = array("Q")
-        self._bytes(frame.head)
+    def __init__(self, out: _Hashed, frame: Frame, index: _Index) -> None:
+        self.out, self.frame, self.index = out, frame, index
+        out.write(frame.head)
 
     def text(self, subject: bytes, key: bytes, text: bytes) -> None:
-        self._bytes(self.frame.between if self.subjects else self.frame.first)
-        start = self.at
-        self._bytes(text)
-        self.subjects.append(subject)
-        self.keys.append(key)
-        self.spans.extend((start, self.at))
+        self.out.write(self.frame.between if self.index.count else self.frame.first)
+        start = self.out.size
+        self.out.write(text)
+        self.index.add(subject, key, start, self.out.size)
 
     def run(self, kept: _Kept, first: int, end: int) -> None:
         """Kept texts `first`…`end`-1 as they stand, with what is between them, in one copy."""
         if first == end:
             return
-        self._bytes(self.frame.between if self.subjects else self.frame.first)
-        old_start, old_end = int(kept.spans[2 * first]), int(kept.spans[2 * end - 1])
-        shift = self.at - old_start
-        self._bytes(memoryview(kept.text)[old_start:old_end])
-        self.subjects.extend(kept.subjects[first:end])
-        self.keys.append(kept.keys[_KEY * first : _KEY * end])
-        moved = kept.spans[2 * first : 2 * end].astype(np.int64) + shift
-        self.spans.frombytes(moved.astype(np.uint64).tobytes())
+        self.out.write(self.frame.between if self.index.count else self.frame.first)
+        old_start, old_end = kept.record(first)[3], kept.record(end - 1)[4]
+        shift = self.out.size - old_start
+        self.out.write(memoryview(kept.text)[old_start:old_end])
+        self.index.copy(kept, first, end, shift)
 
     def close(self) -> None:
-        self._bytes(self.frame.last if self.subjects else self.frame.empty)
-
-    def index(self) -> bytes:
-        return _index(self.subjects, self.keys, self.spans)
-
-    def _bytes(self, data: bytes | memoryview) -> None:
-        self.out.write(data)
-        self.digest.update(data)
-        self.at += len(data)
+        self.out.write(self.frame.last if self.index.count else self.frame.empty)
 
 
 class KeptPieces:
@@ -222,7 +286,8 @@ class KeptPieces:
         self.state = state
         self._kept: _Kept | None = None
         self._damage: DamagedPieces | None = None
-        self._made: tuple[Path, bytes, str] | None = None  # the file, its index, its digest
+        self._index: _Index | None = None
+        self._made: tuple[Path, tuple[str, int]] | None = None  # the file, its digest and size
 
     def __enter__(self) -> KeptPieces:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -230,7 +295,7 @@ class KeptPieces:
         if note is not None and note.made_by == _made_by(self.recipe):
             try:
                 self._kept = _Kept(self.path, note)
-            except (OSError, ValueError, struct.error) as damage:
+            except (OSError, ValueError) as damage:
                 self._damage = DamagedPieces(damage)
         return self
 
@@ -242,28 +307,34 @@ class KeptPieces:
     ) -> None:
         if self._kept is not None:
             self._kept.close()
-        if kind is not None or self._made is None:
+        index = self._index
+        if index is not None:
+            index.close()
+        if kind is not None or self._made is None or index is None:
+            for draft in (_beside(self.path, ".part"), _beside(self.path, ".names.part")):
+                draft.unlink(missing_ok=True)
             return  # last build's are still whole: taken by key, if not carried
-        written, index, digest = self._made
-        _note_path(self.path).unlink(missing_ok=True)  # the files change
-        _replace_bytes(self.path, index)
-        _replace_with_link(_text_path(self.path), written)
-        sizes = f"{len(index)} {written.stat().st_size}"
-        note = f"{self.state} {_made_by(self.recipe)} {_digest(index)} {digest} {sizes}\n"
-        _note_path(self.path).write_text(note, encoding="ascii")
+        written, vouched = self._made
+        _beside(self.path, ".state").unlink(missing_ok=True)  # the files change
+        os.replace(index.records.path, self.path)
+        os.replace(index.names.path, _beside(self.path, ".names"))
+        _replace_with_link(_beside(self.path, ".text"), written)
+        files = (index.records.vouched(), index.names.vouched(), vouched)
+        _Note(self.state, _made_by(self.recipe), files).write(self.path)
 
     def write(self, path: Path, subjects: Iterable[tuple[bytes, bytes, MakeText]]) -> None:
         """Write to `path` the text of each (subject, its N-Triples lines, how to make its
         text), in order: the kept one when the lines are the same, else made."""
-        with path.open("wb") as out:
-            written = _Written(out, self.frame)
+        out = _Hashed(path)
+        with out.file:
+            written = _Written(out, self.frame, self._new_index())
             cursor = 0
             for subject, lines, make in subjects:
                 cursor = self._seek(subject, cursor)
                 key = self._key(lines)
                 written.text(subject, key, self._text(subject, key, cursor) or make(lines))
             written.close()
-        self._made = (path, written.index(), written.digest.hexdigest())
+        self._made = (path, out.vouched())
 
     def carry(
         self,
@@ -282,8 +353,9 @@ class KeptPieces:
         kept = self._kept
         if kept is None:
             raise self._damage or DamagedPieces(self.path)
-        with path.open("wb") as out:
-            written = _Written(out, self.frame)
+        out = _Hashed(path)
+        with out.file:
+            written = _Written(out, self.frame, self._new_index())
             cursor = 0
             for subject in sorted(changed):
                 at = bisect.bisect_left(kept.subjects, subject, lo=cursor)
@@ -292,22 +364,25 @@ class KeptPieces:
                 if lines := lines_of(subject):
                     key = self._key(lines)
                     written.text(subject, key, self._text(subject, key, cursor) or make(lines))
-                if cursor < len(kept.subjects) and kept.subjects[cursor] == subject:
+                if cursor < kept.count and kept.subject(cursor) == subject:
                     cursor += 1  # made again, or gone
-            written.run(kept, cursor, len(kept.subjects))
+            written.run(kept, cursor, kept.count)
             written.close()
-        self._made = (path, written.index(), written.digest.hexdigest())
+        self._made = (path, out.vouched())
 
     def index(self, path: Path, spans: Iterable[tuple[bytes, int, int]]) -> None:
         """Note the file at `path`, written whole by the caller in `frame`, whose subjects'
         texts stand at `spans` (subject, start, end), in order."""
-        subjects, where = [], array("Q")
+        index = self._new_index()
         for subject, start, end in spans:
-            subjects.append(subject)
-            where.extend((start, end))
+            index.add(subject, _NO_KEY, start, end)
         with path.open("rb") as written:
             digest = hashlib.file_digest(written, "sha256").hexdigest()
-        self._made = (path, _index(subjects, [_NO_KEY * len(subjects)], where), digest)
+        self._made = (path, (digest, path.stat().st_size))
+
+    def _new_index(self) -> _Index:
+        self._index = _Index(self.path)
+        return self._index
 
     def _key(self, lines: bytes) -> bytes:
         return hashlib.sha256(self.recipe + b"\0" + lines).digest()
@@ -317,33 +392,19 @@ class KeptPieces:
         kept = self._kept
         if kept is None:
             return cursor
-        while cursor < len(kept.subjects) and kept.subjects[cursor] < subject:
+        while cursor < kept.count and kept.subject(cursor) < subject:
             cursor += 1
         return cursor
 
     def _text(self, subject: bytes, key: bytes, at: int) -> bytes | None:
         """The kept text of `subject` (at `at`) if it was made of the same lines."""
         kept = self._kept
-        if kept is None or at >= len(kept.subjects) or kept.subjects[at] != subject:
+        if kept is None or at >= kept.count:
             return None
-        return kept.text_of(at) if kept.key(at) == key else None
-
-
-def _index(subjects: list[bytes], keys: Iterable[bytes], spans: array[int]) -> bytes:
-    """The index of a file: its subjects, their keys (in blocks) and their texts' spans."""
-    names = b"\n".join(subjects)
-    head = _INDEX_HEAD.pack(len(subjects), len(names))
-    return b"".join((head, names, *keys, np.asarray(spans, dtype=_SPAN).tobytes()))
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _replace_bytes(path: Path, data: bytes) -> None:
-    draft = path.with_name(path.name + ".part")
-    draft.write_bytes(data)
-    os.replace(draft, path)
+        name, name_end, kept_key, start, end = kept.record(at)
+        if kept.names[name:name_end] != subject or kept_key != key:
+            return None
+        return kept.text[start:end]
 
 
 def _replace_with_link(path: Path, target: Path) -> None:

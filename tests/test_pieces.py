@@ -3,6 +3,7 @@ file and its index are whole; an edit copies the unchanged subjects' texts in ru
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -129,15 +130,16 @@ def test_pieces_of_another_recipe_are_not_taken(tmp_path: Path):
     assert len(made) == 3
 
 
-@pytest.mark.parametrize("damage", ["a text", "the index", "truncated", "garbage", "empty"])
+@pytest.mark.parametrize("damage", ["a text", "a name", "truncated", "garbage", "empty"])
 def test_pieces_a_damaged_file_costs_a_making_never_a_wrong_text(tmp_path: Path, damage: str):
-    kept = tmp_path / "kept.pieces"
+    kept = tmp_path / "kept.pieces"  # a record a subject; beside it their names, and the file
     first, _ = _write(kept, _union(tmp_path, **LINES))
-    text = kept.with_name(kept.name + ".text")  # the file as written (a link to it)
+    names, text = kept.with_name(kept.name + ".names"), kept.with_name(kept.name + ".text")
+    assert b"<urn:kuwait>" in names.read_bytes() and b"Camp Taji" in text.read_bytes()
     if damage == "a text":  # the same length: the sizes noted still hold
         text.write_bytes(text.read_bytes().replace(b"Camp Taji", b"Camp Tajo"))
-    elif damage == "the index":
-        kept.write_bytes(kept.read_bytes().replace(b"<urn:kuwait>", b"<urn:kuwaiu>"))
+    elif damage == "a name":
+        names.write_bytes(names.read_bytes().replace(b"<urn:kuwait>", b"<urn:kuwaiu>"))
     elif damage == "truncated":
         kept.write_bytes(kept.read_bytes()[: kept.stat().st_size // 2])
     elif damage == "garbage":
@@ -161,3 +163,22 @@ def test_pieces_a_failed_write_keeps_the_last_pieces(tmp_path: Path):
     assert kept.read_bytes() == before
     assert kept_state(kept, b"recipe") == "s1"
     assert _write(kept, _union(tmp_path, **LINES), state="s3")[1] == []
+
+
+def test_pieces_an_edit_of_a_large_file_holds_no_index_in_memory(tmp_path: Path):
+    """Eight million subjects at 100,000 articles: their names and records stay on disk."""
+    count = 200_000
+    subjects = [f"<urn:s{n:07}>".encode() for n in range(count)]
+    kept = tmp_path / "kept.pieces"
+    with KeptPieces(kept, b"recipe", FRAME, state="s1") as pieces:
+        make = _Maker()
+        pieces.write(tmp_path / "whole", ((s, s + b" <urn:p> 1 .\n", make) for s in subjects))
+    edited = subjects[count // 2]
+    tracemalloc.start()
+    with KeptPieces(kept, b"recipe", FRAME, state="s2") as pieces:
+        pieces.carry(tmp_path / "carried", {edited}, lambda s: s + b" <urn:p> 2 .\n", _Maker())
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 6 * 2**20  # a run's records at a time (twice 1 MB), not 200,000 names (25 MB)
+    carried = (tmp_path / "carried").read_bytes()
+    assert carried.count(b"text of ") == count and carried.count(b" 2 .") == 1
