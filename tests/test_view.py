@@ -841,3 +841,38 @@ def test_cli_view_trig_reads_every_articles_graph(drawdown: Path, tmp_path: Path
     # Each article casts the meeting's sides the other way round: each is named once.
     meeting = node_by_iri(data, ID["event/9c3a51f2e07d84b6"])["label"]
     assert meeting.split("\n")[0] == "Amadeu Nhaca, Helena Duarte met in Maputo"
+
+
+def test_view_an_entity_named_everywhere_is_remembered_by_the_articles_its_panel_lists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Its panel lists a few articles and counts the rest: the details kept for the next
+    build depend on those few graphs, not on every article of the archive naming it."""
+    import pyoxigraph as ox
+
+    import kg.view.details as details
+    from kg.memo import Memos, keeping
+
+    monkeypatch.setattr(details, "LISTED", 2)
+    base, kg_ns = "https://example.org/", str(KG)
+    iraq = ox.NamedNode(base + "country/iraq")
+    store = ox.Store()
+    for n in range(5):
+        article = ox.NamedNode(f"{base}article/{n}")
+        mention = ox.NamedNode(f"{base}mention/{n}")
+        for s, p, o in (
+            (article, ox.NamedNode(str(RDF.type)), ox.NamedNode(kg_ns + "Article")),
+            (iraq, ox.NamedNode(kg_ns + "mentionedIn"), article),
+            (iraq, ox.NamedNode(kg_ns + "denotedBy"), mention),
+            (mention, ox.NamedNode(kg_ns + "inArticle"), article),
+            (mention, ox.NamedNode(kg_ns + "anchorOf"), ox.Literal("Iraq" if n else "Iraqi")),
+        ):
+            store.add(ox.Quad(s, p, o, article))
+    memos = Memos(tmp_path, state="s1")
+    with keeping(memos):
+        reader = details.DetailReader(GraphSource(store), {iraq.value: 0})
+        panel = reader.details(iraq, "Country")
+    assert [item["forms"] for item in panel["mentions"]] == [["Iraqi"], ["Iraq"]]
+    assert panel["mentionsMore"] == 3
+    ((_, graphs, _),) = memos.tables[details.DETAILS_MEMO].used.values()
+    assert graphs == [f"{base}article/0", f"{base}article/1"]
