@@ -31,12 +31,11 @@ import mmap
 import os
 import shutil
 import struct
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from types import TracebackType
-from typing import overload
 
 import numpy as np
 
@@ -140,7 +139,6 @@ class _Kept:
         if len(self.records) % _RECORD.size:
             raise DamagedPieces(pieces)
         self.count = len(self.records) // _RECORD.size
-        self.subjects = _Subjects(self)
 
     def record(self, index: int) -> tuple[int, int, bytes, int, int]:
         return _RECORD.unpack_from(self.records, index * _RECORD.size)  # type: ignore[return-value]
@@ -149,33 +147,10 @@ class _Kept:
         name, name_end, *_ = self.record(index)
         return self.names[name:name_end]
 
-    def text_of(self, index: int) -> bytes:
-        *_, start, end = self.record(index)
-        return self.text[start:end]
-
     def close(self) -> None:
         for mapped in (self.records, self.names, self.text):
             if isinstance(mapped, mmap.mmap):
                 mapped.close()
-
-
-class _Subjects(Sequence[bytes]):
-    """The kept subjects in order, read where they stand (for `bisect`)."""
-
-    def __init__(self, kept: _Kept) -> None:
-        self.kept = kept
-
-    def __len__(self) -> int:
-        return self.kept.count
-
-    @overload
-    def __getitem__(self, index: int) -> bytes: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
-    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
-        if isinstance(index, slice):
-            return [self.kept.subject(i) for i in range(*index.indices(len(self)))]
-        return self.kept.subject(index)
 
 
 def _mapped(path: Path, digest: str) -> mmap.mmap | bytes:
@@ -358,7 +333,7 @@ class KeptPieces:
             written = _Written(out, self.frame, self._new_index())
             cursor = 0
             for subject in sorted(changed):
-                at = bisect.bisect_left(kept.subjects, subject, lo=cursor)
+                at = bisect.bisect_left(range(kept.count), subject, lo=cursor, key=kept.subject)
                 written.run(kept, cursor, at)
                 cursor = at
                 if lines := lines_of(subject):
