@@ -11,6 +11,7 @@ import kg
 from kg.consensus import counting, link_support, outlets
 from kg.defaults import DEFAULT_CONSENSUS
 from kg.graphsource import GraphSource
+from kg.projection import project
 from kg.records import Article
 from kg.stages import kept_support
 
@@ -135,11 +136,17 @@ def test_support_patched_after_a_new_outlet_equals_a_clean_build(tmp_path: Path)
     tallied = kept_support(rebuilt.result.store, rebuilt.result.base_iri, DEFAULT_CONSENSUS)
     assert tallied is not None  # what the next build patches, and the view reads
     source = GraphSource(rebuilt.result.store.store)
+    links = project(source).edges
     with counting(tallied):
-        from_tally = link_support(source)
-    assert from_tally == link_support(source)
+        from_tally = link_support(source, links)
+    assert from_tally == link_support(source, links)
     agents = [n for (_, p, o), n in from_tally.items() if (p, o) == (KG + "agent", CANADA[1:-1])]
     assert agents == [2]
+    agent_links = [link for link in links if link[1] == KG + "agent"]
+    with counting(tallied):  # only the links asked for: the ones a page draws
+        assert link_support(source, agent_links) == {
+            link: n for link, n in from_tally.items() if link[1] == KG + "agent"
+        }
     clean = kg.build([folder], tmp_path / "clean", use_cache=False)
     assert (tmp_path / "out" / "graph.nq").read_bytes() == (clean.out / "graph.nq").read_bytes()
     assert _consensus_has(rebuilt, "agent", CANADA)

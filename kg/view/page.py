@@ -482,7 +482,7 @@ def _drawing(
         dropped_kinds=trimmed.dropped_kinds,
         dropped_edges=trimmed.dropped_edges,
     )
-    edges = _edges(projection, ids, link_support(source))
+    edges = _edges(projection, ids, link_support(source, projection.edges))
     most_support = _event_support(nodes, edges)
     network = _network(nodes, edges, _vis_options(stats.nodes), title=title)
     levels, charts = _troop_levels(
