@@ -181,16 +181,45 @@ def test_timeline_chart_stacks_places_without_sharing_an_id(built: Path) -> None
     assert stacked.index("Lithuania: troops") < stacked.index("Norway: troops")
 
 
+def _page_data(page: Path, block: str = "kg-data") -> Any:
+    """One JSON block of a built page."""
+    html = page.read_text(encoding="utf-8")
+    return json.loads(re.search(rf'id="{block}"[^>]*>(.*?)</script>', html, re.S).group(1))
+
+
 def _page_charts(page: Path) -> dict[str, str]:
     """The side panel's charts of a built page, by the name of the node they belong to."""
-    html = page.read_text(encoding="utf-8")
-    data = json.loads(re.search(r'id="kg-data"[^>]*>(.*?)</script>', html, re.S).group(1))
-    nodes = json.loads(re.search(r'id="kg-nodes"[^>]*>(.*?)</script>', html, re.S).group(1))
+    data, nodes = _page_data(page, "kg-data"), _page_data(page, "kg-nodes")
     labels = {str(node["id"]): node["label"] for node in nodes}
     return {
         labels[number]: base64.b64decode(url.split(",", 1)[1]).decode("utf-8")
         for number, url in data["troopCharts"].items()
     }
+
+
+def test_view_panel_carries_the_troop_levels_it_lists_and_counts_the_rest(tmp_path: Path) -> None:
+    # A ledger of one force, twice a season for eight years: 48 figures for one country.
+    months = ("January", "March", "May", "July", "September", "November")
+    ledger = [
+        f"In {month} {year}, Canada had {400 + 10 * number:,} soldiers in Latvia."
+        for number, (year, month) in enumerate((y, m) for y in range(2016, 2024) for m in months)
+    ]
+    articles = tmp_path / "in"
+    articles.mkdir()
+    (articles / "ledger.txt").write_text(
+        "Publisher: Riga Ledger\nDate: 2024-02-01\n\nCanada in Latvia, year by year\n\n"
+        + "\n".join(ledger)
+        + "\n",
+        encoding="utf-8",
+    )
+    kg.build([articles], tmp_path / "out", validate=False)
+    figures = [row for row in timeline(kg.load(tmp_path / "out").store) if row.troops]
+    assert len(figures) == len(ledger) == 48
+    (levels,) = _page_data(tmp_path / "out" / "graph.html")["troopLevels"].values()
+    # the panel lists 40 (MAX_LISTED in view.js); the page carries those and counts the rest
+    assert len(levels["rows"]) == 40 and levels["more"] == 8
+    assert [row["troops"] for row in levels["rows"]] == [row.troops for row in figures[:40]]
+    assert levels["rows"][0]["date"] == "Jan 2016"
 
 
 def test_view_panel_charts_each_place_and_draws_again_only_what_changed(

@@ -265,11 +265,11 @@
 
   // Troop figures here, as each source gives them (kg timeline), disagreements beside.
   function troopLevels(node) {
-    var levels = data.troopLevels[node.id];
+    var levels = data.troopLevels[node.id];  // the first rows, and how many more (page.py)
     if (!levels) return;
     section(panel, "Troop levels");
     var box = el("div", null, "kg-timeline");
-    list(box, levels, function (row) {
+    list(box, levels.rows, function (row) {
       var figure = (row.qualifier ? row.qualifier + " " : "") + row.troops.toLocaleString("en");
       var when = row.date + (row.datedBy && row.datedBy !== "the article" ? " (" + row.datedBy + ")" : "");
       var item = append(el("span"), el("b", when + ": "), row.measure + " " + figure);
@@ -277,7 +277,7 @@
       item.appendChild(el("span", " · " + row.source));
       if (row.disputed) item.appendChild(el("span", " · others say " + row.disputed, "kg-disputed"));
       return item;
-    });
+    }, levels.more);
     panel.appendChild(box);
     var chart = data.troopCharts[node.id];  // an SVG drawn by the build (kg timeline --svg)
     if (chart) {
