@@ -73,7 +73,7 @@ from kg.layout import CHANGES_FILE, FORMATS, TIMELINE_FILE, VIEW_FILE, Format, o
 from kg.memo import MEMOS_DIR, Memos, keep_pickled, keeping, kept_pickled
 from kg.nlp import ModelNotFoundError, require_model
 from kg.parallel import Workers, batches, open_workers, run_extraction
-from kg.projection import project
+from kg.projection import keep_most_connected, project
 from kg.records import Article, ArticleExtraction, Entity, Event, FormReason, Role
 from kg.resolve import Resolution, resolve_events, resolve_roles
 from kg.timeline import figures_by_place, timeline
@@ -584,13 +584,9 @@ def write_outputs(
             chart = places_svg(figures_by_place(store.store, figures), MAX_PLACES)
             atomic_write_text(staging / TIMELINE_FILE, chart)
         with _timed(result.timings, "write html"):
-            view = write_html(
-                shown,
-                staging / VIEW_FILE,
-                projection=projection,
-                max_nodes=BUILD_VIEW_NODES,
-                figures=figures,
-            )
+            drawn = keep_most_connected(projection, BUILD_VIEW_NODES)
+            del projection  # the whole archive's, not held through the page
+            view = write_html(shown, staging / VIEW_FILE, drawn=drawn, figures=figures)
     # The writers' tally, kept by the store stage (100 MB at 10,000 articles), is not held
     # through validation; a later call reads it back from its file.
     store.kept.pop(TALLY, None)

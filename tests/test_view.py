@@ -291,6 +291,8 @@ def test_view_keep_most_connected_reports_what_it_drops() -> None:
     kept_edges = [(s, t) for s, _, t in projection.edges if s in kept and t in kept]
     assert len(trimmed.projection.edges) == len(kept_edges) == 3
     assert trimmed.dropped_edges == len(projection.edges) - 3
+    # the kept nodes' links in the whole projection: the drawing sizes nodes by them
+    assert trimmed.degrees == {iri: n for iri, n in projection.degrees().items() if iri in kept}
 
 
 def test_view_keep_most_connected_without_limit_keeps_all() -> None:

@@ -53,6 +53,7 @@ from kg.projection import (
     ENTITY_CLASSES,
     EVENT_KIND,
     Projection,
+    Trimmed,
     event_label,
     graph_source,
     is_event_kind,
@@ -465,30 +466,25 @@ def _network(
 
 
 def _drawing(
-    graph: Graph | GraphSource,
+    source: GraphSource,
     *,
     title: str,
-    max_nodes: int | None,
-    projection: Projection | None,
+    drawn: Trimmed,
     figures: Sequence[TroopFigure] | None = None,
 ) -> tuple[Network, JSON, ViewStats]:
     """The Network to draw, what else the page's script needs, and a summary of the drawing.
 
     The second part is the legend, the articles, the months of the date slider and what was
-    left out; `projection` is `project(graph)` when the caller has it already.
+    left out; `drawn` is the part of the graph's projection to draw.
     """
-    source = graph_source(graph)
-    full = project(source) if projection is None else projection
-    degrees = full.degrees()
-    trimmed = keep_most_connected(full, max_nodes)
-    projection = trimmed.projection
+    projection, degrees = drawn.projection, drawn.degrees
     ids = {iri: number for number, iri in enumerate(projection.nodes)}
     nodes, articles = _nodes(source, projection, ids, degrees)
     stats = ViewStats(
         nodes=len(projection.nodes),
         edges=len(projection.edges),
-        dropped_kinds=trimmed.dropped_kinds,
-        dropped_edges=trimmed.dropped_edges,
+        dropped_kinds=drawn.dropped_kinds,
+        dropped_edges=drawn.dropped_edges,
     )
     edges = _edges(projection, ids, link_support(source, projection.edges))
     most_support = _event_support(nodes, edges)
@@ -528,13 +524,15 @@ def render_page(
     *,
     title: str = "newskg",
     max_nodes: int | None = None,
-    projection: Projection | None = None,
+    drawn: Trimmed | None = None,
     figures: Sequence[TroopFigure] | None = None,
 ) -> tuple[str, ViewStats]:
-    """The page's HTML and what it draws (see `render_html`)."""
-    network, data, stats = _drawing(
-        graph, title=title, max_nodes=max_nodes, projection=projection, figures=figures
-    )
+    """The page's HTML and what it draws (see `render_html`); `drawn`, when the caller has
+    it, is `keep_most_connected(project(graph), max_nodes)`."""
+    source = graph_source(graph)
+    if drawn is None:
+        drawn = keep_most_connected(project(source), max_nodes)
+    network, data, stats = _drawing(source, title=title, drawn=drawn, figures=figures)
     return _generate_html(network, data), stats
 
 
@@ -558,12 +556,10 @@ def write_html(
     *,
     title: str = "newskg",
     max_nodes: int | None = None,
-    projection: Projection | None = None,
+    drawn: Trimmed | None = None,
     figures: Sequence[TroopFigure] | None = None,
 ) -> ViewStats:
     """Render `graph` (see `render_page`), write it to `path` atomically, say what it draws."""
-    page, stats = render_page(
-        graph, title=title, max_nodes=max_nodes, projection=projection, figures=figures
-    )
+    page, stats = render_page(graph, title=title, max_nodes=max_nodes, drawn=drawn, figures=figures)
     atomic_write_text(path, page)
     return stats
