@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from datetime import date
 
 import pytest
@@ -30,7 +32,7 @@ def _facts(
     status: Status = "reported",
 ) -> Facts:
     arguments: tuple[EventArgument, ...] = (("agent", "country/c"), ("target", "person/x"))
-    return Facts.of(_claim(arguments, claim_date, before, status), published, event_type)
+    return Facts.of(_claim(arguments, claim_date, before, status), published, event_type, WORLD)
 
 
 def _claim(
@@ -133,7 +135,8 @@ def _any_facts(
         draw(st.sampled_from(("reported", "planned"))),
     )
     published = draw(st.one_of(st.none(), st.dates(date(2019, 9, 1), date(2020, 3, 1))))
-    return Facts.of(claim, published, draw(st.sampled_from(("Withdrawal", "Meeting", "Statement"))))
+    event_type = draw(st.sampled_from(("Withdrawal", "Meeting", "Statement")))
+    return Facts.of(claim, published, event_type, SMALL_WORLD)
 
 
 @settings(max_examples=200, deadline=None)
@@ -152,3 +155,31 @@ def test_resolve_ties_an_undated_claim_ties_only_within_its_months(held, new):
     # A claim that only time can tie is kept by its month of publication (`tie_months`).
     if held.published and tied_in_time(held, new, SMALL_WORLD):
         assert month(held.published) in new.tie_months()
+
+
+def test_resolve_ties_world_reaches_containers_and_principals_transitively():
+    world = World(
+        [
+            Entity("country/c", "Country", "C"),
+            Entity("org/army", "Organization", "Army", acts_for=("country/c",)),
+            Entity("org/brigade", "Organization", "Brigade", acts_for=("org/army",)),
+            Entity("base/b", "MilitaryBase", "B", located_in=("place/p",)),
+            Entity("place/p", "Place", "P", located_in=("country/c",)),
+        ]
+    )
+    assert world.acting_for("org/brigade") == ("org/army", "country/c")
+    assert world.containers("base/b") == {"place/p", "country/c"}
+    assert world.containers("country/c") == frozenset()
+    assert world.shared({"country/c"}) is world.shared({"country/c"})
+
+
+def test_resolve_ties_world_goes_when_resolution_is_done():
+    """A World's caches must not outlive it: they hold every entity of a build."""
+    world = World([Entity("place/p", "Place", "P", located_in=("country/c",))])
+    world.containers("place/p")
+    world.acting_for("place/p")
+    Facts.of(_claim((("location", "place/p"),), None, None, "reported"), None, "Withdrawal", world)
+    gone = weakref.ref(world)
+    del world
+    gc.collect()
+    assert gone() is None

@@ -249,7 +249,7 @@ def _article_events(
     groups: list[tuple[EventType, _Stated]] = []
     for mention in sorted(extraction.events, key=lambda m: m.start):
         claim = _claim(mention, extraction, resolution, world)
-        facts = Facts.of(claim, published, mention.event_type)
+        facts = Facts.of(claim, published, mention.event_type, world)
         for event_type, members in groups:
             if event_type == mention.event_type and all(
                 m.status == claim.status
@@ -262,7 +262,7 @@ def _article_events(
         else:
             groups.append((mention.event_type, [(claim, facts)]))
     return [
-        (t, [(v, Facts.of(v, published, t)) for v in _variants([m for m, _ in members])])
+        (t, [(v, Facts.of(v, published, t, world)) for v in _variants([m for m, _ in members])])
         for t, members in groups
     ]
 

@@ -7,8 +7,7 @@ a new claim against those, not against every article that repeats them.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -37,37 +36,53 @@ CLOSE = timedelta(days=CLOSE_PUBLICATION_DAYS)
 
 
 class World:
-    """What resolution knows about entities: who acts for whom, what lies inside what."""
+    """What resolution knows about entities: who acts for whom, what lies inside what.
+
+    Its caches live on the instance, not on the methods (`functools.cache` on a method
+    keeps every World and all its entities alive for the life of the process): they go
+    with the World when resolution is done.
+    """
 
     def __init__(self, entities: Iterable[Entity]) -> None:
         self.entities = {e.key: e for e in entities}
+        self._acting_for: dict[str, tuple[str, ...]] = {}
+        self._containers: dict[str, frozenset[str]] = {}
+        self._key_sets: dict[frozenset[str], frozenset[str]] = {}
 
-    @functools.cache  # noqa: B019 - one World per resolution, as long-lived as its entities
     def acting_for(self, key: str) -> tuple[str, ...]:
         """Every body or state `key` acts for, transitively: a brigade for its army, the
         army for its state."""
-        found: list[str] = []
-        todo = [key]
-        while todo:
-            entity = self.entities.get(todo.pop())
-            for principal in entity.acts_for if entity else ():
-                if principal not in found and principal != key:
-                    found.append(principal)
-                    todo.append(principal)
-        return tuple(found)
+        if key not in self._acting_for:
+            found = self._reached(key, lambda entity: entity.acts_for)
+            self._acting_for[key] = tuple(k for k in found if k != key)
+        return self._acting_for[key]
 
-    @functools.cache  # noqa: B019 - one World per resolution, as long-lived as its entities
     def containers(self, key: str) -> frozenset[str]:
         """Every place `key` lies in, transitively."""
-        found: set[str] = set()
+        if key not in self._containers:
+            self._containers[key] = frozenset(self._reached(key, lambda entity: entity.located_in))
+        return self._containers[key]
+
+    def _reached(self, key: str, links: Callable[[Entity], Iterable[str]]) -> list[str]:
+        """Every key reached from `key` along `links`, in the order first met."""
+        found: list[str] = []
+        seen: set[str] = set()
         todo = [key]
         while todo:
             entity = self.entities.get(todo.pop())
-            for parent in entity.located_in if entity else ():
-                if parent not in found:
-                    found.add(parent)
-                    todo.append(parent)
-        return frozenset(found)
+            for linked in links(entity) if entity else ():
+                if linked not in seen:
+                    seen.add(linked)
+                    found.append(linked)
+                    todo.append(linked)
+        return found
+
+    def shared(self, keys: set[str]) -> frozenset[str]:
+        """One frozenset object for each set of keys: resolution holds five per claim until
+        the events are made, mostly the same few ({}, {United States}); a frozenset is 216
+        bytes."""
+        frozen = frozenset(keys)
+        return self._key_sets.setdefault(frozen, frozen)
 
     def is_place(self, key: str) -> bool:
         entity = self.entities.get(key)
@@ -103,15 +118,18 @@ class Facts:
     killing: bool
 
     @classmethod
-    def of(cls, claim: EventClaim, published: date | None, event_type: EventType) -> Facts:
+    def of(
+        cls, claim: EventClaim, published: date | None, event_type: EventType, world: World
+    ) -> Facts:
         """A statement is defined by its speaker, a meeting by all who meet, else by who acts."""
         statement = event_type == "Statement"
+        shared = world.shared
         return cls(
-            parties=_shared(keys(claim, ACTING_ROLES if event_type in SYMMETRIC else AGENT_ROLES)),
-            acting=_shared(keys(claim, AGENT_ROLES if statement else ACTING_ROLES)),
-            places=_shared(keys(claim, AFFECTED_ROLES)),
-            destinations=_shared(keys(claim, DESTINATION_ROLES)),
-            linking=_shared(keys(claim, AGENT_ROLES if statement else LINKING_ROLES)),
+            parties=shared(keys(claim, ACTING_ROLES if event_type in SYMMETRIC else AGENT_ROLES)),
+            acting=shared(keys(claim, AGENT_ROLES if statement else ACTING_ROLES)),
+            places=shared(keys(claim, AFFECTED_ROLES)),
+            destinations=shared(keys(claim, DESTINATION_ROLES)),
+            linking=shared(keys(claim, AGENT_ROLES if statement else LINKING_ROLES)),
             places_link=not statement,
             claim_date=claim.date,
             before=claim.troops_before.value if claim.troops_before else None,
@@ -144,17 +162,6 @@ class Facts:
         if self.published:
             return months(self.published - CLOSE, self.published + CLOSE)
         return range(0)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _frozen(keys: frozenset[str]) -> frozenset[str]:
-    return keys
-
-
-def _shared(keys: set[str]) -> frozenset[str]:
-    """One frozenset object for each set of keys: resolution holds five per claim until the
-    events are made, mostly the same few ({}, {United States}); a frozenset is 216 bytes."""
-    return _frozen(frozenset(keys))
 
 
 def first_day(claim_date: str) -> date:
