@@ -10,7 +10,6 @@ per entity, each form with its rule and the articles that wrote it
 
 from __future__ import annotations
 
-import functools
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -108,7 +107,6 @@ class Resolution:
         return self.mention_entity.of_article(source)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # one name is read in every article that names it
 def surname_keys(name: str) -> frozenset[str]:
     """Keys under which a surname alone may stand for `name` ('al-Muhandis', 'Muhandis')."""
     words = [w for w in name.split() if w.lower().rstrip(".,") not in _SUFFIXES]
@@ -176,6 +174,8 @@ class _Anchors:
         """
         index: dict[str, set[str]] = defaultdict(set)
         seen: set[tuple[str, str]] = set()
+        # Keyed here, not in a module cache: one would keep 65k names for the process's life.
+        keyed: dict[str, frozenset[str]] = {}
         for mention, anchor in mentions:
             if mention.entity_class != "Person" or (mention.name, anchor) in seen:
                 continue
@@ -185,7 +185,9 @@ class _Anchors:
             if entry is not None:
                 names.extend(entry.names)
             for name in names:
-                for key in surname_keys(name):
+                if name not in keyed:
+                    keyed[name] = surname_keys(name)
+                for key in keyed[name]:
                     index[key].add(anchor)
         return index
 
