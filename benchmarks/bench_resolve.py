@@ -73,7 +73,7 @@ from kg.records import (
 )
 from kg.resolve import EventStats, resolve, resolve_events, resolve_roles
 from kg.resolve.entities import Resolution
-from kg.stages import BuildResult, store_resolution, write_outputs
+from kg.stages import BuildResult, entity_counts, store_resolution, write_outputs
 
 FIRST_DAY = date(2015, 1, 1)
 SPAN_DAYS = 3650
@@ -485,13 +485,12 @@ def _stored(
         resolved = (extractions, resolution, events, roles)
         changed, dropped = store_resolution(store, workers, resolved, base_iri=DEFAULT_BASE_IRI)
     return BuildResult(
-        articles=tuple(e.article for e in extractions),
         skipped=(),
-        entities=resolution.entities,
         store=store,
         seconds=0.0,
-        events=tuple(events),
-        roles=tuple(roles),
+        article_count=len(extractions),
+        entity_counts=entity_counts(resolution.entities),
+        event_count=len(events),
         changed=tuple(changed),
         dropped=tuple(dropped),
     )
@@ -503,13 +502,13 @@ def _written_and_validated(result: BuildResult, out: Path) -> dict[str, float]:
     write_outputs(result, out)
     written = time.process_time() - started
     written_rss = _peak_rss_mb()
-    _progress(len(result.articles), "write", written)
+    _progress(result.article_count, "write", written)
     for writer, seconds in result.timings.items():  # which writer took the time
         print(f"  {writer}: {seconds:.1f} s (wall)", file=sys.stderr, flush=True)
     started = time.process_time()
     validate_build(result.store, result.changed, result.dropped)
     validated = time.process_time() - started
-    _progress(len(result.articles), "validate", validated)
+    _progress(result.article_count, "validate", validated)
     return {"write_s": written, "written_rss_mb": written_rss, "validate_s": validated}
 
 

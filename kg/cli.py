@@ -204,8 +204,8 @@ def _report_build(built: Build) -> None:
         _warn(f"skipped {error}")
     by_class = ", ".join(f"{n} {cls}" for cls, n in result.entities_by_class().items())
     typer.echo(
-        f"{len(result.articles)} articles read, {len(result.skipped)} skipped; "
-        f"entities: {by_class}; {len(result.events)} events; "
+        f"{result.article_count} articles read, {len(result.skipped)} skipped; "
+        f"entities: {by_class}; {result.event_count} events; "
         f"{result.store.quads()} triples in {len(result.store.graph_names())} graphs "
         f"({len(result.changed)} rewritten, {len(result.dropped)} dropped); {result.seconds:.1f} s"
         + (f" ({result.cache_hits} from the cache)" if result.cache_hits else "")

@@ -40,6 +40,20 @@ def test_api_build_writes_the_files_and_says_what_it_skipped(built: kg.Build) ->
     assert built.result is not None and built.result.entities_by_class()["Country"] >= 2
 
 
+def test_api_build_counts_what_the_graph_holds(built: kg.Build) -> None:
+    # The result counts what resolution made, and holds none of it: the graph has it.
+    result = built.result
+    assert result is not None
+    events = kg.ask(
+        kg.load(built.out),
+        "SELECT (COUNT(DISTINCT ?event) AS ?n) WHERE { ?event ?p ?o "
+        'FILTER(STRSTARTS(STR(?event), "https://w3id.org/newskg/id/event/")) }',
+    )
+    assert result.article_count == 1
+    assert result.event_count == int(next(iter(events))["n"].value) == 2
+    assert result.entities_by_class() == {"Country": 2, "MilitaryBase": 1, "Person": 1}
+
+
 def test_api_build_again_does_nothing(built: kg.Build) -> None:
     again = kg.build([built.out.parent / "articles"], built.out)
     assert again.up_to_date and again.files == []
