@@ -150,9 +150,6 @@ class BuildStore:
         # the lines that changed, by graph, while they take less than DELTAS_KEPT bytes
         self._deltas: dict[str, Delta] | None = {} if self.previous_graphs else None
         self._delta_bytes = 0
-        # what this build kept beside the store (file name → the key it was kept under, the
-        # value), for its later stages to take without reading it back
-        self.kept: dict[str, tuple[object, object]] = {}
 
     def load(self, chunks: Iterable[GraphChunk]) -> list[str]:
         """Make each chunk's graph hold exactly its quads; the names of the graphs that changed.

@@ -22,7 +22,7 @@ as plain triples, when at least `minimum` outlets back them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -268,10 +268,11 @@ def link_support(
     draws. Only those are looked up: every claim of an archive of 100,000 articles, as
     strings, would take a few hundred megabytes.
 
-    Within `counting(tally)` (a build writing its view) it is read off the tally the
+    Within `counting(read_tally)` (a build writing its view) it is read off the tally the
     store's support graph was made of, a hundred times faster than the query.
     """
-    counted = _COUNTED.get()
+    read_tally = _COUNTED.get()
+    counted = read_tally() if read_tally is not None else None
     if counted is not None:
         found = {}
         for link in links:
@@ -289,14 +290,17 @@ def link_support(
     return found
 
 
-_COUNTED: ContextVar[Tally | None] = ContextVar("newskg_tally", default=None)
+_COUNTED: ContextVar[Callable[[], Tally | None] | None] = ContextVar("newskg_tally", default=None)
 
 
 @contextmanager
-def counting(counted: Tally | None) -> Iterator[None]:
-    """Within the block, `link_support` reads `counted`, the tally the support graph of the
-    store it is given was made of (None: it queries the graph)."""
-    token = _COUNTED.set(counted)
+def counting(read_tally: Callable[[], Tally | None]) -> Iterator[None]:
+    """Within the block, `link_support` reads the tally `read_tally()` gives, the one the
+    support graph of the store it is given was made of (None: it queries the graph).
+
+    It is read when asked for and let go after: the tally of 10,000 articles takes 100 MB,
+    not to be held through every writer for the one that reads it."""
+    token = _COUNTED.set(read_tally)
     try:
         yield
     finally:

@@ -395,7 +395,6 @@ def store_graphs(
     if tallied is not None:
         digests_now = (store.manifest.graphs[supported[0]], store.manifest.graphs[supported[1]])
         keep_tally(store.folder / TALLY, _tally_recipe(minter, consensus), tallied, digests_now)
-        store.kept[TALLY] = ((_tally_recipe(minter, consensus), digests_now), tallied)
     store.made_from(sources)
     dropped = store.keep_only(set(sources))
     store.commit()
@@ -417,11 +416,7 @@ def kept_support(store: BuildStore, base_iri: str, consensus: int) -> Tally | No
     minter = IriMinter(base_iri)
     names = (minter.support_graph().value, minter.consensus_graph().value)
     held = (store.manifest.graphs.get(names[0]), store.manifest.graphs.get(names[1]))
-    recipe = _tally_recipe(minter, consensus)
-    known = store.kept.get(TALLY)
-    if known is not None and known[0] == (recipe, held) and isinstance(known[1], Tally):
-        return known[1]  # kept by this build: not read back
-    return kept_tally(store.folder / TALLY, recipe, held)
+    return kept_tally(store.folder / TALLY, _tally_recipe(minter, consensus), held)
 
 
 def _resolution_chunk(
@@ -555,7 +550,7 @@ def write_outputs(
     memos = Memos(store.folder / MEMOS_DIR, state=store.state(), changes=store.changes())
     frozen = held_objects_frozen()
     previous = out_dir / output_name("nquads")
-    tallied = counting(kept_support(store, result.base_iri, result.consensus))
+    tallied = counting(lambda: kept_support(store, result.base_iri, result.consensus))
     with frozen, replace_as_set(out_dir, remove=stale) as staging, keeping(memos), tallied:
         with _timed(result.timings, "write changes"):
             write_changes(
@@ -594,9 +589,6 @@ def write_outputs(
             drawn = keep_most_connected(projection, BUILD_VIEW_NODES)
             del projection  # the whole archive's, not held through the page
             view = write_html(shown, staging / VIEW_FILE, drawn=drawn, figures=figures)
-    # The writers' tally, kept by the store stage (100 MB at 10,000 articles), is not held
-    # through validation; a later call reads it back from its file.
-    store.kept.pop(TALLY, None)
     written = [
         *(out_dir / output_name(fmt) for fmt in formats),
         out_dir / VIEW_FILE,
