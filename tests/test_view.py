@@ -845,6 +845,33 @@ def test_cli_view_trig_reads_every_articles_graph(drawdown: Path, tmp_path: Path
     assert meeting.split("\n")[0] == "Amadeu Nhaca, Helena Duarte met in Maputo"
 
 
+IRAQ_IRI = "https://example.org/country/iraq"
+
+
+def _iraq_named_by(articles: int, unlinked: tuple[int, ...] = ()) -> Any:
+    """A store in which Iraq is named in each of `articles` ("Iraqi" in the first, "Iraq"
+    in the others), stated as mentioned in each but those `unlinked`."""
+    import pyoxigraph as ox
+
+    base, kg_ns = "https://example.org/", str(KG)
+    iraq = ox.NamedNode(IRAQ_IRI)
+    store = ox.Store()
+    for n in range(articles):
+        article = ox.NamedNode(f"{base}article/{n}")
+        mention = ox.NamedNode(f"{base}mention/{n}")
+        quads = [
+            (article, ox.NamedNode(str(RDF.type)), ox.NamedNode(kg_ns + "Article")),
+            (iraq, ox.NamedNode(kg_ns + "denotedBy"), mention),
+            (mention, ox.NamedNode(kg_ns + "inArticle"), article),
+            (mention, ox.NamedNode(kg_ns + "anchorOf"), ox.Literal("Iraq" if n else "Iraqi")),
+        ]
+        if n not in unlinked:
+            quads.append((iraq, ox.NamedNode(kg_ns + "mentionedIn"), article))
+        for s, p, o in quads:
+            store.add(ox.Quad(s, p, o, article))
+    return store
+
+
 def test_view_an_entity_named_everywhere_is_remembered_by_the_articles_its_panel_lists(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -856,25 +883,28 @@ def test_view_an_entity_named_everywhere_is_remembered_by_the_articles_its_panel
     from kg.memo import Memos, keeping
 
     monkeypatch.setattr(details, "LISTED", 2)
-    base, kg_ns = "https://example.org/", str(KG)
-    iraq = ox.NamedNode(base + "country/iraq")
-    store = ox.Store()
-    for n in range(5):
-        article = ox.NamedNode(f"{base}article/{n}")
-        mention = ox.NamedNode(f"{base}mention/{n}")
-        for s, p, o in (
-            (article, ox.NamedNode(str(RDF.type)), ox.NamedNode(kg_ns + "Article")),
-            (iraq, ox.NamedNode(kg_ns + "mentionedIn"), article),
-            (iraq, ox.NamedNode(kg_ns + "denotedBy"), mention),
-            (mention, ox.NamedNode(kg_ns + "inArticle"), article),
-            (mention, ox.NamedNode(kg_ns + "anchorOf"), ox.Literal("Iraq" if n else "Iraqi")),
-        ):
-            store.add(ox.Quad(s, p, o, article))
     memos = Memos(tmp_path, state="s1")
     with keeping(memos):
-        reader = details.DetailReader(GraphSource(store), {iraq.value: 0})
-        panel = reader.details(iraq, "Country")
+        reader = details.DetailReader(GraphSource(_iraq_named_by(5)), {IRAQ_IRI: 0})
+        panel = reader.details(ox.NamedNode(IRAQ_IRI), "Country")
     assert [item["forms"] for item in panel["mentions"]] == [["Iraqi"], ["Iraq"]]
     assert panel["mentionsMore"] == 3
     ((_, graphs, _),) = memos.tables[details.DETAILS_MEMO].used.values()
-    assert graphs == [f"{base}article/0", f"{base}article/1"]
+    assert graphs == ["https://example.org/article/0", "https://example.org/article/1"]
+
+
+def test_view_panel_lists_an_article_that_names_the_entity_only_by_a_mention(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The first article names Iraq without a kg:mentionedIn statement: it still comes
+    first in the panel, with its words, and the count of the rest includes it."""
+    import pyoxigraph as ox
+
+    import kg.view.details as details
+
+    monkeypatch.setattr(details, "LISTED", 2)
+    reader = details.DetailReader(GraphSource(_iraq_named_by(5, unlinked=(0,))), {IRAQ_IRI: 0})
+    panel = reader.details(ox.NamedNode(IRAQ_IRI), "Country")
+    assert [item["article"] for item in panel["mentions"]] == [0, 1]
+    assert [item["forms"] for item in panel["mentions"]] == [["Iraqi"], ["Iraq"]]
+    assert panel["mentionsMore"] == 3

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -323,18 +324,13 @@ class DetailReader:
         """The articles that name the entity and how, as many as the panel lists and every
         drawn one (a link to it shows its words): a country named in a whole archive would
         otherwise carry every article of it into the page. `mentionsMore` counts the rest."""
-        forms = self._surface_forms(subject)
-        kept = [
-            item
-            for number, item in enumerate(forms)
-            if number < LISTED or item["article"] in self._drawn_articles
-        ]
-        # The result reads the words of the kept articles only (which articles name the
+        listed, more = self._surface_forms(subject)
+        # The result reads the words of the listed articles only (which articles name the
         # entity, and how many, are the entity's own statements): noting every article
         # that names a hub kept its whole archive in the memo, 19 MB per 1,000 articles.
-        for item in kept:
+        for item in listed:
             self.source.graph(ox.NamedNode(self.article_iris[item["article"]]))
-        return {"mentions": kept, "mentionsMore": len(forms) - len(kept)}
+        return {"mentions": listed, "mentionsMore": more}
 
     def _roles(self, person: Subject) -> list[JSON]:
         roles = [
@@ -348,17 +344,28 @@ class DetailReader:
         ]
         return sorted(roles, key=lambda role: (role["title"], [r["label"] for r in role["of"]]))
 
-    def _surface_forms(self, subject: Subject) -> list[JSON]:
-        """Per article that names the entity, the words it used."""
-        mentioned_in = self.source.objects(subject, named(KG.mentionedIn))
-        forms: dict[int, set[str]] = {index: set() for index in self.article_ids(mentioned_in)}
+    def _surface_forms(self, subject: Subject) -> tuple[list[JSON], int]:
+        """The words each listed article (see `_named_in`) used for the entity, and how many
+        other articles name it. Words are gathered for those articles only: a set of them
+        for every article that names a hub country held the whole archive's words at once."""
+        mentioned_in = self.article_ids(self.source.objects(subject, named(KG.mentionedIn)))
+        named_in = set(mentioned_in)
+        # An article named only by a mention sorts among these: the LISTED-th first of them
+        # bounds the articles that can be listed.
+        bound = mentioned_in[LISTED - 1] if len(mentioned_in) >= LISTED else math.inf
+        forms: dict[int, set[str]] = {}
         for _, anchor, article in self.source.select(_FORMS, note_graphs=False, subject=subject):
             for index in self.article_ids([article] if article is not None else []):
-                forms.setdefault(index, set()).add(anchor.value if anchor is not None else "")
-        return [
-            {"article": index, "forms": sorted(form for form in forms[index] if form)}
-            for index in sorted(forms)
+                named_in.add(index)
+                if index <= bound or index in self._drawn_articles:
+                    forms.setdefault(index, set()).add(anchor.value if anchor is not None else "")
+        ordered = sorted(named_in)
+        listed = [
+            {"article": index, "forms": sorted(form for form in forms.get(index, ()) if form)}
+            for number, index in enumerate(ordered)
+            if number < LISTED or index in self._drawn_articles
         ]
+        return listed, len(ordered) - len(listed)
 
     def _event(self, event: Subject, kind: str) -> JSON:
         figures = [
