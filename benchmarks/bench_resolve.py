@@ -467,8 +467,7 @@ def measure(articles: int, seed: int, stages: bool = False) -> dict[str, float]:
         with tempfile.TemporaryDirectory(prefix="bench-resolve-") as folder:
             store = BuildStore(Path(folder) / "store")
             started = time.process_time()
-            with held_objects_frozen():
-                result = _stored(store, extractions, resolution, events, roles)
+            result = _stored(store, extractions, resolution, events, roles)
             found["store_s"] = time.process_time() - started
             give_back_freed_memory()
             _progress(articles, "store", found["store_s"])
@@ -490,7 +489,7 @@ def _stored(
     roles: Sequence[Role],
 ) -> BuildResult:
     """The store stage as kg/stages.py runs it, and what the build returns."""
-    with open_workers() as workers:
+    with open_workers() as workers, held_objects_frozen():
         resolved = (extractions, resolution, events, roles)
         changed, dropped = store_resolution(store, workers, resolved, base_iri=DEFAULT_BASE_IRI)
     return BuildResult(

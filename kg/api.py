@@ -61,7 +61,7 @@ class Build:
     out: Path
     up_to_date: bool = False  # nothing changed since the last build: nothing was done
     files: list[Path] = field(default_factory=list)
-    result: BuildResult | None = None  # articles, counts, the store
+    result: BuildResult | None = None  # what was made, counted; the store
     view: ViewStats | None = None  # what graph.html draws
     validation: BuildValidation | None = None  # None when not validated
 

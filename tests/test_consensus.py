@@ -8,7 +8,7 @@ import pytest
 from pyoxigraph import QuerySolutions
 
 import kg
-from kg.consensus import counting, link_support, outlets
+from kg.consensus import Tally, counting, link_support, outlets
 from kg.defaults import DEFAULT_CONSENSUS
 from kg.graphsource import GraphSource
 from kg.projection import project
@@ -150,6 +150,33 @@ def test_support_patched_after_a_new_outlet_equals_a_clean_build(tmp_path: Path)
     clean = kg.build([folder], tmp_path / "clean", use_cache=False)
     assert (tmp_path / "out" / "graph.nq").read_bytes() == (clean.out / "graph.nq").read_bytes()
     assert _consensus_has(rebuilt, "agent", CANADA)
+
+
+def test_the_tally_is_read_when_the_page_asks_and_not_kept(tmp_path: Path) -> None:
+    # The writers are given a way to read the tally, not the tally: it is read for each
+    # lookup of the links a page draws, and nothing holds it in between.
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in {"herald.txt": HERALD, "riga.txt": RIGA}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    built = kg.build([folder], tmp_path / "out")
+    assert built.result is not None
+    result = built.result
+    reads: list[Tally | None] = []
+
+    def read_tally() -> Tally | None:
+        reads.append(kept_support(result.store, result.base_iri, DEFAULT_CONSENSUS))
+        return reads[-1]
+
+    source = GraphSource(result.store.store)
+    links = project(source).edges
+    with counting(read_tally):
+        assert reads == []
+        from_tally = link_support(source, links)
+        assert len(reads) == 1 and reads[0] is not None
+        link_support(source, links)
+        assert len(reads) == 2
+    assert from_tally == link_support(source, links)  # the query's answer, without it
 
 
 def test_the_kept_tally_holds_each_term_once(one_voice: kg.Build) -> None:
