@@ -32,6 +32,7 @@ from kg.attribute_matcher import index_attribute_rulers
 from kg.defaults import DEFAULT_MODEL
 from kg.extract.component import ARTICLE, ArticleExtractor
 from kg.gazetteer import configured_gazetteer
+from kg.lemmas import remember_lemmas
 from kg.names import title_abbreviations
 from kg.pipeline_config import (
     ENTITIES,
@@ -187,12 +188,14 @@ def build_pipeline(model: str = DEFAULT_MODEL) -> Language:
     and links what it found, and adds the names only knowledge or shape reveal.
     A pipeline folder saved with newskg's components (`nlp.to_disk`) is
     loaded as it is, with its own settings. Either way its attribute rulers
-    find their patterns by column (`kg.attribute_matcher`): the same
-    annotations in a quarter of the time.
+    find their patterns by column (`kg.attribute_matcher`) and its rule
+    lemmatizers remember the lemmas they work out (`kg.lemmas`): the same
+    annotations in a fraction of the time.
     """
     require_model(model)
     nlp = spacy.load(model)
     index_attribute_rulers(nlp)
+    remember_lemmas(nlp)
     if not any(nlp.get_pipe_meta(name).factory in FACTORIES for name in nlp.component_names):
         _add_components(nlp)
     return nlp
