@@ -23,7 +23,6 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
-from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -32,7 +31,14 @@ import pyoxigraph as ox
 from kg.atomic import atomic_writer
 from kg.buildstore import LOAD_BATCH, BuildStore, StoreChanges, read_pieces, triple_lines
 from kg.cache import code_fingerprint
-from kg.jsonld import BETWEEN_NODES, DOCUMENT_HEAD, EMPTY_END, END, FIRST_NODE, node_text
+from kg.jsonld import (
+    BETWEEN_NODES,
+    DOCUMENT_HEAD,
+    EMPTY_END,
+    END,
+    FIRST_NODE,
+    node_text_of_lines,
+)
 from kg.layout import Format
 from kg.namespaces import PREFIXES
 from kg.pieces import DamagedPieces, Frame, KeptPieces, MakeText, kept_state, subject_lines
@@ -222,24 +228,13 @@ def _turtle_subject(part: bytes) -> bytes:
 
 
 def _jsonld_nodes(lines: Path) -> Iterator[tuple[bytes, bytes, MakeText]]:
-    """Each subject of the union's sorted lines, its lines and how to make its JSON-LD node.
-
-    One parser reads the whole file alongside the subjects' lines (a line
-    holds one triple): a parser per subject would cost more than the parsing.
-    """
-    with lines.open("rb") as source:
-        triples = ox.parse(source, format=ox.RdfFormat.N_TRIPLES)
-        for subject, group in subject_lines(lines):
-            node = list(islice(triples, group.count(b"\n")))
-            yield subject, group, functools.partial(_node_of, node)
-
-
-def _node_of(triples: list[ox.Triple], _lines: bytes) -> bytes:
-    return node_text(triples).encode("utf-8")
+    """Each subject of the union's sorted lines, its lines and how to make its JSON-LD node."""
+    for subject, group in subject_lines(lines):
+        yield subject, group, _jsonld_node
 
 
 def _jsonld_node(lines: bytes) -> bytes:
-    return node_text(ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)).encode("utf-8")
+    return node_text_of_lines(lines).encode("utf-8")
 
 
 def _turtle_node(lines: bytes) -> bytes:

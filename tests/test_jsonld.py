@@ -6,7 +6,7 @@ import json
 
 import pyoxigraph as ox
 
-from kg.jsonld import node_text
+from kg.jsonld import node_text, node_text_of_lines
 
 KG = "https://w3id.org/newskg/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -50,3 +50,29 @@ def test_jsonld_node_text_is_what_json_dumps_writes() -> None:
 def test_jsonld_node_text_of_a_blank_node() -> None:
     text = node_text(_triples(ox.BlankNode("e1")))
     assert json.loads(text)["@id"] == "_:e1"
+
+
+def _lines(triples: list[ox.Triple]) -> bytes:
+    """The triples' N-Triples lines as the build's union holds them: Oxigraph's, sorted."""
+    written = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return b"".join(sorted(written.splitlines(True)))
+
+
+def test_jsonld_node_text_of_lines_is_node_text_of_their_triples() -> None:
+    subject = ox.NamedNode("https://example.org/id/event-1")
+    awkward = [  # escapes N-Triples and JSON write alike, and one they write differently
+        'tab\there, a "quote", a \\ backslash',
+        "nul\x00 bell\x07 unit\x1f del\x7f",
+        "line\u2028separator, next\x85line, é—Ω 😀",
+    ]
+    triples = _triples(subject) + [
+        ox.Triple(subject, ox.NamedNode(RDFS + "comment"), ox.Literal(text)) for text in awkward
+    ]
+    text = node_text_of_lines(_lines(triples))
+    assert text == node_text(triples)
+    assert sorted(json.loads(text)["rdfs:comment"]) == sorted(awkward)
+
+
+def test_jsonld_node_text_of_lines_of_a_blank_node() -> None:
+    triples = _triples(ox.BlankNode("e1"))
+    assert node_text_of_lines(_lines(triples)) == node_text(triples)
