@@ -157,7 +157,7 @@ def test_timeline_chart_draws_each_place_with_its_sources(built: Path, tmp_path:
     assert chart.startswith("<?xml") and "<svg" in chart
     assert "Lithuania: troops as each source states them" in chart
     assert "Baltic Herald" in chart and "Nordic Post" in chart  # one mark per source
-    assert "stroke: #c0392b" in chart  # the disputed figures are ringed
+    assert 'stroke="#c0392b"' in chart  # the disputed figures are ringed
     for name in ("a.svg", "b.svg"):
         result = runner.invoke(
             app,
@@ -174,7 +174,7 @@ def test_timeline_chart_stacks_places_without_sharing_an_id(built: Path) -> None
     stacked = kg.timeline_chart.stacked_svg([lithuania, norway])
     root = ElementTree.fromstring(stacked.encode("utf-8"))
     ids = [element.get("id") for element in root.iter() if element.get("id")]
-    assert len(ids) == len(set(ids)) > 0  # the two charts drew the same markers and clips
+    assert len(ids) == len(set(ids)) > 0  # the two charts drew the same markers
     referenced = set(re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', stacked))
     assert {a or b for a, b in referenced} <= set(ids)
     assert [child.get("y") for child in root] == ["0", root[0].get("height")]
@@ -280,3 +280,83 @@ def test_timeline_a_figure_many_sources_repeat_names_a_few_and_counts_the_rest()
         "601 (Nordic Post); 602 (Nordic Post); 603 (Nordic Post); 604 (Nordic Post); "
         "700 (Outlet 000, Outlet 001, Outlet 002 +97 more); +3 other values"
     )
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _level(day: str, troops: int, publisher: str, disputed: str = "") -> TroopFigure:
+    """A standing level in Estonia as `publisher` gives it on `day`."""
+    return TroopFigure(
+        place="Estonia",
+        date=day,
+        dated_by="the article",
+        actor="Britain",
+        measure="level",
+        qualifier="",
+        troops=troops,
+        publisher=publisher,
+        article=f"https://w3id.org/newskg/id/article/{day}",
+        event="urn:event",
+        disputed=disputed,
+    )
+
+
+def _chart(rows: list[TroopFigure]) -> ElementTree.Element:
+    """The chart of `rows` as one place's, parsed (it must be well-formed XML)."""
+    return ElementTree.fromstring(kg.timeline_chart.panels_svg([("Estonia", rows)]).encode())
+
+
+def _labels(chart: ElementTree.Element) -> list[str]:
+    """The texts of a parsed chart: titles, tick labels, legend entries."""
+    return [text.text or "" for text in chart.iter(f"{SVG}text")]
+
+
+def test_timeline_chart_ticks_years_over_years_and_days_over_weeks() -> None:
+    years = _labels(
+        _chart([_level(str(year), 900 + year, "Tallinn Times") for year in (2016, 2020, 2023)])
+    )
+    assert {"2016", "2018", "2020", "2022"} <= set(years) and "troops" in years
+    assert {"0", "1,000", "2,000", "3,000"} <= set(years)  # 0 to a round number above 2,923
+    weeks = _labels(
+        _chart([_level(f"2024-03-{day:02}", 1_200, "Tallinn Times") for day in (4, 25)])
+    )
+    assert {"10 Mar", "17 Mar", "24 Mar"} <= set(weeks)
+    assert "Mar 2024" not in weeks and "2024" not in weeks
+    assert "3 Mar 2024" in weeks  # the first day tick says the year
+
+
+def test_timeline_chart_draws_a_single_figure() -> None:
+    chart = _chart([_level("2021-05-04", 150, "Tallinn Times")])
+    assert len(list(chart.iter(f"{SVG}polyline"))) == 1
+    assert len(list(chart.iter(f"{SVG}use"))) == 2  # its marker: on the figure, in the legend
+    assert "0" in _labels(chart) and any("May" in label for label in _labels(chart))
+    empty = ElementTree.fromstring(kg.timeline_chart.panels_svg([]).encode())
+    assert _labels(empty) == ["no dated troop levels"]
+
+
+def test_timeline_chart_escapes_the_names_it_shows() -> None:
+    name = '<script>alert(1)</script> & "x"'
+    svg = kg.timeline_chart.panels_svg([(f"<b>{name}</b>", [_level("2024-05", 800, name)])])
+    assert "<script>" not in svg and "<b>" not in svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;" in svg
+    chart = ElementTree.fromstring(svg.encode())
+    assert not list(chart.iter(f"{SVG}script"))
+    assert name in _labels(chart)
+    assert f"<b>{name}</b>: troops as each source states them" in _labels(chart)
+
+
+def test_timeline_chart_steps_each_named_source_and_rings_each_disputed_figure() -> None:
+    rows = [
+        _level(f"202{n % 4}-0{1 + n % 9}", 500 + 100 * n, f"Outlet {source}", "no" if n % 5 else "")
+        for source in range(kg.timeline_chart.MAX_SOURCES + 2)
+        for n in range(source + 1)
+    ]
+    chart = _chart(rows)
+    assert len(list(chart.iter(f"{SVG}polyline"))) == kg.timeline_chart.MAX_SOURCES
+    (ringed,) = [group for group in chart.iter(f"{SVG}g") if group.get("stroke") == "#c0392b"]
+    assert ringed.get("fill") == "none" and len(ringed) == sum(bool(row.disputed) for row in rows)
+    (grey,) = [group for group in chart.iter(f"{SVG}g") if group.get("fill") == "#b0b0b0"]
+    assert len(grey) == 1 + 2  # the two sources with fewest figures: Outlet 0 and Outlet 1
+    assert "red ring: disputed; grey: 2 more sources" in _labels(chart)
+    assert {f"Outlet {n}" for n in range(2, 10)} <= set(_labels(chart))
