@@ -49,13 +49,24 @@ def test_column_matches_are_the_matcher_s_for_every_kind_of_pattern(stock: Langu
         {"patterns": [[{"LOWER": {"REGEX": "^w[a-z]+d$"}}]], "attrs": {}},
         {"patterns": [[{"IS_PUNCT": False, "TAG": "CD"}]], "attrs": {}},
         {"patterns": [[{"TEXT": "Fort", "ORTH": "Hale"}]], "attrs": {}},  # one column, twice
+        {"patterns": [[{"LOWER": "gon"}, {"LOWER": "na"}]], "attrs": {}},
+        {"patterns": [[{"LOWER": {"REGEX": "^y'?$"}}, {"LOWER": "all"}]], "attrs": {}},
+        {  # three tokens, sets and an expression on the text
+            "patterns": [[{"TAG": {"IN": ["VBD", "VBZ"]}}, {"TEXT": {"REGEX": "n['’]?t"}}, {}]],
+            "attrs": {},
+        },
+        {"patterns": [[{"DEP": "expl"}, {"LOWER": {"IN": ["is", "are", "was"]}}]], "attrs": {}},
+        {"patterns": [[{"TAG": "CD"}, {"IS_PUNCT": False, "LOWER": "soldiers"}]], "attrs": {}},
+        {"patterns": [[{"LOWER": "3rd"}, {"IS_TITLE": True, "OP": "+"}]], "attrs": {}},
     ]
     spacy_ruler = AttributeRuler(stock.vocab, name="spacy")
     spacy_ruler.add_patterns(patterns)
     column_ruler = AttributeRuler(stock.vocab, name="column")
     column_ruler.matcher = ColumnMatcher(stock.vocab)  # type: ignore[assignment]
     column_ruler.add_patterns(patterns)  # through ColumnMatcher.add, keys given as hashes
-    assert len(column_ruler.matcher.rest) == 2  # the two-token and the regex patterns
+    # with the Matcher: any token ({}) and operators; rows of tokens and expressions not
+    assert len(column_ruler.matcher.rest) == 2
+    assert len(column_ruler.matcher.rows) == 6
     docs: list[Doc] = list(stock.pipe(TEXTS, disable=["attribute_ruler", "lemmatizer", "ner"]))
     found = [sorted(column_ruler.match(doc)) for doc in docs]
     assert found == [sorted(spacy_ruler.match(doc)) for doc in docs]
