@@ -140,8 +140,17 @@ _FIRST_LETTERS = re.compile(r"^\w+")
 
 
 def _loose_form(text: str) -> str:
-    """Lower case and straight quotes, keeping every character's offset."""
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text.translate(_QUOTES))
+    """Lower case and straight quotes, keeping every character's offset.
+
+    `str.lower` keeps them when no character lowers to several ('İ') and
+    there is no capital sigma (which it lowers by its place in the word);
+    otherwise character by character, each that would move left as it is.
+    """
+    straight = text.translate(_QUOTES)
+    lowered = straight.lower()
+    if len(lowered) == len(straight) and "Σ" not in straight:
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in straight)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # asked once or twice for every word of every article

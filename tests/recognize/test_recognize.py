@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kg.recognize.candidates import _loose_form
 from kg.recognize.choose import title_case_tokens
 
 
@@ -228,3 +229,13 @@ def test_recognize_wire_labels_and_sign_offs_are_no_places(extract, text, not_a_
 def test_recognize_a_town_written_without_diacritics_is_found(extract):
     mentions = extract("Tanks withdrew from Rafah on Monday.").mentions
     assert "place/rafah" in {m.gazetteer_id for m in mentions}
+
+
+def test_loose_form_keeps_every_character_s_offset() -> None:
+    # quotes straightened, letters lowered one for one; a capital sigma lowered as itself
+    # wherever it stands, a letter that lowers to two left as it is
+    assert _loose_form("Iraq’s “Green Zone”") == 'iraq\'s "green zone"'
+    assert _loose_form("ΟΔΥΣΣΕΥΣ sailed") == "οδυσσευσ sailed"
+    assert _loose_form("İzmir AIR BASE") == "İzmir air base"
+    for text in ("ΟΔΥΣΣΕΥΣ sailed", "İzmir AIR BASE", "Iraq’s “Green Zone”"):
+        assert len(_loose_form(text)) == len(text)
