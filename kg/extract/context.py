@@ -11,7 +11,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from spacy.attrs import IDX, POS
+from spacy.attrs import IDX, LEMMA, LOWER, POS
 from spacy.tokens import Doc, Token
 
 from kg.extract.lexicon import load_grammar, load_lexicon
@@ -57,6 +57,12 @@ class ArticleContext:
         """Every token's part of speech as spaCy's id (`Token.pos`), read in one call."""
         tags: list[int] = self.doc.to_array(POS).tolist()
         return tags
+
+    @functools.cached_property
+    def word_forms(self) -> list[tuple[int, int]]:
+        """Every token's lemma and lower-case form as string ids, read in one call."""
+        table = self.doc.to_array([LEMMA, LOWER]).tolist()
+        return [(lemma, lower) for lemma, lower in table]
 
     def actors(self, mentions: Iterable[EntityMention]) -> list[EntityMention]:
         """Those of `mentions` that can act: people, states, bodies, capitals for their states."""

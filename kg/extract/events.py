@@ -30,7 +30,7 @@ from kg.extract.context import RELATIVE_PRONOUNS, ArticleContext, is_troops
 from kg.extract.event_time import Clock, date_by_tense, date_of, stated_as_current, status
 from kg.extract.lexicon import Grammar, Lexicon, load_grammar, load_lexicon
 from kg.extract.quantities import TroopFigures, troop_figures
-from kg.extract.triggers import TRIGGER_POS, TROOP_EVENTS, spec_for
+from kg.extract.triggers import TRIGGER_POS, TROOP_EVENTS, may_trigger, spec_for
 from kg.records import EntityMention, EventMention
 
 
@@ -66,9 +66,12 @@ def _trigger_drafts(
     sentence: Span, ctx: ArticleContext, lexicon: Lexicon, grammar: Grammar
 ) -> list[Draft]:
     drafts = []
-    tags = ctx.parts_of_speech
+    tags, forms, strings = ctx.parts_of_speech, ctx.word_forms, sentence.doc.vocab.strings
     for i in range(sentence.start, sentence.end):
         if tags[i] not in TRIGGER_POS:
+            continue
+        lemma, word = forms[i]
+        if not may_trigger(strings[lemma], strings[word], lexicon):
             continue
         token = sentence.doc[i]
         spec = spec_for(token, ctx, lexicon)

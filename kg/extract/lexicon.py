@@ -46,6 +46,9 @@ class Lexicon:
     military_nouns: frozenset[str]  # troop nouns and other words that make a clause military
     planned_cues: frozenset[str]
     denial_cues: frozenset[str]
+    # Every word with a sense as a verb or a noun: a token whose lemma, word or singular is
+    # none of them triggers nothing (`kg.extract.triggers.may_trigger`).
+    trigger_words: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,7 @@ def _lexicon(path: Path) -> Lexicon:
         military_nouns=troop_nouns | frozenset(raw["military_words"]),
         planned_cues=frozenset(raw["planned_cues"]),
         denial_cues=frozenset(raw["denial_cues"]),
+        trigger_words=frozenset(raw["verbs"]) | frozenset(raw["nouns"]),
     )
 
 

@@ -127,6 +127,13 @@ def _of_object(noun: Token) -> list[Token]:
     return [g for c in noun.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
 
 
+def may_trigger(lemma: str, word: str, lexicon: Lexicon) -> bool:
+    """Whether a token of this lemma and lower-case `word` can have a sense (`_senses`):
+    one test on strings, before the token is read."""
+    words = lexicon.trigger_words
+    return lemma.lower() in words or word in words or word[:-1] in words or word[:-2] in words
+
+
 def spec_for(token: Token, ctx: ArticleContext, lexicon: Lexicon) -> TriggerSpec | None:
     """The first sense of a trigger word whose conditions the sentence meets, or None."""
     return next((s for s in _senses(token, lexicon) if _satisfies(s, token, ctx, lexicon)), None)
