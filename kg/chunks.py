@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from kg.atomic import atomic_writer
 from kg.buildstore import Delta
-from kg.graph import ArticleRecords, Described, IriMinter, article_graph
+from kg.graph import ArticleRecords, Described, GraphStatements, IriMinter, article_graph
 from kg.sortruns import SortedRuns
 
 WRITTEN_LINES = 10_000  # lines of a chunk written to its file at a time
@@ -59,7 +59,16 @@ class GraphChunk:
 
 def graph_chunk(name: ox.NamedNode, quads: list[ox.Quad]) -> GraphChunk:
     """A graph's quads as a chunk; the same quads in any order give the same bytes."""
-    nquads = sorted_nquads(quads)
+    return _chunk(name, sorted_nquads(quads))
+
+
+def statements_chunk(graph: GraphStatements) -> GraphChunk:
+    """`graph_chunk` of the graph's quads, made of their lines (the same bytes: lines sort
+    as text as their UTF-8 bytes do)."""
+    return _chunk(graph.name, "".join(sorted(graph.nquads_lines())).encode("utf-8"))
+
+
+def _chunk(name: ox.NamedNode, nquads: bytes) -> GraphChunk:
     return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)
 
 
@@ -162,4 +171,4 @@ def records_digest(records: ArticleRecords, recipe: str, extraction: str | None 
 def graph_chunks(base_iri: str, batch: Sequence[ArticleRecords]) -> list[GraphChunk]:
     """The graph of every article in `batch`, in order, as chunks (a task for `Workers`)."""
     minter = IriMinter(base_iri)
-    return [graph_chunk(*article_graph(records, minter)) for records in batch]
+    return [statements_chunk(article_graph(records, minter)) for records in batch]

@@ -70,4 +70,4 @@ def _quads(
         [item for item in items if isinstance(item, Event)],
         [item for item in items if isinstance(item, Role)],
         minter,
-    )[1]
+    ).quads()

@@ -56,8 +56,6 @@ from kg.records import (
 )
 from kg.resolve import Resolution
 
-NamedGraph = tuple[ox.NamedNode, list[ox.Quad]]  # a graph's name and its quads
-
 
 def _term(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
@@ -180,23 +178,37 @@ def _integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=XSD_INTEGER)
 
 
-class _Graph:
-    """The quads of one named graph, without duplicates, in the order first added."""
+Statement = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+
+
+class GraphStatements:
+    """The statements of one named graph, without duplicates, in the order first added.
+
+    Kept as terms, not as `ox.Quad`s: a quad whose object is a literal costs
+    nine times as much to make (pyoxigraph tries the other kinds of term
+    first), and a graph's chunk needs only each statement's N-Quads line,
+    which is the terms' own text (`nquads_lines`).
+    """
 
     def __init__(self, name: ox.NamedNode) -> None:
         self.name = name
-        self._quads: dict[ox.Quad, None] = {}
+        self._statements: dict[Statement, None] = {}
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
-        self._quads[ox.Quad(s, p, o, self.name)] = None
+        self._statements[(s, p, o)] = None
 
     def quads(self) -> list[ox.Quad]:
-        return list(self._quads)
+        return [ox.Quad(s, p, o, self.name) for s, p, o in self._statements]
+
+    def nquads_lines(self) -> list[str]:
+        """Each statement's N-Quads line (with its end of line), as Oxigraph writes it."""
+        tail = f" {self.name} .\n"
+        return [f"{s} {p} {o}{tail}" for s, p, o in self._statements]
 
 
-def entity_graph(entities: Iterable[Entity], minter: IriMinter) -> NamedGraph:
+def entity_graph(entities: Iterable[Entity], minter: IriMinter) -> GraphStatements:
     """One node per real entity: class, one label, every alias, what the gazetteer knows."""
-    graph = _Graph(minter.entities_graph())
+    graph = GraphStatements(minter.entities_graph())
     for entity in entities:
         iri = minter.entity(entity.key)
         graph.add(iri, A, kg(entity.entity_class))
@@ -211,7 +223,7 @@ def entity_graph(entities: Iterable[Entity], minter: IriMinter) -> NamedGraph:
             graph.add(iri, kg("locatedIn"), minter.entity(container))
         for state in entity.acts_for:
             graph.add(iri, kg("actsFor"), minter.entity(state))
-    return graph.name, graph.quads()
+    return graph
 
 
 Said = tuple[ox.NamedNode, ox.NamedNode | ox.Literal]  # a predicate and an object
@@ -225,14 +237,14 @@ def resolution_graph(
     events: Iterable[Event],
     roles: Iterable[Role],
     minter: IriMinter,
-) -> NamedGraph:
+) -> GraphStatements:
     """Each decision that made one node of many, with its rule and articles (see
     `resolution_subjects`), as quads."""
-    graph = _Graph(minter.resolution_graph())
+    graph = GraphStatements(minter.resolution_graph())
     for node, describe in resolution_subjects(reasons, events, roles, minter):
         for predicate, obj in describe():
             graph.add(node, predicate, obj)
-    return graph.name, graph.quads()
+    return graph
 
 
 def resolution_subjects(
@@ -392,17 +404,17 @@ def article_graphs(
     roles: Sequence[Role] = (),
     *,
     minter: IriMinter,
-) -> Iterator[NamedGraph]:
+) -> Iterator[GraphStatements]:
     """Each article's graph, one at a time, in the order of `extractions`."""
     for records in article_records(extractions, resolution, events, roles):
         yield article_graph(records, minter)
 
 
-def article_graph(records: ArticleRecords, minter: IriMinter) -> NamedGraph:
+def article_graph(records: ArticleRecords, minter: IriMinter) -> GraphStatements:
     """One article's named graph: the article, its mentions, its claims and roles."""
     article = records.extraction.article
     article_iri = minter.article(article)
-    graph = _Graph(article_iri)
+    graph = GraphStatements(article_iri)
     _add_article(graph, article, article_iri)
     for mention in records.extraction.mentions:
         key = records.entity_of.get(mention.start)
@@ -413,10 +425,7 @@ def article_graph(records: ArticleRecords, minter: IriMinter) -> NamedGraph:
         span = (mention.start, mention.end, mention.text)
         graph.add(entity_iri, kg("denotedBy"), _add_mention(graph, minter, article, span))
     _add_claims(graph, records, minter)
-    return article_iri, graph.quads()
-
-
-Statement = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]
+    return graph
 
 
 def claim_statements(records: ArticleRecords, minter: IriMinter) -> list[Statement]:
@@ -443,7 +452,7 @@ def claim_statements(records: ArticleRecords, minter: IriMinter) -> list[Stateme
     return _most_precise_dates(found)
 
 
-def _add_claims(graph: _Graph, records: ArticleRecords, minter: IriMinter) -> None:
+def _add_claims(graph: GraphStatements, records: ArticleRecords, minter: IriMinter) -> None:
     for statement in claim_statements(records, minter):
         graph.add(*statement)
     article = records.extraction.article
@@ -453,7 +462,7 @@ def _add_claims(graph: _Graph, records: ArticleRecords, minter: IriMinter) -> No
         _describe_role(graph, role, minter, graph.name)
 
 
-def _add_article(graph: _Graph, article: Article, iri: ox.NamedNode) -> None:
+def _add_article(graph: GraphStatements, article: Article, iri: ox.NamedNode) -> None:
     """The article node with what its text says about itself."""
     graph.add(iri, A, kg("Article"))
     graph.add(iri, kg("sourceFile"), ox.Literal(article.source_file))
@@ -474,7 +483,7 @@ def _add_article(graph: _Graph, article: Article, iri: ox.NamedNode) -> None:
 
 
 def _add_mention(
-    graph: _Graph, minter: IriMinter, article: Article, body_span: tuple[int, int, str]
+    graph: GraphStatements, minter: IriMinter, article: Article, body_span: tuple[int, int, str]
 ) -> ox.NamedNode:
     """A kg:Mention of `body_span` (start, end, text) of the body, offsets into the file."""
     begin = article.source_offset(body_span[0])
@@ -489,7 +498,7 @@ def _add_mention(
 
 
 def _describe_claim(
-    graph: _Graph, event: Event, claim: EventClaim, minter: IriMinter, article: Article
+    graph: GraphStatements, event: Event, claim: EventClaim, minter: IriMinter, article: Article
 ) -> None:
     """What describes one article's claim about an event (`claim_statements` has the claim):
     the event's type and label, how the figures are hedged, status, evidence, source, words."""
@@ -507,7 +516,9 @@ def _describe_claim(
         graph.add(iri, kg("denotedBy"), _add_mention(graph, minter, article, span))
 
 
-def _describe_role(graph: _Graph, role: Role, minter: IriMinter, article_iri: ox.NamedNode) -> None:
+def _describe_role(
+    graph: GraphStatements, role: Role, minter: IriMinter, article_iri: ox.NamedNode
+) -> None:
     """A position a person holds, as the article states it (`claim_statements` links them)."""
     iri = minter.entity(role.key)
     graph.add(iri, A, kg("Role"))
@@ -555,8 +566,8 @@ def build_dataset(
     bind_prefixes(dataset, minter.base)
     graphs = [entity_graph(resolution.entities, minter)]
     graphs.extend(article_graphs(extractions, resolution, events, roles, minter=minter))
-    for name, quads in graphs:
-        graph = dataset.graph(URIRef(name.value))
-        for quad in quads:
+    for statements in graphs:
+        graph = dataset.graph(URIRef(statements.name.value))
+        for quad in statements.quads():
             graph.add(rdflib_triple(quad))
     return dataset

@@ -30,10 +30,10 @@ from kg.cache import Cached, CacheEntry, ExtractionCache, code_fingerprint, pipe
 from kg.changes import write_changes
 from kg.chunks import (
     GraphChunk,
-    graph_chunk,
     graph_chunks,
     patched_chunk,
     records_digest,
+    statements_chunk,
     subjects_chunk,
 )
 from kg.consensus import (
@@ -369,7 +369,7 @@ def store_graphs(
     # at a time: at 100,000 articles the support and resolution graphs hold millions.
     made: list[Callable[[], Iterable[GraphChunk]]] = []
     if not store.holds(entities_name, sources[entities_name]):
-        made.append(lambda: [graph_chunk(*entity_graph(entities, minter))])
+        made.append(lambda: [statements_chunk(entity_graph(entities, minter))])
     supported = (minter.support_graph().value, minter.consensus_graph().value)
     sources.update((name, claims) for name in supported)
     tallied: Tally | None = None
@@ -389,7 +389,7 @@ def store_graphs(
         tasks = [(base_iri, [records[i] for i in batch]) for batch in batches(todo, workers.jobs)]
         chunks = (chunk for batch in workers.map(graph_chunks, tasks) for chunk in batch)
     else:
-        chunks = (graph_chunk(*article_graph(records[i], minter)) for i in todo)
+        chunks = (statements_chunk(article_graph(records[i], minter)) for i in todo)
     shared = (chunk for make in made for chunk in make())
     changed = store.load(chain(shared, chunks))
     if tallied is not None:

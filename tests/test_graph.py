@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import get_args
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
 from kg.defaults import DEFAULT_BASE_IRI
-from kg.graph import CorpusRecords, build_dataset
+from kg.graph import CorpusRecords, GraphStatements, build_dataset
 from kg.namespaces import KG
 from kg.rdflib_graphs import load_graph_file, named_graphs
 from kg.records import ArticleExtraction, Event, EventClaim, EventType
@@ -156,3 +157,23 @@ def test_corpus_records_are_made_when_read_and_not_kept(extract, gazetteer):
     }
     assert first.claims and all(claim.article == "a0.txt" for _, claim in first.claims)
     assert all(head.claims == () and head.joined == () for head, _ in first.claims)
+
+
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def test_graph_statements_lines_are_oxigraph_s_n_quads_of_the_quads() -> None:
+    name = ox.NamedNode("https://example.org/id/article/a%20b")
+    graph = GraphStatements(name)
+    subject = ox.NamedNode("https://example.org/id/mention/a/1-2")
+    texts = ['a "quote", a \\ and a tab\t', "nul\x00 del\x7f line\u2028end", "Bagdad—Ω 😀"]
+    for text in texts:
+        graph.add(subject, RDFS_LABEL, ox.Literal(text))
+        graph.add(subject, RDFS_LABEL, ox.Literal(text, language="ar-Latn"))
+        graph.add(subject, RDFS_LABEL, ox.Literal(text))  # twice: one statement
+    graph.add(subject, RDFS_LABEL, ox.Literal("12", datatype=ox.NamedNode(XSD_INTEGER)))
+    graph.add(subject, RDFS_LABEL, ox.NamedNode("https://example.org/id/place/x"))
+    written = ox.serialize(graph.quads(), format=ox.RdfFormat.N_QUADS) or b""
+    assert "".join(graph.nquads_lines()).encode("utf-8") == written
+    assert len(graph.quads()) == 2 * len(texts) + 2

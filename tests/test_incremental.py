@@ -152,16 +152,16 @@ KILLED_BUILD = textwrap.dedent(
     from kg.cli import app
 
     kg.buildstore.LOAD_BATCH = 1  # each graph is loaded as soon as it is made
-    graph_chunk = kg.stages.graph_chunk
+    statements_chunk = kg.stages.statements_chunk
     made = []
 
-    def chunk_or_die(name, quads):
+    def chunk_or_die(graph):
         if len(made) == 2:  # the entity graph and the first edited article's are in the store
             os.kill(os.getpid(), signal.SIGKILL)
-        made.append(name)
-        return graph_chunk(name, quads)
+        made.append(graph.name)
+        return statements_chunk(graph)
 
-    kg.stages.graph_chunk = chunk_or_die
+    kg.stages.statements_chunk = chunk_or_die
     app(sys.argv[1:])
     """
 )

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import kg.stages
 from kg.cache import ExtractionCache, article_key, pipeline_fingerprint
-from kg.chunks import graph_chunk, graph_chunks, subjects_chunk
+from kg.chunks import graph_chunk, graph_chunks, statements_chunk, subjects_chunk
 from kg.cli import app
 from kg.curation import curate
 from kg.defaults import DEFAULT_BASE_IRI, DEFAULT_MODEL
@@ -96,10 +96,12 @@ def test_graph_chunk_holds_the_article_graph(extract):
     resolution = resolve([extraction], shipped_gazetteer())
     events = resolve_events([extraction], resolution)
     (records,) = article_records([extraction], resolution, events)
-    name, quads = article_graph(records, IriMinter(DEFAULT_BASE_IRI))
+    graph = article_graph(records, IriMinter(DEFAULT_BASE_IRI))
+    name, quads = graph.name, graph.quads()
     (chunk,) = graph_chunks(DEFAULT_BASE_IRI, [records])
     assert chunk.name == name.value
     assert chunk == graph_chunk(name, list(reversed(quads)))  # any order, the same bytes
+    assert chunk == statements_chunk(graph)  # made of the lines, the quads' bytes
     loaded = set(pyoxigraph.parse(chunk.nquads, format=pyoxigraph.RdfFormat.N_QUADS))
     assert loaded == set(quads)
     assert any(q.predicate.value.endswith("#troopCount") for q in loaded)
