@@ -30,10 +30,10 @@ Match = tuple[int, int, int]  # (match_id, start, end), as `Matcher` returns the
 # A token's test: the column, the values it allows (or forbids, True) or the expression a
 # value's string must contain.
 Test = tuple[int, list[int], bool] | tuple[int, re.Pattern[str]]
-# Token attributes a one-token pattern may test here: each `Doc.to_array` column holds the
-# value as the Matcher compares it (a string's hash, or 0/1 for a flag).
 # Strings whose expression tests are remembered, at most (per matcher).
 MAX_SEARCHED = 1 << 16
+# Token attributes a pattern may test here: each `Doc.to_array` column holds the value as
+# the Matcher compares it (a string's hash, or 0/1 for a flag).
 STRING_ATTRIBUTES = ("ORTH", "TEXT", "LOWER", "NORM", "TAG", "LEMMA", "DEP")
 FLAG_ATTRIBUTES = ("IS_SPACE", "IS_PUNCT", "IS_ALPHA", "IS_DIGIT", "IS_TITLE", "IS_UPPER")
 _COLUMN = {"TEXT": "ORTH"}  # a pattern's TEXT is the token's ORTH
@@ -71,7 +71,7 @@ class ColumnMatcher:
             if not pattern or any(tests is None for tests in steps):
                 others.append(pattern)
             elif len(steps) == 1 and all(len(test) == 3 for test in steps[0] or ()):
-                self._add_token(key, steps[0] or [])
+                self._add_token(key, steps[0] or [])  # (no step is None here)
             else:
                 self.rows.append((key, [tests or [] for tests in steps]))
         if others:

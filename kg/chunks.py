@@ -126,10 +126,9 @@ def subjects_chunk(
         folder.mkdir(parents=True, exist_ok=True)  # its scratch files go there first
     with ExitStack() as stack:
         runs = SortedRuns(stack, folder)
-        for node, describe in subjects:
-            quads = [ox.Quad(node, p, o, name) for p, o in describe()]
-            written = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-            runs.add(line + "\n" for line in written.decode("utf-8").split("\n")[:-1])
+        tail = f" {name} .\n"
+        for node, describe in subjects:  # each line the terms' text, as Oxigraph writes it
+            runs.add(f"{node} {predicate} {obj}{tail}" for predicate, obj in describe())
         if folder is None:
             nquads = "".join(runs.merged()).encode("utf-8")
             return GraphChunk(name.value, hashlib.sha256(nquads).hexdigest(), nquads)

@@ -10,7 +10,7 @@ JSON-LD hold the union; TriG and N-Quads keep the graphs apart, so a
 one node of many mentions or claims sits in `<base>graph/resolution`
 (`resolution_graph`), so that the other graphs stay as they were.
 
-The quads are Oxigraph terms, made graph by graph, so a build can write
+The statements are Oxigraph terms, made graph by graph, so a build can write
 each article's graph to its store as soon as it is resolved and hold no
 more of the graph in memory than one article's (`article_graphs`);
 `build_dataset` gathers them into an rdflib Dataset for callers that want one.
