@@ -126,9 +126,10 @@ def test_resolution_graph_states_each_decision_once_under_a_stable_name():
     reasons = [FormReason("base/b", "Camp B", "GazetteerAlias", ("x/1.txt", "2.txt"))]
     tie = ClaimTie("2.txt", "SameBaseline", "x/1.txt", ("country/c",))
     events = [Event("event/e", "Withdrawal", "Withdrawal", claims=(), joined=(tie,))]
-    name, quads = resolution_graph(reasons, events, (), IriMinter(BASE))
-    again = resolution_graph(reasons, events, (), IriMinter(BASE))
-    assert name.value == f"{BASE}graph/resolution" and quads == again[1]
+    graph = resolution_graph(reasons, events, (), IriMinter(BASE))
+    quads = graph.quads()
+    again = resolution_graph(reasons, events, (), IriMinter(BASE)).quads()
+    assert graph.name.value == f"{BASE}graph/resolution" and quads == again
     triples = {(q.subject.value, q.predicate.value, q.object.value) for q in quads}
     form, joined = sorted({s for s, _, _ in triples})
     kg = str(KG)
