@@ -17,6 +17,7 @@ with a warning, and the article is extracted afresh.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -98,8 +99,13 @@ def build_fingerprint(model: str) -> str:
     ).hexdigest()
 
 
+@functools.cache
 def code_fingerprint() -> str:
-    """A hash of all of newskg's code and ontology: what turns records into graphs and files."""
+    """A hash of all of newskg's code and ontology: what turns records into graphs and files.
+
+    Taken once per process (the code a process runs does not change under it): a build
+    asked for it a dozen times, each reading every file of the package again.
+    """
     digest = hashlib.sha256()
     for path in _files([_PACKAGE_DIR, ontology_dir()]):
         digest.update(str(path.relative_to(path.parent.parent)).encode())
