@@ -163,7 +163,10 @@ def configured_gazetteer(folder: Path | None, *, knowledge: bool) -> Gazetteer:
         curated = load_gazetteer(folder)
         return with_knowledge(curated) if knowledge else curated
 
-    return kept("gazetteer", _gazetteer_recipe(folder, knowledge), assembled, GAZETTEER_CODEC)
+    # one file per setting: builds with two gazetteers do not replace each other's
+    setting = hashlib.sha256(f"{folder} {knowledge}".encode()).hexdigest()[:12]
+    name = f"gazetteer.{setting}"
+    return kept(name, _gazetteer_recipe(folder, knowledge), assembled, GAZETTEER_CODEC)
 
 
 def _gazetteer_recipe(folder: Path | None, knowledge: bool) -> str:

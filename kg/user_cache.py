@@ -35,9 +35,15 @@ class Codec(Generic[T]):
     read: Callable[[bytes], T]
 
 
-def cache_folder() -> Path:
-    """$XDG_CACHE_HOME/newskg, else ~/.cache/newskg."""
-    home = os.environ.get(CACHE_HOME_VARIABLE) or Path.home() / ".cache"
+def cache_folder() -> Path | None:
+    """$XDG_CACHE_HOME/newskg, else ~/.cache/newskg; None when there is no home to find
+    (a service account without one)."""
+    home = os.environ.get(CACHE_HOME_VARIABLE)
+    if not home:
+        try:
+            home = str(Path.home() / ".cache")
+        except RuntimeError:
+            return None
     return Path(home) / "newskg"
 
 
@@ -47,6 +53,8 @@ def kept(name: str, recipe: str, make: Callable[[], T], codec: Codec[T]) -> T:
     One file per name: a value made for another recipe replaces it.
     """
     folder = cache_folder()
+    if folder is None:
+        return make()
     path = folder / f"{name}-{hashlib.sha256(recipe.encode()).hexdigest()[:32]}.json"
     try:
         return codec.read(path.read_bytes())

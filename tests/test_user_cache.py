@@ -88,14 +88,37 @@ def test_the_kept_gazetteer_is_the_one_assembled(home: Path, tmp_path: Path) -> 
     assert read is not made and isinstance(read, Gazetteer)
     assert read.entries == made.entries == load_gazetteer(folder).entries
     assert read.lookup("fort hale") == made.lookup("Fort Hale")
-    assert len(list(home.glob("gazetteer-*.json"))) == 1
+    assert len(list(home.glob("gazetteer.*.json"))) == 1
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "bases.ttl").write_text(
+        (folder / "bases.ttl").read_text(encoding="utf-8").replace("Fort Hale", "Camp Ames"),
+        encoding="utf-8",
+    )
+    assert configured_gazetteer(other, knowledge=False).lookup("Camp Ames") is not None
+    kept_files = sorted(home.glob("gazetteer.*.json"))
+    assert len(kept_files) == 2  # another folder keeps its own, replacing none
     (folder / "bases.ttl").write_text(
         (folder / "bases.ttl").read_text(encoding="utf-8").replace("Fort Hale", "Fort Ames"),
         encoding="utf-8",
     )
-    configured_gazetteer.cache_clear()  # the folder changed: assembled again
+    configured_gazetteer.cache_clear()  # the folder changed: assembled again, in its place
     assert configured_gazetteer(folder, knowledge=False).lookup("Fort Ames") is not None
+    assert len(list(home.glob("gazetteer.*.json"))) == 2
     configured_gazetteer.cache_clear()
+
+
+def test_without_a_home_nothing_is_kept(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv(CACHE_HOME_VARIABLE, raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert cache_folder() is None
+    made: list[str] = []
+    for _ in range(2):
+        assert kept("bases", "recipe", lambda: made.append("made") or ["Fort Hale"], _names())
+    assert made == ["made", "made"]
 
 
 def test_a_kept_gazetteer_is_read_field_by_field() -> None:

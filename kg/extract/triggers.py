@@ -85,11 +85,17 @@ def _senses(token: Token, lexicon: Lexicon) -> tuple[TriggerSpec, ...]:
         return lexicon.verbs.get(token.lemma_.lower(), ())
     if token.pos_ not in ("NOUN", "PROPN"):
         return ()
-    lower = token.lower_
-    forms = [token.lemma_.lower(), lower]
-    if token.pos_ == "PROPN" and lower.endswith("s"):
-        forms += [lower[:-1], lower[:-2] if lower.endswith("es") else lower[:-1]]
+    forms = _noun_forms(token.lemma_.lower(), token.lower_, name=token.pos_ == "PROPN")
     return next((lexicon.nouns[f] for f in forms if f in lexicon.nouns), ())
+
+
+def _noun_forms(lemma: str, word: str, *, name: bool) -> list[str]:
+    """The words a noun is looked up by: its lemma, itself and, for a name ending in s (a
+    capitalised headline word the tagger calls a name), its singular."""
+    forms = [lemma, word]
+    if name and word.endswith("s"):
+        forms += [word[:-1], word[:-2] if word.endswith("es") else word[:-1]]
+    return forms
 
 
 def _satisfies(spec: TriggerSpec, token: Token, ctx: ArticleContext, lexicon: Lexicon) -> bool:
@@ -128,10 +134,10 @@ def _of_object(noun: Token) -> list[Token]:
 
 
 def may_trigger(lemma: str, word: str, lexicon: Lexicon) -> bool:
-    """Whether a token of this lemma and lower-case `word` can have a sense (`_senses`):
-    one test on strings, before the token is read."""
+    """Whether a token of this lemma and lower-case `word` can have a sense (`_senses`),
+    whatever its part of speech: one test on strings, before the token is read."""
     words = lexicon.trigger_words
-    return lemma.lower() in words or word in words or word[:-1] in words or word[:-2] in words
+    return any(form in words for form in _noun_forms(lemma.lower(), word, name=True))
 
 
 def spec_for(token: Token, ctx: ArticleContext, lexicon: Lexicon) -> TriggerSpec | None:
